@@ -1,0 +1,1 @@
+"""Raw exports to tidy tables: readers, schemas, validation, redaction, the processed store."""

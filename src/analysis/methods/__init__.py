@@ -1,0 +1,1 @@
+"""Statistical methods: pure functions over the tidy tables (no file I/O)."""

@@ -1,0 +1,1 @@
+"""Charts, narrative, suppression and the stakeholder HTML export."""

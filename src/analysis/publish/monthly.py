@@ -1,0 +1,86 @@
+"""The monthly report's content: headline table and one chart per setting."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.publish import style
+from analysis.publish.suppression import suppress
+
+
+def headline_table(summary: pd.DataFrame, services: pd.DataFrame, month: pd.Period, min_count: int):
+    """Per service for ``month``: responses, % positive, response rate, and change on last month.
+
+    Counts below ``min_count`` and the percentages built on them are suppressed.
+    """
+    this = summary[summary["month"] == month.to_timestamp()]
+    last = summary[summary["month"] == (month - 1).to_timestamp()][["service_id", "pct_positive"]]
+    df = (
+        services[["service_id", "service_name", "setting"]]
+        .merge(this, on="service_id", how="left")
+        .merge(last.rename(columns={"pct_positive": "last_pct"}), on="service_id", how="left")
+    )
+    df["responses"] = df["responses"].fillna(0).astype("int64")
+    df["change"] = df["pct_positive"] - df["last_pct"]
+    df = suppress(df, count="responses", dependent=["pct_positive", "response_rate", "change"], min_count=min_count)
+    out = pd.DataFrame(
+        {
+            "Service": df["service_name"],
+            "Setting": df["setting"],
+            "Responses": df["responses"],
+            "% positive": df["pct_positive"].map(_pct),
+            "Change on last month (points)": df["change"].map(_signed),
+            "Response rate": df["response_rate"].map(_pct),
+        }
+    )
+    return out
+
+
+def _pct(x) -> str:
+    return x if isinstance(x, str) else ("" if pd.isna(x) else f"{x:.1f}%")
+
+
+def _signed(x) -> str:
+    return x if isinstance(x, str) else ("" if pd.isna(x) else f"{x:+.1f}")
+
+
+def setting_chart(summary: pd.DataFrame, services: pd.DataFrame, setting: str, month: pd.Period, min_count: int):
+    """Line chart of monthly % positive for each service in ``setting`` up to ``month``.
+
+    Months whose response count is below ``min_count`` are left out (suppressed).
+    Returns the figure and its alt text.
+    """
+    import matplotlib.pyplot as plt
+
+    style.apply()
+    ids = services.loc[services["setting"] == setting, ["service_id", "service_name"]]
+    data = summary[
+        summary["service_id"].isin(ids["service_id"])
+        & (summary["month"] <= month.to_timestamp())
+        & (summary["responses"] >= min_count)
+    ]
+    fig, ax = plt.subplots()
+    descriptions = []
+    for (sid, name), (colour, marker, line) in zip(
+        ids.itertuples(index=False), style.series_styles(), strict=False
+    ):
+        s = data[data["service_id"] == sid].sort_values("month")
+        if s.empty:
+            continue
+        ax.plot(s["month"], s["pct_positive"], color=colour, marker=marker, linestyle=line, label=name)
+        latest = s.iloc[-1]
+        descriptions.append(
+            f"{name}: {latest['pct_positive']:.0f}% positive in {latest['month']:%B %Y}, "
+            f"ranging {s['pct_positive'].min():.0f}% to {s['pct_positive'].max():.0f}%"
+        )
+    ax.set_ylabel("% positive (very good or good)")
+    ax.set_ylim(0, 100)
+    ax.set_title(f"{setting.capitalize()}: FFT % positive by month")
+    if descriptions:
+        ax.legend(loc="lower left")
+    alt = (
+        f"Line chart of the monthly Friends and Family Test percentage positive for {setting} services. "
+        + ("; ".join(descriptions) if descriptions else "No months with enough responses to show.")
+        + "."
+    )
+    return fig, alt

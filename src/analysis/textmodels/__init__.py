@@ -1,0 +1,1 @@
+"""Theme and sentiment models: features, training, the model cache, classification of comments."""

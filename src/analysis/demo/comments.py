@@ -90,9 +90,19 @@ class CommentBank:
                 return self.pools[key]
         raise KeyError(f"no reference comments for {question}/{group}")
 
-    def draw(self, rng: np.random.Generator, question: str, group: str, themed: bool, n: int):
-        """``n`` whole real comments."""
+    def draw(
+        self,
+        rng: np.random.Generator,
+        question: str,
+        group: str,
+        themed: bool,
+        n: int,
+        min_chars: int = 0,
+    ):
+        """``n`` whole real comments (of at least ``min_chars`` characters, if any are)."""
         texts = self.pool(question, group, themed).texts
+        long = texts[np.char.str_len(texts.astype(str)) >= min_chars]
+        texts = long if len(long) else texts
         return texts[rng.integers(len(texts), size=n)]
 
     def compose(self, rng: np.random.Generator, question: str, group: str, themed: bool, n: int):

@@ -56,6 +56,8 @@ OMBUDSMAN = 0.02
 CHANNELS = {"Card": 0.35, "Email": 0.25, "Letter": 0.1, "Verbal": 0.15, "Online form": 0.15}
 #: Compliments a month for each complaint a month.
 COMPLIMENTS_PER_COMPLAINT = 3.0
+#: Compliments are written at some length: shorter source comments are not used for them.
+COMPLIMENT_MIN_CHARS = 40
 
 
 def _days(dates: np.ndarray) -> np.ndarray:
@@ -139,18 +141,24 @@ def generate_complaints(
         0, "complaint_id", [f"COM-{d.year}-{i:05d}" for i, d in enumerate(df["received_date"], 1)]
     )
 
+    rule = (
+        f"acknowledged within {rules['acknowledge']} working days after the day received "
+        f"({part.cfg.nation} bank holidays)"
+    )
     truth = {
-        "rule": f"acknowledged within {rules['acknowledge']} working days after the day received "
-        f"({part.cfg.nation} bank holidays)",
-        "complaints": n,
-        "late": int(late.sum()),
-        "acknowledged_on_deadline_across_bank_holiday": int(before_holiday.sum()),
+        "complaints": {
+            "rule": rule,
+            "received": n,
+            "late_acknowledgements": int(late.sum()),
+            "acknowledged_on_deadline_across_bank_holiday": int(before_holiday.sum()),
+        }
     }
     if run:
-        truth["run"] = {
+        truth["late_acknowledgements"] = {
             "service_id": run["service_id"],
             "start": pd.Timestamp(run["start"]).date().isoformat(),
             "end": pd.Timestamp(run["end"]).date().isoformat(),
+            "rule": rule,
             "complaints": int(in_run.sum()),
             "late": int((late & in_run).sum()),
             "late_elsewhere": int((late & ~in_run).sum()),
@@ -195,7 +203,14 @@ def generate_compliments(
                         "received_date": first
                         + pd.to_timedelta(rng.integers(0, m.days_in_month, n), "D"),
                         "channel": rng.choice(list(CHANNELS), n, p=list(CHANNELS.values())),
-                        "text": bank.draw(rng, "what_was_good", "positive", False, n),
+                        "text": bank.draw(
+                            rng,
+                            "what_was_good",
+                            "positive",
+                            False,
+                            n,
+                            min_chars=COMPLIMENT_MIN_CHARS,
+                        ),
                     }
                 )
             )

@@ -27,8 +27,14 @@ def uk_date(values: pd.Series) -> pd.Series:
     return dates.dt.strftime("%d/%m/%Y").fillna("")
 
 
-def export_frame(df: pd.DataFrame, spec: dict, dates: tuple[str, ...] = ()) -> pd.DataFrame:
-    """``df`` with export headers (from ``spec['columns']`` and ``spec['comments']``), as text."""
+def export_frame(
+    df: pd.DataFrame, spec: dict, dates: tuple[str, ...] = (), as_text: bool = True
+) -> pd.DataFrame:
+    """``df`` with export headers (from ``spec['columns']`` and ``spec['comments']``).
+
+    Cells become text as in a CSV (numbers without a needless ``.0``), unless ``as_text``
+    is false (a workbook keeps numbers as numbers).
+    """
     mapping = {**spec["columns"], **spec.get("comments", {})}
     missing = [c for c in mapping if c not in df]
     if missing:
@@ -37,6 +43,10 @@ def export_frame(df: pd.DataFrame, spec: dict, dates: tuple[str, ...] = ()) -> p
     for col, header in mapping.items():
         if col in dates:
             out[header] = uk_date(df[col])
+        elif not as_text:
+            out[header] = df[col].where(df[col].notna() & (df[col] != ""), None)
+        elif pd.api.types.is_float_dtype(df[col]):
+            out[header] = df[col].map(lambda v: "" if pd.isna(v) else f"{v:g}")
         else:
             out[header] = df[col].astype(object).where(df[col].notna(), "").astype(str)
     return out.reset_index(drop=True)

@@ -153,6 +153,17 @@ SURVEY_QUESTIONS = [
         0.02,
     ),
 ]
+SURVEY_COLUMNS = [
+    "survey",
+    "respondent_group",
+    "year",
+    "service_code",
+    "question_id",
+    "question",
+    "responses",
+    "positive",
+    "percent_positive",
+]
 STAFF_RESPONDENTS = 1800
 SERVICE_USER_RESPONDENTS = 120
 CARER_RESPONDENTS = 250
@@ -317,7 +328,7 @@ def generate_surveys(part: Partnership, rng: np.random.Generator) -> pd.DataFram
                         "percent_positive": round(100 * positive / n, 1),
                     }
                 )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=SURVEY_COLUMNS)
 
 
 def generate_measures(part: Partnership, rng: np.random.Generator) -> tuple[pd.DataFrame, dict]:

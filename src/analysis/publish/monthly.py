@@ -5,16 +5,20 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.publish import style
-from analysis.publish.suppression import suppress
+from analysis.publish.suppression import suppress_column_against_total
 
 
 def headline_table(summary: pd.DataFrame, services: pd.DataFrame, month: pd.Period, min_count: int):
     """Per service for ``month``: responses, % positive, response rate, and change on last month.
 
-    Counts below ``min_count`` and the percentages built on them are suppressed.
+    Counts below ``min_count`` and the percentages built on them are suppressed; since the
+    report also states the partnership's total, one suppressed service takes the next
+    smallest with it (secondary suppression).
     """
     this = summary[summary["month"] == month.to_timestamp()]
-    last = summary[summary["month"] == (month - 1).to_timestamp()][["service_id", "pct_positive"]]
+    last = summary[
+        (summary["month"] == (month - 1).to_timestamp()) & (summary["responses"] >= min_count)
+    ][["service_id", "pct_positive"]]
     df = (
         services[["service_id", "service_name", "setting"]]
         .merge(this, on="service_id", how="left")
@@ -22,7 +26,7 @@ def headline_table(summary: pd.DataFrame, services: pd.DataFrame, month: pd.Peri
     )
     df["responses"] = df["responses"].fillna(0).astype("int64")
     df["change"] = df["pct_positive"] - df["last_pct"]
-    df = suppress(
+    df = suppress_column_against_total(
         df,
         count="responses",
         dependent=["pct_positive", "response_rate", "change"],

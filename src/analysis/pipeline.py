@@ -32,6 +32,7 @@ from analysis.methods.fft import latest_complete_month
 from analysis.publish import browser
 from analysis.publish.html import export_html
 from analysis.publish.index import write_index
+from analysis.publish.report import slug
 
 log = logging.getLogger("analysis")
 
@@ -91,13 +92,23 @@ def clean(cfg: Config, audit_dir: Path | None = None) -> Path:
     return run_notebook(CLEAN, target, {"config_path": str(cfg.path), "month": ""})
 
 
-def produce_month(config_path: str, period: str, pdf: bool = True) -> dict:
-    """Run the analyses and reports for one month (data already clean); returns the timings."""
+def report_folder(cfg: Config, period: pd.Period | str, scope: str = "") -> Path:
+    """Where a period's reports go: ``reports/<period>/``, or ``reports/<period>/<scope>/``."""
+    folder = cfg.reports_dir / str(period)
+    return folder / slug(scope) if scope else folder
+
+
+def produce_month(config_path: str, period: str, pdf: bool = True, scope: str = "") -> dict:
+    """Run the analyses and reports for one month (data already clean); returns the timings.
+
+    With a ``scope`` (a setting or a service id) the reports cover just that part of the
+    partnership and go to ``reports/<period>/<scope>/``.
+    """
     cfg = load_config(config_path)
     p = pd.Period(period, "M")
-    out = cfg.reports_dir / period
+    out = report_folder(cfg, period, scope)
     out.mkdir(parents=True, exist_ok=True)
-    params = {"config_path": str(cfg.path), "month": period}
+    params = {"config_path": str(cfg.path), "month": period, "scope": scope}
     min_count = cfg.section("disclosure", {}).get("min_count", 5)
     seconds: dict[str, float] = {}
     for name in ANALYSES:
@@ -149,7 +160,10 @@ def _log_to_file(cfg: Config, command: str) -> Path:
 
 
 def run(
-    config_path: str | os.PathLike | None = None, month: str | None = None, pdf: bool = True
+    config_path: str | os.PathLike | None = None,
+    month: str | None = None,
+    pdf: bool = True,
+    scope: str = "",
 ) -> Path:
     """Clean the raw data, then produce the month's reports. Returns the report folder."""
     cfg = load_config(config_path)
@@ -164,8 +178,9 @@ def run(
         out.mkdir(parents=True, exist_ok=True)
         shutil.copy(executed_clean, out / f"{CLEAN}.ipynb")
     log.info("report %s", period)
-    result = produce_month(str(cfg.path), str(period), pdf=pdf)
+    result = produce_month(str(cfg.path), str(period), pdf=pdf, scope=scope)
     result["seconds"][CLEAN] = round(clean_seconds, 2)
+    out = report_folder(cfg, period, scope)
     (out / "run.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     write_index(cfg.reports_dir, cfg.name)
     log.info("done %s: %s (log %s)", period, out, logfile)
@@ -176,6 +191,9 @@ def backfill(
     config_path: str | os.PathLike | None, first: str, last: str, workers: int = 2, pdf: bool = True
 ) -> dict[str, str]:
     """Clean once, then produce every month from ``first`` to ``last`` with ``workers`` processes.
+
+    PDFs are printed at the end in one browser session (starting a browser per month
+    would cost more than printing).
 
     Returns ``{period: "ok" | error message}``; one month failing does not stop the others.
     """
@@ -189,7 +207,7 @@ def backfill(
     clean(cfg, cfg.reports_dir / "logs")
     results: dict[str, str] = {}
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(produce_month, str(cfg.path), p, pdf): p for p in periods}
+        futures = {pool.submit(produce_month, str(cfg.path), p, False): p for p in periods}
         for future in tqdm(as_completed(futures), total=len(futures), desc="months", unit="month"):
             period = futures[future]
             try:
@@ -201,6 +219,15 @@ def backfill(
                     f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
                 )
                 log.error("report %s failed: %s", period, exc)
+    if pdf and browser.available():
+        pages = [
+            cfg.reports_dir / period / r.page
+            for period, status in results.items()
+            if status == "ok"
+            for r in REPORTS
+            if r.due(pd.Period(period, "M"))
+        ]
+        browser.write_pdfs(pages)
     write_index(cfg.reports_dir, cfg.name)
     log.info("backfill done (log %s)", logfile)
     return dict(sorted(results.items()))

@@ -8,6 +8,24 @@ from analysis.publish import style
 from analysis.publish.suppression import suppress_column_against_total
 
 
+def in_scope(services: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """The services a report covers: all (``""``), one setting, or one service id.
+
+    >>> s = pd.DataFrame({"service_id": ["A", "B"], "setting": ["acute", "urgent care"]})
+    >>> in_scope(s, "urgent care")["service_id"].tolist()
+    ['B']
+    """
+    if not scope:
+        return services
+    chosen = services[(services["setting"] == scope) | (services["service_id"] == scope)]
+    if chosen.empty:
+        raise ValueError(
+            f"scope {scope!r} is neither a setting nor a service id; settings: "
+            f"{sorted(services['setting'].unique())}, services: {sorted(services['service_id'])}"
+        )
+    return chosen
+
+
 def headline_table(summary: pd.DataFrame, services: pd.DataFrame, month: pd.Period, min_count: int):
     """Per service for ``month``: responses, % positive, response rate, and change on last month.
 

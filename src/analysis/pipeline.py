@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -78,10 +79,9 @@ def run_notebook(name: str, output: Path, parameters: dict) -> Path:
 def report_month(cfg: Config, month: str | None) -> pd.Period:
     """The month to report: ``month`` if given, else the latest complete month in the data."""
     if month:
-        try:
-            return pd.Period(month, "M")
-        except ValueError:
-            raise ValueError(f"month {month!r} is not a month: give it as YYYY-MM") from None
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(month)):
+            raise ValueError(f"month {month!r} is not a month: give it as YYYY-MM")
+        return pd.Period(month, "M")
     responses = read_table("fft_responses", cfg.processed_dir)
     return latest_complete_month(responses["response_date"])
 

@@ -1,0 +1,202 @@
+"""Classify a partnership's comments: themes and sentiment, keyword rules, manual corrections.
+
+Reads ``fft_comments`` and ``fft_responses`` from ``data/processed/``, loads the
+cached models for the current training data (training them once if needed), and
+writes ``comment_themes`` and ``comment_sentiment``. Comments with no usable text
+get one theme row, "Labelling not possible" (origin "rule"), and no sentiment.
+
+Manual corrections are a CSV kept with the raw data (never in the code): columns
+``comment_id``, ``subcategories`` (";"-separated v7 sub-categories, blank to leave the
+themes alone) and ``sentiment`` (blank to leave it alone). They override the model for
+those comments and join the next model's training data.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import reference
+from analysis.config import Config
+from analysis.ingest.schemas import SENTIMENTS
+from analysis.ingest.store import read_table, write_table
+from analysis.methods.themes import (
+    apply_rules,
+    apply_theme_corrections,
+    compile_rules,
+    split_sentences,
+    usable_text,
+)
+from analysis.textmodels.features import model_frame
+from analysis.textmodels.models import TextModel
+from analysis.textmodels.training import load_or_train, load_settings, training_set
+
+log = logging.getLogger(__name__)
+
+CORRECTION_COLUMNS = ["comment_id", "subcategories", "sentiment"]
+
+
+def categories() -> dict[str, str]:
+    """v7 sub-category → category."""
+    fw = reference.framework()
+    return dict(zip(fw["subcategory"], fw["category"], strict=True))
+
+
+def corrections_path(cfg: Config, settings: dict) -> Path:
+    """Where the partnership's corrections live: ``themes.corrections`` in its config, else the default."""
+    relative = (cfg.section("themes") or {}).get("corrections", settings["corrections"])
+    return cfg.raw_dir / relative
+
+
+def read_corrections(path: Path) -> pd.DataFrame:
+    """The recorded corrections (empty if there is no file), checked line by line.
+
+    Returns ``comment_id``, ``subcategories`` (tuple, or None to leave themes alone)
+    and ``sentiment`` (or None).
+    """
+    if not Path(path).exists():
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in CORRECTION_COLUMNS})
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in CORRECTION_COLUMNS if c not in raw.columns]
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {missing}; expected {CORRECTION_COLUMNS}")
+    known = set(categories())
+    subcats, sentiments = [], []
+    for line, row in zip(range(2, len(raw) + 2), raw.itertuples(index=False), strict=True):
+        subs = tuple(sorted(s.strip() for s in row.subcategories.split(";") if s.strip()))
+        unknown = [s for s in subs if s not in known]
+        if unknown:
+            raise ValueError(
+                f"{path}, line {line}: unknown sub-categories {unknown}; use the v7 framework's names"
+            )
+        sentiment = row.sentiment.strip().lower()
+        if sentiment and sentiment not in SENTIMENTS:
+            raise ValueError(f"{path}, line {line}: sentiment {row.sentiment!r} is not one of {SENTIMENTS}")
+        if not row.comment_id.strip():
+            raise ValueError(f"{path}, line {line}: comment_id is blank")
+        subcats.append(subs or None)
+        sentiments.append(sentiment or None)
+    return pd.DataFrame(
+        {"comment_id": raw["comment_id"].str.strip(), "subcategories": subcats, "sentiment": sentiments}
+    )
+
+
+def comment_inputs(comments: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
+    """Comments with their response's rating (the model reads text, question and rating)."""
+    ratings = responses.set_index("response_id")["rating"]
+    return comments.assign(rating=comments["response_id"].map(ratings))
+
+
+def corrected_comments(corrections: pd.DataFrame, inputs: pd.DataFrame) -> pd.DataFrame:
+    """The corrected comments as training rows (text, question, rating, labels, sentiment).
+
+    Corrections of comments not in ``inputs`` (e.g. from a period not processed now)
+    are skipped with a warning, not lost: they stay in the file for the next run.
+    """
+    found = corrections["comment_id"].isin(inputs["comment_id"])
+    if (~found).any():
+        log.warning("%d correction(s) name comments not in fft_comments: skipped", int((~found).sum()))
+    rows = corrections.loc[found].merge(
+        inputs[["comment_id", "text", "question", "rating"]], on="comment_id", how="left"
+    )
+    rows["subcategories"] = rows["subcategories"].map(lambda s: s if s else ())
+    return rows
+
+
+def predict(model: TextModel, inputs: pd.DataFrame, settings: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Model themes (with rules applied) and sentiment of ``inputs``, before corrections."""
+    cats = categories()
+    usable = usable_text(inputs["text"], settings["no_usable_text"]).to_numpy()
+    rows = inputs.loc[usable]
+    x = model.transform(model_frame(rows["text"], rows["question"], rows["rating"]))
+    chosen, scores = model.themes(x)
+    r, c = np.nonzero(chosen)
+    labels = np.array(model.labels, dtype=object)
+    themes = pd.DataFrame(
+        {
+            "comment_id": rows["comment_id"].to_numpy()[r],
+            "category": [cats[s] for s in labels[c]],
+            "subcategory": labels[c],
+            "origin": "model",
+            "score": scores[r, c],
+        }
+    )
+    themes = apply_rules(themes, rows, compile_rules(settings.get("rules") or [], cats), cats)
+    no_text = inputs.loc[~usable, "comment_id"]
+    themes = pd.concat(
+        [
+            themes,
+            pd.DataFrame(
+                {
+                    "comment_id": no_text,
+                    "category": cats[reference.NO_USABLE_TEXT],
+                    "subcategory": reference.NO_USABLE_TEXT,
+                    "origin": "rule",
+                    "score": np.nan,
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    classes, polarity = model.sentiment(x)
+    sentiment = pd.DataFrame(
+        {"comment_id": rows["comment_id"].to_numpy(), "sentiment": classes, "score": polarity}
+    )
+    return themes, sentiment
+
+
+def classify(cfg: Config, settings: dict | None = None) -> dict:
+    """Classify the partnership's comments and write ``comment_themes`` and ``comment_sentiment``.
+
+    Returns a summary: comments, usable comments, theme rows by origin, corrections
+    applied, and the model key.
+    """
+    settings = settings or load_settings()
+    inputs = comment_inputs(
+        read_table("fft_comments", cfg.processed_dir), read_table("fft_responses", cfg.processed_dir)
+    )
+    corrections = read_corrections(corrections_path(cfg, settings))
+    corrected = corrected_comments(corrections, inputs)
+    model = load_or_train(training_set(settings, corrected), settings, cfg.processed_dir / "models")
+    themes, sentiment = predict(model, inputs, settings)
+    themes = apply_theme_corrections(themes, corrected, categories())
+    fixes = corrected.dropna(subset=["sentiment"]).set_index("comment_id")["sentiment"]
+    fixed = sentiment["comment_id"].isin(fixes.index)
+    sentiment.loc[fixed, "sentiment"] = sentiment.loc[fixed, "comment_id"].map(fixes)
+    sentiment.loc[fixed, "score"] = np.nan
+    write_table(themes, "comment_themes", cfg.processed_dir)
+    write_table(sentiment, "comment_sentiment", cfg.processed_dir)
+    return {
+        "comments": len(inputs),
+        "usable": len(sentiment),
+        "theme_rows": themes["origin"].value_counts().to_dict(),
+        "corrections": len(corrected),
+        "model_key": model.key,
+    }
+
+
+def sentence_scores(model: TextModel, inputs: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """Themes and sentiment of each sentence of each usable comment.
+
+    One row per sentence: ``comment_id``, ``sentence_no`` (from 1), ``sentence``,
+    ``subcategories`` (tuple), ``sentiment`` and ``polarity``. Sentences are read with
+    their comment's question and rating, as the model was trained.
+    """
+    rows = inputs.loc[usable_text(inputs["text"], settings["no_usable_text"])]
+    parts = [
+        (cid, i, s, q, r)
+        for cid, text, q, r in zip(rows["comment_id"], rows["text"], rows["question"], rows["rating"], strict=True)
+        for i, s in enumerate(split_sentences(text), start=1)
+    ]
+    out = pd.DataFrame(parts, columns=["comment_id", "sentence_no", "sentence", "question", "rating"])
+    if out.empty:
+        return out.assign(subcategories=[], sentiment=[], polarity=[])
+    x = model.transform(model_frame(out["sentence"], out["question"], out["rating"]))
+    chosen, _ = model.themes(x)
+    labels = np.array(model.labels, dtype=object)
+    out["subcategories"] = [tuple(labels[row.astype(bool)]) for row in chosen]
+    out["sentiment"], out["polarity"] = model.sentiment(x)
+    return out.drop(columns=["question", "rating"])

@@ -4,7 +4,8 @@ One feature transformer (:mod:`analysis.textmodels.features`) feeds two linear
 support vector machines, trained with a fixed ``random_state`` so the same data and
 settings give the same model and the same predictions.
 
-* Themes: one class-weighted ``LinearSVC`` per v7 sub-category (one-vs-rest). A
+* Themes: one class-weighted ``LinearSVC`` per v7 sub-category (one-vs-rest), reading
+  every feature but the question-specific words (they helped sentiment, not themes). A
   comment gets every sub-category whose decision value is above 0, and at least its
   best one (every usable comment is about something, "Not assigned" included).
   Scores are the logistic of the decision value: an ordering, not a calibrated
@@ -55,6 +56,8 @@ class TextModel:
         s = self.settings
         self.features = feature_transformer(s).fit(frame)
         x = self.features.transform(frame)
+        question_words = self.features.named_transformers_["question_words"]
+        self.theme_width = x.shape[1] - len(question_words.get_feature_names_out())
         self.theme_classifier = self.sentiment_classifier = None
         if subcategories is not None:
             subcategories = list(subcategories)
@@ -65,7 +68,7 @@ class TextModel:
             self.labels = list(binarizer.classes_[active])
             self.theme_classifier = OneVsRestClassifier(
                 LinearSVC(C=s["theme_C"], class_weight="balanced", random_state=s["random_state"])
-            ).fit(x[rows], y[:, active])
+            ).fit(x[rows][:, : self.theme_width], y[:, active])
         if sentiment is not None:
             sentiment = pd.Series(list(sentiment), dtype=object)
             known = sentiment.notna().to_numpy()
@@ -80,7 +83,7 @@ class TextModel:
 
     def themes(self, x) -> tuple[np.ndarray, np.ndarray]:
         """0/1 matrix over ``labels`` (at least one per comment) and scores in (0, 1)."""
-        values = self.theme_classifier.decision_function(x)
+        values = self.theme_classifier.decision_function(x[:, : self.theme_width])
         chosen = values > 0
         chosen[np.arange(len(values)), values.argmax(axis=1)] = True
         return chosen.astype(np.int8), expit(values)

@@ -27,7 +27,7 @@ from analysis.textmodels.models import TextModel
 log = logging.getLogger(__name__)
 
 #: Bump when the model code changes in a way that changes predictions.
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 THEMES_CONFIG = CONFIG_DIR / "themes.yaml"
 
 

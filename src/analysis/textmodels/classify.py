@@ -14,10 +14,12 @@ those comments and join the next model's training data.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 
 from analysis import reference
 from analysis.config import Config
@@ -106,22 +108,68 @@ def corrected_comments(corrections: pd.DataFrame, inputs: pd.DataFrame) -> pd.Da
     return rows
 
 
+def _classify_chunk(model: TextModel, texts, questions, ratings, offset: int):
+    x = model.transform(model_frame(texts, questions, ratings))
+    chosen, scores = model.themes(x)
+    rows, columns = np.nonzero(chosen)
+    classes, polarity = model.sentiment(x)
+    return rows + offset, columns, scores[rows, columns], classes, polarity
+
+
+def classify_frame(
+    model: TextModel, texts, questions, ratings, chunk: int = 50_000, n_jobs: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Themes and sentiment of comments given as arrays (all assumed to have usable text).
+
+    Returns ``themes`` (``row``, ``subcategory``, ``score``: one row per chosen
+    sub-category, ``row`` the comment's position) and ``sentiment`` (``sentiment``,
+    ``score``, one row per comment in order). Large inputs are split into chunks
+    classified in parallel processes (``n_jobs``; default: up to 2, one for small inputs).
+    """
+    texts, questions, ratings = (np.asarray(list(a), dtype=object) for a in (texts, questions, ratings))
+    starts = range(0, len(texts), chunk)
+    if n_jobs is None:
+        n_jobs = 1 if len(texts) <= chunk else min(2, os.cpu_count() or 1)
+    parts = Parallel(n_jobs=n_jobs)(
+        delayed(_classify_chunk)(
+            model, texts[i : i + chunk], questions[i : i + chunk], ratings[i : i + chunk], i
+        )
+        for i in starts
+    )
+    if not parts:
+        empty = pd.DataFrame({"row": [], "subcategory": [], "score": []})
+        return empty, pd.DataFrame({"sentiment": [], "score": []})
+    labels = np.array(model.labels, dtype=object)
+    themes = pd.DataFrame(
+        {
+            "row": np.concatenate([p[0] for p in parts]),
+            "subcategory": labels[np.concatenate([p[1] for p in parts])],
+            "score": np.concatenate([p[2] for p in parts]),
+        }
+    )
+    sentiment = pd.DataFrame(
+        {
+            "sentiment": np.concatenate([p[3] for p in parts]),
+            "score": np.concatenate([p[4] for p in parts]),
+        }
+    )
+    return themes, sentiment
+
+
 def predict(model: TextModel, inputs: pd.DataFrame, settings: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Model themes (with rules applied) and sentiment of ``inputs``, before corrections."""
     cats = categories()
     usable = usable_text(inputs["text"], settings["no_usable_text"]).to_numpy()
     rows = inputs.loc[usable]
-    x = model.transform(model_frame(rows["text"], rows["question"], rows["rating"]))
-    chosen, scores = model.themes(x)
-    r, c = np.nonzero(chosen)
-    labels = np.array(model.labels, dtype=object)
+    found, feeling = classify_frame(model, rows["text"], rows["question"], rows["rating"])
+    ids = rows["comment_id"].to_numpy()
     themes = pd.DataFrame(
         {
-            "comment_id": rows["comment_id"].to_numpy()[r],
-            "category": [cats[s] for s in labels[c]],
-            "subcategory": labels[c],
+            "comment_id": ids[found["row"].to_numpy(dtype=int)],
+            "category": found["subcategory"].map(cats).to_numpy(),
+            "subcategory": found["subcategory"].to_numpy(),
             "origin": "model",
-            "score": scores[r, c],
+            "score": found["score"].to_numpy(),
         }
     )
     themes = apply_rules(themes, rows, compile_rules(settings.get("rules") or [], cats), cats)
@@ -141,10 +189,7 @@ def predict(model: TextModel, inputs: pd.DataFrame, settings: dict) -> tuple[pd.
         ],
         ignore_index=True,
     )
-    classes, polarity = model.sentiment(x)
-    sentiment = pd.DataFrame(
-        {"comment_id": rows["comment_id"].to_numpy(), "sentiment": classes, "score": polarity}
-    )
+    sentiment = feeling.assign(comment_id=ids)[["comment_id", "sentiment", "score"]]
     return themes, sentiment
 
 
@@ -194,9 +239,8 @@ def sentence_scores(model: TextModel, inputs: pd.DataFrame, settings: dict) -> p
     out = pd.DataFrame(parts, columns=["comment_id", "sentence_no", "sentence", "question", "rating"])
     if out.empty:
         return out.assign(subcategories=[], sentiment=[], polarity=[])
-    x = model.transform(model_frame(out["sentence"], out["question"], out["rating"]))
-    chosen, _ = model.themes(x)
-    labels = np.array(model.labels, dtype=object)
-    out["subcategories"] = [tuple(labels[row.astype(bool)]) for row in chosen]
-    out["sentiment"], out["polarity"] = model.sentiment(x)
+    found, feeling = classify_frame(model, out["sentence"], out["question"], out["rating"])
+    grouped = found.groupby("row")["subcategory"].agg(tuple)
+    out["subcategories"] = [grouped.get(i, ()) for i in range(len(out))]
+    out["sentiment"], out["polarity"] = feeling["sentiment"].to_numpy(), feeling["score"].to_numpy()
     return out.drop(columns=["question", "rating"])

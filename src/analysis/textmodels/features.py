@@ -1,10 +1,19 @@
-"""Features shared by the theme and sentiment models.
+"""Features shared by the theme and sentiment models, computed from one pass over the text.
 
-Word and character TF-IDF of the comment, the question and the rating (one-hot), and
-the comment's words within its question (:class:`QuestionWords`).
-All scikit-learn, deterministic, no download. Character n-grams are computed through
-the comment's distinct words (:class:`WordComposedCharTfidf`), which gives exactly
-scikit-learn's ``char_wb`` TF-IDF many times faster on large batches.
+* word TF-IDF (scikit-learn's default word tokens, sublinear tf, l2), and word-pair
+  TF-IDF as a separate block;
+* character 2–5-gram TF-IDF within words (scikit-learn's ``char_wb``);
+* the question and the rating, one-hot;
+* for sentiment only, the word TF-IDF again in one block per question, so that
+  "nothing" answering "what could be better" (praise) can weigh differently from
+  "nothing" answering "what was good".
+
+Speed: every comment is split on white space once; the word and character counts
+of a batch are then (comment × distinct token counts) @ (token × word or n-gram
+counts), analysing each distinct token once. This gives exactly the matrices of
+scikit-learn's ``TfidfVectorizer`` (a test checks it) many times faster on large
+batches, because the slow part of those vectorisers is Python work per token.
+All deterministic, no download.
 """
 
 from __future__ import annotations
@@ -12,82 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import OneHotEncoder
-
-
-class WordComposedCharTfidf(TransformerMixin, BaseEstimator):
-    """``TfidfVectorizer(analyzer="char_wb")``, transforming through distinct words.
-
-    ``char_wb`` n-grams never cross a space, so a document's n-gram counts are the sum
-    of its words' counts: (document × word counts) @ (word × n-gram counts), where
-    only each batch's distinct words are analysed. Fitting is scikit-learn's own;
-    the output equals ``TfidfVectorizer.transform`` (a test checks this).
-    """
-
-    def __init__(self, ngram_range=(2, 5), min_df=2):
-        self.ngram_range = ngram_range
-        self.min_df = min_df
-
-    def fit(self, texts, y=None):
-        self.vectorizer_ = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=tuple(self.ngram_range),
-            sublinear_tf=True,
-            min_df=self.min_df,
-            dtype=np.float32,
-        ).fit(texts)
-        self.chars_ = CountVectorizer(
-            analyzer="char_wb",
-            ngram_range=tuple(self.ngram_range),
-            vocabulary=self.vectorizer_.vocabulary_,
-            dtype=np.float32,
-        )
-        self.tfidf_ = TfidfTransformer(sublinear_tf=True)
-        self.tfidf_.idf_ = self.vectorizer_.idf_
-        return self
-
-    def transform(self, texts):
-        words = CountVectorizer(token_pattern=r"\S+", lowercase=True, dtype=np.float32)
-        try:
-            per_word = words.fit_transform(texts)
-        except ValueError:  # no words at all in the batch
-            return self.vectorizer_.transform(texts)
-        counts = per_word @ self.chars_.transform(words.get_feature_names_out())
-        return self.tfidf_.transform(counts.tocsr()).astype(np.float32)
-
-    def get_feature_names_out(self, input_features=None):
-        return self.vectorizer_.get_feature_names_out()
-
-
-class QuestionWords(TransformerMixin, BaseEstimator):
-    """Word TF-IDF repeated in one block per question, zero outside the comment's own question.
-
-    Lets a linear model weigh a word differently by question: "nothing" answering
-    "what could be better" is praise, answering "what was good" it is not. Input: the
-    ``text`` and ``question`` columns.
-    """
-
-    def __init__(self, min_df=2):
-        self.min_df = min_df
-
-    def fit(self, frame, y=None):
-        self.questions_ = sorted(frame["question"].unique())
-        self.words_ = TfidfVectorizer(sublinear_tf=True, min_df=self.min_df, dtype=np.float32)
-        self.words_.fit(frame["text"])
-        return self
-
-    def transform(self, frame):
-        words = self.words_.transform(frame["text"])
-        question = frame["question"].to_numpy()
-        blocks = [sparse.diags((question == q).astype(np.float32)) @ words for q in self.questions_]
-        return sparse.hstack(blocks, format="csr")
-
-    def get_feature_names_out(self, input_features=None):
-        names = self.words_.get_feature_names_out()
-        return np.array([f"{q}:{w}" for q in self.questions_ for w in names], dtype=object)
 
 
 def model_frame(text, question, rating) -> pd.DataFrame:
@@ -96,39 +31,75 @@ def model_frame(text, question, rating) -> pd.DataFrame:
     >>> model_frame(["Nothing."], ["what_could_be_better"], [None])["rating"].tolist()
     ['unknown']
     """
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "text": pd.Series(list(text), dtype=object).fillna("").astype(str),
             "question": pd.Series(list(question), dtype=object).fillna("unknown").astype(str),
             "rating": pd.Series(list(rating), dtype=object).fillna("unknown").astype(str),
         }
     )
-    return frame
 
 
-def feature_transformer(settings: dict) -> ColumnTransformer:
-    """The feature union described above, from the ``model`` section of ``config/themes.yaml``."""
-    min_df = settings["min_df"]
-    return ColumnTransformer(
-        [
-            (
-                "words",
-                TfidfVectorizer(
-                    ngram_range=tuple(settings["word_ngrams"]),
-                    sublinear_tf=True,
-                    min_df=min_df,
-                    strip_accents="unicode",
-                    dtype="float32",
-                ),
-                "text",
-            ),
-            (
-                "chars",
-                WordComposedCharTfidf(ngram_range=settings["char_ngrams"], min_df=min_df),
-                "text",
-            ),
-            ("asked", OneHotEncoder(handle_unknown="ignore"), ["question", "rating"]),
-            ("question_words", QuestionWords(min_df=min_df), ["text", "question"]),
-        ],
-        sparse_threshold=1.0,
-    )
+def _fixed_tfidf(vectorizer: TfidfVectorizer) -> TfidfTransformer:
+    tfidf = TfidfTransformer(sublinear_tf=True)
+    tfidf.idf_ = vectorizer.idf_
+    return tfidf
+
+
+class Features:
+    """Fit on training comments; ``transform`` gives (shared features, question-word block).
+
+    ``settings`` is the ``model`` section of ``config/themes.yaml``.
+    """
+
+    def __init__(self, settings: dict):
+        self.settings = settings
+
+    def fit(self, frame: pd.DataFrame) -> Features:
+        s = self.settings
+        self.words = TfidfVectorizer(sublinear_tf=True, min_df=s["min_df"], dtype=np.float32)
+        self.words.fit(frame["text"])
+        self.pairs = TfidfVectorizer(
+            ngram_range=(2, 2), sublinear_tf=True, min_df=s["min_df"], dtype=np.float32
+        ).fit(frame["text"])
+        self.chars = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=tuple(s["char_ngrams"]),
+            sublinear_tf=True,
+            min_df=s["min_df"],
+            dtype=np.float32,
+        ).fit(frame["text"])
+        self.asked = OneHotEncoder(handle_unknown="ignore", dtype=np.float32)
+        self.asked.fit(frame[["question", "rating"]])
+        self.questions = sorted(frame["question"].unique())
+        # Counters with the fitted vocabularies, applied to distinct tokens only.
+        self._word_counts = CountVectorizer(vocabulary=self.words.vocabulary_, dtype=np.float32)
+        self._char_counts = CountVectorizer(
+            analyzer="char_wb",
+            ngram_range=tuple(s["char_ngrams"]),
+            vocabulary=self.chars.vocabulary_,
+            dtype=np.float32,
+        )
+        self._word_tfidf = _fixed_tfidf(self.words)
+        self._char_tfidf = _fixed_tfidf(self.chars)
+        return self
+
+    def transform(self, frame: pd.DataFrame) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """Shared features (words, characters, question and rating) and the question-word block."""
+        tokens = CountVectorizer(token_pattern=r"\S+", lowercase=True, dtype=np.float32)
+        try:
+            per_token = tokens.fit_transform(frame["text"])
+            distinct = tokens.get_feature_names_out()
+        except ValueError:  # no tokens at all in the batch
+            per_token, distinct = sparse.csr_matrix((len(frame), 0), dtype=np.float32), []
+        word_counts = self._word_counts.transform(distinct)
+        char_counts = self._char_counts.transform(distinct)
+        words = self._word_tfidf.transform((per_token @ word_counts).tocsr()).astype(np.float32)
+        chars = self._char_tfidf.transform((per_token @ char_counts).tocsr()).astype(np.float32)
+        pairs = self.pairs.transform(frame["text"]) if self.settings["word_pairs"] else None
+        asked = self.asked.transform(frame[["question", "rating"]])
+        question = frame["question"].to_numpy()
+        blocks = [sparse.diags((question == q).astype(np.float32)) @ words for q in self.questions]
+        parts = [words, pairs, chars, asked] if pairs is not None else [words, chars, asked]
+        shared = sparse.hstack(parts, format="csr", dtype=np.float32)
+        return shared, sparse.hstack(blocks, format="csr", dtype=np.float32)

@@ -1,11 +1,11 @@
 """The theme (multi-label) and sentiment (five-class) models, and their grouped cross-validation.
 
-One feature transformer (:mod:`analysis.textmodels.features`) feeds two linear
+One set of features (:mod:`analysis.textmodels.features`) feeds two linear
 support vector machines, trained with a fixed ``random_state`` so the same data and
 settings give the same model and the same predictions.
 
 * Themes: one class-weighted ``LinearSVC`` per v7 sub-category (one-vs-rest), reading
-  every feature but the question-specific words (they helped sentiment, not themes). A
+  the shared features (the question-specific words helped sentiment, not themes). A
   comment gets every sub-category whose decision value is above 0, and at least its
   best one (every usable comment is about something, "Not assigned" included).
   Scores are the logistic of the decision value: an ordering, not a calibrated
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy.special import expit, softmax
 from sklearn.model_selection import GroupKFold
 from sklearn.multiclass import OneVsRestClassifier
@@ -28,7 +29,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
 from analysis.methods.themes import multilabel_scores, sentiment_scores
-from analysis.textmodels.features import feature_transformer
+from analysis.textmodels.features import Features
 
 SENTIMENT_POLARITY = {
     "very positive": 1.0,
@@ -54,10 +55,8 @@ class TextModel:
 
     def fit(self, frame: pd.DataFrame, subcategories=None, sentiment=None) -> TextModel:
         s = self.settings
-        self.features = feature_transformer(s).fit(frame)
-        x = self.features.transform(frame)
-        question_words = self.features.named_transformers_["question_words"]
-        self.theme_width = x.shape[1] - len(question_words.get_feature_names_out())
+        self.features = Features(s).fit(frame)
+        shared, by_question = self.features.transform(frame)
         self.theme_classifier = self.sentiment_classifier = None
         if subcategories is not None:
             subcategories = list(subcategories)
@@ -68,30 +67,39 @@ class TextModel:
             self.labels = list(binarizer.classes_[active])
             self.theme_classifier = OneVsRestClassifier(
                 LinearSVC(C=s["theme_C"], class_weight="balanced", random_state=s["random_state"])
-            ).fit(x[rows][:, : self.theme_width], y[:, active])
+            ).fit(shared[rows], y[:, active])
+            estimators = self.theme_classifier.estimators_
+            self._theme_coef = np.vstack([e.coef_ for e in estimators]).T.astype(np.float32)
+            self._theme_intercept = np.hstack([e.intercept_ for e in estimators])
         if sentiment is not None:
             sentiment = pd.Series(list(sentiment), dtype=object)
             known = sentiment.notna().to_numpy()
+            x = sparse.hstack([shared, by_question], format="csr")[known]
             self.sentiment_classifier = LinearSVC(
                 C=s["sentiment_C"], class_weight="balanced", random_state=s["random_state"]
-            ).fit(x[known], sentiment[known].to_numpy())
+            ).fit(x, sentiment[known].to_numpy())
         return self
 
     def transform(self, frame: pd.DataFrame):
-        """The sparse feature matrix both models read."""
+        """The features both models read (see :meth:`Features.transform`)."""
         return self.features.transform(frame)
 
     def themes(self, x) -> tuple[np.ndarray, np.ndarray]:
         """0/1 matrix over ``labels`` (at least one per comment) and scores in (0, 1)."""
-        values = self.theme_classifier.decision_function(x[:, : self.theme_width])
+        values = x[0] @ self._theme_coef + self._theme_intercept  # one product for all labels
         chosen = values > 0
         chosen[np.arange(len(values)), values.argmax(axis=1)] = True
         return chosen.astype(np.int8), expit(values)
 
     def sentiment(self, x) -> tuple[np.ndarray, np.ndarray]:
         """The predicted class of each comment and its polarity score in [−1, 1]."""
-        values = self.sentiment_classifier.decision_function(x)
-        classes = self.sentiment_classifier.classes_
+        shared, by_question = x
+        clf = self.sentiment_classifier
+        width = shared.shape[1]
+        values = (
+            shared @ clf.coef_[:, :width].T + by_question @ clf.coef_[:, width:].T + clf.intercept_
+        )
+        classes = clf.classes_
         polarity = softmax(values, axis=1) @ np.array([SENTIMENT_POLARITY[c] for c in classes])
         return classes[values.argmax(axis=1)], polarity
 

@@ -1,0 +1,154 @@
+"""Louder and quieter voices: who gives feedback compared with who uses the service.
+
+Pure functions over ``fft_responses``, ``service_population`` and ``fft_eligible``.
+
+Intervals for a proportion are Wilson score intervals (Wilson, 1927, *JASA* 22:209;
+method 3 of Newcombe, 1998, *Statistics in Medicine* 17:857), the interval PHE/UKHSA
+recommend for proportions; differences between two proportions use Newcombe's
+hybrid score interval (Newcombe 1998, method 10). Both are computed by statsmodels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+
+GROUP_TYPES = ("age_band", "sex", "ethnicity")
+POSITIVE = ("Very good", "Good")
+
+
+def wilson_interval(successes, trials, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for ``successes`` out of ``trials`` (arrays or numbers).
+
+    >>> low, high = wilson_interval(10, 100)
+    >>> round(float(low), 4), round(float(high), 4)
+    (0.0552, 0.1744)
+    """
+    low, high = proportion_confint(
+        np.asarray(successes, dtype=float), np.asarray(trials, dtype=float), alpha=1 - confidence, method="wilson"
+    )
+    return np.asarray(low), np.asarray(high)
+
+
+def _check_group_type(group_type: str) -> None:
+    if group_type not in GROUP_TYPES:
+        raise ValueError(f"group_type must be one of {GROUP_TYPES}, not {group_type!r}")
+
+
+def responses_in_population_periods(responses: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """Responses of services with a population, within that population's period (tagged with it)."""
+    periods = population[["service_id", "period_start", "period_end"]].drop_duplicates()
+    joined = responses.merge(periods, on="service_id")
+    inside = joined["response_date"].between(joined["period_start"], joined["period_end"])
+    return joined.loc[inside]
+
+
+def representation(
+    responses: pd.DataFrame, population: pd.DataFrame, group_type: str, confidence: float = 0.95
+) -> pd.DataFrame:
+    """Each group's share of responses against its share of the service population.
+
+    Responses count where the service has a population for the response's date and
+    the respondent answered ``group_type``; population shares pool the same services
+    and periods. A group is ``under_represented`` when the upper end of the Wilson
+    interval of its response share is below its population share (and
+    ``over_represented`` when the lower end is above).
+    """
+    _check_group_type(group_type)
+    pop = population.loc[population["group_type"] == group_type]
+    inside = responses_in_population_periods(responses, pop)
+    answered = inside.loc[inside[group_type].notna() & (inside[group_type].astype(str).str.strip() != "")]
+    counts = answered.groupby(group_type).size()
+    people = pop.groupby("group")["people"].sum()
+    groups = sorted(set(people.index) | set(counts.index))
+    out = pd.DataFrame({"group": groups})
+    out["responses"] = out["group"].map(counts).fillna(0).astype(int)
+    out["people"] = out["group"].map(people).fillna(0).astype(int)
+    total = out["responses"].sum()
+    out["response_share"] = out["responses"] / total if total else np.nan
+    out["low"], out["high"] = wilson_interval(out["responses"], total, confidence) if total else (np.nan, np.nan)
+    out["population_share"] = out["people"] / out["people"].sum()
+    out["ratio"] = out["response_share"] / out["population_share"]
+    out["under_represented"] = out["high"] < out["population_share"]
+    out["over_represented"] = out["low"] > out["population_share"]
+    return out.assign(group_type=group_type)[
+        ["group_type", "group", "responses", "response_share", "low", "high", "people",
+         "population_share", "ratio", "under_represented", "over_represented"]
+    ]
+
+
+def group_shares_over_time(
+    responses: pd.DataFrame, group_type: str, freq: str = "Q", confidence: float = 0.95
+) -> pd.DataFrame:
+    """Each group's share of responses (that answered ``group_type``) per period, with Wilson intervals.
+
+    For services that supplied no population: shows whether a group's voice is growing
+    or fading over time.
+    """
+    _check_group_type(group_type)
+    answered = responses.loc[responses[group_type].notna()]
+    period = answered["response_date"].dt.to_period(freq).rename("period")
+    counts = answered.groupby([period, answered[group_type].rename("group")]).size().rename("responses")
+    out = counts.reset_index()
+    out["total"] = out.groupby("period")["responses"].transform("sum")
+    out["share"] = out["responses"] / out["total"]
+    out["low"], out["high"] = wilson_interval(out["responses"], out["total"], confidence)
+    return out.assign(group_type=group_type)
+
+
+def response_rates(responses: pd.DataFrame, eligible: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Monthly response rate per service: responses ÷ people eligible, with Wilson intervals.
+
+    NHS England's FFT response rate; months where responses exceed the eligible count
+    (possible when several visits are counted once) get no interval.
+    """
+    month = responses["response_date"].dt.to_period("M").dt.to_timestamp()
+    counts = responses.groupby([responses["service_id"], month.rename("month")]).size().rename("responses")
+    out = eligible[["service_id", "month", "eligible"]].merge(counts.reset_index(), on=["service_id", "month"], how="left")
+    out["responses"] = out["responses"].fillna(0).astype(int)
+    out["rate"] = out["responses"] / out["eligible"].where(out["eligible"] > 0)
+    ok = (out["eligible"] > 0) & (out["responses"] <= out["eligible"])
+    out["low"], out["high"] = np.nan, np.nan
+    if ok.any():
+        low, high = wilson_interval(out.loc[ok, "responses"], out.loc[ok, "eligible"].astype(float), confidence)
+        out.loc[ok, "low"], out.loc[ok, "high"] = low, high
+    return out
+
+
+def responses_by_mode_and_group(responses: pd.DataFrame, group_type: str) -> pd.DataFrame:
+    """How each group responds: counts and share of the group's responses by mode (SMS, paper …)."""
+    _check_group_type(group_type)
+    answered = responses.loc[responses[group_type].notna()]
+    counts = answered.groupby([answered[group_type].rename("group"), "mode"]).size().rename("responses").reset_index()
+    counts["share_of_group"] = counts["responses"] / counts.groupby("group")["responses"].transform("sum")
+    return counts.assign(group_type=group_type)
+
+
+def rating_by_group(responses: pd.DataFrame, group_type: str, confidence: float = 0.95) -> pd.DataFrame:
+    """Percentage positive (Very good + Good of all responses, NHS England's FFT measure) per group.
+
+    Each group is compared with everyone else who answered ``group_type``: the
+    difference in positive share with Newcombe's hybrid score interval, and
+    ``differs`` when that interval excludes 0.
+    """
+    _check_group_type(group_type)
+    answered = responses.loc[responses[group_type].notna()]
+    positive = answered["rating"].isin(POSITIVE)
+    table = pd.DataFrame({"group": answered[group_type], "positive": positive})
+    grouped = table.groupby("group")["positive"].agg(["sum", "count"]).rename(columns={"sum": "positive", "count": "responses"})
+    out = grouped.reset_index()
+    out["positive_share"] = out["positive"] / out["responses"]
+    out["low"], out["high"] = wilson_interval(out["positive"], out["responses"], confidence)
+    rest_pos = out["positive"].sum() - out["positive"]
+    rest_n = out["responses"].sum() - out["responses"]
+    diffs = [
+        confint_proportions_2indep(p, n, rp, rn, method="newcomb", compare="diff", alpha=1 - confidence)
+        if rn > 0 else (np.nan, np.nan)
+        for p, n, rp, rn in zip(out["positive"], out["responses"], rest_pos, rest_n, strict=True)
+    ]
+    out["difference"] = out["positive_share"] - rest_pos / rest_n.where(rest_n > 0)
+    out["difference_low"] = [d[0] for d in diffs]
+    out["difference_high"] = [d[1] for d in diffs]
+    out["differs"] = (out["difference_low"] > 0) | (out["difference_high"] < 0)
+    return out.assign(group_type=group_type)

@@ -58,7 +58,12 @@ def main() -> None:
         start = time.perf_counter()
         ev = settings["evaluation"]
         _, themes = evaluate_themes(
-            data.frame, data.subcategories, data.groups, settings["model"], ev["folds"], ev["min_examples"]
+            data.frame,
+            data.subcategories,
+            data.groups,
+            settings["model"],
+            ev["folds"],
+            ev["min_examples"],
         )
         sentiment = evaluate_sentiment(
             data.frame, data.sentiment, data.groups, settings["model"], ev["folds"]

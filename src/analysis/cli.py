@@ -87,6 +87,57 @@ def _backfill(args) -> int:
     return EXIT_PARTIAL if failed else EXIT_OK
 
 
+def _themes(args) -> int:
+    from analysis.textmodels.models import evaluate_sentiment, evaluate_themes
+    from analysis.textmodels.training import load_settings, training_set
+
+    settings = load_settings()
+    if args.evaluate:
+        data = training_set(settings)
+        ev = settings["evaluation"]
+        print(
+            f"cross-validating on {len(data.frame):,} labelled comments ({ev['folds']} folds grouped by respondent)"
+        )
+        per_label, themes = evaluate_themes(
+            data.frame,
+            data.subcategories,
+            data.groups,
+            settings["model"],
+            ev["folds"],
+            ev["min_examples"],
+        )
+        sentiment = evaluate_sentiment(
+            data.frame, data.sentiment, data.groups, settings["model"], ev["folds"]
+        )
+        for row in per_label.sort_values("examples", ascending=False).itertuples():
+            mark = "*" if row.in_macro else " "
+            print(
+                f"  {row.f1:.2f} {row.precision:.2f} {row.recall:.2f} {row.examples:5d} {mark} {row.subcategory}"
+            )
+        print("  (F1, precision, recall, examples; * = in the macro average)")
+        print(
+            f"themes: macro F1 {themes['macro_f1']:.3f} over {themes['labels_in_macro']} sub-categories "
+            f"with at least {ev['min_examples']} examples, micro F1 {themes['micro_f1']:.3f}"
+        )
+        print(
+            f"sentiment: five classes accuracy {sentiment['accuracy_5']:.3f}, macro F1 {sentiment['macro_f1_5']:.3f}; "
+            f"three classes accuracy {sentiment['accuracy_3']:.3f}, macro F1 {sentiment['macro_f1_3']:.3f}"
+        )
+        return 0
+    from analysis.textmodels.classify import classify
+
+    cfg = load_config(args.config)
+    summary = classify(cfg, settings)
+    print(
+        f"{summary['comments']:,} comments, {summary['usable']:,} with usable text; theme rows by origin: "
+        f"{summary['theme_rows']}; {summary['corrections']} corrections applied"
+    )
+    print(
+        f"model {summary['model_key'][:12]}; comment_themes and comment_sentiment in {cfg.processed_dir}"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
@@ -111,6 +162,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("clean", help="read, validate and redact the raw exports into tidy tables")
     p.set_defaults(func=_clean)
+
+    p = sub.add_parser(
+        "themes", help="classify comments' themes and sentiment (or --evaluate the models)"
+    )
+    p.add_argument(
+        "--evaluate",
+        action="store_true",
+        help="cross-validate the models on the labelled comments and print the scores",
+    )
+    p.set_defaults(func=_themes)
 
     p = sub.add_parser("report", help="run the monthly pipeline and write the month's reports")
     p.add_argument("--month", help="YYYY-MM (default: the latest complete month in the data)")

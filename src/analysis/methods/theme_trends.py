@@ -39,7 +39,10 @@ def comment_themes_by_month(
 
 
 def monthly_theme_shares(
-    comments: pd.DataFrame, themes: pd.DataFrame, level: str = "subcategory", question: str | None = None
+    comments: pd.DataFrame,
+    themes: pd.DataFrame,
+    level: str = "subcategory",
+    question: str | None = None,
 ) -> pd.DataFrame:
     """One row per month and theme: ``comments`` (usable), ``count`` carrying it, ``share``.
 
@@ -48,14 +51,18 @@ def monthly_theme_shares(
     """
     rows, per_month = comment_themes_by_month(comments, themes, question)
     counts = rows.drop_duplicates(["comment_id", level]).groupby(["month", level]).size()
-    grid = pd.MultiIndex.from_product([per_month.index, sorted(rows[level].unique())], names=["month", level])
+    grid = pd.MultiIndex.from_product(
+        [per_month.index, sorted(rows[level].unique())], names=["month", level]
+    )
     out = counts.reindex(grid, fill_value=0).rename("count").reset_index()
     out = out.merge(per_month.reset_index(), on="month")
     out["share"] = out["count"] / out["comments"]
     return out[["month", level, "comments", "count", "share"]]
 
 
-def p_chart(counts: pd.Series, totals: pd.Series, baseline: pd.Series | None = None) -> pd.DataFrame:
+def p_chart(
+    counts: pd.Series, totals: pd.Series, baseline: pd.Series | None = None
+) -> pd.DataFrame:
     """p-chart of ``counts / totals`` with limits from the ``baseline`` points (default: all).
 
     Returns ``p``, ``centre``, ``lower``, ``upper`` (clipped to [0, 1]) and
@@ -88,7 +95,11 @@ def theme_spc(shares: pd.DataFrame, level: str = "subcategory") -> pd.DataFrame:
         grp = grp.sort_values("month")
         chart = p_chart(grp["count"], grp["comments"])
         parts.append(pd.concat([grp, chart.drop(columns="p")], axis=1))
-    out = pd.concat(parts, ignore_index=True) if parts else shares.assign(centre=[], lower=[], upper=[], z=[])
+    out = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else shares.assign(centre=[], lower=[], upper=[], z=[])
+    )
     out["signal"] = np.select(
         [out["share"] > out["upper"], out["share"] < out["lower"]], ["above", "below"], "none"
     )
@@ -96,7 +107,11 @@ def theme_spc(shares: pd.DataFrame, level: str = "subcategory") -> pd.DataFrame:
 
 
 def rising_themes(
-    shares: pd.DataFrame, month, level: str = "subcategory", baseline_months: int = 12, min_count: int = 5
+    shares: pd.DataFrame,
+    month,
+    level: str = "subcategory",
+    baseline_months: int = 12,
+    min_count: int = 5,
 ) -> pd.DataFrame:
     """Themes whose share in ``month`` is above the p-chart upper limit of the months before.
 
@@ -113,7 +128,9 @@ def rising_themes(
             continue
         counts = pd.concat([before["count"], grp.loc[[month], "count"]])
         totals = pd.concat([before["comments"], grp.loc[[month], "comments"]])
-        chart = p_chart(counts, totals, baseline=pd.Series([True] * len(before) + [False], index=counts.index))
+        chart = p_chart(
+            counts, totals, baseline=pd.Series([True] * len(before) + [False], index=counts.index)
+        )
         last = chart.iloc[-1]
         if last["p"] > last["upper"] and grp.loc[month, "count"] >= min_count:
             rows.append(
@@ -137,9 +154,18 @@ def top_themes_by_service(
 ) -> pd.DataFrame:
     """The ``n`` most frequent themes per service, with count and share of its usable comments."""
     rows, _ = comment_themes_by_month(comments, themes)
-    usable = comments.loc[~comments["comment_id"].isin(themes.loc[themes["subcategory"] == NO_USABLE_TEXT, "comment_id"])]
+    usable = comments.loc[
+        ~comments["comment_id"].isin(
+            themes.loc[themes["subcategory"] == NO_USABLE_TEXT, "comment_id"]
+        )
+    ]
     per_service = usable.groupby("service_id").size().rename("comments")
-    counts = rows.drop_duplicates(["comment_id", level]).groupby(["service_id", level]).size().rename("count")
+    counts = (
+        rows.drop_duplicates(["comment_id", level])
+        .groupby(["service_id", level])
+        .size()
+        .rename("count")
+    )
     out = counts.reset_index().merge(per_service.reset_index(), on="service_id")
     out["share"] = out["count"] / out["comments"]
     out = out.sort_values(["service_id", "count", level], ascending=[True, False, True])
@@ -164,20 +190,31 @@ def representative_quotes(
     """
     rows = themes.loc[themes["origin"] == "model", ["comment_id", "subcategory", "score"]]
     rows = rows.merge(sentiment.rename(columns={"score": "polarity"}), on="comment_id")
-    rows = rows.merge(comments[["comment_id", "service_id", "response_date", "text"]], on="comment_id")
+    rows = rows.merge(
+        comments[["comment_id", "service_id", "response_date", "text"]], on="comment_id"
+    )
     rows = rows.loc[rows["text"].str.len().between(20, max_chars)]
     tone = np.select(
-        [rows["sentiment"].isin(["very positive", "positive"]), rows["sentiment"].isin(["negative", "very negative"])],
+        [
+            rows["sentiment"].isin(["very positive", "positive"]),
+            rows["sentiment"].isin(["negative", "very negative"]),
+        ],
         ["positive", "negative"],
         "neutral",
     )
     rows = rows.assign(tone=tone)
     rows = rows.loc[rows["tone"] != "neutral"]
-    rows["strength"] = rows["score"] * np.where(rows["tone"] == "positive", rows["polarity"], -rows["polarity"])
-    rows = rows.sort_values(["subcategory", "tone", "strength", "comment_id"], ascending=[True, True, False, True])
+    rows["strength"] = rows["score"] * np.where(
+        rows["tone"] == "positive", rows["polarity"], -rows["polarity"]
+    )
+    rows = rows.sort_values(
+        ["subcategory", "tone", "strength", "comment_id"], ascending=[True, True, False, True]
+    )
     rows = rows.drop_duplicates(["subcategory", "tone", "text"])
     out = rows.groupby(["subcategory", "tone"], sort=True).head(per_theme)
-    return out[["subcategory", "tone", "comment_id", "service_id", "response_date", "text", "strength"]].reset_index(drop=True)
+    return out[
+        ["subcategory", "tone", "comment_id", "service_id", "response_date", "text", "strength"]
+    ].reset_index(drop=True)
 
 
 def search_comments(
@@ -191,12 +228,16 @@ def search_comments(
     if text:
         found = found.loc[found["text"].str.contains(re.escape(text), case=False, na=False)]
     if subcategory:
-        found = found.loc[found["comment_id"].isin(themes.loc[themes["subcategory"] == subcategory, "comment_id"])]
+        found = found.loc[
+            found["comment_id"].isin(themes.loc[themes["subcategory"] == subcategory, "comment_id"])
+        ]
     listed = themes.groupby("comment_id")["subcategory"].agg(lambda s: "; ".join(sorted(s)))
     return found.assign(themes=found["comment_id"].map(listed).fillna("")).reset_index(drop=True)
 
 
-def concerns_in_positive_responses(sentences: pd.DataFrame, comments: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
+def concerns_in_positive_responses(
+    sentences: pd.DataFrame, comments: pd.DataFrame, responses: pd.DataFrame
+) -> pd.DataFrame:
     """Negative sentences inside comments of responses rated Very good or Good.
 
     ``sentences`` comes from :func:`analysis.textmodels.classify.sentence_scores`.
@@ -209,5 +250,17 @@ def concerns_in_positive_responses(sentences: pd.DataFrame, comments: pd.DataFra
     out = sentences.merge(positive, on="comment_id")
     out = out.loc[out["sentiment"].isin(["negative", "very negative"])]
     out = out.assign(themes=out["subcategories"].map("; ".join))
-    columns = ["comment_id", "service_id", "response_date", "rating", "sentence_no", "sentence", "sentiment", "polarity", "themes"]
-    return out.sort_values(["polarity", "comment_id", "sentence_no"])[columns].reset_index(drop=True)
+    columns = [
+        "comment_id",
+        "service_id",
+        "response_date",
+        "rating",
+        "sentence_no",
+        "sentence",
+        "sentiment",
+        "polarity",
+        "themes",
+    ]
+    return out.sort_values(["polarity", "comment_id", "sentence_no"])[columns].reset_index(
+        drop=True
+    )

@@ -32,7 +32,9 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|;\s+|\s+(?=but\s)", flags=re.IGNORECA
 
 def normalise_answer(texts: pd.Series) -> pd.Series:
     """Lower-cased text with surrounding spaces and trailing punctuation removed."""
-    return texts.fillna("").astype(str).str.strip().str.lower().str.replace(_TRAILING, "", regex=True)
+    return (
+        texts.fillna("").astype(str).str.strip().str.lower().str.replace(_TRAILING, "", regex=True)
+    )
 
 
 def usable_text(texts: pd.Series, no_answers: Iterable[str]) -> pd.Series:
@@ -68,7 +70,9 @@ def compile_rules(rules: Sequence[dict], known: Iterable[str]) -> list[tuple[str
         try:
             pattern = re.compile(rule["pattern"], flags=re.IGNORECASE)
         except (KeyError, TypeError, re.error) as exc:
-            raise ValueError(f"{where}: pattern is missing or not a regular expression ({exc})") from exc
+            raise ValueError(
+                f"{where}: pattern is missing or not a regular expression ({exc})"
+            ) from exc
         compiled.append((rule["subcategory"], rule["action"], pattern))
     return compiled
 
@@ -87,7 +91,10 @@ def apply_rules(
     """
     out = themes
     for subcategory, action, pattern in rules:
-        hit = comments.loc[comments["text"].str.contains(pattern, na=False), "comment_id"]
+        matches = (
+            comments["text"].fillna("").map(lambda text, p=pattern: p.search(text) is not None)
+        )
+        hit = comments.loc[matches, "comment_id"]
         if action == "veto":
             out = out.loc[~((out["subcategory"] == subcategory) & out["comment_id"].isin(hit))]
             continue

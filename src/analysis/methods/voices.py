@@ -26,7 +26,10 @@ def wilson_interval(successes, trials, confidence: float = 0.95) -> tuple[np.nda
     (0.0552, 0.1744)
     """
     low, high = proportion_confint(
-        np.asarray(successes, dtype=float), np.asarray(trials, dtype=float), alpha=1 - confidence, method="wilson"
+        np.asarray(successes, dtype=float),
+        np.asarray(trials, dtype=float),
+        alpha=1 - confidence,
+        method="wilson",
     )
     return np.asarray(low), np.asarray(high)
 
@@ -36,7 +39,9 @@ def _check_group_type(group_type: str) -> None:
         raise ValueError(f"group_type must be one of {GROUP_TYPES}, not {group_type!r}")
 
 
-def responses_in_population_periods(responses: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+def responses_in_population_periods(
+    responses: pd.DataFrame, population: pd.DataFrame
+) -> pd.DataFrame:
     """Responses of services with a population, within that population's period (tagged with it)."""
     periods = population[["service_id", "period_start", "period_end"]].drop_duplicates()
     joined = responses.merge(periods, on="service_id")
@@ -58,7 +63,9 @@ def representation(
     _check_group_type(group_type)
     pop = population.loc[population["group_type"] == group_type]
     inside = responses_in_population_periods(responses, pop)
-    answered = inside.loc[inside[group_type].notna() & (inside[group_type].astype(str).str.strip() != "")]
+    answered = inside.loc[
+        inside[group_type].notna() & (inside[group_type].astype(str).str.strip() != "")
+    ]
     counts = answered.groupby(group_type).size()
     people = pop.groupby("group")["people"].sum()
     groups = sorted(set(people.index) | set(counts.index))
@@ -67,14 +74,27 @@ def representation(
     out["people"] = out["group"].map(people).fillna(0).astype(int)
     total = out["responses"].sum()
     out["response_share"] = out["responses"] / total if total else np.nan
-    out["low"], out["high"] = wilson_interval(out["responses"], total, confidence) if total else (np.nan, np.nan)
+    out["low"], out["high"] = (
+        wilson_interval(out["responses"], total, confidence) if total else (np.nan, np.nan)
+    )
     out["population_share"] = out["people"] / out["people"].sum()
     out["ratio"] = out["response_share"] / out["population_share"]
     out["under_represented"] = out["high"] < out["population_share"]
     out["over_represented"] = out["low"] > out["population_share"]
     return out.assign(group_type=group_type)[
-        ["group_type", "group", "responses", "response_share", "low", "high", "people",
-         "population_share", "ratio", "under_represented", "over_represented"]
+        [
+            "group_type",
+            "group",
+            "responses",
+            "response_share",
+            "low",
+            "high",
+            "people",
+            "population_share",
+            "ratio",
+            "under_represented",
+            "over_represented",
+        ]
     ]
 
 
@@ -89,7 +109,9 @@ def group_shares_over_time(
     _check_group_type(group_type)
     answered = responses.loc[responses[group_type].notna()]
     period = answered["response_date"].dt.to_period(freq).rename("period")
-    counts = answered.groupby([period, answered[group_type].rename("group")]).size().rename("responses")
+    counts = (
+        answered.groupby([period, answered[group_type].rename("group")]).size().rename("responses")
+    )
     out = counts.reset_index()
     out["total"] = out.groupby("period")["responses"].transform("sum")
     out["share"] = out["responses"] / out["total"]
@@ -97,21 +119,31 @@ def group_shares_over_time(
     return out.assign(group_type=group_type)
 
 
-def response_rates(responses: pd.DataFrame, eligible: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+def response_rates(
+    responses: pd.DataFrame, eligible: pd.DataFrame, confidence: float = 0.95
+) -> pd.DataFrame:
     """Monthly response rate per service: responses ÷ people eligible, with Wilson intervals.
 
     NHS England's FFT response rate; months where responses exceed the eligible count
     (possible when several visits are counted once) get no interval.
     """
     month = responses["response_date"].dt.to_period("M").dt.to_timestamp()
-    counts = responses.groupby([responses["service_id"], month.rename("month")]).size().rename("responses")
-    out = eligible[["service_id", "month", "eligible"]].merge(counts.reset_index(), on=["service_id", "month"], how="left")
+    counts = (
+        responses.groupby([responses["service_id"], month.rename("month")])
+        .size()
+        .rename("responses")
+    )
+    out = eligible[["service_id", "month", "eligible"]].merge(
+        counts.reset_index(), on=["service_id", "month"], how="left"
+    )
     out["responses"] = out["responses"].fillna(0).astype(int)
     out["rate"] = out["responses"] / out["eligible"].where(out["eligible"] > 0)
     ok = (out["eligible"] > 0) & (out["responses"] <= out["eligible"])
     out["low"], out["high"] = np.nan, np.nan
     if ok.any():
-        low, high = wilson_interval(out.loc[ok, "responses"], out.loc[ok, "eligible"].astype(float), confidence)
+        low, high = wilson_interval(
+            out.loc[ok, "responses"], out.loc[ok, "eligible"].astype(float), confidence
+        )
         out.loc[ok, "low"], out.loc[ok, "high"] = low, high
     return out
 
@@ -120,12 +152,21 @@ def responses_by_mode_and_group(responses: pd.DataFrame, group_type: str) -> pd.
     """How each group responds: counts and share of the group's responses by mode (SMS, paper …)."""
     _check_group_type(group_type)
     answered = responses.loc[responses[group_type].notna()]
-    counts = answered.groupby([answered[group_type].rename("group"), "mode"]).size().rename("responses").reset_index()
-    counts["share_of_group"] = counts["responses"] / counts.groupby("group")["responses"].transform("sum")
+    counts = (
+        answered.groupby([answered[group_type].rename("group"), "mode"])
+        .size()
+        .rename("responses")
+        .reset_index()
+    )
+    counts["share_of_group"] = counts["responses"] / counts.groupby("group")["responses"].transform(
+        "sum"
+    )
     return counts.assign(group_type=group_type)
 
 
-def rating_by_group(responses: pd.DataFrame, group_type: str, confidence: float = 0.95) -> pd.DataFrame:
+def rating_by_group(
+    responses: pd.DataFrame, group_type: str, confidence: float = 0.95
+) -> pd.DataFrame:
     """Percentage positive (Very good + Good of all responses, NHS England's FFT measure) per group.
 
     Each group is compared with everyone else who answered ``group_type``: the
@@ -136,15 +177,22 @@ def rating_by_group(responses: pd.DataFrame, group_type: str, confidence: float 
     answered = responses.loc[responses[group_type].notna()]
     positive = answered["rating"].isin(POSITIVE)
     table = pd.DataFrame({"group": answered[group_type], "positive": positive})
-    grouped = table.groupby("group")["positive"].agg(["sum", "count"]).rename(columns={"sum": "positive", "count": "responses"})
+    grouped = (
+        table.groupby("group")["positive"]
+        .agg(["sum", "count"])
+        .rename(columns={"sum": "positive", "count": "responses"})
+    )
     out = grouped.reset_index()
     out["positive_share"] = out["positive"] / out["responses"]
     out["low"], out["high"] = wilson_interval(out["positive"], out["responses"], confidence)
     rest_pos = out["positive"].sum() - out["positive"]
     rest_n = out["responses"].sum() - out["responses"]
     diffs = [
-        confint_proportions_2indep(p, n, rp, rn, method="newcomb", compare="diff", alpha=1 - confidence)
-        if rn > 0 else (np.nan, np.nan)
+        confint_proportions_2indep(
+            p, n, rp, rn, method="newcomb", compare="diff", alpha=1 - confidence
+        )
+        if rn > 0
+        else (np.nan, np.nan)
         for p, n, rp, rn in zip(out["positive"], out["responses"], rest_pos, rest_n, strict=True)
     ]
     out["difference"] = out["positive_share"] - rest_pos / rest_n.where(rest_n > 0)

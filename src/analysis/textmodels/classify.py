@@ -76,13 +76,19 @@ def read_corrections(path: Path) -> pd.DataFrame:
             )
         sentiment = row.sentiment.strip().lower()
         if sentiment and sentiment not in SENTIMENTS:
-            raise ValueError(f"{path}, line {line}: sentiment {row.sentiment!r} is not one of {SENTIMENTS}")
+            raise ValueError(
+                f"{path}, line {line}: sentiment {row.sentiment!r} is not one of {SENTIMENTS}"
+            )
         if not row.comment_id.strip():
             raise ValueError(f"{path}, line {line}: comment_id is blank")
         subcats.append(subs or None)
         sentiments.append(sentiment or None)
     return pd.DataFrame(
-        {"comment_id": raw["comment_id"].str.strip(), "subcategories": subcats, "sentiment": sentiments}
+        {
+            "comment_id": raw["comment_id"].str.strip(),
+            "subcategories": subcats,
+            "sentiment": sentiments,
+        }
     )
 
 
@@ -100,7 +106,9 @@ def corrected_comments(corrections: pd.DataFrame, inputs: pd.DataFrame) -> pd.Da
     """
     found = corrections["comment_id"].isin(inputs["comment_id"])
     if (~found).any():
-        log.warning("%d correction(s) name comments not in fft_comments: skipped", int((~found).sum()))
+        log.warning(
+            "%d correction(s) name comments not in fft_comments: skipped", int((~found).sum())
+        )
     rows = corrections.loc[found].merge(
         inputs[["comment_id", "text", "question", "rating"]], on="comment_id", how="left"
     )
@@ -126,7 +134,9 @@ def classify_frame(
     ``score``, one row per comment in order). Large inputs are split into chunks
     classified in parallel processes (``n_jobs``; default: up to 2, one for small inputs).
     """
-    texts, questions, ratings = (np.asarray(list(a), dtype=object) for a in (texts, questions, ratings))
+    texts, questions, ratings = (
+        np.asarray(list(a), dtype=object) for a in (texts, questions, ratings)
+    )
     starts = range(0, len(texts), chunk)
     if n_jobs is None:
         n_jobs = 1 if len(texts) <= chunk else min(2, os.cpu_count() or 1)
@@ -156,7 +166,9 @@ def classify_frame(
     return themes, sentiment
 
 
-def predict(model: TextModel, inputs: pd.DataFrame, settings: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+def predict(
+    model: TextModel, inputs: pd.DataFrame, settings: dict
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Model themes (with rules applied) and sentiment of ``inputs``, before corrections."""
     cats = categories()
     usable = usable_text(inputs["text"], settings["no_usable_text"]).to_numpy()
@@ -193,6 +205,20 @@ def predict(model: TextModel, inputs: pd.DataFrame, settings: dict) -> tuple[pd.
     return themes, sentiment
 
 
+def partnership_model(
+    cfg: Config, settings: dict, inputs: pd.DataFrame | None = None
+) -> tuple[TextModel, pd.DataFrame]:
+    """The cached model for the shipped comments plus this partnership's corrections, and the corrections."""
+    if inputs is None:
+        inputs = comment_inputs(
+            read_table("fft_comments", cfg.processed_dir),
+            read_table("fft_responses", cfg.processed_dir),
+        )
+    corrected = corrected_comments(read_corrections(corrections_path(cfg, settings)), inputs)
+    model = load_or_train(training_set(settings, corrected), settings, cfg.processed_dir / "models")
+    return model, corrected
+
+
 def classify(cfg: Config, settings: dict | None = None) -> dict:
     """Classify the partnership's comments and write ``comment_themes`` and ``comment_sentiment``.
 
@@ -201,11 +227,10 @@ def classify(cfg: Config, settings: dict | None = None) -> dict:
     """
     settings = settings or load_settings()
     inputs = comment_inputs(
-        read_table("fft_comments", cfg.processed_dir), read_table("fft_responses", cfg.processed_dir)
+        read_table("fft_comments", cfg.processed_dir),
+        read_table("fft_responses", cfg.processed_dir),
     )
-    corrections = read_corrections(corrections_path(cfg, settings))
-    corrected = corrected_comments(corrections, inputs)
-    model = load_or_train(training_set(settings, corrected), settings, cfg.processed_dir / "models")
+    model, corrected = partnership_model(cfg, settings, inputs)
     themes, sentiment = predict(model, inputs, settings)
     themes = apply_theme_corrections(themes, corrected, categories())
     fixes = corrected.dropna(subset=["sentiment"]).set_index("comment_id")["sentiment"]
@@ -233,10 +258,14 @@ def sentence_scores(model: TextModel, inputs: pd.DataFrame, settings: dict) -> p
     rows = inputs.loc[usable_text(inputs["text"], settings["no_usable_text"])]
     parts = [
         (cid, i, s, q, r)
-        for cid, text, q, r in zip(rows["comment_id"], rows["text"], rows["question"], rows["rating"], strict=True)
+        for cid, text, q, r in zip(
+            rows["comment_id"], rows["text"], rows["question"], rows["rating"], strict=True
+        )
         for i, s in enumerate(split_sentences(text), start=1)
     ]
-    out = pd.DataFrame(parts, columns=["comment_id", "sentence_no", "sentence", "question", "rating"])
+    out = pd.DataFrame(
+        parts, columns=["comment_id", "sentence_no", "sentence", "question", "rating"]
+    )
     if out.empty:
         return out.assign(subcategories=[], sentiment=[], polarity=[])
     found, feeling = classify_frame(model, out["sentence"], out["question"], out["rating"])

@@ -91,7 +91,7 @@ def p_chart(
 def theme_spc(shares: pd.DataFrame, level: str = "subcategory") -> pd.DataFrame:
     """A p-chart per theme over every month of ``shares`` (from :func:`monthly_theme_shares`)."""
     parts = []
-    for theme, grp in shares.groupby(level, sort=True):
+    for _, grp in shares.groupby(level, sort=True):
         grp = grp.sort_values("month")
         chart = p_chart(grp["count"], grp["comments"])
         parts.append(pd.concat([grp, chart.drop(columns="p")], axis=1))

@@ -30,8 +30,14 @@ def test_word_and_character_blocks_equal_tfidfvectorizer():
     new = model_frame(NEW, ["what_was_good"] * 4, ["Good"] * 4)
     shared, _ = features.transform(new)
     words = TfidfVectorizer(sublinear_tf=True, min_df=1).fit(TRAIN).transform(NEW)
-    pairs = TfidfVectorizer(ngram_range=(2, 2), sublinear_tf=True, min_df=1).fit(TRAIN).transform(NEW)
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1).fit(TRAIN).transform(NEW)
+    pairs = (
+        TfidfVectorizer(ngram_range=(2, 2), sublinear_tf=True, min_df=1).fit(TRAIN).transform(NEW)
+    )
+    chars = (
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1)
+        .fit(TRAIN)
+        .transform(NEW)
+    )
     nw, npairs, nc = words.shape[1], pairs.shape[1], chars.shape[1]
     dense = shared.toarray()
     np.testing.assert_allclose(dense[:, :nw], words.toarray(), atol=1e-6)
@@ -41,7 +47,9 @@ def test_word_and_character_blocks_equal_tfidfvectorizer():
 
 def test_question_block_holds_words_only_under_the_comments_question():
     features = _fit()
-    new = model_frame(["Nothing.", "Nothing."], ["what_was_good", "what_could_be_better"], [None, None])
+    new = model_frame(
+        ["Nothing.", "Nothing."], ["what_was_good", "what_could_be_better"], [None, None]
+    )
     _, by_question = features.transform(new)
     width = len(features.words.vocabulary_)
     good = features.questions.index("what_was_good")

@@ -19,7 +19,9 @@ from analysis.methods.themes import (
     usable_text,
 )
 
-CATS = dict(zip(reference.framework()["subcategory"], reference.framework()["category"], strict=True))
+CATS = dict(
+    zip(reference.framework()["subcategory"], reference.framework()["category"], strict=True)
+)
 
 
 def _themes(rows):
@@ -27,7 +29,9 @@ def _themes(rows):
 
 
 def test_usable_text_recognises_blank_and_configured_non_answers():
-    texts = pd.Series(["Did not answer", "did not answer.", "", None, "  ", "Nothing.", "Feedback given!"])
+    texts = pd.Series(
+        ["Did not answer", "did not answer.", "", None, "  ", "Nothing.", "Feedback given!"]
+    )
     got = usable_text(texts, ["did not answer", "feedback given"]).tolist()
     # "Nothing." answers a question (no improvement needed): it is usable.
     assert got == [False, False, False, False, False, True, False]
@@ -35,24 +39,46 @@ def test_usable_text_recognises_blank_and_configured_non_answers():
 
 def test_split_sentences_separates_the_turn_in_a_mixed_comment():
     text = "The doctor was fantastic! The food was cold and discharge took four hours"
-    assert split_sentences(text) == ["The doctor was fantastic!", "The food was cold and discharge took four hours"]
+    assert split_sentences(text) == [
+        "The doctor was fantastic!",
+        "The food was cold and discharge took four hours",
+    ]
     assert split_sentences("") == []
 
 
 def test_rules_add_and_veto():
     comments = pd.DataFrame(
-        {"comment_id": ["a", "b", "c"], "text": ["No parking spaces at all", "Food for thought", "Great food"]}
+        {
+            "comment_id": ["a", "b", "c"],
+            "text": ["No parking spaces at all", "Food for thought", "Great food"],
+        }
     )
     model = _themes(
         [
-            ("b", CATS["Food & drink provision & facilities"], "Food & drink provision & facilities", "model", 0.7),
-            ("c", CATS["Food & drink provision & facilities"], "Food & drink provision & facilities", "model", 0.9),
+            (
+                "b",
+                CATS["Food & drink provision & facilities"],
+                "Food & drink provision & facilities",
+                "model",
+                0.7,
+            ),
+            (
+                "c",
+                CATS["Food & drink provision & facilities"],
+                "Food & drink provision & facilities",
+                "model",
+                0.9,
+            ),
         ]
     )
     rules = compile_rules(
         [
             {"subcategory": "Parking", "action": "add", "pattern": r"\b(car ?park|parking)\b"},
-            {"subcategory": "Food & drink provision & facilities", "action": "veto", "pattern": "food for thought"},
+            {
+                "subcategory": "Food & drink provision & facilities",
+                "action": "veto",
+                "pattern": "food for thought",
+            },
         ],
         CATS,
     )
@@ -62,7 +88,10 @@ def test_rules_add_and_veto():
         ("a", "Parking", "rule"),
         ("c", "Food & drink provision & facilities", "model"),
     ]
-    assert out.loc[out["comment_id"] == "a", "category"].item() == "Service location, travel & transport"
+    assert (
+        out.loc[out["comment_id"] == "a", "category"].item()
+        == "Service location, travel & transport"
+    )
 
 
 @pytest.mark.parametrize(
@@ -87,7 +116,11 @@ def test_corrections_replace_the_models_themes_for_that_comment_only():
         ]
     )
     corrections = pd.DataFrame(
-        {"comment_id": ["a", "b"], "subcategories": [("Parking", "Service location"), None], "sentiment": [None, "negative"]}
+        {
+            "comment_id": ["a", "b"],
+            "subcategories": [("Parking", "Service location"), None],
+            "sentiment": [None, "negative"],
+        }
     )
     out = apply_theme_corrections(model, corrections, CATS)
     got = sorted(zip(out["comment_id"], out["subcategory"], out["origin"], strict=True))

@@ -28,12 +28,16 @@ def test_same_data_gives_the_same_model_and_predictions(data):
     frame, labels, sentiment = _subset(data)
     first = TextModel(SETTINGS["model"]).fit(frame, labels, sentiment)
     second = TextModel(SETTINGS["model"]).fit(frame, labels, sentiment)
-    new = model_frame(["The nurse was kind but I waited four hours."], ["what_could_be_better"], ["Good"])
+    new = model_frame(
+        ["The nurse was kind but I waited four hours."], ["what_could_be_better"], ["Good"]
+    )
     x1, x2 = first.transform(new), second.transform(new)
     assert first.labels == second.labels
     np.testing.assert_array_equal(first.themes(x1)[1], second.themes(x2)[1])
     np.testing.assert_array_equal(first.sentiment(x1)[1], second.sentiment(x2)[1])
-    for a, b in zip(first.theme_classifier.estimators_, second.theme_classifier.estimators_, strict=True):
+    for a, b in zip(
+        first.theme_classifier.estimators_, second.theme_classifier.estimators_, strict=True
+    ):
         np.testing.assert_array_equal(a.coef_, b.coef_)
 
 
@@ -97,12 +101,19 @@ def test_grouped_cross_validated_scores_stay_at_the_reported_level(data):
     """
     ev = SETTINGS["evaluation"]
     per_label, themes = evaluate_themes(
-        data.frame, data.subcategories, data.groups, SETTINGS["model"], ev["folds"], ev["min_examples"]
+        data.frame,
+        data.subcategories,
+        data.groups,
+        SETTINGS["model"],
+        ev["folds"],
+        ev["min_examples"],
     )
     assert themes["labels_in_macro"] == 23
     assert themes["macro_f1"] >= 0.56
     assert themes["micro_f1"] >= 0.70
-    sentiment = evaluate_sentiment(data.frame, data.sentiment, data.groups, SETTINGS["model"], ev["folds"])
+    sentiment = evaluate_sentiment(
+        data.frame, data.sentiment, data.groups, SETTINGS["model"], ev["folds"]
+    )
     assert sentiment["accuracy_5"] >= 0.68
     assert sentiment["macro_f1_5"] >= 0.60
     assert sentiment["accuracy_3"] >= 0.83

@@ -22,7 +22,9 @@ def test_framework_is_the_v7_mvp_workbook():
     assert len(fw) == 33
     assert fw["category"].nunique() == 10
     assert fw["subcategory"].is_unique
-    assert {"Continuity of care", "Staffing levels & responsiveness", "Not assigned"} <= set(fw["subcategory"])
+    assert {"Continuity of care", "Staffing levels & responsiveness", "Not assigned"} <= set(
+        fw["subcategory"]
+    )
 
 
 def test_every_v6_column_is_mapped_to_a_v7_subcategory_or_to_nothing():
@@ -48,16 +50,24 @@ def test_training_comments_are_tidy_with_v7_labels():
     assert not comments["subcategories"].map(lambda s: "Staff continuity" in s).any()
 
 
-@pytest.mark.skipif(not (PUBLIC / "fft_comments_labelled_v6_train.csv").exists(), reason="public file not here")
+@pytest.mark.skipif(
+    not (PUBLIC / "fft_comments_labelled_v6_train.csv").exists(), reason="public file not here"
+)
 def test_shipped_rows_equal_the_public_file_except_redacted_names():
-    public = pd.read_csv(PUBLIC / "fft_comments_labelled_v6_train.csv", dtype=str, keep_default_na=False)
+    public = pd.read_csv(
+        PUBLIC / "fft_comments_labelled_v6_train.csv", dtype=str, keep_default_na=False
+    )
     shipped = reference.labelled_comments()
     assert list(shipped.columns) == list(public.columns)
     others = [c for c in public.columns if c != reference.TEXT_COLUMN]
     pd.testing.assert_frame_equal(shipped[others], public[others])
     changed = shipped[reference.TEXT_COLUMN] != public[reference.TEXT_COLUMN]
     assert 0 < changed.sum() <= 20
-    for new, old in zip(shipped.loc[changed, reference.TEXT_COLUMN], public.loc[changed, reference.TEXT_COLUMN], strict=True):
+    for new, old in zip(
+        shipped.loc[changed, reference.TEXT_COLUMN],
+        public.loc[changed, reference.TEXT_COLUMN],
+        strict=True,
+    ):
         # Each change replaces one capitalised word (a name) with the marker, nothing else.
         pattern = re.escape(new).replace(re.escape(reference.NAME_MARKER), r"[A-Z][a-z]+")
         assert re.fullmatch(pattern, old), (new, old)

@@ -66,7 +66,12 @@ class TextModel:
             active = y.sum(axis=0) >= s["min_train_examples"]
             self.labels = list(binarizer.classes_[active])
             self.theme_classifier = OneVsRestClassifier(
-                LinearSVC(C=s["theme_C"], class_weight="balanced", random_state=s["random_state"])
+                LinearSVC(
+                    C=s["theme_C"],
+                    class_weight="balanced",
+                    random_state=s["random_state"],
+                    max_iter=10_000,
+                )
             ).fit(shared[rows], y[:, active])
             estimators = self.theme_classifier.estimators_
             self._theme_coef = np.vstack([e.coef_ for e in estimators]).T.astype(np.float32)
@@ -76,7 +81,10 @@ class TextModel:
             known = sentiment.notna().to_numpy()
             x = sparse.hstack([shared, by_question], format="csr")[known]
             self.sentiment_classifier = LinearSVC(
-                C=s["sentiment_C"], class_weight="balanced", random_state=s["random_state"]
+                C=s["sentiment_C"],
+                class_weight="balanced",
+                random_state=s["random_state"],
+                max_iter=10_000,
             ).fit(x, sentiment[known].to_numpy())
         return self
 

@@ -1,0 +1,236 @@
+"""Theme trends and louder and quieter voices on small hand-built tables, checked by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.methods import theme_trends, triangulation, voices
+
+
+def test_wilson_interval_by_hand_and_against_published_figures():
+    # By hand, 10 of 100 at 95% (z = 1.959964): centre (p + z²/2n)/(1 + z²/n) = 0.1192073/1.0384146,
+    # half-width z·√(p(1−p)/n + z²/4n²)/(1 + z²/n) = 1.959964·0.0315600/1.0384146.
+    z = 1.959964
+    centre = (0.1 + z**2 / 200) / (1 + z**2 / 100)
+    half = z * math.sqrt(0.1 * 0.9 / 100 + z**2 / 40000) / (1 + z**2 / 100)
+    low, high = voices.wilson_interval(10, 100)
+    assert float(low) == pytest.approx(centre - half, abs=1e-6)
+    assert float(high) == pytest.approx(centre + half, abs=1e-6)
+    assert (round(float(low), 4), round(float(high), 4)) == (0.0552, 0.1744)
+    # Newcombe (1998), Statistics in Medicine 17:857, Table I: 81/263 → 0.2553 to 0.3662.
+    low, high = voices.wilson_interval(81, 263)
+    assert (round(float(low), 4), round(float(high), 4)) == (0.2553, 0.3662)
+
+
+def test_newcombe_difference_interval_reproduces_the_published_example():
+    # Newcombe (1998), Statistics in Medicine 17:873, example (a): 56/70 − 48/80,
+    # method 10 (hybrid score): 0.0524 to 0.3339.
+    responses = pd.DataFrame(
+        {
+            "sex": ["A"] * 70 + ["B"] * 80,
+            "rating": ["Very good"] * 56 + ["Poor"] * 14 + ["Good"] * 48 + ["Very poor"] * 32,
+        }
+    )
+    table = voices.rating_by_group(responses, "sex").set_index("group")
+    assert round(table.loc["A", "difference_low"], 4) == 0.0524
+    assert round(table.loc["A", "difference_high"], 4) == 0.3339
+    assert bool(table.loc["A", "differs"])
+
+
+def _responses(groups: dict[str, int], service="S1", date="2024-03-15"):
+    rows = [g for g, n in groups.items() for _ in range(n)]
+    return pd.DataFrame(
+        {
+            "response_id": [f"R{i}" for i in range(len(rows))],
+            "service_id": service,
+            "response_date": pd.Timestamp(date),
+            "rating": "Good",
+            "mode": "SMS",
+            "age_band": None,
+            "sex": None,
+            "ethnicity": rows,
+        }
+    )
+
+
+def _population(people: dict[str, int], service="S1"):
+    return pd.DataFrame(
+        {
+            "service_id": service,
+            "period_start": pd.Timestamp("2024-01-01"),
+            "period_end": pd.Timestamp("2024-12-31"),
+            "group_type": "ethnicity",
+            "group": list(people),
+            "people": list(people.values()),
+        }
+    )
+
+
+def test_representation_flags_a_group_whose_interval_is_below_its_population_share():
+    responses = _responses({"A": 20, "B": 180})
+    population = _population({"A": 300, "B": 700})
+    table = voices.representation(responses, population, "ethnicity").set_index("group")
+    # A: 20 of 200 responses = 0.10. Wilson 95% by hand: centre (0.1 + 3.841459/400)/(1 + 3.841459/200)
+    # = 0.1096036/1.0192073 = 0.107538; half 1.959964·√(0.09/200 + 3.841459/160000)/1.0192073
+    # = 1.959964·0.0217717/1.0192073 = 0.041868; upper 0.149406, against 0.30 of service
+    # users → under-represented; B: 0.90 against 0.70 → over-represented.
+    assert table.loc["A", "response_share"] == pytest.approx(0.10)
+    assert table.loc["A", "high"] == pytest.approx(0.149406, abs=1e-5)
+    assert table.loc["A", "population_share"] == pytest.approx(0.30)
+    assert bool(table.loc["A", "under_represented"]) and not bool(
+        table.loc["A", "over_represented"]
+    )
+    assert bool(table.loc["B", "over_represented"])
+
+
+def test_representation_counts_only_responses_inside_the_population_period():
+    responses = pd.concat(
+        [_responses({"A": 10}), _responses({"A": 50}, date="2025-02-01")], ignore_index=True
+    )
+    population = _population({"A": 10, "B": 10})
+    table = voices.representation(responses, population, "ethnicity").set_index("group")
+    assert table.loc["A", "responses"] == 10
+
+
+def test_bad_group_type_is_a_clear_error():
+    with pytest.raises(ValueError, match="group_type must be one of"):
+        voices.representation(_responses({"A": 1}), _population({"A": 1}), "religion")
+
+
+def _comments_and_themes(monthly: dict[str, tuple[int, int]]):
+    """monthly: month → (comments, of which about Parking)."""
+    comments, themes = [], []
+    for month, (n, k) in monthly.items():
+        for i in range(n):
+            cid = f"{month}-{i}"
+            comments.append(
+                (cid, f"R{cid}", "S1", pd.Timestamp(f"{month}-10"), "what_could_be_better", "text")
+            )
+            sub = "Parking" if i < k else "Timeliness of care"
+            themes.append((cid, "cat", sub, "model", 0.9))
+    return (
+        pd.DataFrame(
+            comments,
+            columns=[
+                "comment_id",
+                "response_id",
+                "service_id",
+                "response_date",
+                "question",
+                "text",
+            ],
+        ),
+        pd.DataFrame(themes, columns=["comment_id", "category", "subcategory", "origin", "score"]),
+    )
+
+
+def test_p_chart_limits_by_hand():
+    chart = theme_trends.p_chart(pd.Series([10, 20, 30]), pd.Series([100, 100, 100]))
+    # p̄ = 60/300 = 0.2; σ = √(0.2·0.8/100) = 0.04; limits 0.2 ± 0.12
+    assert chart["centre"].iloc[0] == pytest.approx(0.2)
+    assert chart["upper"].tolist() == pytest.approx([0.32] * 3)
+    assert chart["lower"].tolist() == pytest.approx([0.08] * 3)
+    assert chart["z"].tolist() == pytest.approx([-2.5, 0.0, 2.5])
+
+
+def test_rising_theme_is_the_one_above_the_upper_limit_of_the_months_before():
+    months = {f"2024-{m:02d}": (100, 10) for m in range(1, 7)}
+    months["2024-07"] = (100, 25)
+    comments, themes = _comments_and_themes(months)
+    shares = theme_trends.monthly_theme_shares(comments, themes)
+    rising = theme_trends.rising_themes(shares, "2024-07")
+    # Parking: baseline 60/600 = 0.10, upper 0.10 + 3·√(0.09/100) = 0.19 < 0.25 → rising.
+    assert rising["subcategory"].tolist() == ["Parking"]
+    assert rising["upper"].iloc[0] == pytest.approx(0.19)
+    assert theme_trends.rising_themes(shares, "2024-06").empty
+
+
+def test_monthly_shares_leave_out_comments_with_no_usable_text():
+    comments, themes = _comments_and_themes({"2024-01": (4, 1)})
+    themes.loc[3, "subcategory"] = "Labelling not possible"
+    shares = theme_trends.monthly_theme_shares(comments, themes).set_index("subcategory")
+    assert shares.loc["Parking", "comments"] == 3
+    assert shares.loc["Parking", "share"] == pytest.approx(1 / 3)
+
+
+def test_representative_quotes_follow_the_stated_rule():
+    comments = pd.DataFrame(
+        {
+            "comment_id": ["a", "b", "c", "d"],
+            "response_id": ["1", "2", "3", "4"],
+            "service_id": "S1",
+            "response_date": pd.Timestamp("2024-01-05"),
+            "question": "what_was_good",
+            "text": [
+                "Plenty of parking spaces, easy.",
+                "No parking anywhere near.",
+                "Parking was fine really.",
+                "short",
+            ],
+        }
+    )
+    themes = pd.DataFrame(
+        {
+            "comment_id": ["a", "b", "c", "d"],
+            "category": "cat",
+            "subcategory": "Parking",
+            "origin": "model",
+            "score": [0.9, 0.8, 0.95, 0.99],
+        }
+    )
+    sentiment = pd.DataFrame(
+        {
+            "comment_id": ["a", "b", "c", "d"],
+            "sentiment": ["very positive", "very negative", "positive", "positive"],
+            "score": [0.9, -0.9, 0.3, 0.9],
+        }
+    )
+    quotes = theme_trends.representative_quotes(comments, themes, sentiment, per_theme=1)
+    # positive: a (0.9·0.9 = 0.81) beats c (0.95·0.3 = 0.285); d is under 20 characters.
+    assert quotes.set_index("tone")["comment_id"].to_dict() == {"negative": "b", "positive": "a"}
+
+
+def test_search_by_text_and_theme():
+    comments, themes = _comments_and_themes({"2024-01": (3, 1)})
+    comments.loc[1, "text"] = "The Car park (main) was full"
+    found = theme_trends.search_comments(comments, themes, text="car park (main)")
+    assert found["comment_id"].tolist() == [comments.loc[1, "comment_id"]]
+    assert theme_trends.search_comments(comments, themes, subcategory="Parking")[
+        "comment_id"
+    ].tolist() == [comments.loc[0, "comment_id"]]
+
+
+def test_thematic_review_puts_sources_side_by_side():
+    comments, themes = _comments_and_themes({"2024-01": (3, 2)})
+    themes["category"] = np.where(themes["subcategory"] == "Parking", "Service location", "Access")
+    sentiment = pd.DataFrame(
+        {"comment_id": comments["comment_id"], "sentiment": "negative", "score": -0.5}
+    )
+    complaints = pd.DataFrame(
+        {
+            "complaint_id": ["C1", "C2"],
+            "service_id": "S1",
+            "received_date": pd.Timestamp("2024-02-01"),
+        }
+    )
+    subjects = pd.DataFrame(
+        {
+            "complaint_id": ["C1", "C2", "C2"],
+            "subject": ["Car parking", "Car parking", "Staff attitude"],
+        }
+    )
+    compliments = pd.DataFrame(
+        {"compliment_id": ["P1"], "service_id": "S1", "received_date": pd.Timestamp("2024-03-30")}
+    )
+    review = triangulation.thematic_review(
+        triangulation.triangulate(comments, themes, sentiment, complaints, subjects, compliments)
+    )
+    row = review.iloc[0]
+    assert (row["service_id"], str(row["quarter"])) == ("S1", "2024Q1")
+    assert row["FFT theme"] == "Service location (2); Access (1)"
+    assert row["complaint subject"] == "Car parking (2); Staff attitude (1)"
+    assert row["compliments"] == 1

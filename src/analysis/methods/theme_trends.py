@@ -69,7 +69,7 @@ def p_chart(
     ``z`` (standardised distance from the centre).
 
     >>> chart = p_chart(pd.Series([10, 20]), pd.Series([100, 100]))
-    >>> round(chart["upper"].iloc[0], 4)   # 0.15 + 3·√(0.15·0.85/100)
+    >>> round(float(chart["upper"].iloc[0]), 4)   # 0.15 + 3·√(0.15·0.85/100)
     0.2571
     """
     counts, totals = counts.astype(float), totals.astype(float)

@@ -129,11 +129,19 @@ def _check_bytes(path: Path, data: bytes, fmt: str) -> None:
                               "Check that `files` matches the exports and not other files")
 
 
-def _find_header(rows: list[list[str]], expected: list[str], path: Path, where: str) -> int:
-    """Index of the first row holding every expected header (compared normalised)."""
+def _find_header(rows: list[list[str]], expected: list[str], path: Path, where: str,
+                 header_row: int | None = None) -> int:
+    """Index of the first row holding every expected header (compared normalised).
+
+    ``header_row`` (1-based), when configured, is the only row considered.
+    """
     want = {normalise_header(h) for h in expected}
-    best, best_found = 0, -1
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    candidates = list(enumerate(rows[:HEADER_SEARCH_ROWS]))
+    if header_row is not None:
+        candidates = candidates[header_row - 1 : header_row]
+        where = f"{where} (looked only at row {header_row}, the configured `header_row`)"
+    best, best_found = (candidates[0][0] if candidates else 0), -1
+    for i, row in candidates:
         found = want & {normalise_header(c) for c in row if c is not None}
         if found == want:
             return i
@@ -225,7 +233,8 @@ def _csv_arrow(data: bytes, header_index: int, header_line: int, header: list[st
     return table, np.arange(1, n + 1, dtype=np.int64), lines, []
 
 
-def read_csv_file(path: Path, expected: list[str], encoding: str | None = None) -> RawTable:
+def read_csv_file(path: Path, expected: list[str], encoding: str | None = None,
+                  header_row: int | None = None) -> RawTable:
     """Read a CSV export; see the module docstring for what is detected."""
     data = path.read_bytes()
     digest = sha256_bytes(data)
@@ -247,7 +256,7 @@ def read_csv_file(path: Path, expected: list[str], encoding: str | None = None) 
     except csv.Error as exc:
         raise SourceFileError(path, f"is not a readable CSV file ({exc})",
                               "Check that the file is a CSV export") from None
-    header_index = _find_header(head, expected, path, "rows")
+    header_index = _find_header(head, expected, path, "rows", header_row)
     _dedupe_check(head[header_index], path)
     utf8 = text.encode("utf-8") if enc not in ("utf-8",) else data
     # Lines up to and including the header record (titles may hold quoted newlines).
@@ -274,7 +283,8 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def read_excel_file(path: Path, expected: list[str], sheet: str | None = None) -> RawTable:
+def read_excel_file(path: Path, expected: list[str], sheet: str | None = None,
+                    header_row: int | None = None) -> RawTable:
     """Read a sheet (named, or the first) of an Excel workbook, finding the header row."""
     import zipfile
 
@@ -294,7 +304,7 @@ def read_excel_file(path: Path, expected: list[str], sheet: str | None = None) -
     ws = book[sheet] if sheet is not None else book.worksheets[0]
     rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
     book.close()
-    header_index = _find_header(rows, expected, path, "sheet rows")
+    header_index = _find_header(rows, expected, path, "sheet rows", header_row)
     header = [h for h in rows[header_index]]
     _dedupe_check(header, path)
     keep = [i for i, h in enumerate(header) if h.strip()]
@@ -312,7 +322,8 @@ def read_excel_file(path: Path, expected: list[str], sheet: str | None = None) -
 
 
 def read_file(path: str | Path, expected: list[str], fmt: str = "csv", *,
-              encoding: str | None = None, sheet: str | None = None) -> RawTable:
+              encoding: str | None = None, sheet: str | None = None,
+              header_row: int | None = None) -> RawTable:
     """Read ``path`` as ``fmt`` (``csv`` or ``excel``), requiring the ``expected`` headers.
 
     The returned table's columns are renamed to the ``expected`` spelling, so a
@@ -320,9 +331,9 @@ def read_file(path: str | Path, expected: list[str], fmt: str = "csv", *,
     """
     path = Path(path)
     if fmt == "csv":
-        raw = read_csv_file(path, expected, encoding)
+        raw = read_csv_file(path, expected, encoding, header_row)
     elif fmt in ("excel", "xlsx"):
-        raw = read_excel_file(path, expected, sheet)
+        raw = read_excel_file(path, expected, sheet, header_row)
     else:
         raise SourceFileError(path, f"has unknown format {fmt!r}", "Set `format` to csv or excel")
     spelling = {normalise_header(h): h for h in expected}

@@ -65,7 +65,7 @@ MARKERS = {
 KINDS = tuple(MARKERS)
 
 _TITLES = r"Dr|Doctor|Mr|Mrs|Ms|Miss|Mx|Nurse|Sister|Matron|Prof|Professor|Dr\.|Mr\.|Mrs\.|Ms\."
-_NAME_WORD = r"[A-Z][a-z]+(?:[\-'][A-Z]?[a-z]+)?"
+_NAME_WORD = r"[A-Z](?:[a-z]+(?:[A-Z][a-z]+)?|['’][A-Z][a-z]+)(?:-[A-Z]?[a-z]+)?"
 _DATE = r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}(?:st|nd|rd|th)? [A-Za-z]{3,9}\.?,? \d{2,4}"
 #: kind → (pattern, replacement). Patterns use only syntax that RE2 (pyarrow) and Python share.
 PATTERNS: dict[str, tuple[str, str]] = {

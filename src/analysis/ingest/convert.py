@@ -120,7 +120,15 @@ PROVENANCE = ["source_file", "source_record", "source_line"]
 
 def repeated(rows: pd.DataFrame, key: list[str]) -> np.ndarray | None:
     """Which rows share their key with another row (``None`` when every key is distinct)."""
-    dup = rows.duplicated(subset=key, keep=False).to_numpy()
+    if len(key) == 1:  # a hash table in Arrow, then counts per distinct key
+        values = pa.array(rows[key[0]], from_pandas=True)
+        values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        codes = pc.dictionary_encode(values).indices
+        index = pc.fill_null(codes, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        counts = np.bincount(index[index >= 0], minlength=1)
+        dup = np.where(index >= 0, counts[np.maximum(index, 0)] > 1, (index < 0).sum() > 1)
+    else:
+        dup = rows.duplicated(subset=key, keep=False).to_numpy()
     return dup if dup.any() else None
 
 

@@ -84,7 +84,7 @@ PATTERNS: dict[str, tuple[str, str]] = {
 #: A quick test a text must pass before a kind's full pattern is tried on it.
 _PREFILTER = {
     "email": "@",
-    "nhs_number": r"\d\d\d",
+    "nhs_number": r"\d{3}[ \-]?\d{3}[ \-]?\d{4}",
     "phone": r"\d\d\d",
     "date_of_birth": r"(?i)dob|d\.o\.b|birth|born",
     "postcode": r"[A-Z]\d|[A-Z][A-Z]\d",

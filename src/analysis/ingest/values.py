@@ -69,27 +69,32 @@ def blank(arr: pa.Array) -> np.ndarray:
     return pc.fill_null(pc.equal(pc.utf8_trim_whitespace(arr), ""), True).to_numpy(zero_copy_only=False)
 
 
-def lookup(arr: pa.Array, mapping: dict[str, object], missing=None) -> tuple[np.ndarray, np.ndarray]:
-    """Map text through ``mapping``, compared normalised: ``(values, found)``.
+def lookup_index(arr: pa.Array, keys: list[str]) -> np.ndarray:
+    """Position in ``keys`` of each text, compared normalised (-1 where none matches).
 
     Values spelt exactly as a key are matched first; only the rest are normalised,
     so the usual case (an export's own consistent spelling) costs one hash lookup.
     """
-    keys = list(mapping)
-    table = np.array(list(mapping.values()) + [missing], dtype=object)
     arr = pc.fill_null(arr, "")
     idx = pc.fill_null(pc.index_in(arr, value_set=pa.array(keys, pa.string())), -1).to_numpy(
         zero_copy_only=False).astype(np.int64)
     rest = np.flatnonzero(idx < 0)
     if len(rest):
-        normal_keys = normalise_text(pa.array(keys, pa.string())).to_pylist()
-        first = {}
-        for i, k in enumerate(normal_keys):
+        first: dict[str, int] = {}
+        for i, k in enumerate(normalise_text(pa.array(keys, pa.string())).to_pylist()):
             first.setdefault(k, i)
         unmatched = normalise_text(pc.take(arr, pa.array(rest)))
         found = pc.fill_null(pc.index_in(unmatched, value_set=pa.array(list(first), pa.string())), -1)
-        positions = np.array(list(first.values()) + [-1], dtype=np.int64)
+        positions = np.array([*first.values(), -1], dtype=np.int64)
         idx[rest] = positions[found.to_numpy(zero_copy_only=False).astype(np.int64)]
+    return idx
+
+
+def lookup(arr: pa.Array, mapping: dict[str, object], missing=None) -> tuple[np.ndarray, np.ndarray]:
+    """Map text through ``mapping``, compared normalised: ``(values, found)``."""
+    idx = lookup_index(arr, list(mapping))
+    table = np.empty(len(mapping) + 1, dtype=object)
+    table[:] = [*mapping.values(), missing]
     return table[idx], idx >= 0
 
 
@@ -99,8 +104,10 @@ def parse_ratings(arr: pa.Array, codes: dict | None = None):
     unknown = sorted({v for v in code_map.values()} - set(RATINGS))
     if unknown:
         raise ValueError(f"rating_codes map to {unknown}, which are not FFT ratings {RATINGS}")
-    label, text_found = lookup(arr, {k: v[0] for k, v in RATING_TEXT.items()})
-    scale, _ = lookup(arr, {k: v[1] for k, v in RATING_TEXT.items()})
+    idx = lookup_index(arr, list(RATING_TEXT))
+    text_found = idx >= 0
+    label = np.array([p[0] for p in RATING_TEXT.values()] + [None], dtype=object)[idx]
+    scale = np.array([p[1] for p in RATING_TEXT.values()] + [None], dtype=object)[idx]
     rest = np.flatnonzero(~text_found)
     code_found = np.zeros(len(arr), dtype=bool)
     if len(rest):  # numeric codes, where the text was not a label

@@ -52,7 +52,7 @@ IDENTIFIERS = ["Dr Patel was great.", "Call me on 07700 900{k:03d}.", "My NHS nu
 
 def comments(rng: np.random.Generator, n: int) -> np.ndarray:
     o, m, e = rng.integers(len(OPENERS), size=n), rng.integers(len(MIDDLES), size=n), rng.integers(len(ENDINGS), size=n)
-    k = rng.integers(1, 1000, size=n)
+    k = rng.integers(1, 10_000, size=n)
     text = np.array([f"{OPENERS[a]} {MIDDLES[b]} {ENDINGS[c].format(k=d)}" for a, b, c, d in zip(o, m, e, k, strict=True)],
                     dtype=object)
     ident = rng.random(n) < 0.02
@@ -127,7 +127,9 @@ def main() -> int:
         (root / "bench.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
 
         start = time.perf_counter()
-        pacsv.read_csv(root / "raw" / "fft" / "fft_responses_2024-03.csv")
+        # The same parse options the clean step needs (comments may span lines).
+        pacsv.read_csv(root / "raw" / "fft" / "fft_responses_2024-03.csv",
+                       parse_options=pacsv.ParseOptions(newlines_in_values=True))
         bare = time.perf_counter() - start
 
         run = subprocess.run([sys.executable, "-c", CHILD, str(root / "bench.yaml")], capture_output=True, text=True)

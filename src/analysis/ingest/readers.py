@@ -119,7 +119,7 @@ def detect_encoding(data: bytes, path: str | Path = "") -> str:
 
 
 def _check_bytes(path: Path, data: bytes, fmt: str) -> None:
-    if not data.strip():
+    if len(data) < 65536 and not data.strip():
         raise SourceFileError(path, "is empty", "Export the data again; an empty file has no rows")
     if fmt == "csv" and data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         raise SourceFileError(path, "is an Excel workbook, not a CSV file",
@@ -210,7 +210,7 @@ def _csv_arrow(data: bytes, header_index: int, header_line: int, header: list[st
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
-            read_options=pacsv.ReadOptions(skip_rows=header_index, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(skip_rows=header_index),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=handler),
             convert_options=pacsv.ConvertOptions(
                 column_types={h: pa.string() for h in header}, strings_can_be_null=False, null_values=[], check_utf8=True,

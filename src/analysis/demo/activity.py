@@ -294,12 +294,16 @@ def _action(rng, service, theme, said, did, heard, period_end) -> dict:
 
 
 def generate_surveys(part: Partnership, rng: np.random.Generator) -> pd.DataFrame:
-    """Yearly results: staff and carers partnership-wide, service users per service."""
-    first = part.months[0].year
+    """Yearly results: staff and carers partnership-wide, service users per service.
+
+    A survey year appears once its results are in: March of the following year.
+    """
+    # Survey year Y is fielded in the autumn; its results arrive in March of Y + 1.
+    first = part.months[0].year - 1
     years = [
         y
         for y in range(first, part.months[-1].year + 1)
-        if pd.Period(f"{y}-09", "M") in part.months
+        if pd.Period(f"{y + 1}-03", "M") in part.months
     ]
     rows = []
     for year in years:

@@ -199,6 +199,11 @@ def test_an_empty_period_is_refused_with_a_clear_error(tmp_path):
         demo.generate(tmp_path, config=load_config(), start="2024-05", end="2024-01")
 
 
+def test_a_period_wholly_within_the_fft_pause_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="wholly within the FFT collection pause"):
+        demo.generate(tmp_path, config=load_config(), start="2020-05", end="2020-09")
+
+
 def test_a_service_without_demonstration_parameters_is_named(tmp_path):
     cfg = load_config()
     services = cfg.section("demo")["services"]

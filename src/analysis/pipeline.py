@@ -33,6 +33,7 @@ from analysis.methods.fft import latest_complete_month
 from analysis.publish import browser
 from analysis.publish.html import export_html
 from analysis.publish.index import write_index
+from analysis.publish.periods import Period
 from analysis.publish.report import slug
 
 log = logging.getLogger("analysis")
@@ -45,20 +46,31 @@ ANALYSES: list[str] = []
 
 @dataclass(frozen=True)
 class Report:
-    """A report notebook and the page it becomes, for the months it is due."""
+    """A report notebook and the pages it becomes, for the periods it covers."""
 
     notebook: str
     page: str
     analyst_page: str
     title: str
-    months: tuple[int, ...] = tuple(range(1, 13))
+    kind: str = "month"
 
-    def due(self, period: pd.Period) -> bool:
-        return period.month in self.months
+    def due(self, month: pd.Period) -> bool:
+        """Whether ``month`` ends one of this report's periods (financial quarters and years)."""
+        return {"month": True, "quarter": month.month % 3 == 0, "year": month.month == 3}[self.kind]
 
 
 REPORTS = [
     Report("10_monthly_report", "index.html", "analyst.html", "Monthly feedback report"),
+    Report(
+        "11_quarterly_report",
+        "quarterly.html",
+        "quarterly-analyst.html",
+        "Quarterly feedback report",
+        "quarter",
+    ),
+    Report(
+        "12_annual_report", "annual.html", "annual-analyst.html", "Annual feedback report", "year"
+    ),
 ]
 
 
@@ -121,7 +133,7 @@ def produce_month(config_path: str, period: str, pdf: bool = True, scope: str = 
         executed = run_notebook(report.notebook, out / f"{report.notebook}.ipynb", params)
         seconds[report.notebook] = time.perf_counter() - start
         start = time.perf_counter()
-        title = f"{report.title}: {p:%B %Y}"
+        title = f"{report.title}: {Period.of(report.kind, p).label}"
         export_html(
             executed,
             out / report.analyst_page,

@@ -63,12 +63,15 @@ def _clean(args) -> int:
 
 def _ensure_raw_data(args) -> None:
     cfg = load_config(args.config)
-    if not any(cfg.raw_dir.glob("*/*")) and cfg.section("demo"):
+    has_exports = any(any(cfg.raw_dir.glob(spec["files"])) for spec in cfg.sources.values())
+    if not has_exports and cfg.section("demo"):
         print(
             f"no raw data under {cfg.raw_dir}: generating the demonstration partnership's exports"
         )
         _demo_data(
-            argparse.Namespace(config=args.config, out=None, seed=None, start=None, end=None)
+            argparse.Namespace(
+                config=args.config, out=None, seed=None, start=None, end=None, scale=None
+            )
         )
 
 

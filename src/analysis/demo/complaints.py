@@ -2,9 +2,10 @@
 
 Complaints are acknowledged within the nation's working-day limit (England: three
 working days after the day received, the Local Authority Social Services and National
-Health Service Complaints (England) Regulations 2009, reg. 13(1); Scotland: the model
-complaints handling procedure, stage 2 acknowledged within three working days and
-answered within twenty), counted on the nation's bank-holiday calendar, except a small
+Health Service Complaints (England) Regulations 2009, reg. 13(1); Scotland: the
+Scottish Public Services Ombudsman's model complaints handling procedure, stage 1
+(frontline) answered within five working days, stage 2 (investigation) acknowledged
+within three working days and answered within twenty), counted on the nation's bank-holiday calendar, except a small
 share acknowledged late and a planted run of late acknowledgements at one service.
 Some complaints are received just before a bank holiday, so that their deadline spans
 it: a calendar that ignores the holiday calls them late.
@@ -15,22 +16,28 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.demo.comments import CommentBank
+from analysis.demo.comments import CommentBank, comment_kind
 from analysis.demo.partnership import Partnership
 
 #: Working days allowed: acknowledgement and (local target) response, by nation.
+#: ``quick`` is a stage answered within ``quick_respond`` working days (Scotland's frontline
+#: stage 1, five working days); other stages are answered around ``respond``.
 RULES = {
     "england": {
         "acknowledge": 3,
         "respond": 25,
         "stages": ["Local resolution"],
         "escalated": "Further local resolution",
+        "quick": None,
+        "quick_respond": None,
     },
     "scotland": {
         "acknowledge": 3,
         "respond": 20,
         "stages": ["Stage 1 frontline", "Stage 2 investigation"],
         "escalated": "Stage 2 investigation",
+        "quick": "Stage 1 frontline",
+        "quick_respond": 5,
     },
 }
 RULES["wales"] = RULES["england"]
@@ -44,7 +51,7 @@ SUBJECTS = [
     "Discharge arrangements",
     "Medication",
     "Access to services",
-    "Environment and facilities",
+    "Environment, facilities and café",
     "Records and confidentiality",
 ]
 OUTCOMES = {"Upheld": 0.25, "Partially Upheld": 0.35, "Not Upheld": 0.35, "Withdrawn": 0.05}
@@ -56,6 +63,8 @@ OMBUDSMAN = 0.02
 CHANNELS = {"Card": 0.35, "Email": 0.25, "Letter": 0.1, "Verbal": 0.15, "Online form": 0.15}
 #: Compliments a month for each complaint a month.
 COMPLIMENTS_PER_COMPLAINT = 3.0
+#: Compliments are written at some length: shorter source comments are not used for them.
+COMPLIMENT_MIN_CHARS = 40
 
 
 def _days(dates: np.ndarray) -> np.ndarray:
@@ -113,7 +122,12 @@ def generate_complaints(
     ack = np.where(before_holiday, deadline, ack)
     late &= ~before_holiday
 
+    reopened_draw = rng.random(n) < REOPENED
+    stage = rng.choice(rules["stages"], n)
     respond_days = rng.integers(8, rules["respond"] + 15, n)
+    if rules["quick"]:
+        quick = stage == rules["quick"]
+        respond_days = np.where(quick, rng.integers(1, rules["quick_respond"] + 3, n), respond_days)
     responded = np.busday_offset(start, respond_days, roll="forward", holidays=part.bank_holidays)
     closed = responded + rng.integers(0, 15, n).astype("timedelta64[D]")
     outcome = rng.choice(list(OUTCOMES), size=n, p=list(OUTCOMES.values()))
@@ -127,9 +141,9 @@ def generate_complaints(
     df["responded_date"] = np.where(withdrawn | (responded > period_end), nat, responded)
     df["closed_date"] = np.where(open_, nat, closed)
     df["outcome"] = np.where(open_, "", outcome)
-    reopened = (rng.random(n) < REOPENED) & ~open_ & ~withdrawn
+    reopened = reopened_draw & ~open_ & ~withdrawn
     df["reopened"] = np.where(reopened, "Y", "N")
-    df["stage"] = np.where(reopened, rules["escalated"], rng.choice(rules["stages"], n))
+    df["stage"] = np.where(reopened, rules["escalated"], stage)
     df["ombudsman_referral"] = np.where(reopened & (rng.random(n) < OMBUDSMAN / REOPENED), "Y", "N")
     k = rng.integers(1, 4, n)
     subjects = np.array(SUBJECTS, dtype=object)
@@ -139,18 +153,24 @@ def generate_complaints(
         0, "complaint_id", [f"COM-{d.year}-{i:05d}" for i, d in enumerate(df["received_date"], 1)]
     )
 
+    rule = (
+        f"acknowledged within {rules['acknowledge']} working days after the day received "
+        f"({part.cfg.nation} bank holidays)"
+    )
     truth = {
-        "rule": f"acknowledged within {rules['acknowledge']} working days after the day received "
-        f"({part.cfg.nation} bank holidays)",
-        "complaints": n,
-        "late": int(late.sum()),
-        "acknowledged_on_deadline_across_bank_holiday": int(before_holiday.sum()),
+        "complaints": {
+            "rule": rule,
+            "received": n,
+            "late_acknowledgements": int(late.sum()),
+            "acknowledged_on_deadline_across_bank_holiday": int(before_holiday.sum()),
+        }
     }
     if run:
-        truth["run"] = {
+        truth["late_acknowledgements"] = {
             "service_id": run["service_id"],
             "start": pd.Timestamp(run["start"]).date().isoformat(),
             "end": pd.Timestamp(run["end"]).date().isoformat(),
+            "rule": rule,
             "complaints": int(in_run.sum()),
             "late": int((late & in_run).sum()),
             "late_elsewhere": int((late & ~in_run).sum()),
@@ -162,8 +182,9 @@ def _add_before_bank_holidays(part: Partnership, df: pd.DataFrame) -> pd.DataFra
     """One complaint on the working day before each bank holiday in the period (first service)."""
     lo, hi = part.months[0].to_timestamp(), part.months[-1].to_timestamp(how="end")
     holidays = [d for d in part.bank_holidays if lo <= pd.Timestamp(d) <= hi]
-    days = np.busday_offset(np.array(holidays), -1, roll="backward", holidays=part.bank_holidays)
-    days = np.unique(days)
+    eve = np.array(holidays, dtype="datetime64[D]") - np.timedelta64(1, "D")
+    days = np.busday_offset(eve, 0, roll="backward", holidays=part.bank_holidays)
+    days = np.unique(days[days >= np.datetime64(lo.date())])
     s = part.services[0]
     extra = pd.DataFrame(
         {
@@ -195,10 +216,20 @@ def generate_compliments(
                         "received_date": first
                         + pd.to_timedelta(rng.integers(0, m.days_in_month, n), "D"),
                         "channel": rng.choice(list(CHANNELS), n, p=list(CHANNELS.values())),
-                        "text": bank.draw(rng, "what_was_good", "positive", False, n),
+                        "text": bank.draw(
+                            rng,
+                            comment_kind(s.setting),
+                            "what_was_good",
+                            "positive",
+                            False,
+                            n,
+                            min_chars=COMPLIMENT_MIN_CHARS,
+                        ),
                     }
                 )
             )
     df = pd.concat(frames, ignore_index=True).sort_values("received_date", kind="stable")
+    # Compliments are typed in word processors, which turn apostrophes typographic.
+    df["text"] = df["text"].str.replace("'", "\u2019", regex=False)
     df.insert(0, "compliment_id", [f"CP{i:06d}" for i in range(1, len(df) + 1)])
     return df.reset_index(drop=True)

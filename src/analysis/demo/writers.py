@@ -3,8 +3,8 @@
 Headers come from the partnership configuration's ``sources`` mapping (tidy column →
 export header), dates are written ``dd/mm/yyyy``, CSVs use the source's ``encoding``
 and workbooks carry a title above the header row. Workbooks are zip files stamped with
-the time they were written; :func:`write_xlsx` fixes every stamp so the same data gives
-the same bytes.
+the time they were written (in the zip entries and the document properties);
+:func:`write_xlsx` fixes every stamp so the same data gives the same bytes.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+from openpyxl.xml.functions import tostring
 
 #: The timestamp written into every workbook (its properties and zip entries).
 FIXED_TIME = dt.datetime(2025, 4, 1, 9, 0, 0)
+CORE_PROPERTIES = "docProps/core.xml"
 
 
 def uk_date(values: pd.Series) -> pd.Series:
@@ -27,8 +29,14 @@ def uk_date(values: pd.Series) -> pd.Series:
     return dates.dt.strftime("%d/%m/%Y").fillna("")
 
 
-def export_frame(df: pd.DataFrame, spec: dict, dates: tuple[str, ...] = ()) -> pd.DataFrame:
-    """``df`` with export headers (from ``spec['columns']`` and ``spec['comments']``), as text."""
+def export_frame(
+    df: pd.DataFrame, spec: dict, dates: tuple[str, ...] = (), as_text: bool = True
+) -> pd.DataFrame:
+    """``df`` with export headers (from ``spec['columns']`` and ``spec['comments']``).
+
+    Cells become text as in a CSV (numbers without a needless ``.0``), unless ``as_text``
+    is false (a workbook keeps numbers as numbers).
+    """
     mapping = {**spec["columns"], **spec.get("comments", {})}
     missing = [c for c in mapping if c not in df]
     if missing:
@@ -37,6 +45,10 @@ def export_frame(df: pd.DataFrame, spec: dict, dates: tuple[str, ...] = ()) -> p
     for col, header in mapping.items():
         if col in dates:
             out[header] = uk_date(df[col])
+        elif not as_text:
+            out[header] = df[col].where(df[col].notna() & (df[col] != ""), None)
+        elif pd.api.types.is_float_dtype(df[col]):
+            out[header] = df[col].map(lambda v: "" if pd.isna(v) else f"{v:g}")
         else:
             out[header] = df[col].astype(object).where(df[col].notna(), "").astype(str)
     return out.reset_index(drop=True)
@@ -61,11 +73,13 @@ def write_xlsx(df: pd.DataFrame, path: Path, sheet: str, title: str, header_row:
     for i, row in enumerate(df.itertuples(index=False), start=header_row + 1):
         for j, value in enumerate(row, start=1):
             ws.cell(row=i, column=j, value=None if pd.isna(value) else value)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    # Saving stamps "modified" with the current time: write the properties again, fixed.
     wb.properties.creator = "Demonstration partnership"
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    core = tostring(wb.properties.to_tree())
     path.parent.mkdir(parents=True, exist_ok=True)
     with (
         zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src,
@@ -74,5 +88,6 @@ def write_xlsx(df: pd.DataFrame, path: Path, sheet: str, title: str, header_row:
         for info in src.infolist():
             stamped = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             stamped.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(stamped, src.read(info.filename))
+            data = core if info.filename == CORE_PROPERTIES else src.read(info.filename)
+            dst.writestr(stamped, data)
     return path

@@ -33,7 +33,7 @@ import pandas as pd
 import analysis
 from analysis.config import Config, ConfigError
 from analysis.ingest.convert import REDACTED, Context, FileResult, convert_file
-from analysis.ingest.dedup import DUPLICATE_KINDS, Combined, combine
+from analysis.ingest.dedup import Combined, combine
 from analysis.ingest.manifest import (
     MANIFEST,
     FileCache,

@@ -28,8 +28,8 @@ import pyarrow.compute as pc
 
 from analysis.config import ConfigError
 from analysis.ingest import dates as date_rules
-from analysis.ingest import values as value_rules
 from analysis.ingest import validation
+from analysis.ingest import values as value_rules
 from analysis.ingest.readers import RawTable, normalise_header, period_from_name
 from analysis.ingest.redaction import KINDS, redact_rows
 from analysis.ingest.schemas import SCHEMAS
@@ -359,7 +359,7 @@ class _Converter:
 
     # --- rules across rows of the file ------------------------------------------------
     def across_rows(self, df: pd.DataFrame) -> None:
-        spec, table = self.spec, self.spec.table
+        spec = self.spec
         ok = ~self.problems.bad
         if spec.comment_rows:
             response_fields = [c for c in RESPONSE_FIELDS if c in df and df[c].notna().any()]

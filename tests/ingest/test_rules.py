@@ -64,3 +64,34 @@ def test_survey_percentages_outside_0_to_100(partnership):
     clean(cfg)
     q = read_table("quarantine", cfg.processed_dir).set_index("source_record")["rule"]
     assert q.to_dict() == {2: "percent_out_of_range", 3: "unknown_value"}
+
+
+def test_nhs_england_published_monthly_file_with_its_england_row(partnership, tmp_path):
+    """NHS England's monthly FFT data: a workbook of counts per organisation, England first."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Trusts"
+    ws.append(["Friends and Family Test: Inpatient, March 2024"])
+    ws.append([])
+    ws.append(["Org code", "Org name", "Total Responses", "Total Eligible", "Very Good", "Good",
+               "Neither Good nor Poor", "Poor", "Very Poor", "Dont Know"])
+    ws.append([None, "ENGLAND", 250000, 1000000, 180000, 45000, 8000, 6000, 9000, 2000])
+    ws.append(["RT5", "Leicestershire Partnership NHS Trust", 410, 3900, 300, 80, 12, 8, 6, 4])
+    path = tmp_path / "nhse.xlsx"
+    wb.save(path)
+    spec = {"table": "fft_published", "files": "nhse/*.xlsx", "format": "xlsx", "sheet": "Trusts",
+            "constants": {"setting": "inpatient"},
+            "level_by": {"header": "Org name", "values": {"ENGLAND": "england"}, "otherwise": "organisation"},
+            "columns": {"org_code": "Org code", "org_name": "Org name", "total_responses": "Total Responses",
+                        "total_eligible": "Total Eligible", "very_good": "Very Good", "good": "Good",
+                        "neither": "Neither Good nor Poor", "poor": "Poor", "very_poor": "Very Poor",
+                        "dont_know": "Dont Know"}}
+    cfg = partnership({"nhse/FFT_Inpatients_2024-03.xlsx": path.read_bytes()}, sources={"nhse": spec})
+    clean(cfg)
+    published = read_table("fft_published", cfg.processed_dir)
+    published["org_code"] = published["org_code"].fillna("(none)")
+    assert published[["level", "org_code", "total_responses"]].values.tolist() == [
+        ["england", "(none)", 250000], ["organisation", "RT5", 410]]
+    assert published["month"].astype(str).unique().tolist() == ["2024-03-01"]

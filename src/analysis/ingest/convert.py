@@ -200,6 +200,8 @@ class _Converter:
         for column in SCHEMAS[table].columns:
             kind = _kind(table, column)
             arr = self.column(column)
+            if kind == "month" and arr is None and named:  # a monthly file's month, from its name
+                arr = pa.array([named[0].isoformat()] * self.n, pa.string())
             if kind not in ("date", "month") or arr is None:
                 continue
             if kind == "month":
@@ -263,6 +265,10 @@ class _Converter:
 
     def values(self) -> None:
         table, spec = self.spec.table, self.spec
+        if spec.level_by:  # NHS England's files: the England row among the organisations
+            names = self.raw.table.column(spec.level_by["header"]).combine_chunks()
+            found, hit = value_rules.lookup(names, spec.level_by.get("values", {}))
+            self.out["level"] = np.where(hit, found, spec.level_by.get("otherwise", "organisation"))
         for column, col in SCHEMAS[table].columns.items():
             if column in self.out or column in ("source_file", "source_record", "rating_scale"):
                 continue

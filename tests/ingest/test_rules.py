@@ -95,3 +95,22 @@ def test_nhs_england_published_monthly_file_with_its_england_row(partnership, tm
     assert published[["level", "org_code", "total_responses"]].values.tolist() == [
         ["england", "(none)", 250000], ["organisation", "RT5", 410]]
     assert published["month"].astype(str).unique().tolist() == ["2024-03-01"]
+
+
+def test_care_opinion_story_export(partnership):
+    spec = {"table": "stories", "files": "co/*.csv",
+            "columns": {"story_id": "Story ID", "service_code": "Service", "published_date": "Published",
+                        "title": "Title", "text": "Story", "criticality": "Criticality",
+                        "author_role": "Author role"}}
+    text = ("Story ID,Service,Published,Title,Story,Criticality,Author role\n"
+            "1001,A1,05/03/2024,Kind nurses,\"Nurse Okafor was kind.\nThank you.\",not critical,patient\n"
+            "1002,A1,06/03/2024,Long wait,Waited 6 hours,mildly critical,carer\n"
+            "1003,A1,07/03/2024,Odd,Text,a bit cross,patient\n")
+    cfg = partnership({"co/stories.csv": text}, sources={"careopinion": spec})
+    clean(cfg)
+    stories = read_table("stories", cfg.processed_dir)
+    # Care Opinion's scale: not critical 0, minimally 1, mildly 2 … severely 5.
+    assert stories[["story_id", "criticality"]].values.tolist() == [["1001", 0], ["1002", 2]]
+    assert stories["text"].iat[0] == "Nurse [name] was kind.\nThank you."
+    q = read_table("quarantine", cfg.processed_dir)
+    assert q[["source_line", "rule"]].values.tolist() == [[5, "not_a_whole_number"]]

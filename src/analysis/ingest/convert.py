@@ -32,7 +32,7 @@ from analysis.ingest import validation
 from analysis.ingest import values as value_rules
 from analysis.ingest.readers import RawTable, normalise_header, period_from_name
 from analysis.ingest.redaction import KINDS, redact_rows
-from analysis.ingest.schemas import SCHEMAS
+from analysis.ingest.schemas import CRITICALITY, SCHEMAS
 from analysis.ingest.sources import FREE_TEXT, KEYS, SERVICE_DATE, SourceSpec
 from analysis.ingest.validation import Problems
 
@@ -49,6 +49,8 @@ NOT_BEFORE = {
     "service_population": [("period_end", "period_start")],
 }
 _DEFAULTS = {"fft_responses": {"mode": "unknown"}}
+#: Spellings every partnership's exports share (a source's ``values`` add to them).
+BUILT_IN_VALUES = {("stories", "criticality"): {label: i for i, label in enumerate(CRITICALITY)}}
 
 
 @dataclass
@@ -283,7 +285,10 @@ class _Converter:
                                       "map it in `columns` or give it in `constants`")
                 self.out[column] = None
                 continue
-            synonyms = spec.values.get(column)
+            synonyms = {**BUILT_IN_VALUES.get((table, column), {}), **spec.values.get(column, {})} or None
+            if synonyms and kind in ("integer", "float"):  # words standing for numbers
+                mapped, found = value_rules.lookup(arr, synonyms)
+                arr = pc.if_else(pa.array(found), pa.array([str(v) for v in mapped]), arr)
             if column == "rating" and table == "fft_responses":
                 extra = {k: v for k, v in (synonyms or {}).items()}
                 codes = spec.rating_codes or value_rules.RATING_CODES

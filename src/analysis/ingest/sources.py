@@ -65,9 +65,15 @@ SERVICE_DATE = {
     "measures": "period_start",
     "service_population": "period_start",
     "surveys": None,
+    "stories": "published_date",
 }
 #: Free-text columns redacted before they are stored.
-FREE_TEXT = {"compliments": ["text"], "actions": ["you_said", "we_did"], "fft_comments": ["text"]}
+FREE_TEXT = {
+    "compliments": ["text"],
+    "actions": ["you_said", "we_did"],
+    "fft_comments": ["text"],
+    "stories": ["title", "text"],
+}
 #: The columns that identify a row of each table (a later export of the same key replaces it).
 KEYS = {
     "fft_responses": ["response_id"],
@@ -79,6 +85,7 @@ KEYS = {
     "surveys": ["survey", "year", "service_id", "question_id", "respondent_group"],
     "measures": ["measure_id", "period_start", "period_end", "service_id"],
     "fft_published": ["month", "level", "org_code", "site_code", "ward"],
+    "stories": ["story_id"],
 }
 READABLE_TABLES = sorted(KEYS)
 _KNOWN = {

@@ -14,7 +14,14 @@ import sys
 from analysis.config import ConfigError, load_config
 
 EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_REFUSED, EXIT_PARTIAL = 0, 1, 2, 3, 4
-INPUT_ERRORS = ("ConfigError", "SchemaError", "FileNotFoundError", "ValueError", "KeyError")
+INPUT_ERRORS = (
+    "ConfigError",
+    "SchemaError",
+    "CleanError",
+    "FileNotFoundError",
+    "ValueError",
+    "KeyError",
+)
 REFUSALS = ("PublishRefused", "DisclosureError")
 
 

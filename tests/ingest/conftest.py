@@ -16,13 +16,21 @@ SERVICES = [
         "service_name": "Team Two",
         "setting": "community health",
         # Renamed on 1 April 2024: the old code stops, the new one starts.
-        "codes": [{"code": "B1", "valid_to": "2024-03-31"}, {"code": "B2", "valid_from": "2024-04-01"}],
+        "codes": [
+            {"code": "B1", "valid_to": "2024-03-31"},
+            {"code": "B2", "valid_from": "2024-04-01"},
+        ],
     },
 ]
 FFT = {
     "table": "fft_responses",
     "files": "fft/*.csv",
-    "columns": {"response_id": "ID", "service_code": "Ward", "response_date": "Date", "rating": "Rating"},
+    "columns": {
+        "response_id": "ID",
+        "service_code": "Ward",
+        "response_date": "Date",
+        "rating": "Rating",
+    },
     "comments": {"what_was_good": "Good", "what_could_be_better": "Better"},
 }
 HEADER = "ID,Ward,Date,Rating,Good,Better\n"

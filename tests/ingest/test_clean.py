@@ -24,8 +24,11 @@ ROWS_APRIL = ["R4,B2,02/04/2024,Good,Seen quickly,", "R5,A1,03/04/2024,7,,"]
 
 
 def checksums(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -100,42 +103,65 @@ def test_a_failed_run_leaves_the_previous_processed_data_intact(two_months):
         clean(two_months)
     after = checksums(two_months.processed_dir)
     assert {k: v for k, v in after.items() if not k.startswith(".cache")} == {
-        k: v for k, v in before.items() if not k.startswith(".cache")}
+        k: v for k, v in before.items() if not k.startswith(".cache")
+    }
     assert not list(two_months.processed_dir.glob(".staging-*"))
 
 
 def test_continue_on_error_writes_the_other_sources(partnership):
     broken = {**FFT, "files": "broken/*.csv", "on_error": "continue"}
-    cfg = partnership({MARCH: fft_csv(*ROWS_MARCH), "broken/x.csv": b""},
-                      sources={"fft": FFT, "broken": broken})
+    cfg = partnership(
+        {MARCH: fft_csv(*ROWS_MARCH), "broken/x.csv": b""}, sources={"fft": FFT, "broken": broken}
+    )
     manifest = clean(cfg)
     assert manifest["counts"]["fft"]["kept"] == 2
-    assert manifest["errors"] == [{"source": "broken", "file": str(cfg.raw_dir / "broken/x.csv"),
-                                   "problem": "is empty",
-                                   "advice": "Export the data again; an empty file has no rows"}]
+    assert manifest["errors"] == [
+        {
+            "source": "broken",
+            "file": str(cfg.raw_dir / "broken/x.csv"),
+            "problem": "is empty",
+            "advice": "Export the data again; an empty file has no rows",
+        }
+    ]
 
 
 def test_cli_clean_reports_counts_and_fails_with_a_clear_message(two_months, tmp_path):
-    run = subprocess.run([sys.executable, "-m", "analysis", "--config", str(two_months.path), "clean"],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "analysis", "--config", str(two_months.path), "clean"],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     assert "fft: 5 read, 3 kept, 2 quarantined, 0 duplicates" in run.stdout
     (two_months.raw_dir / "fft/fft_2024-05.csv").write_bytes(b"")
-    run = subprocess.run([sys.executable, "-m", "analysis", "--config", str(two_months.path), "clean"],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "analysis", "--config", str(two_months.path), "clean"],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode != 0
     assert "fft_2024-05.csv: is empty" in run.stderr
 
 
 def test_a_month_exported_again_replaces_the_earlier_export_and_is_recorded(partnership):
-    cfg = partnership({
-        MARCH: fft_csv(*ROWS_MARCH),
-        "fft/fft_2024-03_asat_2024-05-02.csv": fft_csv(ROWS_MARCH[0], "R6,A1,20/03/2024,Good,,"),
-    })
+    cfg = partnership(
+        {
+            MARCH: fft_csv(*ROWS_MARCH),
+            "fft/fft_2024-03_asat_2024-05-02.csv": fft_csv(
+                ROWS_MARCH[0], "R6,A1,20/03/2024,Good,,"
+            ),
+        }
+    )
     manifest = clean(cfg)
-    assert manifest["revisions"] == [{"source": "fft", "export": MARCH,
-                                      "file": "fft/fft_2024-03_asat_2024-05-02.csv",
-                                      "as_at": "2024-05-02", "replaces": [MARCH]}]
+    assert manifest["revisions"] == [
+        {
+            "source": "fft",
+            "export": MARCH,
+            "file": "fft/fft_2024-03_asat_2024-05-02.csv",
+            "as_at": "2024-05-02",
+            "replaces": [MARCH],
+        }
+    ]
     c = manifest["counts"]["fft"]
     assert (c["read"], c["kept"], c["duplicates_by_kind"]["revision"]) == (5, 2, 3)
     ids = read_table("fft_responses", cfg.processed_dir)["response_id"]
@@ -144,8 +170,14 @@ def test_a_month_exported_again_replaces_the_earlier_export_and_is_recorded(part
 
 def test_respondent_rule_is_configurable(partnership):
     spec = {**FFT, "dedup": {"respondent": {"keys": ["service_id", "response_date", "rating"]}}}
-    cfg = partnership({MARCH: fft_csv("R1,A1,15/03/2024,Good,,", "R2,A1,15/03/2024,Good,,",
-                                      "R3,A1,15/03/2024,Poor,,")}, sources={"fft": spec})
+    cfg = partnership(
+        {
+            MARCH: fft_csv(
+                "R1,A1,15/03/2024,Good,,", "R2,A1,15/03/2024,Good,,", "R3,A1,15/03/2024,Poor,,"
+            )
+        },
+        sources={"fft": spec},
+    )
     c = clean(cfg)["counts"]["fft"]
     assert (c["kept"], c["duplicates_by_kind"]["respondent"]) == (2, 1)
 
@@ -154,18 +186,30 @@ def test_comments_in_rows_several_per_response(partnership):
     spec = {
         "table": "fft_responses",
         "files": "fft/*.csv",
-        "columns": {"response_id": "Respondent", "service_code": "Ward", "response_date": "Date",
-                    "rating": "Score"},
-        "comment_rows": {"question": "Question", "text": "Answer", "no_answer": ["Did not answer"],
-                         "questions": {"What was good?": "what_was_good", "How could we improve?":
-                                       "what_could_be_better"}},
+        "columns": {
+            "response_id": "Respondent",
+            "service_code": "Ward",
+            "response_date": "Date",
+            "rating": "Score",
+        },
+        "comment_rows": {
+            "question": "Question",
+            "text": "Answer",
+            "no_answer": ["Did not answer"],
+            "questions": {
+                "What was good?": "what_was_good",
+                "How could we improve?": "what_could_be_better",
+            },
+        },
     }
-    text = ("Respondent,Ward,Date,Score,Question,Answer\n"
-            "P1,A1,15/03/2024,1,What was good?,Kind\n"
-            "P1,A1,15/03/2024,1,How could we improve?,Did not answer\n"
-            "P2,A1,16/03/2024,2,What was good?,Quick\n"
-            "P2,A1,17/03/2024,2,How could we improve?,Parking\n"
-            "P3,A1,16/03/2024,1,Anything else?,Hello\n")
+    text = (
+        "Respondent,Ward,Date,Score,Question,Answer\n"
+        "P1,A1,15/03/2024,1,What was good?,Kind\n"
+        "P1,A1,15/03/2024,1,How could we improve?,Did not answer\n"
+        "P2,A1,16/03/2024,2,What was good?,Quick\n"
+        "P2,A1,17/03/2024,2,How could we improve?,Parking\n"
+        "P3,A1,16/03/2024,1,Anything else?,Hello\n"
+    )
     cfg = partnership({MARCH: text}, sources={"fft": spec})
     c = clean(cfg)["counts"]["fft"]
     q = read_table("quarantine", cfg.processed_dir)
@@ -178,25 +222,37 @@ def test_comments_in_rows_several_per_response(partnership):
 
 def test_complaints_with_date_rules_flags_and_subjects(partnership):
     spec = {
-        "table": "complaints", "files": "complaints/*.csv", "list_sep": ";",
-        "columns": {"complaint_id": "Ref", "service_code": "Site", "received_date": "Received",
-                    "acknowledged_date": "Acknowledged", "subject": "Subjects", "outcome": "Outcome",
-                    "reopened": "Reopened", "ombudsman_referral": "PHSO"},
+        "table": "complaints",
+        "files": "complaints/*.csv",
+        "list_sep": ";",
+        "columns": {
+            "complaint_id": "Ref",
+            "service_code": "Site",
+            "received_date": "Received",
+            "acknowledged_date": "Acknowledged",
+            "subject": "Subjects",
+            "outcome": "Outcome",
+            "reopened": "Reopened",
+            "ombudsman_referral": "PHSO",
+        },
         "values": {"outcome": {"Partially Upheld": "partly upheld"}},
         "defaults": {"reopened": "N", "ombudsman_referral": "N"},
         "period_end": "2024-03-31",
     }
-    text = ("Ref,Site,Received,Acknowledged,Subjects,Outcome,Reopened,PHSO\n"
-            "C1,A1,01/03/2024,04/03/2024,Communication; Waiting,Partially Upheld,N,\n"
-            "C2,A1,05/03/2024,04/03/2024,Care,Upheld,Y,N\n"
-            "C3,A1,06/03/2024,,Care,Lost in post,N,N\n")
+    text = (
+        "Ref,Site,Received,Acknowledged,Subjects,Outcome,Reopened,PHSO\n"
+        "C1,A1,01/03/2024,04/03/2024,Communication; Waiting,Partially Upheld,N,\n"
+        "C2,A1,05/03/2024,04/03/2024,Care,Upheld,Y,N\n"
+        "C3,A1,06/03/2024,,Care,Lost in post,N,N\n"
+    )
     cfg = partnership({"complaints/export.csv": text}, sources={"complaints": spec})
     clean(cfg)
     q = read_table("quarantine", cfg.processed_dir).set_index("source_record")
     assert q.loc[2, "rule"] == "date_before" and q.loc[3, "rule"] == "unknown_value"
     complaints = read_table("complaints", cfg.processed_dir)
-    assert complaints[["complaint_id", "outcome", "reopened", "ombudsman_referral"]].values.tolist() == [
-        ["C1", "partly upheld", False, False]]
+    assert complaints[
+        ["complaint_id", "outcome", "reopened", "ombudsman_referral"]
+    ].values.tolist() == [["C1", "partly upheld", False, False]]
     subjects = read_table("complaint_subjects", cfg.processed_dir)
     assert subjects["subject"].tolist() == ["Communication", "Waiting"]
 
@@ -212,10 +268,21 @@ def test_excel_source_with_title_rows(partnership, tmp_path):
     ws.append(["Staff survey", "staff", 2024, "Q2", "My views count", 100, 130])
     path = tmp_path / "book.xlsx"
     wb.save(path)
-    spec = {"table": "surveys", "files": "surveys/*.xlsx", "format": "xlsx", "sheet": "Results",
-            "columns": {"survey": "Survey", "respondent_group": "Group", "year": "Year",
-                        "question_id": "QID", "question": "Question", "responses": "N",
-                        "positive": "Positive"}}
+    spec = {
+        "table": "surveys",
+        "files": "surveys/*.xlsx",
+        "format": "xlsx",
+        "sheet": "Results",
+        "columns": {
+            "survey": "Survey",
+            "respondent_group": "Group",
+            "year": "Year",
+            "question_id": "QID",
+            "question": "Question",
+            "responses": "N",
+            "positive": "Positive",
+        },
+    }
     cfg = partnership({"surveys/results.xlsx": path.read_bytes()}, sources={"surveys": spec})
     clean(cfg)
     surveys = read_table("surveys", cfg.processed_dir)
@@ -225,10 +292,16 @@ def test_excel_source_with_title_rows(partnership, tmp_path):
 
 
 def test_staff_name_list_kept_with_the_raw_data(partnership):
-    cfg = partnership({MARCH: fft_csv("R1,A1,15/03/2024,Good,Thanks to Priya and Tom,"),
-                       "staff_names.txt": "# never committed\nPriya\n"})
+    cfg = partnership(
+        {
+            MARCH: fft_csv("R1,A1,15/03/2024,Good,Thanks to Priya and Tom,"),
+            "staff_names.txt": "# never committed\nPriya\n",
+        }
+    )
     manifest = clean(cfg)
-    assert read_table("fft_comments", cfg.processed_dir)["text"].tolist() == ["Thanks to [name] and Tom"]
+    assert read_table("fft_comments", cfg.processed_dir)["text"].tolist() == [
+        "Thanks to [name] and Tom"
+    ]
     assert manifest["redactions"]["staff_name"] == 1
 
 

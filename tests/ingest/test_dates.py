@@ -13,11 +13,18 @@ def iso(parsed):
 
 
 def test_day_first_by_default():
-    assert iso(parse_dates(["03/04/2024", "3/4/24", "31/12/2023"])) == ["2024-04-03", "2024-04-03", "2023-12-31"]
+    assert iso(parse_dates(["03/04/2024", "3/4/24", "31/12/2023"])) == [
+        "2024-04-03",
+        "2024-04-03",
+        "2023-12-31",
+    ]
 
 
 def test_explicit_month_first_order():
-    assert iso(parse_dates(["03/04/2024", "12/31/2023"], order="mdy")) == ["2024-03-04", "2023-12-31"]
+    assert iso(parse_dates(["03/04/2024", "12/31/2023"], order="mdy")) == [
+        "2024-03-04",
+        "2023-12-31",
+    ]
 
 
 def test_a_column_proven_month_first_is_read_month_first_and_its_ambiguous_rows_quarantined():
@@ -43,14 +50,22 @@ def test_configuration_settles_ambiguous_rows(settled, expected):
 
 def test_evidence_is_judged_per_group():
     # Group A proves month-first; group B only day-first: B's ambiguous row is read day-first.
-    r = parse_dates(["12/31/2023", "01/02/2024", "31/12/2023", "01/02/2024"], groups=["A", "A", "B", "B"])
+    r = parse_dates(
+        ["12/31/2023", "01/02/2024", "31/12/2023", "01/02/2024"], groups=["A", "A", "B", "B"]
+    )
     assert iso(r) == ["2023-12-31", None, "2023-12-31", "2024-02-01"]
 
 
 def test_impossible_and_unparseable_and_missing_dates_are_named():
     r = parse_dates(["30/02/2024", "31/04/2024", "next week", "", None, "00/01/2024"])
-    assert r.problems.tolist() == ["invalid_date", "invalid_date", "unparseable_date", "missing_date",
-                                   "missing_date", "invalid_date"]
+    assert r.problems.tolist() == [
+        "invalid_date",
+        "invalid_date",
+        "unparseable_date",
+        "missing_date",
+        "missing_date",
+        "invalid_date",
+    ]
 
 
 def test_leap_day_is_a_real_date_only_in_leap_years():
@@ -59,8 +74,16 @@ def test_leap_day_is_a_real_date_only_in_leap_years():
 
 
 def test_iso_month_names_and_times():
-    r = parse_dates(["2024-04-03", "3 Apr 2024", "3rd April 2024", "03-Apr-24", "03/04/2024 14:35",
-                     "2024-04-03T09:00:00"])
+    r = parse_dates(
+        [
+            "2024-04-03",
+            "3 Apr 2024",
+            "3rd April 2024",
+            "03-Apr-24",
+            "03/04/2024 14:35",
+            "2024-04-03T09:00:00",
+        ]
+    )
     assert iso(r) == ["2024-04-03"] * 6
 
 

@@ -34,8 +34,14 @@ def planted(tmp_path_factory):
     root = tmp_path_factory.mktemp("defects")
     base = load_config()
     demo_section = {**base.section("demo", {}), **PERIOD, "defects": RATES}
-    path = write_config(base, root / "p.yaml", raw_dir=root / "raw", processed_dir=root / "processed",
-                        reports_dir=root / "reports", demo=demo_section)
+    path = write_config(
+        base,
+        root / "p.yaml",
+        raw_dir=root / "raw",
+        processed_dir=root / "processed",
+        reports_dir=root / "reports",
+        demo=demo_section,
+    )
     cfg = load_config(path)
     demo.generate(cfg.raw_dir, seed=7, config=cfg, **PERIOD)
     manifest = clean(cfg)
@@ -57,7 +63,10 @@ def test_every_fft_row_is_accounted_for(planted):
     cfg, manifest, truth, live, caught = planted
     c = manifest["counts"]["fft"]
     assert c["read"] == c["kept"] + c["quarantined"] + c["duplicates"]
-    assert all(c["read"] == c["kept"] + c["quarantined"] + c["duplicates"] for c in manifest["counts"].values())
+    assert all(
+        c["read"] == c["kept"] + c["quarantined"] + c["duplicates"]
+        for c in manifest["counts"].values()
+    )
 
 
 def test_blank_ratings_are_quarantined(planted):
@@ -66,8 +75,14 @@ def test_blank_ratings_are_quarantined(planted):
     assert truth["blank_ratings"] > 0
     assert blank["Response ID"].nunique() == truth["blank_ratings"]
     assert blank["rule"].notna().all()  # each quarantined (by its first broken rule)
-    assert set(blank["rule"]) <= {"missing_value", "missing_date", "unparseable_date", "invalid_date",
-                                  "unknown_service_code", "ambiguous_date_order"}
+    assert set(blank["rule"]) <= {
+        "missing_value",
+        "missing_date",
+        "unparseable_date",
+        "invalid_date",
+        "unknown_service_code",
+        "ambiguous_date_order",
+    }
 
 
 def test_unknown_service_codes_are_quarantined(planted):
@@ -110,8 +125,12 @@ def test_personal_details_are_redacted_and_counted(planted):
     planted_details = truth["personal_details"]
     # Planted in rows that may also carry another defect (and then sit in quarantine, redacted
     # there): the kept rows hold at most what was planted, and nearly all of it.
-    for kind, ours in (("nhs_number", "nhs_number"), ("phone", "phone"), ("email", "email"),
-                       ("titled_name", "name")):
+    for kind, ours in (
+        ("nhs_number", "nhs_number"),
+        ("phone", "phone"),
+        ("email", "email"),
+        ("titled_name", "name"),
+    ):
         assert 0.8 * planted_details[kind] <= found[ours] <= planted_details[kind], kind
     comments = read_table("fft_comments", cfg.processed_dir)["text"]
     from analysis.ingest.redaction import find_identifiers

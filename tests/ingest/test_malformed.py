@@ -33,14 +33,23 @@ STOPS = {
     "only blank lines": ({MARCH: b"\n\n  \n"}, "is empty"),
     "binary file": ({MARCH: b"\x00\x01\x02\x03ID,Ward\x00\xff"}, "binary file"),
     "Excel workbook named .csv": ({MARCH: _xlsx_bytes()}, "Excel workbook, not a CSV"),
-    "a required column missing": ({MARCH: "ID,Ward,Date,Good,Better\nR1,A1,05/03/2024,x,y\n"},
-                                  r"missing \['rating'\]"),
+    "a required column missing": (
+        {MARCH: "ID,Ward,Date,Good,Better\nR1,A1,05/03/2024,x,y\n"},
+        r"missing \['rating'\]",
+    ),
     "another export's columns": ({MARCH: "Ref,Team,When\n1,2,3\n"}, "no header row"),
-    "a web page saved as CSV": ({MARCH: "<html><body><h1>Session expired</h1></body></html>\n"},
-                                "no header row"),
-    "truncated inside a quoted comment": ({MARCH: HEADER + GOOD + '\nR2,A1,05/03/2024,Good,"Lovely st'},
-                                          "truncated"),
-    "repeated column headers": ({MARCH: "ID,Ward,Date,Rating,Good,Better,Good\n"}, "repeated column headers"),
+    "a web page saved as CSV": (
+        {MARCH: "<html><body><h1>Session expired</h1></body></html>\n"},
+        "no header row",
+    ),
+    "truncated inside a quoted comment": (
+        {MARCH: HEADER + GOOD + '\nR2,A1,05/03/2024,Good,"Lovely st'},
+        "truncated",
+    ),
+    "repeated column headers": (
+        {MARCH: "ID,Ward,Date,Rating,Good,Better,Good\n"},
+        "repeated column headers",
+    ),
     "no file matches": ({"fft/readme.txt": "nothing"}, "matches no file"),
 }
 
@@ -62,10 +71,20 @@ def test_header_without_rows_is_read_as_no_rows(partnership):
 
 
 def test_unreadable_excel_workbook_stops(partnership):
-    spec = {"table": "fft_responses", "files": "fft/*.xlsx", "format": "xlsx",
-            "columns": {"response_id": "ID", "service_code": "Ward", "response_date": "Date",
-                        "rating": "Rating"}}
-    cfg = partnership({"fft/fft_2024-03.xlsx": b"PK\x03\x04 not really a workbook"}, sources={"fft": spec})
+    spec = {
+        "table": "fft_responses",
+        "files": "fft/*.xlsx",
+        "format": "xlsx",
+        "columns": {
+            "response_id": "ID",
+            "service_code": "Ward",
+            "response_date": "Date",
+            "rating": "Rating",
+        },
+    }
+    cfg = partnership(
+        {"fft/fft_2024-03.xlsx": b"PK\x03\x04 not really a workbook"}, sources={"fft": spec}
+    )
     with pytest.raises(CleanError, match="not a readable Excel workbook"):
         clean(cfg)
 
@@ -77,9 +96,16 @@ QUARANTINED = {
     "unparseable date": ("R2,A1,last tuesday,Good,,", "unparseable_date", "Date"),
     "impossible date": ("R2,A1,31/02/2024,Good,,", "invalid_date", "Date"),
     "blank date": ("R2,A1,,Good,,", "missing_date", "Date"),
-    "date after the period the file covers": ("R2,A1,02/04/2024,Good,,", "date_after_period_end", "Date"),
-    "ambiguous date in a month-first column": ("R2,A1,03/04/2024,Good,,\nR3,A1,03/13/2024,Good,,",
-                                               "ambiguous_date_order", "Date"),
+    "date after the period the file covers": (
+        "R2,A1,02/04/2024,Good,,",
+        "date_after_period_end",
+        "Date",
+    ),
+    "ambiguous date in a month-first column": (
+        "R2,A1,03/04/2024,Good,,\nR3,A1,03/13/2024,Good,,",
+        "ambiguous_date_order",
+        "Date",
+    ),
     "unknown rating code 7": ("R2,A1,05/03/2024,7,,", "unknown_rating", "Rating"),
     "blank rating": ("R2,A1,05/03/2024,,,", "missing_value", "Rating"),
     "misspelt rating": ("R2,A1,05/03/2024,Very goood,,", "unknown_rating", "Rating"),
@@ -124,13 +150,21 @@ def test_date_tolerance_admits_late_dates(partnership):
 
 DUPLICATES = {
     "exact duplicate row": ({MARCH: fft_csv(GOOD, GOOD)}, "exact"),
-    "exact duplicate in a later file": ({MARCH: fft_csv(GOOD), "fft/fft_2024-04.csv": fft_csv(GOOD)}, "exact"),
+    "exact duplicate in a later file": (
+        {MARCH: fft_csv(GOOD), "fft/fft_2024-04.csv": fft_csv(GOOD)},
+        "exact",
+    ),
     "same response re-exported with a correction": (
         {MARCH: fft_csv(GOOD), "fft/fft_2024-04.csv": fft_csv("R1,A1,15/03/2024,Good,Kind staff,")},
-        "re_exported"),
+        "re_exported",
+    ),
     "month exported again (as at)": (
-        {MARCH: fft_csv(GOOD), "fft/fft_2024-03_asat_2024-05-02.csv": fft_csv(GOOD, "R9,A1,06/03/2024,Good,,")},
-        "revision"),
+        {
+            MARCH: fft_csv(GOOD),
+            "fft/fft_2024-03_asat_2024-05-02.csv": fft_csv(GOOD, "R9,A1,06/03/2024,Good,,"),
+        },
+        "revision",
+    ),
 }
 
 
@@ -147,14 +181,23 @@ def test_duplicates_are_removed_and_counted_by_kind(partnership, case):
 
 def test_accepted_variations_are_kept(partnership):
     """Encodings, BOM, CRLF, a multi-line comment, titles, the old scale and spelling variants."""
-    rows = [GOOD, 'R2,A1,06/03/2024,Dont Know,"two\nlines",', "R3,A1,07/03/2024,Extremely likely,,",
-            "R4,A1,2024-03-08,4,,", "R5,a1,9 Mar 2024,NEITHER GOOD NOR POOR,,"]
+    rows = [
+        GOOD,
+        'R2,A1,06/03/2024,Dont Know,"two\nlines",',
+        "R3,A1,07/03/2024,Extremely likely,,",
+        "R4,A1,2024-03-08,4,,",
+        "R5,a1,9 Mar 2024,NEITHER GOOD NOR POOR,,",
+    ]
     text = "Monthly FFT export\n" + fft_csv(*rows)
-    cfg = partnership({
-        "fft/fft_2024-03.csv": text.replace("Kind", "Café").encode("cp1252"),
-        "fft/fft_2024-03b.csv": b"\xef\xbb\xbf" + fft_csv("R6,A1,10/03/2024,Good,,").encode(),
-        "fft/fft_2024-03c.csv": fft_csv("R7,A1,11/03/2024,Good,,").replace("\n", "\r\n").encode(),
-    })
+    cfg = partnership(
+        {
+            "fft/fft_2024-03.csv": text.replace("Kind", "Café").encode("cp1252"),
+            "fft/fft_2024-03b.csv": b"\xef\xbb\xbf" + fft_csv("R6,A1,10/03/2024,Good,,").encode(),
+            "fft/fft_2024-03c.csv": fft_csv("R7,A1,11/03/2024,Good,,")
+            .replace("\n", "\r\n")
+            .encode(),
+        }
+    )
     counts = clean(cfg)["counts"]["fft"]
     assert (counts["kept"], counts["quarantined"]) == (7, 0)
     comments = pd.read_parquet(cfg.processed_dir / "fft_comments.parquet")

@@ -19,13 +19,22 @@ from tests.ingest.conftest import FFT, SERVICES
 IDS = st.sampled_from(["R1", "R2", "R3", "R4", "", "R 5"])
 CODES = st.sampled_from(["A1", "B1", "B2", "a1 ", "ZZ", ""])
 DATES = st.one_of(
-    st.dates(min_value=pd.Timestamp("2024-02-25").date(), max_value=pd.Timestamp("2024-04-05").date())
-    .flatmap(lambda d: st.sampled_from([d.strftime("%d/%m/%Y"), d.strftime("%m/%d/%Y"), d.isoformat()])),
+    st.dates(
+        min_value=pd.Timestamp("2024-02-25").date(), max_value=pd.Timestamp("2024-04-05").date()
+    ).flatmap(
+        lambda d: st.sampled_from([d.strftime("%d/%m/%Y"), d.strftime("%m/%d/%Y"), d.isoformat()])
+    ),
     st.sampled_from(["", "31/02/2024", "soon", "13/13/2024"]),
 )
-RATINGS = st.sampled_from(["Very good", "Poor", "Dont Know", "1", "6", "7", "", "Extremely likely", "meh"])
+RATINGS = st.sampled_from(
+    ["Very good", "Poor", "Dont Know", "1", "6", "7", "", "Extremely likely", "meh"]
+)
 # Any text but NUL (a NUL byte makes the file binary, which stops the source: tested elsewhere).
-TEXT = st.one_of(st.just(""), st.text(st.characters(blacklist_characters="\x00"), max_size=30), st.sampled_from(["Dr Smith, 07700 900123", 'a "quote"\nline']))
+TEXT = st.one_of(
+    st.just(""),
+    st.text(st.characters(blacklist_characters="\x00"), max_size=30),
+    st.sampled_from(["Dr Smith, 07700 900123", 'a "quote"\nline']),
+)
 ROW = st.tuples(IDS, CODES, DATES, RATINGS, TEXT, TEXT)
 
 
@@ -55,9 +64,15 @@ def test_rows_read_equal_kept_plus_quarantined_plus_duplicates(files, extra, rep
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(write_csv(rows, extra))
             written += len(rows)
-        config = {"partnership": "P", "nation": "england", "raw_dir": str(root / "raw"),
-                  "processed_dir": str(root / "processed"), "reports_dir": str(root / "reports"),
-                  "services": SERVICES, "sources": {"fft": FFT}}
+        config = {
+            "partnership": "P",
+            "nation": "england",
+            "raw_dir": str(root / "raw"),
+            "processed_dir": str(root / "processed"),
+            "reports_dir": str(root / "reports"),
+            "services": SERVICES,
+            "sources": {"fft": FFT},
+        }
         (root / "p.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
         manifest = clean(load_config(root / "p.yaml"))
         c = manifest["counts"]["fft"]

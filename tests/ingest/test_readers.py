@@ -43,7 +43,11 @@ def test_detect_encoding_prefers_utf8_when_valid():
 def test_quoted_multiline_text_keeps_records_and_starting_lines(tmp_path):
     data = b'ID,Comment\n1,"first\nsecond\nthird"\n2,plain\n3,"a ""quoted"" word"\n'
     raw = read_file(write(tmp_path, data), EXPECTED)
-    assert raw.table.column("Comment").to_pylist() == ["first\nsecond\nthird", "plain", 'a "quoted" word']
+    assert raw.table.column("Comment").to_pylist() == [
+        "first\nsecond\nthird",
+        "plain",
+        'a "quoted" word',
+    ]
     # Line 1 is the header; record 1 spans lines 2-4, record 2 starts on line 5.
     assert raw.records.tolist() == [1, 2, 3]
     assert raw.lines.tolist() == [2, 5, 6]
@@ -99,11 +103,19 @@ def _workbook(tmp_path, sheets: dict[str, list[list]]):
 
 
 def test_excel_named_sheet_with_title_rows_and_typed_cells(tmp_path):
-    path = _workbook(tmp_path, {
-        "Notes": [["nothing here"]],
-        "Results": [["Survey results 2024"], [], ["ID", "Comment", "When"],
-                    [1, "good", dt.datetime(2024, 3, 5)], [2.0, None, dt.date(2024, 3, 6)]],
-    })
+    path = _workbook(
+        tmp_path,
+        {
+            "Notes": [["nothing here"]],
+            "Results": [
+                ["Survey results 2024"],
+                [],
+                ["ID", "Comment", "When"],
+                [1, "good", dt.datetime(2024, 3, 5)],
+                [2.0, None, dt.date(2024, 3, 6)],
+            ],
+        },
+    )
     raw = read_file(path, ["ID", "Comment", "When"], "excel", sheet="Results")
     assert raw.table.column("ID").to_pylist() == ["1", "2"]
     assert raw.table.column("Comment").to_pylist() == ["good", ""]
@@ -112,7 +124,9 @@ def test_excel_named_sheet_with_title_rows_and_typed_cells(tmp_path):
 
 
 def test_excel_first_sheet_by_default(tmp_path):
-    path = _workbook(tmp_path, {"First": [["ID", "Comment"], ["1", "x"]], "Second": [["ID", "Comment"]]})
+    path = _workbook(
+        tmp_path, {"First": [["ID", "Comment"], ["1", "x"]], "Second": [["ID", "Comment"]]}
+    )
     raw = read_file(path, EXPECTED, "excel")
     assert raw.table.column("Comment").to_pylist() == ["x"]
 

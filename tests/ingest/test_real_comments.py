@@ -50,11 +50,20 @@ QUESTIONS = {
 SOURCE = {
     "table": "fft_responses",
     "files": FILE,
-    "columns": {"response_id": "Respondent ID", "service_code": "Service type 1",
-                "response_date": "Date", "rating": "FFT categorical answer"},
+    "columns": {
+        "response_id": "Respondent ID",
+        "service_code": "Service type 1",
+        "response_date": "Date",
+        "rating": "FFT categorical answer",
+    },
     "date_order_by": ["Trust", "Service type 1"],
-    "comment_rows": {"question": "FFT question", "text": "FFT answer", "comment_id": "Comment ID",
-                     "no_answer": ["Did not answer"], "questions": QUESTIONS},
+    "comment_rows": {
+        "question": "FFT question",
+        "text": "FFT answer",
+        "comment_id": "Comment ID",
+        "no_answer": ["Did not answer"],
+        "questions": QUESTIONS,
+    },
 }
 
 CODES = {" ".join(code.split()).casefold() for code in SERVICES.values()}
@@ -84,7 +93,11 @@ def expected_outcomes(rows: list[dict]) -> dict[str, str | None]:
         outcome[r["Comment ID"]] = rule
         if rule is None:
             day, month = (b, a) if (group_month_first and b > 12) else (a, b)
-            fields[r["Comment ID"]] = (r["Service type 1"], dt.date(y, month, day), r["FFT categorical answer"])
+            fields[r["Comment ID"]] = (
+                r["Service type 1"],
+                dt.date(y, month, day),
+                r["FFT categorical answer"],
+            )
     by_respondent = defaultdict(set)
     for r in rows:
         if r["Comment ID"] in fields:
@@ -98,11 +111,19 @@ def expected_outcomes(rows: list[dict]) -> dict[str, str | None]:
 @pytest.fixture(scope="module")
 def real(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("real")
-    services = [{"service_id": k, "service_name": k, "setting": "other", "codes": [{"code": v}]}
-                for k, v in SERVICES.items()]
-    config = {"partnership": "pxtextmining trusts", "nation": "england", "raw_dir": str(DATA),
-              "processed_dir": str(tmp / "processed"), "reports_dir": str(tmp / "reports"),
-              "services": services, "sources": {"comments": SOURCE}}
+    services = [
+        {"service_id": k, "service_name": k, "setting": "other", "codes": [{"code": v}]}
+        for k, v in SERVICES.items()
+    ]
+    config = {
+        "partnership": "pxtextmining trusts",
+        "nation": "england",
+        "raw_dir": str(DATA),
+        "processed_dir": str(tmp / "processed"),
+        "reports_dir": str(tmp / "reports"),
+        "services": services,
+        "sources": {"comments": SOURCE},
+    }
     path = tmp / "real.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     cfg = load_config(path)
@@ -126,7 +147,10 @@ def test_each_row_meets_the_outcome_the_rules_give(real):
     record_to_id = {i + 1: r["Comment ID"] for i, r in enumerate(rows)}
     got = {record_to_id[rec]: rule for rec, rule in zip(q["source_record"], q["rule"], strict=True)}
     assert got == {k: v for k, v in expected.items() if v is not None}
-    assert Counter(got.values())["unknown_rating"] > 0 and Counter(got.values())["ambiguous_date_order"] > 0
+    assert (
+        Counter(got.values())["unknown_rating"] > 0
+        and Counter(got.values())["ambiguous_date_order"] > 0
+    )
     kept_ids = {k for k, v in expected.items() if v is None}
     kept_rows = [r for r in rows if r["Comment ID"] in kept_ids]
     responses = read_table("fft_responses", cfg.processed_dir)
@@ -145,7 +169,9 @@ def test_comments_exclude_blanks_and_did_not_answer_and_keep_redaction_markers(r
     assert sorted(comments["comment_id"]) == sorted(r["Comment ID"] for r in answered)
     markers = sum("[name redacted]" in r["FFT answer"].lower() for r in answered)
     assert markers > 0
-    assert comments["text"].str.lower().str.contains("[name redacted]", regex=False).sum() == markers
+    assert (
+        comments["text"].str.lower().str.contains("[name redacted]", regex=False).sum() == markers
+    )
 
 
 def test_multiline_question_text_is_matched(real):

@@ -53,14 +53,21 @@ from analysis.ingest.tables import build_tables, service_codes_table, services_t
 log = logging.getLogger(__name__)
 
 #: Every table the clean step writes (written empty when no source feeds it).
-TABLES = ["services", "service_codes", *sorted(KEYS), "fft_comments", "complaint_subjects", "quarantine"]
+TABLES = [
+    "services",
+    "service_codes",
+    *sorted(KEYS),
+    "fft_comments",
+    "complaint_subjects",
+    "quarantine",
+]
 #: The stages whose time the manifest records.
 STAGES = ("checksums", "read", "parse", "validate", "redact", "cache", "dedup", "write")
 #: The staff-name list for redaction, under ``raw_dir`` unless ``redaction.staff_names`` says otherwise.
 STAFF_NAMES = "staff_names.txt"
 
 
-class CleanError(RuntimeError):
+class CleanError(ValueError):
     """A source could not be used and the configuration does not say to continue."""
 
 
@@ -75,26 +82,45 @@ def staff_names(cfg: Config) -> tuple[list[str], str | None]:
             raise ConfigError(f"redaction.staff_names: {path} does not exist")
         return [], None
     lines = path.read_text(encoding="utf-8-sig").splitlines()
-    return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")], sha256_file(path)
+    return [
+        ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")
+    ], sha256_file(path)
 
 
 def _files(cfg: Config, spec: SourceSpec) -> list[Path]:
     files = sorted(p for p in cfg.raw_dir.glob(spec.files) if p.is_file())
     if not files:
-        raise SourceFileError(cfg.raw_dir / spec.files, "matches no file",
-                              f"Check `files` of source {spec.name!r} in the configuration")
+        raise SourceFileError(
+            cfg.raw_dir / spec.files,
+            "matches no file",
+            f"Check `files` of source {spec.name!r} in the configuration",
+        )
     return files
 
 
-def _convert(path: Path, rel: str, sha: str, spec: SourceSpec, ctx: Context, cache: FileCache,
-             context_key: dict, seconds: dict) -> tuple[FileResult, bool]:
+def _convert(
+    path: Path,
+    rel: str,
+    sha: str,
+    spec: SourceSpec,
+    ctx: Context,
+    cache: FileCache,
+    context_key: dict,
+    seconds: dict,
+) -> tuple[FileResult, bool]:
     key = cache.key(sha, rel, context_key)
     cached = cache.get(key)
     if cached is not None:
         return cached, False
     start = time.perf_counter()
-    raw = read_file(path, spec.expected_headers, spec.format, encoding=spec.encoding,
-                    sheet=spec.sheet, header_row=spec.header_row)
+    raw = read_file(
+        path,
+        spec.expected_headers,
+        spec.format,
+        encoding=spec.encoding,
+        sheet=spec.sheet,
+        header_row=spec.header_row,
+    )
     seconds["read"] += time.perf_counter() - start
     result = convert_file(raw, spec, ctx, rel)
     for stage, t in result.seconds.items():
@@ -111,14 +137,25 @@ def _counts(results: list[FileResult], combined: Combined, processed: int) -> di
     quarantined = len(combined.quarantine)
     duplicates = sum(combined.duplicates.values())
     if read != kept + quarantined + duplicates:
-        raise AssertionError(f"rows do not add up: {read} read ≠ {kept} kept + {quarantined} "
-                             f"quarantined + {duplicates} duplicates")
+        raise AssertionError(
+            f"rows do not add up: {read} read ≠ {kept} kept + {quarantined} "
+            f"quarantined + {duplicates} duplicates"
+        )
     # Identifiers redacted from the text of the rows kept (what the tidy tables would otherwise hold).
-    redactions = {k: int(combined.rows[f"{REDACTED}{k}"].sum()) if len(combined.rows) else 0
-                  for k in KINDS}
-    return {"status": "ok", "files": len(results), "files_processed": processed, "read": read,
-            "kept": kept, "quarantined": quarantined, "duplicates": duplicates,
-            "duplicates_by_kind": combined.duplicates, "redactions": redactions}
+    redactions = {
+        k: int(combined.rows[f"{REDACTED}{k}"].sum()) if len(combined.rows) else 0 for k in KINDS
+    }
+    return {
+        "status": "ok",
+        "files": len(results),
+        "files_processed": processed,
+        "read": read,
+        "kept": kept,
+        "quarantined": quarantined,
+        "duplicates": duplicates,
+        "duplicates_by_kind": combined.duplicates,
+        "redactions": redactions,
+    }
 
 
 def _commit(staging: Path, out: Path, names: list[str], manifest: dict) -> None:
@@ -154,13 +191,22 @@ def clean(cfg: Config, force: bool = False) -> dict:
                 rel = path.relative_to(cfg.raw_dir).as_posix()
                 files[name].append((path, rel, sha256_file(path)))
         except SourceFileError as exc:
-            errors.append({"source": name, "file": exc.path, "problem": exc.problem, "advice": exc.advice})
+            errors.append(
+                {"source": name, "file": exc.path, "problem": exc.problem, "advice": exc.advice}
+            )
     seconds["checksums"] = time.perf_counter() - start
     run_fp = fingerprint(parameters, [(r, s) for fs in files.values() for _, r, s in fs])
     previous = read_manifest(out)
-    if (not force and not errors and previous and previous.get("fingerprint") == run_fp
-            and all(table_path(t, out).exists() for t in TABLES)):
-        log.info("inputs, parameters and code unchanged since %s: nothing to do", previous["run_at"])
+    if (
+        not force
+        and not errors
+        and previous
+        and previous.get("fingerprint") == run_fp
+        and all(table_path(t, out).exists() for t in TABLES)
+    ):
+        log.info(
+            "inputs, parameters and code unchanged since %s: nothing to do", previous["run_at"]
+        )
         return {**previous, "status": "unchanged"}
 
     ctx = Context(codes, {s["service_id"] for s in cfg.services}, names)
@@ -177,13 +223,31 @@ def clean(cfg: Config, force: bool = False) -> dict:
         try:
             results, processed = [], 0
             for path, rel, sha in files[name]:
-                result, fresh = _convert(path, rel, sha, spec, ctx, cache,
-                                         {**context_key, "spec": cfg.sources[name]}, seconds)
+                result, fresh = _convert(
+                    path,
+                    rel,
+                    sha,
+                    spec,
+                    ctx,
+                    cache,
+                    {**context_key, "spec": cfg.sources[name]},
+                    seconds,
+                )
                 processed += fresh
                 results.append(result)
-                inputs.append({"source": name, "file": rel, "sha256": sha, "encoding": result.encoding,
-                               "rows": result.read, "processed": fresh})
-                log.info("%s: %s (%d rows%s)", name, rel, result.read, "" if fresh else ", unchanged")
+                inputs.append(
+                    {
+                        "source": name,
+                        "file": rel,
+                        "sha256": sha,
+                        "encoding": result.encoding,
+                        "rows": result.read,
+                        "processed": fresh,
+                    }
+                )
+                log.info(
+                    "%s: %s (%d rows%s)", name, rel, result.read, "" if fresh else ", unchanged"
+                )
             start = time.perf_counter()
             combined = combine(results, spec)
             counts[name] = _counts(results, combined, processed)
@@ -194,13 +258,18 @@ def clean(cfg: Config, force: bool = False) -> dict:
                 tables.setdefault(table, []).append(frame)
             seconds["dedup"] += time.perf_counter() - start
         except SourceFileError as exc:
-            errors.append({"source": name, "file": exc.path, "problem": exc.problem, "advice": exc.advice})
+            errors.append(
+                {"source": name, "file": exc.path, "problem": exc.problem, "advice": exc.advice}
+            )
             failed.add(name)
     stopping = [e for e in errors if specs[e["source"]].on_error == "stop"]
     if stopping:
         raise CleanError(
             "the clean step stopped; nothing was written:\n"
-            + "\n".join(f"  source {e['source']!r}: {e['file']}: {e['problem']}. {e['advice']}" for e in errors)
+            + "\n".join(
+                f"  source {e['source']!r}: {e['file']}: {e['problem']}. {e['advice']}"
+                for e in errors
+            )
             + "\n(set `on_error: continue` for a source to write the others without it)"
         )
     failed_tables = {t for n in failed for t in build_tables(specs[n], _empty_rows(specs[n]))}
@@ -252,6 +321,11 @@ def _no_rows(table: str) -> pd.DataFrame:
 
 
 def _empty_rows(spec: SourceSpec) -> pd.DataFrame:
-    columns = {*SCHEMAS[spec.table].columns, *spec.columns, "comment_text", "comment_question",
-               *(f"comment:{q}" for q in spec.comments)}
+    columns = {
+        *SCHEMAS[spec.table].columns,
+        *spec.columns,
+        "comment_text",
+        "comment_question",
+        *(f"comment:{q}" for q in spec.comments),
+    }
     return pd.DataFrame(columns=sorted(columns))

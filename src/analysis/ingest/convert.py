@@ -36,14 +36,21 @@ from analysis.ingest.schemas import CRITICALITY, SCHEMAS
 from analysis.ingest.sources import FREE_TEXT, KEYS, SERVICE_DATE, SourceSpec
 from analysis.ingest.validation import Problems
 
-MESSAGES = {**date_rules.PROBLEM_MESSAGES, **value_rules.RULE_MESSAGES, **validation.RULE_MESSAGES,
-            "unknown_question": "comment question not in the source's `comment_rows.questions`"}
+MESSAGES = {
+    **date_rules.PROBLEM_MESSAGES,
+    **value_rules.RULE_MESSAGES,
+    **validation.RULE_MESSAGES,
+    "unknown_question": "comment question not in the source's `comment_rows.questions`",
+}
 #: Response-level columns that every row of one response (long comment layout) must agree on.
 RESPONSE_FIELDS = ["service_id", "response_date", "rating", "mode", "age_band", "sex", "ethnicity"]
 #: Earlier → later date pairs within a row (the schemas' "not before" checks).
 NOT_BEFORE = {
-    "complaints": [("acknowledged_date", "received_date"), ("responded_date", "received_date"),
-                   ("closed_date", "received_date")],
+    "complaints": [
+        ("acknowledged_date", "received_date"),
+        ("responded_date", "received_date"),
+        ("closed_date", "received_date"),
+    ],
     "actions": [("action_date", "heard_date"), ("published_date", "heard_date")],
     "measures": [("period_end", "period_start")],
     "service_population": [("period_end", "period_start")],
@@ -196,7 +203,9 @@ class _Converter:
             parts = [self.raw.table.column(h).combine_chunks() for h in spec.date_order_by]
             groups = pc.binary_join_element_wise(*parts, "|").to_numpy(zero_copy_only=False)
         end = _period_end(spec, self.raw.path)
-        latest = np.datetime64(end + dt.timedelta(days=spec.date_tolerance_days), "ns") if end else None
+        latest = (
+            np.datetime64(end + dt.timedelta(days=spec.date_tolerance_days), "ns") if end else None
+        )
         named = period_from_name(self.raw.path.name)
         period = (np.datetime64(named[0], "ns"), np.datetime64(named[1], "ns")) if named else None
         for column in SCHEMAS[table].columns:
@@ -209,7 +218,9 @@ class _Converter:
             if kind == "month":
                 parsed = date_rules.parse_months(arr)
             else:
-                parsed = date_rules.parse_dates(arr, spec.date_order, spec.ambiguous_date_order, groups)
+                parsed = date_rules.parse_dates(
+                    arr, spec.date_order, spec.ambiguous_date_order, groups
+                )
                 self.evidence[column] = parsed.evidence
             problems = parsed.problems
             if SCHEMAS[table].columns[column].nullable:
@@ -219,7 +230,8 @@ class _Converter:
                 outside = (parsed.dates < period[0]) | (parsed.dates > period[1])
                 other = parsed.other_reading
                 self.problems.flag(
-                    outside & (other >= period[0]) & (other <= period[1]), self.header(column),
+                    outside & (other >= period[0]) & (other <= period[1]),
+                    self.header(column),
                     "ambiguous_date_order",
                     "day and month look swapped: read day-first the date falls outside the period "
                     f"the export covers ({named[0]} to {named[1]}), read month-first inside it; "
@@ -227,15 +239,20 @@ class _Converter:
                 )
             if latest is not None:
                 late = parsed.dates > latest
-                self.problems.flag(late, self.header(column), "date_after_period_end",
-                                   f"date later than {end.isoformat()}, the end of the period the "
-                                   f"export covers (tolerance {spec.date_tolerance_days} days)")
+                self.problems.flag(
+                    late,
+                    self.header(column),
+                    "date_after_period_end",
+                    f"date later than {end.isoformat()}, the end of the period the "
+                    f"export covers (tolerance {spec.date_tolerance_days} days)",
+                )
             self.out[column] = parsed.dates
         for later, earlier in NOT_BEFORE.get(table, []):
             if later in self.out and earlier in self.out:
                 before = self.out[later] < self.out[earlier]  # NaT compares False
-                self.problems.flag(before, self.header(later), "date_before",
-                                   f"{later} is before {earlier}")
+                self.problems.flag(
+                    before, self.header(later), "date_before", f"{later} is before {earlier}"
+                )
 
     def service(self) -> None:
         table = self.spec.table
@@ -246,7 +263,9 @@ class _Converter:
             codes = self.column("service_code").to_pandas()
             date_col = SERVICE_DATE.get(table)
             when = self.out.get(date_col, np.full(self.n, np.datetime64("NaT", "ns")))
-            ids, problems = validation.service_ids(codes, when, self.ctx.service_codes, self.spec.name)
+            ids, problems = validation.service_ids(
+                codes, when, self.ctx.service_codes, self.spec.name
+            )
             if nullable:
                 problems = np.where(problems == "missing_service_code", None, problems)
             self.problems.flag_each(problems, self.header("service_code"), MESSAGES)
@@ -254,11 +273,19 @@ class _Converter:
             ids = np.array(pc.utf8_trim_whitespace(arr).to_pylist(), dtype=object)
             ids[ids == ""] = None
             unknown = pd.notna(ids) & ~np.isin(ids, list(self.ctx.service_ids))
-            self.problems.flag(unknown, self.header("service_id"), "unknown_service_id",
-                               MESSAGES["unknown_service_id"])
+            self.problems.flag(
+                unknown,
+                self.header("service_id"),
+                "unknown_service_id",
+                MESSAGES["unknown_service_id"],
+            )
             if not nullable:
-                self.problems.flag(pd.isna(ids), self.header("service_id"), "missing_value",
-                                   MESSAGES["missing_value"])
+                self.problems.flag(
+                    pd.isna(ids),
+                    self.header("service_id"),
+                    "missing_value",
+                    MESSAGES["missing_value"],
+                )
         elif nullable:
             ids = np.full(self.n, None, dtype=object)
         else:
@@ -278,14 +305,21 @@ class _Converter:
             arr = self.column(column)
             if arr is None:
                 if column in KEYS.get(table, [])[:1] and not col.nullable:
-                    self.out[column] = np.array([f"{self.file}#{r}" for r in self.raw.records], dtype=object)
+                    self.out[column] = np.array(
+                        [f"{self.file}#{r}" for r in self.raw.records], dtype=object
+                    )
                     continue
                 if not col.nullable:
-                    raise ConfigError(f"sources.{spec.name}: table {table!r} needs column {column!r}; "
-                                      "map it in `columns` or give it in `constants`")
+                    raise ConfigError(
+                        f"sources.{spec.name}: table {table!r} needs column {column!r}; "
+                        "map it in `columns` or give it in `constants`"
+                    )
                 self.out[column] = None
                 continue
-            synonyms = {**BUILT_IN_VALUES.get((table, column), {}), **spec.values.get(column, {})} or None
+            synonyms = {
+                **BUILT_IN_VALUES.get((table, column), {}),
+                **spec.values.get(column, {}),
+            } or None
             if synonyms and kind in ("integer", "float"):  # words standing for numbers
                 mapped, found = value_rules.lookup(arr, synonyms)
                 arr = pc.if_else(pa.array(found), pa.array([str(v) for v in mapped]), arr)
@@ -304,8 +338,9 @@ class _Converter:
                 values, problems = value_rules.parse_flags(arr, col.nullable, synonyms)
                 self.out[column] = values
             elif kind == "choice":
-                values, problems = value_rules.parse_choices(arr, _allowed(table, column), synonyms,
-                                                             col.nullable)
+                values, problems = value_rules.parse_choices(
+                    arr, _allowed(table, column), synonyms, col.nullable
+                )
                 self.out[column] = values
             else:
                 if synonyms:
@@ -319,12 +354,20 @@ class _Converter:
         if table == "surveys":
             pos, resp = self.out.get("positive"), self.out.get("responses")
             if pos is not None and resp is not None:
-                self.problems.flag(pos > resp, self.header("positive"), "positive_exceeds_responses",
-                                   MESSAGES["positive_exceeds_responses"])
+                self.problems.flag(
+                    pos > resp,
+                    self.header("positive"),
+                    "positive_exceeds_responses",
+                    MESSAGES["positive_exceeds_responses"],
+                )
             pct = self.out.get("percent_positive")
             if pct is not None:
-                self.problems.flag((pct < 0) | (pct > 100), self.header("percent_positive"),
-                                   "percent_out_of_range", MESSAGES["percent_out_of_range"])
+                self.problems.flag(
+                    (pct < 0) | (pct > 100),
+                    self.header("percent_positive"),
+                    "percent_out_of_range",
+                    MESSAGES["percent_out_of_range"],
+                )
 
     def comments(self) -> None:
         spec = self.spec
@@ -337,17 +380,24 @@ class _Converter:
         questions = {normalise_header(k): v for k, v in rows.get("questions", {}).items()}
         asked = self.raw.table.column(rows["question"]).to_pylist()
         mapped = np.array([questions.get(normalise_header(q or "")) for q in asked], dtype=object)
-        self.problems.flag(pd.isna(mapped), rows["question"], "unknown_question",
-                           MESSAGES["unknown_question"])
+        self.problems.flag(
+            pd.isna(mapped), rows["question"], "unknown_question", MESSAGES["unknown_question"]
+        )
         text = self.raw.table.column(rows["text"]).combine_chunks()
         no_answer = [normalise_header(v) for v in rows.get("no_answer", [])]
         if no_answer:
-            normalised = pa.array([normalise_header(t or "") for t in text.to_pylist()], pa.string())
-            text = pc.if_else(pc.is_in(normalised, value_set=pa.array(no_answer)), pa.scalar(""), text)
+            normalised = pa.array(
+                [normalise_header(t or "") for t in text.to_pylist()], pa.string()
+            )
+            text = pc.if_else(
+                pc.is_in(normalised, value_set=pa.array(no_answer)), pa.scalar(""), text
+            )
         self.out["comment_question"] = mapped
         self.out["comment_text"] = self.redact(value_rules.parse_text(text)[0])
         if "comment_id" in rows:
-            self.out["comment_id"] = np.array(self.raw.table.column(rows["comment_id"]).to_pylist(), dtype=object)
+            self.out["comment_id"] = np.array(
+                self.raw.table.column(rows["comment_id"]).to_pylist(), dtype=object
+            )
 
     def frame(self) -> pd.DataFrame:
         data = {}
@@ -376,16 +426,21 @@ class _Converter:
             response_fields = [c for c in RESPONSE_FIELDS if c in df and df[c].notna().any()]
             valid = df[ok]
             first = valid.drop_duplicates("response_id")[["response_id", *response_fields]]
-            joined = valid[["response_id", *response_fields]].merge(first, on="response_id",
-                                                                     suffixes=("", "_first"), how="left")
+            joined = valid[["response_id", *response_fields]].merge(
+                first, on="response_id", suffixes=("", "_first"), how="left"
+            )
             differs = np.zeros(len(valid), dtype=bool)
             for c in response_fields:
                 a, b = joined[c], joined[f"{c}_first"]
                 differs |= ~((a == b) | (a.isna() & b.isna())).to_numpy(dtype=bool)
             bad_ids = set(valid["response_id"].to_numpy()[differs])
             mask = df["response_id"].isin(bad_ids).to_numpy() & ok
-            self.problems.flag(mask, self.header("response_id"), "conflicting_response",
-                               MESSAGES["conflicting_response"])
+            self.problems.flag(
+                mask,
+                self.header("response_id"),
+                "conflicting_response",
+                MESSAGES["conflicting_response"],
+            )
             return
         key = row_key(spec, df)
         if not key:
@@ -400,8 +455,12 @@ class _Converter:
         firsts = subset[key].merge(first.reset_index(), on=key, how="left")["_h"].to_numpy()
         mask = np.zeros(self.n, dtype=bool)
         mask[repeats[firsts != hashes.to_numpy()]] = True
-        self.problems.flag(mask, self.header(key[0]), "conflicting_duplicate_id",
-                           MESSAGES["conflicting_duplicate_id"])
+        self.problems.flag(
+            mask,
+            self.header(key[0]),
+            "conflicting_duplicate_id",
+            MESSAGES["conflicting_duplicate_id"],
+        )
 
     def quarantine(self, source: str) -> pd.DataFrame:
         bad = np.flatnonzero(self.problems.bad)
@@ -411,22 +470,34 @@ class _Converter:
             if header in self.raw.table.column_names:
                 sel = columns == header
                 values[sel] = pc.take(self.raw.table.column(header), pa.array(bad[sel])).to_pylist()
-        q = pd.DataFrame({
-            "source": source,
-            "source_file": self.file,
-            "source_record": self.raw.records[bad],
-            "source_line": self.raw.lines[bad],
-            "column": columns,
-            "value": values,
-            "rule": self.problems.rules[bad],
-            "message": self.problems.messages[bad],
-        })
-        malformed = pd.DataFrame([
-            {"source": source, "source_file": self.file, "source_record": m["record"],
-             "source_line": m["line"], "column": None, "value": m["value"],
-             "rule": "wrong_field_count", "message": m["message"]}
-            for m in self.raw.malformed
-        ], columns=q.columns)
+        q = pd.DataFrame(
+            {
+                "source": source,
+                "source_file": self.file,
+                "source_record": self.raw.records[bad],
+                "source_line": self.raw.lines[bad],
+                "column": columns,
+                "value": values,
+                "rule": self.problems.rules[bad],
+                "message": self.problems.messages[bad],
+            }
+        )
+        malformed = pd.DataFrame(
+            [
+                {
+                    "source": source,
+                    "source_file": self.file,
+                    "source_record": m["record"],
+                    "source_line": m["line"],
+                    "column": None,
+                    "value": m["value"],
+                    "rule": "wrong_field_count",
+                    "message": m["message"],
+                }
+                for m in self.raw.malformed
+            ],
+            columns=q.columns,
+        )
         q = pd.concat([q, malformed], ignore_index=True) if len(malformed) else q
         if len(q):
             raw_values = pa.array([None if v is None else str(v) for v in q["value"]], pa.string())
@@ -437,9 +508,15 @@ class _Converter:
 def row_key(spec: SourceSpec, df: pd.DataFrame) -> list[str]:
     """The columns identifying a row of this source (empty when its identifiers are generated)."""
     if spec.comment_rows:
-        return ["comment_id"] if "comment_id" in spec.comment_rows else ["response_id", "comment_question"]
+        return (
+            ["comment_id"]
+            if "comment_id" in spec.comment_rows
+            else ["response_id", "comment_question"]
+        )
     key = KEYS.get(spec.table, [])
-    generated = key and key[0].endswith("_id") and key[0] != "service_id" and key[0] not in spec.columns
+    generated = (
+        key and key[0].endswith("_id") and key[0] != "service_id" and key[0] not in spec.columns
+    )
     if generated or not all(k in df for k in key):
         return []
     return key
@@ -463,5 +540,14 @@ def convert_file(raw: RawTable, spec: SourceSpec, ctx: Context, file: str) -> Fi
         quarantine = c.quarantine(spec.name)
     c.seconds["parse"] -= c.seconds["redact"]  # redaction happens while values are parsed
     found = {k: int(np.sum(v)) for k, v in c.redactions.items()}
-    return FileResult(file, raw.sha256, raw.encoding, raw.read, rows, quarantine, found,
-                      c.evidence, dict(c.seconds))
+    return FileResult(
+        file,
+        raw.sha256,
+        raw.encoding,
+        raw.read,
+        rows,
+        quarantine,
+        found,
+        c.evidence,
+        dict(c.seconds),
+    )

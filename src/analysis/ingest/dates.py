@@ -49,10 +49,20 @@ _MONTH_ONLY = [
 MONTH_NAMES = {
     name: i
     for i, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december")],
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
         start=1,
     )
     for name in names
@@ -112,14 +122,18 @@ def assemble(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> tuple[np.n
     ok = (year >= 1900) & (year <= 2100) & (month >= 1) & (month <= 12) & (day >= 1)
     y, m = np.where(ok, year, 1970), np.where(ok, month, 1)
     first = ((y - 1970) * 12 + (m - 1)).astype("datetime64[M]")
-    days_in_month = ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(int)
+    days_in_month = ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(
+        int
+    )
     ok &= day <= days_in_month
     d = np.where(ok, day, 1)
     dates = (first.astype("datetime64[D]") + (d - 1)).astype("datetime64[ns]")
     return np.where(ok, dates, np.datetime64("NaT", "ns")), ok
 
 
-def parse_dates(values, order: str = "dmy", ambiguous: str | None = None, groups=None) -> ParsedDates:
+def parse_dates(
+    values, order: str = "dmy", ambiguous: str | None = None, groups=None
+) -> ParsedDates:
     """Parse exported dates; see the module docstring for the rules.
 
     ``groups`` (optional, one key per row) names sets of rows whose order is
@@ -131,15 +145,28 @@ def parse_dates(values, order: str = "dmy", ambiguous: str | None = None, groups
         raise ValueError(f"ambiguous_date_order {ambiguous!r} is not dmy or mdy")
     text = _as_strings(values)
     n = len(text)
-    blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(text), ""), True).to_numpy(zero_copy_only=False)
+    blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(text), ""), True).to_numpy(
+        zero_copy_only=False
+    )
 
     num = pc.extract_regex(text, _NUMERIC)
     matched = num.is_valid().to_numpy(zero_copy_only=False)
     p1, p2, p3 = (_field_ints(num, k) for k in ("p1", "p2", "p3"))
-    p1_len = pc.fill_null(pc.utf8_length(pc.struct_field(num, "p1")), 0).to_numpy(zero_copy_only=False)
+    p1_len = pc.fill_null(pc.utf8_length(pc.struct_field(num, "p1")), 0).to_numpy(
+        zero_copy_only=False
+    )
     iso = matched & (p1_len == 4)
-    triple = matched & ~iso & (p3 >= 0) & (pc.fill_null(pc.utf8_length(pc.struct_field(num, "p3")), 0)
-                                            .to_numpy(zero_copy_only=False) != 3)
+    triple = (
+        matched
+        & ~iso
+        & (p3 >= 0)
+        & (
+            pc.fill_null(pc.utf8_length(pc.struct_field(num, "p3")), 0).to_numpy(
+                zero_copy_only=False
+            )
+            != 3
+        )
+    )
     a, b = p1, p2
     proves_dmy = triple & (a > 12) & (b <= 12)
     proves_mdy = triple & (b > 12) & (a <= 12)
@@ -148,12 +175,18 @@ def parse_dates(values, order: str = "dmy", ambiguous: str | None = None, groups
     if groups is None:
         codes, keys = np.zeros(n, dtype=np.int64), np.array(["all"], dtype=object)
     else:
-        codes, keys = pd.factorize(pd.Series(list(groups) if not isinstance(groups, pd.Series) else groups,
-                                             dtype=object).fillna(""), sort=True)
+        codes, keys = pd.factorize(
+            pd.Series(
+                list(groups) if not isinstance(groups, pd.Series) else groups, dtype=object
+            ).fillna(""),
+            sort=True,
+        )
     k = len(keys)
     dmy_votes = np.bincount(codes, weights=proves_dmy, minlength=k)
     mdy_votes = np.bincount(codes, weights=proves_mdy, minlength=k)
-    evidence = {str(g): {"dmy": int(dmy_votes[i]), "mdy": int(mdy_votes[i])} for i, g in enumerate(keys)}
+    evidence = {
+        str(g): {"dmy": int(dmy_votes[i]), "mdy": int(mdy_votes[i])} for i, g in enumerate(keys)
+    }
 
     if order == "ymd":
         contradicted = np.zeros(k, dtype=bool)
@@ -184,7 +217,7 @@ def parse_dates(values, order: str = "dmy", ambiguous: str | None = None, groups
         month[rest] = np.where(hit, _month_numbers(pc.struct_field(named, "mon")), month[rest])
         day[rest] = np.where(hit, _field_ints(named, "day"), day[rest])
 
-    parsed_any = (iso | triple | named_ok)
+    parsed_any = iso | triple | named_ok
     dates, valid = assemble(year, month, day)
     problems = np.full(n, None, dtype=object)
     problems[~parsed_any] = "unparseable_date"
@@ -192,10 +225,16 @@ def parse_dates(values, order: str = "dmy", ambiguous: str | None = None, groups
     problems[quarantine_ambiguous] = "ambiguous_date_order"
     problems[blank] = "missing_date"
     dates = np.where(problems == None, dates, np.datetime64("NaT", "ns"))  # noqa: E711
-    other, other_ok = assemble(year, np.where(iso, p2, np.where(day_first, a, b)).astype(np.int64),
-                               np.where(iso, p3, np.where(day_first, b, a)).astype(np.int64))
-    other = np.where(is_ambiguous & other_ok & (problems == None), other, np.datetime64("NaT", "ns"))  # noqa: E711
-    return ParsedDates(dates.astype("datetime64[ns]"), problems, evidence, other.astype("datetime64[ns]"))
+    other, other_ok = assemble(
+        year,
+        np.where(iso, p2, np.where(day_first, a, b)).astype(np.int64),
+        np.where(iso, p3, np.where(day_first, b, a)).astype(np.int64),
+    )
+    parsed_ok = pd.isna(problems)
+    other = np.where(is_ambiguous & other_ok & parsed_ok, other, np.datetime64("NaT", "ns"))
+    return ParsedDates(
+        dates.astype("datetime64[ns]"), problems, evidence, other.astype("datetime64[ns]")
+    )
 
 
 def parse_months(values) -> ParsedDates:
@@ -213,7 +252,9 @@ def parse_months(values) -> ParsedDates:
         hit = m.is_valid().to_numpy(zero_copy_only=False) & ~found
         if not hit.any():
             continue
-        mon = _field_ints(m, "mon") if kind == "number" else _month_numbers(pc.struct_field(m, "mon"))
+        mon = (
+            _field_ints(m, "mon") if kind == "number" else _month_numbers(pc.struct_field(m, "mon"))
+        )
         year = np.where(hit, _full_year(_field_ints(m, "year")), year)
         month = np.where(hit, mon, month)
         found |= hit

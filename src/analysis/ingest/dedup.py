@@ -76,8 +76,9 @@ def _revisions(results: list[FileResult]) -> tuple[set[str], list[dict]]:
         current = files[-1]
         replaced = [f for _, _, f in files[:-1]]
         superseded.update(replaced)
-        revisions.append({"export": key, "file": current[2], "as_at": current[0] or None,
-                          "replaces": replaced})
+        revisions.append(
+            {"export": key, "file": current[2], "as_at": current[0] or None, "replaces": replaced}
+        )
     return superseded, revisions
 
 
@@ -89,7 +90,11 @@ def combine(results: list[FileResult], spec: SourceSpec) -> Combined:
     live = [r for r in results if r.file not in superseded]
     frames = [r.rows for r in live if len(r.rows)]
     rows = pd.concat(frames, ignore_index=True) if frames else (live or results)[0].rows.iloc[0:0]
-    quarantine = pd.concat([r.quarantine for r in live], ignore_index=True) if live else results[0].quarantine
+    quarantine = (
+        pd.concat([r.quarantine for r in live], ignore_index=True)
+        if live
+        else results[0].quarantine
+    )
 
     key = row_key(spec, rows)
     # Exact duplicates share their key too, so only rows whose key repeats are compared whole.
@@ -97,7 +102,9 @@ def combine(results: list[FileResult], spec: SourceSpec) -> Combined:
     exact = pd.Series(False, index=rows.index)
     if candidates is not None and candidates.any():
         subset = rows[candidates]
-        exact[subset.index] = pd.Series(content_hash(subset), index=subset.index).duplicated(keep="first")
+        exact[subset.index] = pd.Series(content_hash(subset), index=subset.index).duplicated(
+            keep="first"
+        )
     duplicates["exact"] = int(exact.sum())
     rows = rows[~exact] if exact.any() else rows
     if key and candidates is not None:
@@ -110,8 +117,12 @@ def combine(results: list[FileResult], spec: SourceSpec) -> Combined:
         keys = list(rule["keys"])
         missing = [k for k in keys if k not in rows]
         if missing:
-            raise ValueError(f"sources.{spec.name}.dedup.respondent: {missing} are not columns of the rows")
+            raise ValueError(
+                f"sources.{spec.name}.dedup.respondent: {missing} are not columns of the rows"
+            )
         same = rows.duplicated(subset=keys, keep=rule.get("keep", "first"))
         duplicates["respondent"] = int(same.sum())
         rows = rows[~same]
-    return Combined(rows.reset_index(drop=True), quarantine.reset_index(drop=True), duplicates, revisions)
+    return Combined(
+        rows.reset_index(drop=True), quarantine.reset_index(drop=True), duplicates, revisions
+    )

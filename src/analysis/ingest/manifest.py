@@ -53,7 +53,9 @@ def _stable(obj) -> str:
 
 def fingerprint(parameters: dict, inputs: list[tuple[str, str]]) -> str:
     """A checksum of the code, the parameters and the (file, sha256) inputs."""
-    return hashlib.sha256(_stable([code_fingerprint(), parameters, sorted(inputs)]).encode()).hexdigest()
+    return hashlib.sha256(
+        _stable([code_fingerprint(), parameters, sorted(inputs)]).encode()
+    ).hexdigest()
 
 
 def write_json(path: Path, data: dict) -> None:
@@ -84,7 +86,9 @@ class FileCache:
 
     @staticmethod
     def key(sha256: str, file: str, context: dict) -> str:
-        return hashlib.sha256(_stable([code_fingerprint(), sha256, file, context]).encode()).hexdigest()[:32]
+        return hashlib.sha256(
+            _stable([code_fingerprint(), sha256, file, context]).encode()
+        ).hexdigest()[:32]
 
     def get(self, key: str) -> FileResult | None:
         meta = self.dir / f"{key}.json"
@@ -93,10 +97,14 @@ class FileCache:
         info = json.loads(meta.read_text(encoding="utf-8"))
         self.used.add(key)
         return FileResult(
-            file=info["file"], sha256=info["sha256"], encoding=info["encoding"], read=info["read"],
+            file=info["file"],
+            sha256=info["sha256"],
+            encoding=info["encoding"],
+            read=info["read"],
             rows=pd.read_feather(self.dir / f"{key}.rows.arrow"),
             quarantine=pd.read_feather(self.dir / f"{key}.quarantine.arrow"),
-            redactions=info["redactions"], date_evidence=info["date_evidence"],
+            redactions=info["redactions"],
+            date_evidence=info["date_evidence"],
         )
 
     def put(self, key: str, result: FileResult) -> None:
@@ -106,10 +114,17 @@ class FileCache:
             os.close(fd)
             frame.reset_index(drop=True).to_feather(tmp, compression="uncompressed")
             os.replace(tmp, self.dir / f"{key}.{part}.arrow")
-        write_json(self.dir / f"{key}.json", {
-            "file": result.file, "sha256": result.sha256, "encoding": result.encoding,
-            "read": result.read, "redactions": result.redactions, "date_evidence": result.date_evidence,
-        })
+        write_json(
+            self.dir / f"{key}.json",
+            {
+                "file": result.file,
+                "sha256": result.sha256,
+                "encoding": result.encoding,
+                "read": result.read,
+                "redactions": result.redactions,
+                "date_evidence": result.date_evidence,
+            },
+        )
         self.used.add(key)
 
     def prune(self) -> None:

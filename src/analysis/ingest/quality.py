@@ -35,7 +35,9 @@ def redaction_counts(manifest: dict) -> pd.DataFrame:
 def quarantine_reasons(quarantine: pd.DataFrame, examples: int = 3) -> pd.DataFrame:
     """Rows set aside per source, rule and column, with a few (already redacted) example values."""
     if quarantine.empty:
-        return pd.DataFrame(columns=["source", "rule", "column", "rows", "examples", "first seen at"])
+        return pd.DataFrame(
+            columns=["source", "rule", "column", "rows", "examples", "first seen at"]
+        )
     q = quarantine.assign(column=quarantine["column"].fillna("(whole row)"))
     grouped = q.groupby(["source", "rule", "column"], sort=True)
     out = grouped.agg(rows=("rule", "size"))
@@ -44,7 +46,9 @@ def quarantine_reasons(quarantine: pd.DataFrame, examples: int = 3) -> pd.DataFr
     )
     first = grouped[["source_file", "source_line"]].first()
     out["first seen at"] = first["source_file"] + " line " + first["source_line"].astype(str)
-    return out.reset_index().sort_values(["source", "rows"], ascending=[True, False], ignore_index=True)
+    return out.reset_index().sort_values(
+        ["source", "rows"], ascending=[True, False], ignore_index=True
+    )
 
 
 def coverage(

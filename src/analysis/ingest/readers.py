@@ -113,8 +113,11 @@ def detect_encoding(data: bytes, path: str | Path = "") -> str:
 
     best = from_bytes(data[: 1 << 20]).best()
     if best is None:
-        raise SourceFileError(path, "is not text in any encoding that could be detected",
-                              "Export it again as CSV (UTF-8), or set `encoding` for the source")
+        raise SourceFileError(
+            path,
+            "is not text in any encoding that could be detected",
+            "Export it again as CSV (UTF-8), or set `encoding` for the source",
+        )
     return best.encoding
 
 
@@ -122,15 +125,26 @@ def _check_bytes(path: Path, data: bytes, fmt: str) -> None:
     if len(data) < 65536 and not data.strip():
         raise SourceFileError(path, "is empty", "Export the data again; an empty file has no rows")
     if fmt == "csv" and data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
-        raise SourceFileError(path, "is an Excel workbook, not a CSV file",
-                              "Set `format: excel` for this source or save the sheet as CSV")
+        raise SourceFileError(
+            path,
+            "is an Excel workbook, not a CSV file",
+            "Set `format: excel` for this source or save the sheet as CSV",
+        )
     if fmt == "csv" and b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SourceFileError(path, "is a binary file, not a CSV file",
-                              "Check that `files` matches the exports and not other files")
+        raise SourceFileError(
+            path,
+            "is a binary file, not a CSV file",
+            "Check that `files` matches the exports and not other files",
+        )
 
 
-def _find_header(rows: list[list[str]], expected: list[str], path: Path, where: str,
-                 header_row: int | None = None) -> int:
+def _find_header(
+    rows: list[list[str]],
+    expected: list[str],
+    path: Path,
+    where: str,
+    header_row: int | None = None,
+) -> int:
     """Index of the first row holding every expected header (compared normalised).
 
     ``header_row`` (1-based), when configured, is the only row considered.
@@ -161,8 +175,11 @@ def _dedupe_check(header: list[str], path: Path) -> None:
     seen = [normalise_header(h) for h in header if str(h).strip()]
     dupes = sorted({h for h in seen if seen.count(h) > 1})
     if dupes:
-        raise SourceFileError(path, f"has repeated column headers {dupes}",
-                              "Rename the repeated columns in the export")
+        raise SourceFileError(
+            path,
+            f"has repeated column headers {dupes}",
+            "Rename the repeated columns in the export",
+        )
 
 
 def _csv_python(text: str, header_index: int, path: Path):
@@ -184,18 +201,29 @@ def _csv_python(text: str, header_index: int, path: Path):
                 continue  # a blank line holds nothing
             record += 1
             if len(row) != len(header):
-                malformed.append({"record": record, "line": start, "value": ",".join(row)[:200],
-                                  "message": f"{len(row)} fields where the header has {len(header)}"})
+                malformed.append(
+                    {
+                        "record": record,
+                        "line": start,
+                        "value": ",".join(row)[:200],
+                        "message": f"{len(row)} fields where the header has {len(header)}",
+                    }
+                )
                 continue
             rows.append(row)
             records.append(record)
             lines.append(start)
     except csv.Error as exc:
-        raise SourceFileError(path, f"cannot be split into records after line {line_before} ({exc}); "
-                              "it looks truncated or is not a CSV file",
-                              "Export the file again in full") from None
+        raise SourceFileError(
+            path,
+            f"cannot be split into records after line {line_before} ({exc}); "
+            "it looks truncated or is not a CSV file",
+            "Export the file again in full",
+        ) from None
     columns = list(zip(*rows, strict=True)) if rows else [[] for _ in header]
-    table = pa.table({h: pa.array(col, pa.string()) for h, col in zip(header, columns, strict=True)})
+    table = pa.table(
+        {h: pa.array(col, pa.string()) for h, col in zip(header, columns, strict=True)}
+    )
     return table, np.array(records, dtype=np.int64), np.array(lines, dtype=np.int64), malformed
 
 
@@ -213,8 +241,12 @@ def _csv_arrow(data: bytes, header_index: int, header_line: int, header: list[st
             read_options=pacsv.ReadOptions(skip_rows=header_index),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=handler),
             convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header}, strings_can_be_null=False, null_values=[], check_utf8=True,
-                auto_dict_encode=False, quoted_strings_can_be_null=False,
+                column_types={h: pa.string() for h in header},
+                strings_can_be_null=False,
+                null_values=[],
+                check_utf8=True,
+                auto_dict_encode=False,
+                quoted_strings_can_be_null=False,
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
@@ -224,19 +256,30 @@ def _csv_arrow(data: bytes, header_index: int, header_line: int, header: list[st
     n = table.num_rows
     total_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if total_lines == header_line + n:  # one line per record: nothing spans lines
-        return table, np.arange(1, n + 1, dtype=np.int64), header_line + 1 + np.arange(n, dtype=np.int64), []
+        return (
+            table,
+            np.arange(1, n + 1, dtype=np.int64),
+            header_line + 1 + np.arange(n, dtype=np.int64),
+            [],
+        )
     embedded = np.zeros(n, dtype=np.int64)
     for col in table.columns:
         embedded += pc.count_substring(col, "\n").to_numpy(zero_copy_only=False)
-    lines = header_line + 1 + np.arange(n, dtype=np.int64) + np.concatenate(([0], np.cumsum(embedded)[:-1]))[:n]
+    lines = (
+        header_line
+        + 1
+        + np.arange(n, dtype=np.int64)
+        + np.concatenate(([0], np.cumsum(embedded)[:-1]))[:n]
+    )
     expected_last = int(lines[-1] + embedded[-1]) if n else header_line
     if expected_last != total_lines:
         return None  # blank lines or title rows with embedded newlines: use the exact path
     return table, np.arange(1, n + 1, dtype=np.int64), lines, []
 
 
-def read_csv_file(path: Path, expected: list[str], encoding: str | None = None,
-                  header_row: int | None = None) -> RawTable:
+def read_csv_file(
+    path: Path, expected: list[str], encoding: str | None = None, header_row: int | None = None
+) -> RawTable:
     """Read a CSV export; see the module docstring for what is detected."""
     data = path.read_bytes()
     digest = sha256_bytes(data)
@@ -251,14 +294,18 @@ def read_csv_file(path: Path, expected: list[str], encoding: str | None = None,
             try:
                 return body.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise SourceFileError(path, f"is not valid UTF-8 ({exc})",
-                                      "Set the right `encoding` for the source") from None
+                raise SourceFileError(
+                    path, f"is not valid UTF-8 ({exc})", "Set the right `encoding` for the source"
+                ) from None
     else:
         try:
             text = data.decode(enc).removeprefix("\ufeff")
         except (UnicodeDecodeError, LookupError) as exc:
-            raise SourceFileError(path, f"cannot be decoded as {enc} ({exc})",
-                                  "Set the right `encoding` for the source") from None
+            raise SourceFileError(
+                path,
+                f"cannot be decoded as {enc} ({exc})",
+                "Set the right `encoding` for the source",
+            ) from None
         body, head_text = text.encode("utf-8"), text[: 1 << 20]
 
         def full_text() -> str:
@@ -296,8 +343,9 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def read_excel_file(path: Path, expected: list[str], sheet: str | None = None,
-                    header_row: int | None = None) -> RawTable:
+def read_excel_file(
+    path: Path, expected: list[str], sheet: str | None = None, header_row: int | None = None
+) -> RawTable:
     """Read a sheet (named, or the first) of an Excel workbook, finding the header row."""
     import zipfile
 
@@ -309,11 +357,17 @@ def read_excel_file(path: Path, expected: list[str], sheet: str | None = None,
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise SourceFileError(path, f"is not a readable Excel workbook ({exc.__class__.__name__})",
-                              "Save it again from Excel as .xlsx, or set `format: csv`") from None
+        raise SourceFileError(
+            path,
+            f"is not a readable Excel workbook ({exc.__class__.__name__})",
+            "Save it again from Excel as .xlsx, or set `format: csv`",
+        ) from None
     if sheet is not None and sheet not in book.sheetnames:
-        raise SourceFileError(path, f"has no sheet {sheet!r} (sheets: {book.sheetnames})",
-                              "Set `sheet` for the source to one of these")
+        raise SourceFileError(
+            path,
+            f"has no sheet {sheet!r} (sheets: {book.sheetnames})",
+            "Set `sheet` for the source to one of these",
+        )
     ws = book[sheet] if sheet is not None else book.worksheets[0]
     rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
     book.close()
@@ -330,13 +384,23 @@ def read_excel_file(path: Path, expected: list[str], sheet: str | None = None,
         records.append(len(records) + 1)
         lines.append(header_index + 1 + offset)
     columns = list(zip(*body, strict=True)) if body else [[] for _ in keep]
-    table = pa.table({header[i]: pa.array(c, pa.string()) for i, c in zip(keep, columns, strict=True)})
-    return RawTable(path, table, np.array(records, np.int64), np.array(lines, np.int64), "xlsx", digest)
+    table = pa.table(
+        {header[i]: pa.array(c, pa.string()) for i, c in zip(keep, columns, strict=True)}
+    )
+    return RawTable(
+        path, table, np.array(records, np.int64), np.array(lines, np.int64), "xlsx", digest
+    )
 
 
-def read_file(path: str | Path, expected: list[str], fmt: str = "csv", *,
-              encoding: str | None = None, sheet: str | None = None,
-              header_row: int | None = None) -> RawTable:
+def read_file(
+    path: str | Path,
+    expected: list[str],
+    fmt: str = "csv",
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+) -> RawTable:
     """Read ``path`` as ``fmt`` (``csv`` or ``excel``), requiring the ``expected`` headers.
 
     The returned table's columns are renamed to the ``expected`` spelling, so a

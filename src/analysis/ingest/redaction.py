@@ -112,7 +112,9 @@ def nhs_number_is_valid(number: str) -> bool:
 
 
 def _staff_pattern(staff_names: Iterable[str]) -> str | None:
-    names = sorted({" ".join(n.split()) for n in staff_names if n and n.strip()}, key=len, reverse=True)
+    names = sorted(
+        {" ".join(n.split()) for n in staff_names if n and n.strip()}, key=len, reverse=True
+    )
     if not names:
         return None
     return r"\b(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) + r")\b"
@@ -138,7 +140,9 @@ def _as_array(texts) -> pa.Array:
     return pa.array(list(texts), pa.string())
 
 
-def redact_rows(texts: pa.Array, staff_names: Iterable[str] = ()) -> tuple[pa.Array, dict[str, np.ndarray]]:
+def redact_rows(
+    texts: pa.Array, staff_names: Iterable[str] = ()
+) -> tuple[pa.Array, dict[str, np.ndarray]]:
     """Redact a pyarrow string array; returns it and, per kind, how many were replaced in each row.
 
     Only non-empty texts go through the patterns (most FFT responses have no comment),
@@ -172,15 +176,18 @@ def redact_rows(texts: pa.Array, staff_names: Iterable[str] = ()) -> tuple[pa.Ar
         subset = pc.filter(arr, candidates)
         marker = MARKERS[kind]
         replaced = pc.replace_substring_regex(subset, pattern, replacement)
-        found = (pc.count_substring(replaced, marker).to_numpy(zero_copy_only=False)
-                 - pc.count_substring(subset, marker).to_numpy(zero_copy_only=False))
+        found = pc.count_substring(replaced, marker).to_numpy(
+            zero_copy_only=False
+        ) - pc.count_substring(subset, marker).to_numpy(zero_copy_only=False)
         if found.any():
             per_row[kind][where[rows]] = found
             arr = pc.replace_with_mask(arr, candidates, replaced)
     return pc.replace_with_mask(full, present, arr), per_row
 
 
-def redact_array(texts: pa.Array, staff_names: Iterable[str] = ()) -> tuple[pa.Array, dict[str, int]]:
+def redact_array(
+    texts: pa.Array, staff_names: Iterable[str] = ()
+) -> tuple[pa.Array, dict[str, int]]:
     """Redact a pyarrow string array; returns the redacted array and counts per kind."""
     arr, per_row = redact_rows(texts, staff_names)
     return arr, {kind: int(v.sum()) for kind, v in per_row.items()}

@@ -328,8 +328,14 @@ MEASURES = _schema(
 )
 
 #: Care Opinion's criticality scale, 0 (not critical) to 5 (severely critical).
-CRITICALITY = ["not critical", "minimally critical", "mildly critical", "moderately critical",
-               "strongly critical", "severely critical"]
+CRITICALITY = [
+    "not critical",
+    "minimally critical",
+    "mildly critical",
+    "moderately critical",
+    "strongly critical",
+    "severely critical",
+]
 
 STORIES = _schema(
     "stories",
@@ -339,7 +345,9 @@ STORIES = _schema(
         "published_date": _date(),
         "title": _text(),
         "text": _text(nullable=False),
-        "criticality": pa.Column("Int64", checks=pa.Check.in_range(0, 5), nullable=True, coerce=True),
+        "criticality": pa.Column(
+            "Int64", checks=pa.Check.in_range(0, 5), nullable=True, coerce=True
+        ),
         "author_role": _text(),
         **_provenance(),
     },

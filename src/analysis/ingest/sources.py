@@ -89,9 +89,28 @@ KEYS = {
 }
 READABLE_TABLES = sorted(KEYS)
 _KNOWN = {
-    "table", "files", "format", "sheet", "encoding", "date_order", "ambiguous_date_order",
-    "date_order_by", "period_end", "date_tolerance_days", "columns", "constants", "defaults",
-    "values", "rating_codes", "header_row", "list_sep", "level_by", "comments", "comment_rows", "dedup", "on_error",
+    "table",
+    "files",
+    "format",
+    "sheet",
+    "encoding",
+    "date_order",
+    "ambiguous_date_order",
+    "date_order_by",
+    "period_end",
+    "date_tolerance_days",
+    "columns",
+    "constants",
+    "defaults",
+    "values",
+    "rating_codes",
+    "header_row",
+    "list_sep",
+    "level_by",
+    "comments",
+    "comment_rows",
+    "dedup",
+    "on_error",
 }
 
 
@@ -138,9 +157,14 @@ class SourceSpec:
         allowed = set(SCHEMAS[table].columns) | {"service_code"}
         bad = sorted(set(entry["columns"]) - allowed | set(entry.get("constants", {})) - allowed)
         if bad:
-            raise ConfigError(f"{where}: {bad} are not columns of table {table!r} ({sorted(allowed)})")
-        for key, values in (("date_order", ("dmy", "mdy", "ymd")), ("on_error", ("stop", "continue")),
-                            ("format", ("csv", "excel", "xlsx"))):
+            raise ConfigError(
+                f"{where}: {bad} are not columns of table {table!r} ({sorted(allowed)})"
+            )
+        for key, values in (
+            ("date_order", ("dmy", "mdy", "ymd")),
+            ("on_error", ("stop", "continue")),
+            ("format", ("csv", "excel", "xlsx")),
+        ):
             if key in entry and entry[key] not in values:
                 raise ConfigError(f"{where}: `{key}` is {entry[key]!r}; use one of {list(values)}")
         if entry.get("ambiguous_date_order") not in (None, "dmy", "mdy"):
@@ -150,7 +174,9 @@ class SourceSpec:
         )
         wrong = sorted(set(questions) - set(COMMENT_QUESTIONS))
         if wrong:
-            raise ConfigError(f"{where}: comment questions {wrong} are not among {COMMENT_QUESTIONS}")
+            raise ConfigError(
+                f"{where}: comment questions {wrong} are not among {COMMENT_QUESTIONS}"
+            )
         if (entry.get("comments") or entry.get("comment_rows")) and table != "fft_responses":
             raise ConfigError(f"{where}: comments belong to fft_responses sources only")
         if entry.get("comment_rows") and not {"question", "text"} <= set(entry["comment_rows"]):
@@ -176,7 +202,8 @@ class SourceSpec:
             header_row=int(entry["header_row"]) if entry.get("header_row") else None,
             list_sep=entry.get("list_sep"),
             rating_codes={str(k): v for k, v in entry["rating_codes"].items()}
-            if entry.get("rating_codes") else None,
+            if entry.get("rating_codes")
+            else None,
             comments=dict(entry.get("comments", {})),
             comment_rows=dict(entry["comment_rows"]) if entry.get("comment_rows") else None,
             dedup=dict(entry.get("dedup", {})),
@@ -190,7 +217,13 @@ class SourceSpec:
         rows = self.comment_rows or {}
         extra = [rows[k] for k in ("question", "text", "comment_id") if k in rows]
         level = [self.level_by["header"]] if self.level_by else []
-        headers = [*self.columns.values(), *self.comments.values(), *extra, *self.date_order_by, *level]
+        headers = [
+            *self.columns.values(),
+            *self.comments.values(),
+            *extra,
+            *self.date_order_by,
+            *level,
+        ]
         return list(dict.fromkeys(headers))
 
 

@@ -12,8 +12,16 @@ from analysis.config import Config
 from analysis.ingest.schemas import SCHEMAS
 from analysis.ingest.sources import SourceSpec
 
-COMMENT_COLUMNS = ["comment_id", "response_id", "service_id", "response_date", "question", "text",
-                   "source_file", "source_record"]
+COMMENT_COLUMNS = [
+    "comment_id",
+    "response_id",
+    "service_id",
+    "response_date",
+    "question",
+    "text",
+    "source_file",
+    "source_record",
+]
 
 
 def _select(df: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -27,15 +35,24 @@ def _comments(spec: SourceSpec, rows: pd.DataFrame) -> pd.DataFrame:
         c = c.assign(question=c["comment_question"], text=c["comment_text"])
         if "comment_id" not in c:
             n = c.groupby(["response_id", "question"]).cumcount() + 1
-            c = c.assign(comment_id=c["response_id"] + "-" + c["question"]
-                         + n.map(lambda k: "" if k == 1 else f"-{k}"))
+            c = c.assign(
+                comment_id=c["response_id"]
+                + "-"
+                + c["question"]
+                + n.map(lambda k: "" if k == 1 else f"-{k}")
+            )
         return c[COMMENT_COLUMNS]
     frames = []
     for question in spec.comments:
         col = f"comment:{question}"
         c = rows.loc[rows[col].notna(), base]
-        frames.append(c.assign(question=question, text=rows.loc[c.index, col],
-                               comment_id=c["response_id"] + "-" + question))
+        frames.append(
+            c.assign(
+                question=question,
+                text=rows.loc[c.index, col],
+                comment_id=c["response_id"] + "-" + question,
+            )
+        )
     if not frames:
         return pd.DataFrame(columns=COMMENT_COLUMNS)
     return pd.concat(frames, ignore_index=True)[COMMENT_COLUMNS]
@@ -53,7 +70,10 @@ def build_tables(spec: SourceSpec, rows: pd.DataFrame) -> dict[str, pd.DataFrame
     """The tidy tables a source's kept rows make."""
     if spec.table == "fft_responses":
         responses = rows.drop_duplicates("response_id") if spec.comment_rows else rows
-        return {"fft_responses": _select(responses, "fft_responses"), "fft_comments": _comments(spec, rows)}
+        return {
+            "fft_responses": _select(responses, "fft_responses"),
+            "fft_comments": _comments(spec, rows),
+        }
     table = _select(rows, spec.table)
     if spec.table == "complaints":
         return {"complaints": table, "complaint_subjects": _subjects(spec, table)}

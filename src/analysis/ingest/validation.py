@@ -73,7 +73,9 @@ def service_ids(codes: pd.Series, dates: np.ndarray, code_table: pd.DataFrame, s
     index, uniques = pd.factorize(codes.fillna("").astype(str), use_na_sentinel=False)
     unique_keys = np.array([" ".join(u.split()).casefold() for u in uniques], dtype=object)
     table = code_table[code_table["source"].isin(["all", source])]
-    table_keys = np.array([" ".join(str(c).split()).casefold() for c in table["code"]], dtype=object)
+    table_keys = np.array(
+        [" ".join(str(c).split()).casefold() for c in table["code"]], dtype=object
+    )
     dates = pd.to_datetime(dates).to_numpy() if len(dates) else np.array([], dtype="datetime64[ns]")
     ids = np.full(n, None, dtype=object)
     known = np.zeros(n, dtype=bool)

@@ -66,7 +66,9 @@ def normalise_text(arr: pa.Array) -> pa.Array:
 
 
 def blank(arr: pa.Array) -> np.ndarray:
-    return pc.fill_null(pc.equal(pc.utf8_trim_whitespace(arr), ""), True).to_numpy(zero_copy_only=False)
+    return pc.fill_null(pc.equal(pc.utf8_trim_whitespace(arr), ""), True).to_numpy(
+        zero_copy_only=False
+    )
 
 
 def lookup_index(arr: pa.Array, keys: list[str]) -> np.ndarray:
@@ -76,21 +78,28 @@ def lookup_index(arr: pa.Array, keys: list[str]) -> np.ndarray:
     so the usual case (an export's own consistent spelling) costs one hash lookup.
     """
     arr = pc.fill_null(arr, "")
-    idx = pc.fill_null(pc.index_in(arr, value_set=pa.array(keys, pa.string())), -1).to_numpy(
-        zero_copy_only=False).astype(np.int64)
+    idx = (
+        pc.fill_null(pc.index_in(arr, value_set=pa.array(keys, pa.string())), -1)
+        .to_numpy(zero_copy_only=False)
+        .astype(np.int64)
+    )
     rest = np.flatnonzero(idx < 0)
     if len(rest):
         first: dict[str, int] = {}
         for i, k in enumerate(normalise_text(pa.array(keys, pa.string())).to_pylist()):
             first.setdefault(k, i)
         unmatched = normalise_text(pc.take(arr, pa.array(rest)))
-        found = pc.fill_null(pc.index_in(unmatched, value_set=pa.array(list(first), pa.string())), -1)
+        found = pc.fill_null(
+            pc.index_in(unmatched, value_set=pa.array(list(first), pa.string())), -1
+        )
         positions = np.array([*first.values(), -1], dtype=np.int64)
         idx[rest] = positions[found.to_numpy(zero_copy_only=False).astype(np.int64)]
     return idx
 
 
-def lookup(arr: pa.Array, mapping: dict[str, object], missing=None) -> tuple[np.ndarray, np.ndarray]:
+def lookup(
+    arr: pa.Array, mapping: dict[str, object], missing=None
+) -> tuple[np.ndarray, np.ndarray]:
     """Map text through ``mapping``, compared normalised: ``(values, found)``."""
     idx = lookup_index(arr, list(mapping))
     table = np.empty(len(mapping) + 1, dtype=object)
@@ -111,12 +120,16 @@ def parse_ratings(arr: pa.Array, codes: dict | None = None):
     rest = np.flatnonzero(~text_found)
     code_found = np.zeros(len(arr), dtype=bool)
     if len(rest):  # numeric codes, where the text was not a label
-        codes_text = pc.replace_substring_regex(pc.take(pc.fill_null(arr, ""), pa.array(rest)), r"\.0+$", "")
+        codes_text = pc.replace_substring_regex(
+            pc.take(pc.fill_null(arr, ""), pa.array(rest)), r"\.0+$", ""
+        )
         code_labels, found = lookup(codes_text, code_map)
         label[rest] = np.where(found, code_labels, None)
         scale[rest] = "six_point"
         code_found[rest] = found
-    problems = np.where(text_found | code_found, None, np.where(blank(arr), "missing_value", "unknown_rating"))
+    problems = np.where(
+        text_found | code_found, None, np.where(blank(arr), "missing_value", "unknown_rating")
+    )
     return label, scale, problems.astype(object)
 
 
@@ -152,13 +165,24 @@ def parse_floats(arr: pa.Array, nullable: bool = True):
     return values, problems
 
 
-FLAGS = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
+FLAGS = {
+    "yes": True,
+    "y": True,
+    "true": True,
+    "1": True,
+    "no": False,
+    "n": False,
+    "false": False,
+    "0": False,
+}
 
 
 def parse_flags(arr: pa.Array, nullable: bool = True, synonyms: dict | None = None):
     """Yes/no answers (``synonyms`` add spellings) → ``(objects True/False/None, problems)``."""
-    extra = {str(k): v if isinstance(v, bool) else FLAGS.get(str(v).strip().lower())
-             for k, v in (synonyms or {}).items()}
+    extra = {
+        str(k): v if isinstance(v, bool) else FLAGS.get(str(v).strip().lower())
+        for k, v in (synonyms or {}).items()
+    }
     values, found = lookup(arr, {**FLAGS, **extra})
     empty = blank(arr)
     problems = np.full(len(arr), None, dtype=object)
@@ -168,7 +192,9 @@ def parse_flags(arr: pa.Array, nullable: bool = True, synonyms: dict | None = No
     return values, problems
 
 
-def parse_choices(arr: pa.Array, allowed: list[str], synonyms: dict | None = None, nullable: bool = True):
+def parse_choices(
+    arr: pa.Array, allowed: list[str], synonyms: dict | None = None, nullable: bool = True
+):
     """A value from ``allowed`` (compared without case or apostrophes; ``synonyms`` map others onto them)."""
     mapping = {**{a: a for a in allowed}, **(synonyms or {})}
     values, found = lookup(arr, mapping)

@@ -86,6 +86,7 @@ class ParsedDates:
     problems: np.ndarray  # object array: None or a key of PROBLEM_MESSAGES
     evidence: dict  # group → {"dmy": rows proving day-first, "mdy": rows proving month-first}
     other_reading: np.ndarray | None = None  # ambiguous rows read the other way round (else NaT)
+    proves: tuple[np.ndarray, np.ndarray] | None = None  # rows proving day-first, month-first
 
 
 def _as_strings(values) -> pa.Array:
@@ -145,6 +146,20 @@ def parse_dates(
         raise ValueError(f"ambiguous_date_order {ambiguous!r} is not dmy or mdy")
     text = _as_strings(values)
     n = len(text)
+    if groups is None and n >= 10_000:
+        # An export holds few distinct dates: parse each once, then spread to the rows.
+        encoded = pc.dictionary_encode(text)
+        distinct = pa.concat_arrays([encoded.dictionary, pa.array([None], pa.string())])
+        if 4 * len(distinct) < n:
+            index = pc.fill_null(encoded.indices, len(distinct) - 1).to_numpy(zero_copy_only=False)
+            once = parse_dates(distinct, order, ambiguous)
+            rows = np.bincount(index, minlength=len(distinct))
+            day_first, month_first = once.proves
+            evidence = {"all": {"dmy": int(rows[day_first].sum()), "mdy": int(rows[month_first].sum())}}
+            return ParsedDates(
+                once.dates[index], once.problems[index], evidence, once.other_reading[index],
+                (day_first[index], month_first[index]),
+            )
     blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(text), ""), True).to_numpy(
         zero_copy_only=False
     )
@@ -233,7 +248,8 @@ def parse_dates(
     parsed_ok = pd.isna(problems)
     other = np.where(is_ambiguous & other_ok & parsed_ok, other, np.datetime64("NaT", "ns"))
     return ParsedDates(
-        dates.astype("datetime64[ns]"), problems, evidence, other.astype("datetime64[ns]")
+        dates.astype("datetime64[ns]"), problems, evidence, other.astype("datetime64[ns]"),
+        (proves_dmy, proves_mdy),
     )
 
 

@@ -102,11 +102,25 @@ def test_a_million_dates_parse_vectorised():
 
 def test_parsing_each_distinct_date_once_gives_the_row_by_row_result():
     rng = np.random.default_rng(3)
-    pool = np.array(["15/03/2024", "03/15/2024", "02/03/2024", "31/02/2024", "", None, "2024-03-05",
-                     "5 Mar 2024", "later"], dtype=object)
+    pool = np.array(
+        [
+            "15/03/2024",
+            "03/15/2024",
+            "02/03/2024",
+            "31/02/2024",
+            "",
+            None,
+            "2024-03-05",
+            "5 Mar 2024",
+            "later",
+        ],
+        dtype=object,
+    )
     values = pool[rng.integers(len(pool), size=20_000)]
     fast = parse_dates(values)
-    row_by_row = parse_dates(values, groups=["one"] * len(values))  # groups take the row-by-row path
+    row_by_row = parse_dates(
+        values, groups=["one"] * len(values)
+    )  # groups take the row-by-row path
     assert np.array_equal(fast.dates, row_by_row.dates, equal_nan=True)
     assert fast.problems.tolist() == row_by_row.problems.tolist()
     assert fast.evidence["all"] == row_by_row.evidence["one"]

@@ -89,3 +89,14 @@ def test_integers_floats_flags_and_choices():
         values.tolist()[:2] == ["upheld", "partly upheld"]
         and problems.tolist()[2] == "unknown_value"
     )
+
+
+def test_large_columns_looked_up_once_per_distinct_value_give_the_same_result():
+    import numpy as np
+
+    values = ["Very good", "very GOOD", "Dont Know", "7", "", "4"] * 2000
+    labels, scales, problems = parse_ratings(pa.array(values))
+    small = [parse_ratings(pa.array(values[i : i + 6])) for i in range(0, 12, 6)]
+    assert labels.tolist()[:12] == np.concatenate([s[0] for s in small]).tolist()
+    assert problems.tolist()[:12] == np.concatenate([s[2] for s in small]).tolist()
+    assert labels.tolist()[-6:] == labels.tolist()[:6]

@@ -149,6 +149,11 @@ def content_hash(rows: pd.DataFrame) -> np.ndarray:
     return pd.util.hash_pandas_object(rows[columns], index=False).to_numpy()
 
 
+def _arrow_text(values: pa.Array) -> pd.Series:
+    """Text as pandas' Arrow-backed ``string[pyarrow]``, without a copy into Python objects."""
+    return pd.Series(pd.arrays.ArrowStringArray(values.cast(pa.large_string())))
+
+
 class _Converter:
     def __init__(self, raw: RawTable, spec: SourceSpec, ctx: Context, file: str):
         self.raw, self.spec, self.ctx, self.file = raw, spec, ctx, file
@@ -400,19 +405,24 @@ class _Converter:
             )
 
     def frame(self) -> pd.DataFrame:
+        """The rows with their typed values; text kept in Arrow (the dtype the schemas check)."""
         data = {}
         for name, values in self.out.items():
             if values is None:
-                data[name] = pd.Series([None] * self.n, dtype=object)
-            elif isinstance(values, pa.Array):
-                data[name] = values.to_pandas()
-            elif values.dtype == object and name not in self.flags:
-                data[name] = pa.array(values, pa.string(), from_pandas=True).to_pandas()
+                values = pa.nulls(self.n, pa.string())
+            elif (
+                not isinstance(values, pa.Array)
+                and values.dtype == object
+                and name not in self.flags
+            ):
+                values = pa.array(values, pa.string(), from_pandas=True)
+            if isinstance(values, pa.Array):
+                data[name] = _arrow_text(values)
             else:
                 data[name] = pd.Series(values)
         df = pd.DataFrame(data)
-        df["source_file"] = self.file
-        df["source_record"] = self.raw.records
+        df["source_file"] = _arrow_text(pa.array([self.file] * self.n, pa.string()))
+        df["source_record"] = pd.array(self.raw.records, dtype="Int64")
         df["source_line"] = self.raw.lines
         for kind, counts in self.redactions.items():
             df[f"{REDACTED}{kind}"] = np.broadcast_to(np.asarray(counts, dtype=np.int64), (self.n,))

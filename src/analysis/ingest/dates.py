@@ -155,9 +155,14 @@ def parse_dates(
             once = parse_dates(distinct, order, ambiguous)
             rows = np.bincount(index, minlength=len(distinct))
             day_first, month_first = once.proves
-            evidence = {"all": {"dmy": int(rows[day_first].sum()), "mdy": int(rows[month_first].sum())}}
+            evidence = {
+                "all": {"dmy": int(rows[day_first].sum()), "mdy": int(rows[month_first].sum())}
+            }
             return ParsedDates(
-                once.dates[index], once.problems[index], evidence, once.other_reading[index],
+                once.dates[index],
+                once.problems[index],
+                evidence,
+                once.other_reading[index],
                 (day_first[index], month_first[index]),
             )
     blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(text), ""), True).to_numpy(
@@ -248,7 +253,10 @@ def parse_dates(
     parsed_ok = pd.isna(problems)
     other = np.where(is_ambiguous & other_ok & parsed_ok, other, np.datetime64("NaT", "ns"))
     return ParsedDates(
-        dates.astype("datetime64[ns]"), problems, evidence, other.astype("datetime64[ns]"),
+        dates.astype("datetime64[ns]"),
+        problems,
+        evidence,
+        other.astype("datetime64[ns]"),
         (proves_dmy, proves_mdy),
     )
 

@@ -76,8 +76,14 @@ def lookup_index(arr: pa.Array, keys: list[str]) -> np.ndarray:
 
     Values spelt exactly as a key are matched first; only the rest are normalised,
     so the usual case (an export's own consistent spelling) costs one hash lookup.
+    A long column is looked up once per distinct value.
     """
     arr = pc.fill_null(arr, "")
+    if len(arr) >= 10_000:
+        encoded = pc.dictionary_encode(arr)
+        if 4 * len(encoded.dictionary) < len(arr):
+            once = lookup_index(encoded.dictionary, keys)
+            return once[encoded.indices.to_numpy(zero_copy_only=False)]
     idx = (
         pc.fill_null(pc.index_in(arr, value_set=pa.array(keys, pa.string())), -1)
         .to_numpy(zero_copy_only=False)

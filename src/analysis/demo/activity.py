@@ -259,11 +259,9 @@ def generate_actions(
     df.insert(0, "action_id", [f"YSWD-{i:04d}" for i in range(1, len(df) + 1)])
     truth = {}
     if step:
-        row = df.loc[df["planted"]].iloc[0]
-        truth = {
-            "action_id": row["action_id"],
-            "action_date": row["action_date"].date().isoformat(),
-        }
+        # The action is heard after the drop; a period ending before then has no action.
+        planted_rows = df.loc[df["planted"]]
+        truth["action_id"] = planted_rows["action_id"].iloc[0] if len(planted_rows) else None
     return df.drop(columns="planted"), truth
 
 
@@ -294,12 +292,16 @@ def _action(rng, service, theme, said, did, heard, period_end) -> dict:
 
 
 def generate_surveys(part: Partnership, rng: np.random.Generator) -> pd.DataFrame:
-    """Yearly results: staff and carers partnership-wide, service users per service."""
-    first = part.months[0].year
+    """Yearly results: staff and carers partnership-wide, service users per service.
+
+    A survey year appears once its results are in: March of the following year.
+    """
+    # Survey year Y is fielded in the autumn; its results arrive in March of Y + 1.
+    first = part.months[0].year - 1
     years = [
         y
         for y in range(first, part.months[-1].year + 1)
-        if pd.Period(f"{y}-09", "M") in part.months
+        if pd.Period(f"{y + 1}-03", "M") in part.months
     ]
     rows = []
     for year in years:

@@ -28,7 +28,7 @@ def _fit():
 def test_word_and_character_blocks_equal_tfidfvectorizer():
     features = _fit()
     new = model_frame(NEW, ["what_was_good"] * 4, ["Good"] * 4)
-    shared, _ = features.transform(new)
+    shared = features.transform(new).stacked(with_questions=False)
     words = TfidfVectorizer(sublinear_tf=True, min_df=1).fit(TRAIN).transform(NEW)
     pairs = (
         TfidfVectorizer(ngram_range=(2, 2), sublinear_tf=True, min_df=1).fit(TRAIN).transform(NEW)
@@ -50,7 +50,8 @@ def test_question_block_holds_words_only_under_the_comments_question():
     new = model_frame(
         ["Nothing.", "Nothing."], ["what_was_good", "what_could_be_better"], [None, None]
     )
-    _, by_question = features.transform(new)
+    blocks = features.transform(new)
+    by_question = blocks.stacked(with_questions=True)[:, blocks.shared_width :]
     width = len(features.words.vocabulary_)
     good = features.questions.index("what_was_good")
     better = features.questions.index("what_could_be_better")
@@ -63,3 +64,21 @@ def test_model_frame_fills_missing_values():
     frame = model_frame([None], [None], [None])
     assert frame.iloc[0].tolist() == ["", "unknown", "unknown"]
     assert isinstance(frame, pd.DataFrame)
+
+
+def test_block_scores_equal_the_stacked_matrix_product():
+    features = _fit()
+    new = model_frame(
+        NEW + ["Nothing."],
+        ["what_was_good", "what_could_be_better", "what_matters", "what_was_good", "other"],
+        [None] * 5,
+    )
+    blocks = features.transform(new)
+    rng = np.random.default_rng(0)
+    for with_questions in (False, True):
+        stacked = blocks.stacked(with_questions)
+        coef = rng.normal(size=(stacked.shape[1], 3)).astype(np.float32)
+        intercept = np.array([0.5, -1.0, 2.0])
+        np.testing.assert_allclose(
+            blocks.score(coef, intercept), stacked @ coef + intercept, rtol=1e-5, atol=1e-5
+        )

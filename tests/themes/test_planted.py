@@ -114,3 +114,17 @@ def test_bad_corrections_say_where(tmp_path):
     with pytest.raises(ValueError, match="missing column"):
         read_corrections(path)
     assert read_corrections(tmp_path / "none.csv").empty
+
+
+def test_unchanged_inputs_are_not_classified_again(classified, monkeypatch):
+    cfg, _ = classified
+    from analysis.textmodels import classify as classify_module
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("reclassified although nothing changed")
+
+    monkeypatch.setattr(classify_module, "load_or_train", no_model)
+    summary = classify(cfg)
+    assert summary["comments"] == len(read_table("fft_comments", cfg.processed_dir))
+    with pytest.raises(AssertionError, match="reclassified"):
+        classify(cfg, force=True)

@@ -13,6 +13,8 @@ those comments and join the next model's training data.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 from pathlib import Path
@@ -24,7 +26,7 @@ from joblib import Parallel, delayed
 from analysis import reference
 from analysis.config import Config
 from analysis.ingest.schemas import SENTIMENTS
-from analysis.ingest.store import read_table, write_table
+from analysis.ingest.store import read_table, table_path, write_table
 from analysis.methods.themes import (
     apply_rules,
     apply_theme_corrections,
@@ -219,18 +221,48 @@ def partnership_model(
     return model, corrected
 
 
-def classify(cfg: Config, settings: dict | None = None) -> dict:
+#: Beside the tables: what they were computed from, so an unchanged input is not classified twice.
+STATE_FILE = "comment_themes.state.json"
+
+
+def _inputs_key(
+    inputs: pd.DataFrame, corrections: pd.DataFrame, data_key: str, settings: dict
+) -> str:
+    digest = hashlib.sha256(data_key.encode())
+    digest.update(
+        json.dumps(
+            {k: settings.get(k) for k in ("rules", "no_usable_text")}, sort_keys=True
+        ).encode()
+    )
+    for frame in (inputs[["comment_id", "text", "question", "rating"]], corrections.astype(str)):
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def classify(cfg: Config, settings: dict | None = None, force: bool = False) -> dict:
     """Classify the partnership's comments and write ``comment_themes`` and ``comment_sentiment``.
 
     Returns a summary: comments, usable comments, theme rows by origin, corrections
-    applied, and the model key.
+    applied, and the model key. When the comments, corrections, rules and model are
+    those the tables were last written from, nothing is recomputed (unless ``force``):
+    every monthly report can call this without reclassifying years of comments.
     """
     settings = settings or load_settings()
     inputs = comment_inputs(
         read_table("fft_comments", cfg.processed_dir),
         read_table("fft_responses", cfg.processed_dir),
     )
-    model, corrected = partnership_model(cfg, settings, inputs)
+    corrections = read_corrections(corrections_path(cfg, settings))
+    corrected = corrected_comments(corrections, inputs)
+    data = training_set(settings, corrected)
+    key = _inputs_key(inputs, corrections, data.key(settings), settings)
+    state = cfg.processed_dir / STATE_FILE
+    tables = [table_path(n, cfg.processed_dir) for n in ("comment_themes", "comment_sentiment")]
+    if not force and state.exists() and all(t.exists() for t in tables):
+        saved = json.loads(state.read_text(encoding="utf-8"))
+        if saved.get("inputs_key") == key:
+            return saved["summary"]
+    model = load_or_train(data, settings, cfg.processed_dir / "models")
     themes, sentiment = predict(model, inputs, settings)
     themes = apply_theme_corrections(themes, corrected, categories())
     fixes = corrected.dropna(subset=["sentiment"]).set_index("comment_id")["sentiment"]
@@ -239,13 +271,17 @@ def classify(cfg: Config, settings: dict | None = None) -> dict:
     sentiment.loc[fixed, "score"] = np.nan
     write_table(themes, "comment_themes", cfg.processed_dir)
     write_table(sentiment, "comment_sentiment", cfg.processed_dir)
-    return {
+    summary = {
         "comments": len(inputs),
         "usable": len(sentiment),
-        "theme_rows": themes["origin"].value_counts().to_dict(),
+        "theme_rows": {k: int(v) for k, v in themes["origin"].value_counts().items()},
         "corrections": len(corrected),
         "model_key": model.key,
     }
+    tmp = state.with_name(f"{state.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"inputs_key": key, "summary": summary}, indent=2), encoding="utf-8")
+    tmp.replace(state)
+    return summary
 
 
 def sentence_scores(model: TextModel, inputs: pd.DataFrame, settings: dict) -> pd.DataFrame:

@@ -47,7 +47,7 @@ def _fixed_tfidf(vectorizer: TfidfVectorizer) -> TfidfTransformer:
 
 
 class Features:
-    """Fit on training comments; ``transform`` gives (shared features, question-word block).
+    """Fit on training comments; ``transform`` gives the :class:`Blocks` both models read.
 
     ``settings`` is the ``model`` section of ``config/themes.yaml``.
     """
@@ -84,8 +84,8 @@ class Features:
         self._char_tfidf = _fixed_tfidf(self.chars)
         return self
 
-    def transform(self, frame: pd.DataFrame) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-        """Shared features (words, characters, question and rating) and the question-word block."""
+    def transform(self, frame: pd.DataFrame) -> Blocks:
+        """The feature blocks of ``frame`` (nothing is stacked: see :class:`Blocks`)."""
         tokens = CountVectorizer(token_pattern=r"\S+", lowercase=True, dtype=np.float32)
         try:
             per_token = tokens.fit_transform(frame["text"])
@@ -94,12 +94,63 @@ class Features:
             per_token, distinct = sparse.csr_matrix((len(frame), 0), dtype=np.float32), []
         word_counts = self._word_counts.transform(distinct)
         char_counts = self._char_counts.transform(distinct)
-        words = self._word_tfidf.transform((per_token @ word_counts).tocsr()).astype(np.float32)
-        chars = self._char_tfidf.transform((per_token @ char_counts).tocsr()).astype(np.float32)
-        pairs = self.pairs.transform(frame["text"]) if self.settings["word_pairs"] else None
-        asked = self.asked.transform(frame[["question", "rating"]])
-        question = frame["question"].to_numpy()
-        blocks = [sparse.diags((question == q).astype(np.float32)) @ words for q in self.questions]
-        parts = [words, pairs, chars, asked] if pairs is not None else [words, chars, asked]
-        shared = sparse.hstack(parts, format="csr", dtype=np.float32)
-        return shared, sparse.hstack(blocks, format="csr", dtype=np.float32)
+        words = self._word_tfidf.transform((per_token @ word_counts).tocsr()).astype(
+            np.float32, copy=False
+        )
+        chars = self._char_tfidf.transform((per_token @ char_counts).tocsr()).astype(
+            np.float32, copy=False
+        )
+        shared = [words]
+        if self.settings["word_pairs"]:
+            shared.append(self.pairs.transform(frame["text"]))
+        shared += [chars, self.asked.transform(frame[["question", "rating"]]).tocsr()]
+        question = np.searchsorted(self.questions, frame["question"].to_numpy())
+        known = np.isin(frame["question"].to_numpy(), self.questions)
+        return Blocks(shared, words, np.where(known, question, -1), len(self.questions))
+
+
+class Blocks:
+    """Feature blocks of a batch: the shared blocks, and the words to place by question.
+
+    Linear scores are summed block by block (:meth:`score`), so a million comments'
+    features are never copied into one stacked matrix. The question-word features
+    (the words again, in the block of the comment's own question; zero elsewhere) are
+    scored by gathering each comment's question slice. :meth:`stacked` builds the full
+    matrix, for training.
+    """
+
+    def __init__(self, shared: list, words, question: np.ndarray, n_questions: int):
+        self.shared, self.words, self.question, self.n_questions = (
+            shared,
+            words,
+            question,
+            n_questions,
+        )
+
+    @property
+    def shared_width(self) -> int:
+        return sum(b.shape[1] for b in self.shared)
+
+    def stacked(self, with_questions: bool) -> sparse.csr_matrix:
+        parts = list(self.shared)
+        if with_questions:
+            for q in range(self.n_questions):
+                parts.append(sparse.diags((self.question == q).astype(np.float32)) @ self.words)
+        return sparse.hstack(parts, format="csr", dtype=np.float32)
+
+    def score(self, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+        """``stacked(...) @ coef + intercept``; ``coef`` has a row per feature, shared ones first."""
+        out = np.zeros((self.words.shape[0], coef.shape[1]), dtype=np.float64) + intercept
+        start = 0
+        for block in self.shared:
+            out += block @ coef[start : start + block.shape[1]]
+            start += block.shape[1]
+        if start < coef.shape[0]:
+            width = self.words.shape[1]
+            per_question = self.words @ coef[start:].reshape(self.n_questions, width, -1).transpose(
+                1, 0, 2
+            ).reshape(width, -1)
+            per_question = per_question.reshape(len(out), self.n_questions, coef.shape[1])
+            rows = np.flatnonzero(self.question >= 0)
+            out[rows] += per_question[rows, self.question[rows]]
+        return out

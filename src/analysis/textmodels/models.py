@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 from scipy.special import expit, softmax
 from sklearn.model_selection import GroupKFold
 from sklearn.multiclass import OneVsRestClassifier
@@ -56,7 +55,8 @@ class TextModel:
     def fit(self, frame: pd.DataFrame, subcategories=None, sentiment=None) -> TextModel:
         s = self.settings
         self.features = Features(s).fit(frame)
-        shared, by_question = self.features.transform(frame)
+        blocks = self.features.transform(frame)
+        shared = blocks.stacked(with_questions=False)
         self.theme_classifier = self.sentiment_classifier = None
         if subcategories is not None:
             subcategories = list(subcategories)
@@ -79,7 +79,7 @@ class TextModel:
         if sentiment is not None:
             sentiment = pd.Series(list(sentiment), dtype=object)
             known = sentiment.notna().to_numpy()
-            x = sparse.hstack([shared, by_question], format="csr")[known]
+            x = blocks.stacked(with_questions=True)[known]
             self.sentiment_classifier = LinearSVC(
                 C=s["sentiment_C"],
                 class_weight="balanced",
@@ -94,19 +94,15 @@ class TextModel:
 
     def themes(self, x) -> tuple[np.ndarray, np.ndarray]:
         """0/1 matrix over ``labels`` (at least one per comment) and scores in (0, 1)."""
-        values = x[0] @ self._theme_coef + self._theme_intercept  # one product for all labels
+        values = x.score(self._theme_coef, self._theme_intercept)
         chosen = values > 0
         chosen[np.arange(len(values)), values.argmax(axis=1)] = True
         return chosen.astype(np.int8), expit(values)
 
     def sentiment(self, x) -> tuple[np.ndarray, np.ndarray]:
         """The predicted class of each comment and its polarity score in [−1, 1]."""
-        shared, by_question = x
         clf = self.sentiment_classifier
-        width = shared.shape[1]
-        values = (
-            shared @ clf.coef_[:, :width].T + by_question @ clf.coef_[:, width:].T + clf.intercept_
-        )
+        values = x.score(clf.coef_.T, clf.intercept_)
         classes = clf.classes_
         polarity = softmax(values, axis=1) @ np.array([SENTIMENT_POLARITY[c] for c in classes])
         return classes[values.argmax(axis=1)], polarity

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from analysis.textmodels.models import TextModel
 log = logging.getLogger(__name__)
 
 #: Bump when the model code changes in a way that changes predictions.
-MODEL_VERSION = "2"
+MODEL_VERSION = "4"
 THEMES_CONFIG = CONFIG_DIR / "themes.yaml"
 
 
@@ -108,7 +109,7 @@ def load_or_train(data: TrainingSet, settings: dict, cache_dir: Path) -> TextMod
         return joblib.load(path)
     model = train(data, settings)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     joblib.dump(model, tmp)
     tmp.replace(path)
     log.info("trained and cached text models %s", path.name)

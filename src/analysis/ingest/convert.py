@@ -425,7 +425,8 @@ class _Converter:
         df["source_record"] = pd.array(self.raw.records, dtype="Int64")
         df["source_line"] = self.raw.lines
         for kind, counts in self.redactions.items():
-            df[f"{REDACTED}{kind}"] = np.broadcast_to(np.asarray(counts, dtype=np.int64), (self.n,))
+            if np.any(counts):  # only the kinds found, to keep the rows small
+                df[f"{REDACTED}{kind}"] = np.asarray(counts, dtype=np.int32)
         return df
 
     # --- rules across rows of the file ------------------------------------------------

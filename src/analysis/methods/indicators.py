@@ -279,7 +279,7 @@ def survey_positive(tables, frequency, params, context):
         den = float(g["responses"].sum()) if counted else np.nan
         value = np.nan if counted else float(g["percent_positive"].mean())
         # survey year Y, reported as the calendar year (ends 31 December)
-        rows.append({"period": pd.Period(int(year), "Y-DEC"), "numerator": num, "denominator": den, "value": value})
+        rows.append({"period": pd.Period(str(int(year)), "Y-DEC"), "numerator": num, "denominator": den, "value": value})
     return pd.DataFrame(rows)
 
 

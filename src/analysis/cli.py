@@ -40,11 +40,36 @@ def _report(args) -> int:
 
     cfg = load_config(args.config)
     if not any(cfg.raw_dir.glob("*/*")) and cfg.section("demo"):
-        print(f"no raw data under {cfg.raw_dir}: generating the demonstration partnership's exports")
-        _demo_data(argparse.Namespace(config=args.config, out=None, seed=None, start=None, end=None))
+        print(
+            f"no raw data under {cfg.raw_dir}: generating the demonstration partnership's exports"
+        )
+        _demo_data(
+            argparse.Namespace(config=args.config, out=None, seed=None, start=None, end=None)
+        )
     out = pipeline.run(cfg.path, args.month)
     print(f"report: {out / 'index.html'}")
     print(f"all reports: {cfg.reports_dir / 'index.html'}")
+    return 0
+
+
+def _indicators(args) -> int:
+    from analysis import pipeline
+    from analysis.logic_models import configured_logic_models, evaluate_configured
+    from analysis.publish.indicator_table import indicator_table
+
+    cfg = load_config(args.config)
+    period = pipeline.report_month(cfg, args.month)
+    min_count = cfg.section("disclosure", {}).get("min_count", 5)
+    for name in [args.model] if args.model else configured_logic_models(cfg):
+        evaluation = evaluate_configured(cfg, name, period)
+        table = indicator_table(evaluation.latest, min_count)
+        print(f"{evaluation.model.partnership}: {evaluation.model.title}, as of {period:%B %Y}")
+        print(
+            table[["Indicator", "Period", "Value (95% CI)", "Target", "Status"]].to_string(
+                index=False
+            )
+        )
+        print()
     return 0
 
 
@@ -53,10 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m analysis",
         description="Feedback analysis for health and care partnerships.",
     )
-    parser.add_argument("--config", help="partnership configuration YAML (default: the demonstration partnership)")
+    parser.add_argument(
+        "--config", help="partnership configuration YAML (default: the demonstration partnership)"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
 
-    p = sub.add_parser("demo-data", help="write the synthetic demonstration partnership's raw exports")
+    p = sub.add_parser(
+        "demo-data", help="write the synthetic demonstration partnership's raw exports"
+    )
     p.add_argument("--seed", type=int, help="random seed (same seed, byte-identical files)")
     p.add_argument("--start", help="first month, YYYY-MM")
     p.add_argument("--end", help="last month, YYYY-MM")
@@ -65,6 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("clean", help="read, validate and redact the raw exports into tidy tables")
     p.set_defaults(func=_clean)
+
+    p = sub.add_parser(
+        "indicators", help="evaluate a logic model's indicators for a month and print the table"
+    )
+    p.add_argument(
+        "--model",
+        help="logic model name in config/logic_models (default: those the configuration names)",
+    )
+    p.add_argument("--month", help="YYYY-MM (default: the latest complete month in the data)")
+    p.set_defaults(func=_indicators)
 
     p = sub.add_parser("report", help="run the monthly pipeline and write the month's reports")
     p.add_argument("--month", help="YYYY-MM (default: the latest complete month in the data)")

@@ -125,10 +125,14 @@ def _choice(value: Any, allowed, where: str) -> str:
 
 def _target(raw: Any, where: str) -> ind.Target:
     if not isinstance(raw, dict):
-        raise LogicModelError(f"{where}: a target is a mapping with operator, value and by (or ongoing and from)")
+        raise LogicModelError(
+            f"{where}: a target is a mapping with operator, value and by (or ongoing and from)"
+        )
     unknown = set(raw) - TARGET_KEYS
     if unknown:
-        raise LogicModelError(f"{where}: unknown key(s) {sorted(unknown)}; a target has {sorted(TARGET_KEYS)}")
+        raise LogicModelError(
+            f"{where}: unknown key(s) {sorted(unknown)}; a target has {sorted(TARGET_KEYS)}"
+        )
     operator = _choice(raw.get("operator"), ind.OPERATORS, f"{where}.operator")
     try:
         value = float(raw["value"])
@@ -142,7 +146,9 @@ def _target(raw: Any, where: str) -> ind.Target:
     if raw.get("by") is not None and raw.get("ongoing"):
         raise LogicModelError(f"{where}: a target is either dated (by) or ongoing, not both")
     if raw.get("ongoing") and raw.get("from") is None:
-        raise LogicModelError(f"{where}: an ongoing target needs from: YYYY-MM-DD (when it starts to apply)")
+        raise LogicModelError(
+            f"{where}: an ongoing target needs from: YYYY-MM-DD (when it starts to apply)"
+        )
     by = _date(raw["by"], f"{where}.by") if raw.get("by") is not None else None
     start = _date(raw["from"], f"{where}.from") if raw.get("from") is not None else None
     return ind.Target(operator, value, by, start)
@@ -154,8 +160,23 @@ def _indicator(raw: Any, level: str, where: str) -> Indicator:
     where = f"{where} ({raw.get('id', 'no id')})"
     unknown = set(raw) - INDICATOR_KEYS
     if unknown:
-        raise LogicModelError(f"{where}: unknown key(s) {sorted(unknown)}; an indicator has {sorted(INDICATOR_KEYS)}")
-    missing = [k for k in ("id", "label", "kind", "measure_type", "computation", "frequency", "polarity", "data_source") if not raw.get(k)]
+        raise LogicModelError(
+            f"{where}: unknown key(s) {sorted(unknown)}; an indicator has {sorted(INDICATOR_KEYS)}"
+        )
+    missing = [
+        k
+        for k in (
+            "id",
+            "label",
+            "kind",
+            "measure_type",
+            "computation",
+            "frequency",
+            "polarity",
+            "data_source",
+        )
+        if not raw.get(k)
+    ]
     if missing:
         raise LogicModelError(f"{where}: missing {', '.join(missing)}")
     name = raw["computation"]
@@ -179,14 +200,20 @@ def _indicator(raw: Any, level: str, where: str) -> Indicator:
     if raw.get("baseline") is not None:
         b = raw["baseline"]
         if not isinstance(b, dict) or "value" not in b or "date" not in b:
-            raise LogicModelError(f"{where}.baseline: write baseline: {{value: 2.6, date: YYYY-MM-DD}}")
+            raise LogicModelError(
+                f"{where}.baseline: write baseline: {{value: 2.6, date: YYYY-MM-DD}}"
+            )
         baseline = (_date(b["date"], f"{where}.baseline.date"), float(b["value"]))
     comparator = raw.get("comparator")
     if comparator is not None:
         source = _choice(comparator.get("source"), COMPARATOR_SOURCES, f"{where}.comparator.source")
-        _choice(comparator.get("statistic"), COMPARATOR_SOURCES[source], f"{where}.comparator.statistic")
+        _choice(
+            comparator.get("statistic"), COMPARATOR_SOURCES[source], f"{where}.comparator.statistic"
+        )
         if not comparator.get("settings"):
-            raise LogicModelError(f"{where}.comparator: list the published settings to compare with")
+            raise LogicModelError(
+                f"{where}.comparator: list the published settings to compare with"
+            )
     return Indicator(
         id=str(raw["id"]),
         label=str(raw["label"]),
@@ -211,7 +238,10 @@ def _indicator(raw: Any, level: str, where: str) -> Indicator:
 def _element(raw: Any, level: str, where: str) -> Element:
     if not isinstance(raw, dict) or not raw.get("text"):
         raise LogicModelError(f"{where}: an {level} needs id and text (and optionally indicators)")
-    indicators = [_indicator(i, level, f"{where}.indicators[{k}]") for k, i in enumerate(raw.get("indicators") or [])]
+    indicators = [
+        _indicator(i, level, f"{where}.indicators[{k}]")
+        for k, i in enumerate(raw.get("indicators") or [])
+    ]
     return Element(str(raw.get("id", "")), str(raw["text"]).strip(), indicators)
 
 
@@ -220,15 +250,24 @@ def parse_logic_model(data: dict, name: str, path: Path | None = None) -> LogicM
     where = str(path) if path else name
     if not isinstance(data, dict):
         raise LogicModelError(f"{where}: a logic model is a YAML mapping")
-    missing = [k for k in ("title", "partnership", "goal", "inputs", "activities", "outputs", "outcomes") if not data.get(k)]
+    missing = [
+        k
+        for k in ("title", "partnership", "goal", "inputs", "activities", "outputs", "outcomes")
+        if not data.get(k)
+    ]
     if missing:
         raise LogicModelError(f"{where}: missing {', '.join(missing)}")
     outcomes_raw = data["outcomes"]
     if not isinstance(outcomes_raw, dict) or set(outcomes_raw) - set(TERMS):
         raise LogicModelError(f"{where}: outcomes has the terms {', '.join(TERMS)} (each a list)")
-    outputs = [_element(o, "output", f"{where}: outputs[{k}]") for k, o in enumerate(data["outputs"])]
+    outputs = [
+        _element(o, "output", f"{where}: outputs[{k}]") for k, o in enumerate(data["outputs"])
+    ]
     outcomes = {
-        term: [_element(o, "outcome", f"{where}: outcomes.{term}[{k}]") for k, o in enumerate(outcomes_raw.get(term) or [])]
+        term: [
+            _element(o, "outcome", f"{where}: outcomes.{term}[{k}]")
+            for k, o in enumerate(outcomes_raw.get(term) or [])
+        ]
         for term in TERMS
     }
     model = LogicModel(
@@ -274,24 +313,41 @@ def configured_logic_models(cfg: Config) -> list[str]:
 
 
 # --------------------------------------------------------------------------- evaluation
-TABLES = ("services", "fft_responses", "fft_eligible", "fft_published", "complaints", "actions", "surveys", "measures")
+TABLES = (
+    "services",
+    "fft_responses",
+    "fft_eligible",
+    "fft_published",
+    "complaints",
+    "actions",
+    "surveys",
+    "measures",
+)
 
 
 def read_tables(processed_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
     """The tidy tables indicators use, as far as they exist in ``processed_dir``."""
     from analysis.ingest.store import read_table, table_path
 
-    return {name: read_table(name, processed_dir) for name in TABLES if table_path(name, processed_dir).exists()}
+    return {
+        name: read_table(name, processed_dir)
+        for name in TABLES
+        if table_path(name, processed_dir).exists()
+    }
 
 
 def _comparator_series(indicator: Indicator, tables) -> pd.Series | None:
     c = indicator.comparator
     if not c:
         return None
-    return ind.england_fft(tables.get("fft_published"), c["statistic"], c["settings"], indicator.frequency)
+    return ind.england_fft(
+        tables.get("fft_published"), c["statistic"], c["settings"], indicator.frequency
+    )
 
 
-def evaluate_indicator(indicator: Indicator, tables, context: ind.Context, small_denominator: int = 30) -> pd.DataFrame:
+def evaluate_indicator(
+    indicator: Indicator, tables, context: ind.Context, small_denominator: int = 30
+) -> pd.DataFrame:
     """All complete periods of one indicator (raises :class:`~analysis.methods.indicators.MissingData`)."""
     return ind.evaluate(
         tables,
@@ -319,13 +375,17 @@ class Evaluation:
     history: dict[str, pd.DataFrame]
 
 
-def evaluate_model(model: LogicModel, tables, month: str | pd.Period, nation: str = "england", complaint_rules=None) -> Evaluation:
+def evaluate_model(
+    model: LogicModel, tables, month: str | pd.Period, nation: str = "england", complaint_rules=None
+) -> Evaluation:
     """Evaluate every indicator of ``model`` as of the end of ``month``.
 
     An indicator its data cannot give still appears, with status "no data" and what it needs.
     """
     month = pd.Period(month, "M")
-    context = ind.Context(nation=nation, as_of=month.end_time.normalize(), complaint_rules=dict(complaint_rules or {}))
+    context = ind.Context(
+        nation=nation, as_of=month.end_time.normalize(), complaint_rules=dict(complaint_rules or {})
+    )
     rows, history = [], {}
     for i in model.indicators:
         base = {

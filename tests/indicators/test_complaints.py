@@ -42,8 +42,18 @@ def test_scotland_stage_one_and_two():
             {"received_date": "2024-03-04", "responded_date": "2024-03-11", "stage": "Stage 1"},
             {"received_date": "2024-03-04", "responded_date": "2024-03-12", "stage": "Stage 1"},
             # Stage 2 received on St Andrew's Day observed (2 Dec 2024): 20th working day 3 Jan 2025.
-            {"received_date": "2024-12-02", "acknowledged_date": "2024-12-05", "responded_date": "2025-01-03", "stage": "Stage 2"},
-            {"received_date": "2024-12-02", "acknowledged_date": "2024-12-06", "responded_date": "2025-01-06", "stage": "Stage 2"},
+            {
+                "received_date": "2024-12-02",
+                "acknowledged_date": "2024-12-05",
+                "responded_date": "2025-01-03",
+                "stage": "Stage 2",
+            },
+            {
+                "received_date": "2024-12-02",
+                "acknowledged_date": "2024-12-06",
+                "responded_date": "2025-01-06",
+                "stage": "Stage 2",
+            },
         ]
     )
     t = timeliness(c, "scotland", as_of=T("2025-03-31"))
@@ -60,7 +70,9 @@ def test_calendar_day_basis_is_a_configuration_choice():
             {"received_date": "2024-03-01", "responded_date": "2024-03-27"},  # 26
         ]
     )
-    t = timeliness(c, "england", as_of=T("2024-06-30"), rules=rules_for("england", {"basis": "calendar"}))
+    t = timeliness(
+        c, "england", as_of=T("2024-06-30"), rules=rules_for("england", {"basis": "calendar"})
+    )
     assert t["respond_days"].tolist() == [25, 26]
     assert t["responded_within"].tolist() == [True, False]
 
@@ -75,20 +87,50 @@ def test_bad_rules_are_clear_errors():
 def test_profile_counts():
     c = complaints(
         [
-            {"received_date": "2024-04-02", "subject": "Communication", "outcome": "upheld", "closed_date": "2024-04-20"},
-            {"received_date": "2024-04-10", "subject": "Communication", "outcome": "not upheld", "closed_date": "2024-05-01", "reopened": True},
-            {"received_date": "2024-04-15", "subject": "Waiting times", "outcome": "partly upheld", "closed_date": "2024-05-02", "ombudsman_referral": True},
-            {"received_date": "2024-04-20", "subject": "Waiting times", "outcome": "withdrawn", "closed_date": "2024-04-21"},
-            {"received_date": "2024-02-01", "subject": "Facilities"},  # still open at 30 Apr: 89 days
+            {
+                "received_date": "2024-04-02",
+                "subject": "Communication",
+                "outcome": "upheld",
+                "closed_date": "2024-04-20",
+            },
+            {
+                "received_date": "2024-04-10",
+                "subject": "Communication",
+                "outcome": "not upheld",
+                "closed_date": "2024-05-01",
+                "reopened": True,
+            },
+            {
+                "received_date": "2024-04-15",
+                "subject": "Waiting times",
+                "outcome": "partly upheld",
+                "closed_date": "2024-05-02",
+                "ombudsman_referral": True,
+            },
+            {
+                "received_date": "2024-04-20",
+                "subject": "Waiting times",
+                "outcome": "withdrawn",
+                "closed_date": "2024-04-21",
+            },
+            {
+                "received_date": "2024-02-01",
+                "subject": "Facilities",
+            },  # still open at 30 Apr: 89 days
         ]
     )
     p = profile(c, T("2024-04-01"), T("2024-04-30"))
-    assert dict(zip(p["by_subject"]["subject"], p["by_subject"]["complaints"])) == {"Communication": 2, "Waiting times": 2}
-    outcomes = dict(zip(p["outcomes"]["outcome"], p["outcomes"]["percent"]))
+    assert dict(zip(p["by_subject"]["subject"], p["by_subject"]["complaints"], strict=True)) == {
+        "Communication": 2,
+        "Waiting times": 2,
+    }
+    outcomes = dict(zip(p["outcomes"]["outcome"], p["outcomes"]["percent"], strict=True))
     # three decided (withdrawn excluded): one each → 33.3%
-    assert outcomes == pytest.approx({"upheld": 100 / 3, "partly upheld": 100 / 3, "not upheld": 100 / 3})
+    assert outcomes == pytest.approx(
+        {"upheld": 100 / 3, "partly upheld": 100 / 3, "not upheld": 100 / 3}
+    )
     assert p["flags"]["complaints"].tolist() == [4, 1, 1]
     # open at 30 April: the February complaint (89 days) and the two closed in May (20 and 15 days)
-    assert dict(zip(p["open_by_age"]["age"], p["open_by_age"]["complaints"])) == {
+    assert dict(zip(p["open_by_age"]["age"], p["open_by_age"]["complaints"], strict=True)) == {
         "0-25 days": 2, "26-40 days": 0, "41-60 days": 0, "over 60 days": 1,
     }  # fmt: skip

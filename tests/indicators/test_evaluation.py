@@ -1,6 +1,5 @@
 """Each measure type evaluated from small hand-made tidy tables (validated by the schemas)."""
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -38,7 +37,18 @@ def fft(rows):
 
 
 def eligible(rows):
-    df = pd.DataFrame([{"service_id": s, "month": T(m), "eligible": e, "source_file": "hand", "source_record": None} for s, m, e in rows])
+    df = pd.DataFrame(
+        [
+            {
+                "service_id": s,
+                "month": T(m),
+                "eligible": e,
+                "source_file": "hand",
+                "source_record": None,
+            }
+            for s, m, e in rows
+        ]
+    )
     return validate(df, "fft_eligible")
 
 
@@ -57,14 +67,19 @@ def test_proportion_response_rate_with_wilson_interval():
     )  # fmt: skip
     row = out.iloc[-1]
     assert (row.numerator, row.denominator, row.value) == (3, 100, pytest.approx(3.0))
-    assert row.lower == pytest.approx(1.0255, abs=1e-4) and row.upper == pytest.approx(8.4519, abs=1e-4)
+    assert row.lower == pytest.approx(1.0255, abs=1e-4) and row.upper == pytest.approx(
+        8.4519, abs=1e-4
+    )
     assert row.status == ind.MET and row.clear == "not clear" and row.small_denominator == False  # noqa: E712
 
 
 def test_percent_positive_counts_dont_know_in_the_denominator():
     # NHS England: (Very good + Good) / all responses, "Don't know" included: 2 / 4 = 50%.
     ratings = ["Very good", "Good", "Poor", "Don't know"]
-    tables = {"services": services(), "fft_responses": fft([("MH", "2024-05-02", r) for r in ratings])}
+    tables = {
+        "services": services(),
+        "fft_responses": fft([("MH", "2024-05-02", r) for r in ratings]),
+    }
     out = ind.evaluate(tables, "fft_percent_positive", {}, "proportion", "monthly", [], CTX)
     assert out.iloc[-1].value == pytest.approx(50.0)
     assert out.iloc[-1].small_denominator == True  # noqa: E712 (4 responses < 30)
@@ -104,27 +119,46 @@ def test_count_with_poisson_interval_and_rate_per_1000():
         "fft_eligible": eligible([("MH", "2024-04-01", 2000)]),
     }
     count = ind.evaluate(tables, "complaints_received", {}, "count", "monthly", [], CTX).iloc[-1]
-    assert (count.value, round(count.lower, 3), round(count.upper, 3)) == (5, 1.623, 11.668)  # exact Poisson table
-    rate = ind.evaluate(tables, "complaints_per_1000_eligible", {}, "rate", "monthly", [], CTX).iloc[-1]
+    assert (count.value, round(count.lower, 3), round(count.upper, 3)) == (
+        5,
+        1.623,
+        11.668,
+    )  # exact Poisson table
+    rate = ind.evaluate(
+        tables, "complaints_per_1000_eligible", {}, "rate", "monthly", [], CTX
+    ).iloc[-1]
     assert rate.value == pytest.approx(2.5)
-    assert (rate.lower, rate.upper) == (pytest.approx(1.623 / 2, abs=1e-3), pytest.approx(11.668 / 2, abs=1e-3))
+    assert (rate.lower, rate.upper) == (
+        pytest.approx(1.623 / 2, abs=1e-3),
+        pytest.approx(11.668 / 2, abs=1e-3),
+    )
 
 
 def test_quarterly_periods_use_the_financial_year():
-    tables = {"complaints": complaints([("2024-04-08", None), ("2024-06-20", None), ("2024-03-01", None)])}
+    tables = {
+        "complaints": complaints([("2024-04-08", None), ("2024-06-20", None), ("2024-03-01", None)])
+    }
     out = ind.evaluate(tables, "complaints_received", {}, "count", "quarterly", [], CTX)
-    assert dict(zip(out["period_label"], out["value"])) == {"2023/24 Q4": 1, "2024/25 Q1": 2}
+    assert dict(zip(out["period_label"], out["value"], strict=True)) == {
+        "2023/24 Q4": 1,
+        "2024/25 Q1": 2,
+    }
 
 
 def test_mean_days_to_respond():
     df = complaints([("2024-04-01", None)] * 3)
     # responses 5, 10 and 15 working days after Mon 1 Apr 2024 (no holidays in April):
     df["responded_date"] = pd.to_datetime(["2024-04-08", "2024-04-15", "2024-04-22"])
-    out = ind.evaluate({"complaints": df}, "complaints_mean_days_to_respond", {}, "mean", "monthly", [], CTX)
+    out = ind.evaluate(
+        {"complaints": df}, "complaints_mean_days_to_respond", {}, "mean", "monthly", [], CTX
+    )
     row = out.iloc[-1]
     # mean 10, sd 5, se 5/sqrt(3) = 2.886751, t(0.975, 2) = 4.302653 → half-width 12.420688
     assert row.value == pytest.approx(10)
-    assert (row.lower, row.upper) == (pytest.approx(-2.420688, abs=1e-5), pytest.approx(22.420688, abs=1e-5))
+    assert (row.lower, row.upper) == (
+        pytest.approx(-2.420688, abs=1e-5),
+        pytest.approx(22.420688, abs=1e-5),
+    )
 
 
 def measures(rows):
@@ -153,7 +187,9 @@ def test_score_and_milestone_from_measures():
     score = ind.evaluate(tables, "measure", {"measure_id": "sa"}, "score", "annual", [], ctx)
     assert score["value"].tolist() == [2.6, 3.1] and score["lower"].isna().all()
     target = [ind.Target(">=", 1, T("2020-03-31"))]
-    pilot = ind.evaluate(tables, "measure", {"measure_id": "pilot"}, "milestone", "quarterly", target, ctx)
+    pilot = ind.evaluate(
+        tables, "measure", {"measure_id": "pilot"}, "milestone", "quarterly", target, ctx
+    )
     assert pilot["status"].tolist() == [ind.NOT_YET_DUE, ind.MET]
 
 
@@ -167,10 +203,14 @@ def test_survey_by_year_and_missing_data():
         ]
     )  # fmt: skip
     tables = {"surveys": validate(df, "surveys")}
-    out = ind.evaluate(tables, "survey_positive", {"question_id": "q"}, "proportion", "annual", [], CTX)
-    assert dict(zip(out["period_label"], out["value"])) == {"2022": 50.0, "2023": 56.0}
+    out = ind.evaluate(
+        tables, "survey_positive", {"question_id": "q"}, "proportion", "annual", [], CTX
+    )
+    assert dict(zip(out["period_label"], out["value"], strict=True)) == {"2022": 50.0, "2023": 56.0}
     with pytest.raises(ind.MissingData, match="no survey results for question 'other'"):
-        ind.evaluate(tables, "survey_positive", {"question_id": "other"}, "proportion", "annual", [], CTX)
+        ind.evaluate(
+            tables, "survey_positive", {"question_id": "other"}, "proportion", "annual", [], CTX
+        )
     with pytest.raises(ind.MissingData, match="complaints table is empty or absent"):
         ind.evaluate({}, "complaints_received", {}, "count", "monthly", [], CTX)
 

@@ -45,7 +45,10 @@ def test_minimal_model_parses():
         ({"computation": "complaints_magic"}, "unknown computation 'complaints_magic'"),
         ({"targets": [{"operator": ">=", "value": 70}]}, "target >= 70 has no date"),
         ({"targets": [{"operator": "=>", "value": 70, "by": "2020-01-01"}]}, "'=>' is not one of"),
-        ({"targets": [{"operator": ">=", "value": 70, "ongoing": True}]}, "ongoing target needs from"),
+        (
+            {"targets": [{"operator": ">=", "value": 70, "ongoing": True}]},
+            "ongoing target needs from",
+        ),
         ({"targets": [{"operator": ">=", "value": 70, "by": "not a date"}]}, "is not a date"),
         ({"kind": "aspiration"}, "'aspiration' is not one of: key performance target"),
         ({"measure_type": "ratio"}, "'ratio' is not one of"),
@@ -79,7 +82,9 @@ def test_model_file_with_bad_yaml(tmp_path):
     path.write_text("title: [unclosed\n", encoding="utf-8")
     with pytest.raises(LogicModelError, match="not valid YAML"):
         load_logic_model(path)
-    path.write_text(yaml.safe_dump(broken(targets=[{"operator": ">=", "value": 1}])), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(broken(targets=[{"operator": ">=", "value": 1}])), encoding="utf-8"
+    )
     with pytest.raises(LogicModelError, match=str(path)):
         load_logic_model(path)
 
@@ -88,7 +93,14 @@ def test_seed_models_are_complete():
     assert set(available_logic_models()) >= {"midlothian", "leicestershire"}
     mid = load_logic_model("midlothian")
     # the five output indicators the seed lists, plus its staff training output
-    assert [i.id for i in mid.indicators if i.level == "output"] == ["MID-1", "MID-2", "MID-3", "MID-4", "MID-5", "MID-6"]
+    assert [i.id for i in mid.indicators if i.level == "output"] == [
+        "MID-1",
+        "MID-2",
+        "MID-3",
+        "MID-4",
+        "MID-5",
+        "MID-6",
+    ]
     assert "reduction in number of complaints" in mid.indicator("MID-5").label.lower()
     lpt = load_logic_model("leicestershire")
     assert [t.value for t in lpt.indicator("LPT-CCP").targets] == [40, 70, 100]

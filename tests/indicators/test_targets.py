@@ -43,9 +43,17 @@ def test_trajectory_before_the_first_deadline():
     # On 30 Sep 2019 (182 days): 20 + 20 * 182/365 = 29.97%.
     targets = [ind.Target(">=", 40, T("2020-03-31"))]
     baseline = (T("2019-04-01"), 20.0)
-    assert ind.trajectory_value(baseline, targets[0], T("2019-09-30")) == pytest.approx(29.9726, abs=1e-4)
-    assert ind.status(31, None, None, T("2019-09-30"), targets, baseline)["status"] == ind.ON_TRAJECTORY
-    assert ind.status(29, None, None, T("2019-09-30"), targets, baseline)["status"] == ind.OFF_TRAJECTORY
+    assert ind.trajectory_value(baseline, targets[0], T("2019-09-30")) == pytest.approx(
+        29.9726, abs=1e-4
+    )
+    assert (
+        ind.status(31, None, None, T("2019-09-30"), targets, baseline)["status"]
+        == ind.ON_TRAJECTORY
+    )
+    assert (
+        ind.status(29, None, None, T("2019-09-30"), targets, baseline)["status"]
+        == ind.OFF_TRAJECTORY
+    )
 
 
 def test_trajectory_between_changing_targets_uses_the_passed_target():
@@ -58,7 +66,10 @@ def test_trajectory_between_changing_targets_uses_the_passed_target():
 
 def test_no_target_and_no_data():
     assert ind.status(5, None, None, T("2020-01-31"), [], None)["status"] == ind.NO_TARGET
-    assert ind.status(float("nan"), None, None, T("2020-01-31"), RESPONSE, None)["status"] == ind.NO_DATA
+    assert (
+        ind.status(float("nan"), None, None, T("2020-01-31"), RESPONSE, None)["status"]
+        == ind.NO_DATA
+    )
 
 
 def test_lower_is_better_comparison_with_benchmark():

@@ -61,13 +61,19 @@ DEFAULT_RULES = {
 def rules_for(nation: str, overrides: dict | None = None) -> Rules:
     """The nation's default rules, with any configured ``overrides`` (same field names)."""
     if nation not in DEFAULT_RULES:
-        raise ValueError(f"no complaint rules for nation {nation!r}; use one of {sorted(DEFAULT_RULES)}")
+        raise ValueError(
+            f"no complaint rules for nation {nation!r}; use one of {sorted(DEFAULT_RULES)}"
+        )
     base = DEFAULT_RULES[nation].__dict__ | dict(overrides or {})
     unknown = set(base) - set(Rules.__dataclass_fields__)
     if unknown:
-        raise ValueError(f"unknown complaint rule(s) {sorted(unknown)}; use {sorted(Rules.__dataclass_fields__)}")
+        raise ValueError(
+            f"unknown complaint rule(s) {sorted(unknown)}; use {sorted(Rules.__dataclass_fields__)}"
+        )
     if base["basis"] not in ("working", "calendar"):
-        raise ValueError(f"complaint rule basis must be 'working' or 'calendar', not {base['basis']!r}")
+        raise ValueError(
+            f"complaint rule basis must be 'working' or 'calendar', not {base['basis']!r}"
+        )
     return Rules(**base)
 
 
@@ -112,7 +118,11 @@ def timeliness(
         result[limit.isna()] = pd.NA
         return taken, result
 
-    stage1 = _stage1(complaints["stage"]) if rules.stage1_respond is not None else pd.Series(False, index=received.index)
+    stage1 = (
+        _stage1(complaints["stage"])
+        if rules.stage1_respond is not None
+        else pd.Series(False, index=received.index)
+    )
     ack_limit = pd.Series(rules.acknowledge, index=received.index, dtype="Int64")
     ack_limit[stage1] = pd.NA
     resp_limit = pd.Series(rules.respond, index=received.index, dtype="Int64")
@@ -134,10 +144,17 @@ def timeliness(
 
 
 #: Age bands for open complaints (days since receipt), as complaints leads report them.
-OPEN_AGE_BANDS = [(0, 25, "0-25 days"), (26, 40, "26-40 days"), (41, 60, "41-60 days"), (61, 10**6, "over 60 days")]
+OPEN_AGE_BANDS = [
+    (0, 25, "0-25 days"),
+    (26, 40, "26-40 days"),
+    (41, 60, "41-60 days"),
+    (61, 10**6, "over 60 days"),
+]
 
 
-def profile(complaints: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, pd.DataFrame]:
+def profile(
+    complaints: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
+) -> dict[str, pd.DataFrame]:
     """The complaints lead's profile for complaints received from ``start`` to ``end``.
 
     Returns tables: ``by_subject`` and ``by_service`` (volumes, in the subject categories
@@ -148,12 +165,23 @@ def profile(complaints: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) ->
     """
     in_period = complaints[complaints["received_date"].between(start, end)]
     by_subject = (
-        in_period["subject"].fillna("Not recorded").value_counts().rename_axis("subject").reset_index(name="complaints")
+        in_period["subject"]
+        .fillna("Not recorded")
+        .value_counts()
+        .rename_axis("subject")
+        .reset_index(name="complaints")
     )
-    by_service = in_period["service_id"].value_counts().rename_axis("service_id").reset_index(name="complaints")
+    by_service = (
+        in_period["service_id"]
+        .value_counts()
+        .rename_axis("service_id")
+        .reset_index(name="complaints")
+    )
     decided = in_period["outcome"].dropna()
     decided = decided[decided != "withdrawn"]
-    outcomes = decided.value_counts().reindex(["upheld", "partly upheld", "not upheld"], fill_value=0)
+    outcomes = decided.value_counts().reindex(
+        ["upheld", "partly upheld", "not upheld"], fill_value=0
+    )
     outcomes = outcomes.rename_axis("outcome").reset_index(name="complaints")
     outcomes["percent"] = 100 * outcomes["complaints"] / max(len(decided), 1)
     flags = pd.DataFrame(
@@ -167,12 +195,18 @@ def profile(complaints: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) ->
         }
     )
     still_open = complaints[
-        (complaints["received_date"] <= end) & (complaints["closed_date"].isna() | (complaints["closed_date"] > end))
+        (complaints["received_date"] <= end)
+        & (complaints["closed_date"].isna() | (complaints["closed_date"] > end))
     ]
     age = (end - still_open["received_date"]).dt.days
     labels = [label for _, _, label in OPEN_AGE_BANDS]
     band = pd.cut(age, [lo - 0.5 for lo, _, _ in OPEN_AGE_BANDS] + [10**6], labels=labels)
-    open_by_age = band.value_counts().reindex(labels, fill_value=0).rename_axis("age").reset_index(name="complaints")
+    open_by_age = (
+        band.value_counts()
+        .reindex(labels, fill_value=0)
+        .rename_axis("age")
+        .reset_index(name="complaints")
+    )
     return {
         "by_subject": by_subject,
         "by_service": by_service,

@@ -101,7 +101,9 @@ def computation(name: str, tables: tuple[str, ...], required=(), optional=()):
 
     def register(function):
         doc = (function.__doc__ or "").strip().splitlines()[0]
-        COMPUTATIONS[name] = Computation(name, function, tables, tuple(required), tuple(optional), doc)
+        COMPUTATIONS[name] = Computation(
+            name, function, tables, tuple(required), tuple(optional), doc
+        )
         return function
 
     return register
@@ -139,7 +141,11 @@ def _complete(series: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     return series[ends <= as_of].sort_values("period").reset_index(drop=True)
 
 
-@computation("fft_response_rate", ("fft_responses", "fft_eligible", "services"), optional=("settings", "services"))
+@computation(
+    "fft_response_rate",
+    ("fft_responses", "fft_eligible", "services"),
+    optional=("settings", "services"),
+)
 def fft_response_rate(tables, frequency, params, context):
     """FFT responses ÷ people eligible to respond (NHS England FFT definition)."""
     ids = _service_ids(tables, params)
@@ -151,12 +157,19 @@ def fft_response_rate(tables, frequency, params, context):
     return out.fillna({"numerator": 0}).rename_axis("period").reset_index()
 
 
-@computation("fft_percent_positive", ("fft_responses", "services"), optional=("settings", "services"))
+@computation(
+    "fft_percent_positive", ("fft_responses", "services"), optional=("settings", "services")
+)
 def fft_percent_positive(tables, frequency, params, context):
     """FFT responses rating the service Very good or Good ÷ all responses (NHS England)."""
     responses = _select(_table(tables, "fft_responses"), _service_ids(tables, params))
     grouped = responses.groupby(to_period(responses["response_date"], frequency))["rating"]
-    out = pd.DataFrame({"numerator": grouped.agg(lambda r: r.isin(POSITIVE_RATINGS).sum()), "denominator": grouped.size()})
+    out = pd.DataFrame(
+        {
+            "numerator": grouped.agg(lambda r: r.isin(POSITIVE_RATINGS).sum()),
+            "denominator": grouped.size(),
+        }
+    )
     return out.rename_axis("period").reset_index()
 
 
@@ -165,10 +178,18 @@ def complaints_received(tables, frequency, params, context):
     """Complaints received in the period."""
     c = _select(_table(tables, "complaints"), _service_ids(tables, params))
     counts = c.groupby(to_period(c["received_date"], frequency)).size()
-    return pd.DataFrame({"numerator": counts, "denominator": np.nan}).rename_axis("period").reset_index()
+    return (
+        pd.DataFrame({"numerator": counts, "denominator": np.nan})
+        .rename_axis("period")
+        .reset_index()
+    )
 
 
-@computation("complaints_per_1000_eligible", ("complaints", "fft_eligible"), optional=("services", "settings"))
+@computation(
+    "complaints_per_1000_eligible",
+    ("complaints", "fft_eligible"),
+    optional=("services", "settings"),
+)
 def complaints_per_1000_eligible(tables, frequency, params, context):
     """Complaints received per 1,000 people eligible for the FFT (a measure of activity)."""
     ids = _service_ids(tables, params)
@@ -182,33 +203,56 @@ def complaints_per_1000_eligible(tables, frequency, params, context):
 
 def _complaints_within(tables, frequency, params, context, column):
     c = _select(_table(tables, "complaints"), _service_ids(tables, params))
-    rules = complaint_methods.rules_for(context.nation, {**context.complaint_rules, **params.get("rules", {})})
+    rules = complaint_methods.rules_for(
+        context.nation, {**context.complaint_rules, **params.get("rules", {})}
+    )
     t = complaint_methods.timeliness(c, context.nation, context.as_of, rules)
     if params.get("stage"):
-        t = t[c["stage"].fillna("").str.lower().isin([s.lower() for s in params["stage"]]).to_numpy()]
+        t = t[
+            c["stage"].fillna("").str.lower().isin([s.lower() for s in params["stage"]]).to_numpy()
+        ]
     decided = t[t[column].notna()]
     grouped = decided.groupby(to_period(decided["received_date"], frequency))[column]
-    out = pd.DataFrame({"numerator": grouped.sum().astype("float64"), "denominator": grouped.size().astype("float64")})
+    out = pd.DataFrame(
+        {
+            "numerator": grouped.sum().astype("float64"),
+            "denominator": grouped.size().astype("float64"),
+        }
+    )
     return out.rename_axis("period").reset_index()
 
 
-@computation("complaints_acknowledged_in_time", ("complaints",), optional=("services", "settings", "stage", "rules"))
+@computation(
+    "complaints_acknowledged_in_time",
+    ("complaints",),
+    optional=("services", "settings", "stage", "rules"),
+)
 def complaints_acknowledged_in_time(tables, frequency, params, context):
     """Complaints acknowledged within the limit ÷ complaints received whose deadline has passed or that were acknowledged."""
     return _complaints_within(tables, frequency, params, context, "acknowledged_within")
 
 
-@computation("complaints_responded_in_time", ("complaints",), optional=("services", "settings", "stage", "rules"))
+@computation(
+    "complaints_responded_in_time",
+    ("complaints",),
+    optional=("services", "settings", "stage", "rules"),
+)
 def complaints_responded_in_time(tables, frequency, params, context):
     """Complaints responded to within the limit ÷ complaints received whose deadline has passed or that had a response."""
     return _complaints_within(tables, frequency, params, context, "responded_within")
 
 
-@computation("complaints_mean_days_to_respond", ("complaints",), optional=("services", "settings", "stage", "rules"))
+@computation(
+    "complaints_mean_days_to_respond",
+    ("complaints",),
+    optional=("services", "settings", "stage", "rules"),
+)
 def complaints_mean_days_to_respond(tables, frequency, params, context):
     """Mean days from receipt to response, for complaints responded to, by month of response."""
     c = _select(_table(tables, "complaints"), _service_ids(tables, params))
-    rules = complaint_methods.rules_for(context.nation, {**context.complaint_rules, **params.get("rules", {})})
+    rules = complaint_methods.rules_for(
+        context.nation, {**context.complaint_rules, **params.get("rules", {})}
+    )
     t = complaint_methods.timeliness(c, context.nation, context.as_of, rules)
     t = t.assign(responded_date=c["responded_date"].to_numpy())
     t = t[t["respond_days"].notna()]
@@ -216,9 +260,19 @@ def complaints_mean_days_to_respond(tables, frequency, params, context):
     for period, g in t.groupby(to_period(t["responded_date"], frequency)):
         days = g["respond_days"].astype(float).to_numpy()
         lo, hi = mean_limits(days)
-        rows.append({"period": period, "numerator": days.sum(), "denominator": float(days.size),
-                     "value": days.mean(), "lower": lo, "upper": hi})
-    return pd.DataFrame(rows, columns=["period", "numerator", "denominator", "value", "lower", "upper"])
+        rows.append(
+            {
+                "period": period,
+                "numerator": days.sum(),
+                "denominator": float(days.size),
+                "value": days.mean(),
+                "lower": lo,
+                "upper": hi,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["period", "numerator", "denominator", "value", "lower", "upper"]
+    )
 
 
 def _action_filter(actions, params):
@@ -229,20 +283,28 @@ def _action_filter(actions, params):
     return actions
 
 
-def _cumulative(actions, frequency, context, done: Callable[[pd.DataFrame, pd.Timestamp], pd.Series]):
+def _cumulative(
+    actions, frequency, context, done: Callable[[pd.DataFrame, pd.Timestamp], pd.Series]
+):
     first = actions["heard_date"].min().to_period(FREQUENCIES[frequency])
     last = context.as_of.to_period(FREQUENCIES[frequency])
     rows = []
     for period in pd.period_range(first, last, freq=FREQUENCIES[frequency]):
         end = period.end_time.normalize()
         heard = actions[actions["heard_date"] <= end]
-        rows.append({"period": period, "numerator": float(done(heard, end).sum()), "denominator": float(len(heard))})
+        rows.append(
+            {
+                "period": period,
+                "numerator": float(done(heard, end).sum()),
+                "denominator": float(len(heard)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 @computation("actions_completed", ("actions",), optional=("themes",))
 def actions_completed(tables, frequency, params, context):
-    """"You said, We did" actions completed by the period's end ÷ actions heard by then (cumulative)."""
+    """ "You said, We did" actions completed by the period's end ÷ actions heard by then (cumulative)."""
     actions = _action_filter(_table(tables, "actions"), params)
 
     def done(a, end):
@@ -253,16 +315,23 @@ def actions_completed(tables, frequency, params, context):
 
 @computation("actions_published", ("actions",), optional=("themes",))
 def actions_published(tables, frequency, params, context):
-    """"You said, We did" actions published by the period's end ÷ actions heard by then (cumulative)."""
+    """ "You said, We did" actions published by the period's end ÷ actions heard by then (cumulative)."""
     actions = _action_filter(_table(tables, "actions"), params)
 
     def done(a, end):
-        return a["published"].fillna(False).astype(bool) & (a["published_date"].isna() | (a["published_date"] <= end))
+        return a["published"].fillna(False).astype(bool) & (
+            a["published_date"].isna() | (a["published_date"] <= end)
+        )
 
     return _cumulative(actions, frequency, context, done)
 
 
-@computation("survey_positive", ("surveys",), required=("question_id",), optional=("survey", "respondent_group"))
+@computation(
+    "survey_positive",
+    ("surveys",),
+    required=("question_id",),
+    optional=("survey", "respondent_group"),
+)
 def survey_positive(tables, frequency, params, context):
     """Respondents answering positively ÷ respondents, per survey year."""
     s = _table(tables, "surveys")
@@ -279,7 +348,14 @@ def survey_positive(tables, frequency, params, context):
         den = float(g["responses"].sum()) if counted else np.nan
         value = np.nan if counted else float(g["percent_positive"].mean())
         # survey year Y, reported as the calendar year (ends 31 December)
-        rows.append({"period": pd.Period(str(int(year)), "Y-DEC"), "numerator": num, "denominator": den, "value": value})
+        rows.append(
+            {
+                "period": pd.Period(str(int(year)), "Y-DEC"),
+                "numerator": num,
+                "denominator": den,
+                "value": value,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -293,12 +369,19 @@ def measure(tables, frequency, params, context):
     m = m.assign(period=to_period(m["period_end"], frequency)).sort_values("period_end")
     last = m.groupby("period").tail(1)
     return pd.DataFrame(
-        {"period": last["period"], "numerator": np.nan, "denominator": np.nan, "value": last["value"].astype(float)}
+        {
+            "period": last["period"],
+            "numerator": np.nan,
+            "denominator": np.nan,
+            "value": last["value"].astype(float),
+        }
     ).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- values and intervals
-def add_values(series: pd.DataFrame, measure_type: str, multiplier: float = 1000, confidence: float = 0.95):
+def add_values(
+    series: pd.DataFrame, measure_type: str, multiplier: float = 1000, confidence: float = 0.95
+):
     """Value and confidence limits from numerator and denominator, by measure type.
 
     proportion: percentage, Wilson score limits; rate: per ``multiplier``, exact Poisson
@@ -349,24 +432,40 @@ class Target:
         return bool(OPERATORS[self.operator](value, self.value))
 
     def __str__(self) -> str:
-        when = f"by {self.by:%d %b %Y}" if self.by is not None else f"ongoing from {self.start:%d %b %Y}"
+        when = (
+            f"by {self.by:%d %b %Y}"
+            if self.by is not None
+            else f"ongoing from {self.start:%d %b %Y}"
+        )
         return f"{self.operator} {self.value:g} {when}"
 
 
-def target_in_force(targets: list[Target], day: pd.Timestamp) -> tuple[Target | None, Target | None]:
+def target_in_force(
+    targets: list[Target], day: pd.Timestamp
+) -> tuple[Target | None, Target | None]:
     """(the target in force on ``day``, the next target not yet due).
 
     In force: the latest dated target whose date has passed, or an ongoing target that
     has started (a dated target that has passed takes precedence over neither: the most
     recently started applies).
     """
-    passed = [t for t in targets if (t.by is not None and t.by <= day) or (t.ongoing and (t.start is None or t.start <= day))]
+    passed = [
+        t
+        for t in targets
+        if (t.by is not None and t.by <= day) or (t.ongoing and (t.start is None or t.start <= day))
+    ]
     upcoming = sorted((t for t in targets if t.by is not None and t.by > day), key=lambda t: t.by)
-    current = max(passed, key=lambda t: t.by if t.by is not None else t.start or pd.Timestamp.min) if passed else None
+    current = (
+        max(passed, key=lambda t: t.by if t.by is not None else t.start or pd.Timestamp.min)
+        if passed
+        else None
+    )
     return current, (upcoming[0] if upcoming else None)
 
 
-def trajectory_value(baseline: tuple[pd.Timestamp, float], target: Target, day: pd.Timestamp) -> float:
+def trajectory_value(
+    baseline: tuple[pd.Timestamp, float], target: Target, day: pd.Timestamp
+) -> float:
     """The straight line from ``baseline`` (date, value) to ``target`` evaluated at ``day``."""
     start, base = baseline
     span = (target.by - start).days
@@ -398,10 +497,17 @@ def status(
         }
     if upcoming is not None:
         if baseline is None:
-            return {"status": NOT_YET_DUE, "target": str(upcoming), "target_value": upcoming.value, "clear": None}
+            return {
+                "status": NOT_YET_DUE,
+                "target": str(upcoming),
+                "target_value": upcoming.value,
+                "clear": None,
+            }
         line = trajectory_value(baseline, upcoming, day)
         return {
-            "status": ON_TRAJECTORY if OPERATORS[upcoming.operator](value, line) else OFF_TRAJECTORY,
+            "status": ON_TRAJECTORY
+            if OPERATORS[upcoming.operator](value, line)
+            else OFF_TRAJECTORY,
             "target": str(upcoming),
             "target_value": line,
             "clear": clarity(upcoming.operator, line, lower, upper),
@@ -410,13 +516,15 @@ def status(
 
 
 def clarity(operator: str, target: float, lower: float, upper: float) -> str | None:
-    """"statistically clear" when the interval is wholly on one side of ``target``, else "not clear"."""
+    """ "statistically clear" when the interval is wholly on one side of ``target``, else "not clear"."""
     if pd.isna(lower) or pd.isna(upper):
         return None
     return "not clear" if lower <= target <= upper else "statistically clear"
 
 
-def compare(value: float, lower: float, upper: float, comparator: float, polarity: str) -> str | None:
+def compare(
+    value: float, lower: float, upper: float, comparator: float, polarity: str
+) -> str | None:
     """Fingertips' comparison with a benchmark: better / similar / worse (or higher / lower)."""
     if pd.isna(comparator) or pd.isna(value):
         return None
@@ -435,7 +543,9 @@ def compare(value: float, lower: float, upper: float, comparator: float, polarit
 
 
 # --------------------------------------------------------------------------- comparators
-def england_fft(published: pd.DataFrame, statistic: str, settings: list[str], frequency: str) -> pd.Series:
+def england_fft(
+    published: pd.DataFrame, statistic: str, settings: list[str], frequency: str
+) -> pd.Series:
     """England's FFT response rate or percentage positive per period, from NHS England's files.
 
     ``settings`` are matched case-insensitively against the published ``setting``.
@@ -500,7 +610,9 @@ def evaluate(
                 **s,
                 "comparator": comp_value,
                 "compared": compare(r.value, r.lower, r.upper, comp_value, polarity),
-                "small_denominator": bool(pd.notna(r.denominator) and r.denominator < small_denominator),
+                "small_denominator": bool(
+                    pd.notna(r.denominator) and r.denominator < small_denominator
+                ),
             }
         )
     return pd.DataFrame(rows)

@@ -42,7 +42,9 @@ class WorkingDays:
 
     def __init__(self, nation: str, extra_closures: list | None = None):
         if nation not in SUBDIVISIONS:
-            raise ValueError(f"no working-day calendar for nation {nation!r}; use one of {sorted(SUBDIVISIONS)}")
+            raise ValueError(
+                f"no working-day calendar for nation {nation!r}; use one of {sorted(SUBDIVISIONS)}"
+            )
         self.nation = nation
         self.extra_closures = [pd.Timestamp(d) for d in extra_closures or []]
 
@@ -58,7 +60,9 @@ class WorkingDays:
         return np.array(sorted(set(days)), dtype="datetime64[D]")
 
     def is_working_day(self, day) -> bool:
-        return bool(np.is_busday(np.datetime64(pd.Timestamp(day).date(), "D"), holidays=self._closed))
+        return bool(
+            np.is_busday(np.datetime64(pd.Timestamp(day).date(), "D"), holidays=self._closed)
+        )
 
     def elapsed(self, start, end):
         """Working days after ``start`` up to and including ``end``.

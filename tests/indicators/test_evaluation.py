@@ -98,19 +98,32 @@ def complaints(rows):
     return validate(df, "complaints")
 
 
-def test_complaints_acknowledged_in_time_by_month():
-    # April 2024: received Thu 28 Mar → counted in March. April: two received Mon 8 Apr,
-    # acknowledged Thu 11 (3rd working day) and Fri 12 (4th) → 1 of 2 = 50%.
-    # June: received Fri 28 Jun, not yet acknowledged, deadline Wed 3 Jul after as_of → excluded.
-    tables = {"complaints": complaints([("2024-03-28", "2024-04-04"), ("2024-04-08", "2024-04-11"),
-                                        ("2024-04-08", "2024-04-12"), ("2024-06-28", None)])}  # fmt: skip
-    out = ind.evaluate(tables, "complaints_acknowledged_in_time", {}, "proportion", "monthly",
-                       [ind.Target(">=", 100, None, T("2019-04-01"))], CTX)  # fmt: skip
+def test_complaints_acknowledged_in_time_by_month_settled():
+    # Each complaint counts in the month its acknowledgement was sent or became overdue.
+    # Received Thu 28 Mar 2024, acknowledged Thu 4 Apr (3rd working day after Easter): April, in time.
+    # Received Mon 8 Apr: acknowledged Thu 11 (3rd working day, in time) and Fri 12 (4th, late).
+    # Received Mon 13 May, never acknowledged: due Thu 16 May, overdue → May, late.
+    # Received Fri 28 Jun, not acknowledged, due Wed 3 Jul after as_of (30 Jun) → not counted.
+    tables = {
+        "complaints": complaints(
+            [
+                ("2024-03-28", "2024-04-04"),
+                ("2024-04-08", "2024-04-11"),
+                ("2024-04-08", "2024-04-12"),
+                ("2024-05-13", None),
+                ("2024-06-28", None),
+            ]
+        )
+    }
+    target = [ind.Target(">=", 100, None, T("2019-04-01"))]
+    out = ind.evaluate(
+        tables, "complaints_acknowledged_in_time", {}, "proportion", "monthly", target, CTX
+    )
     by = out.set_index("period_label")
-    assert by.loc["2024-03", "value"] == 100 and by.loc["2024-03", "status"] == ind.MET
-    assert by.loc["2024-04", ["numerator", "denominator"]].tolist() == [1, 2]
-    assert by.loc["2024-04", "status"] == ind.NOT_MET
-    assert "2024-06" not in by.index
+    assert list(by.index) == ["2024-04", "2024-05"]
+    assert by.loc["2024-04", ["numerator", "denominator"]].tolist() == [2, 3]
+    assert by.loc["2024-05", ["numerator", "denominator"]].tolist() == [0, 1]
+    assert set(by["status"]) == {ind.NOT_MET}
 
 
 def test_count_with_poisson_interval_and_rate_per_1000():

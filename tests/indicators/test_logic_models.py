@@ -128,3 +128,30 @@ def test_seed_models_evaluate_on_demonstration_data(demo_config, name):
         rr = latest.set_index("id").loc["LPT-FFT-RR-MH"]
         assert rr["status"] in (ind.MET, ind.NOT_MET) and 0 < rr["value"] < 100
         assert rr["lower"] < rr["value"] < rr["upper"]
+
+
+def test_late_acknowledgements_match_the_planted_truth(demo_config):
+    """The demonstration generator plants a run of late acknowledgements and records, in
+    truth.json, how many complaints were acknowledged late under England's rule (3 working
+    days after the day received, bank holidays excluded). The indicator must find them."""
+    import json
+
+    from analysis.logic_models import read_tables
+    from analysis.methods.complaints import timeliness
+
+    truth_path = demo_config.raw_dir / "truth.json"
+    if not truth_path.exists():
+        pytest.skip("this demonstration generator writes no truth.json")
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))["complaints"]
+    complaints = read_tables(demo_config.processed_dir)["complaints"]
+    t = timeliness(
+        complaints, "england", as_of=complaints["received_date"].max() + pd.Timedelta(days=60)
+    )
+    assert len(complaints) == truth["complaints"]
+    assert int((t["acknowledged_within"] == False).sum()) == truth["late"]  # noqa: E712
+    run = truth["run"]
+    in_run = (
+        complaints["service_id"].eq(run["service_id"])
+        & complaints["received_date"].between(run["start"], run["end"])
+    ).to_numpy()
+    assert int((t["acknowledged_within"][in_run] == False).sum()) == run["late"]  # noqa: E712

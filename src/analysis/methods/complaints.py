@@ -88,8 +88,11 @@ def timeliness(
 
     ``acknowledged_within`` / ``responded_within`` are True or False once decided and
     <NA> while the deadline has not yet passed at ``as_of`` and no reply has been sent.
-    A complaint still unanswered after its deadline counts as not within. Stage 1
-    complaints under the Scottish procedure need no acknowledgement.
+    A complaint still unanswered after its deadline counts as not within.
+    ``acknowledge_decided`` / ``respond_decided`` give the day each was settled (the
+    reply, or the missed deadline), so a month's figure counts the replies due and
+    sent in it, as complaints teams report. Stage 1 complaints under the Scottish
+    procedure need no acknowledgement.
     """
     rules = rules or rules_for(nation)
     cal = WorkingDays(nation)
@@ -116,7 +119,9 @@ def timeliness(
         result[done.isna()] = pd.NA
         result[overdue] = False
         result[limit.isna()] = pd.NA
-        return taken, result
+        decided = done.where(done.notna(), due.where(overdue))
+        decided[limit.isna()] = pd.NaT
+        return taken, result, decided
 
     stage1 = (
         _stage1(complaints["stage"])
@@ -127,8 +132,8 @@ def timeliness(
     ack_limit[stage1] = pd.NA
     resp_limit = pd.Series(rules.respond, index=received.index, dtype="Int64")
     resp_limit[stage1] = rules.stage1_respond
-    ack_days, ack_ok = within(complaints["acknowledged_date"], ack_limit)
-    resp_days, resp_ok = within(complaints["responded_date"], resp_limit)
+    ack_days, ack_ok, ack_decided = within(complaints["acknowledged_date"], ack_limit)
+    resp_days, resp_ok, resp_decided = within(complaints["responded_date"], resp_limit)
     return pd.DataFrame(
         {
             "complaint_id": complaints["complaint_id"],
@@ -136,9 +141,11 @@ def timeliness(
             "acknowledge_limit": ack_limit,
             "acknowledge_days": ack_days,
             "acknowledged_within": ack_ok,
+            "acknowledge_decided": ack_decided,
             "respond_limit": resp_limit,
             "respond_days": resp_days,
             "responded_within": resp_ok,
+            "respond_decided": resp_decided,
         }
     )
 

@@ -201,7 +201,7 @@ def complaints_per_1000_eligible(tables, frequency, params, context):
     return out.fillna({"numerator": 0}).rename_axis("period").reset_index()
 
 
-def _complaints_within(tables, frequency, params, context, column):
+def _complaints_within(tables, frequency, params, context, column, decided_column):
     c = _select(_table(tables, "complaints"), _service_ids(tables, params))
     rules = complaint_methods.rules_for(
         context.nation, {**context.complaint_rules, **params.get("rules", {})}
@@ -212,7 +212,7 @@ def _complaints_within(tables, frequency, params, context, column):
             c["stage"].fillna("").str.lower().isin([s.lower() for s in params["stage"]]).to_numpy()
         ]
     decided = t[t[column].notna()]
-    grouped = decided.groupby(to_period(decided["received_date"], frequency))[column]
+    grouped = decided.groupby(to_period(decided[decided_column], frequency))[column]
     out = pd.DataFrame(
         {
             "numerator": grouped.sum().astype("float64"),
@@ -228,8 +228,10 @@ def _complaints_within(tables, frequency, params, context, column):
     optional=("services", "settings", "stage", "rules"),
 )
 def complaints_acknowledged_in_time(tables, frequency, params, context):
-    """Complaints acknowledged within the limit ÷ complaints received whose deadline has passed or that were acknowledged."""
-    return _complaints_within(tables, frequency, params, context, "acknowledged_within")
+    """Complaints acknowledged within the limit ÷ acknowledgements sent or overdue, by the month settled."""
+    return _complaints_within(
+        tables, frequency, params, context, "acknowledged_within", "acknowledge_decided"
+    )
 
 
 @computation(
@@ -238,8 +240,10 @@ def complaints_acknowledged_in_time(tables, frequency, params, context):
     optional=("services", "settings", "stage", "rules"),
 )
 def complaints_responded_in_time(tables, frequency, params, context):
-    """Complaints responded to within the limit ÷ complaints received whose deadline has passed or that had a response."""
-    return _complaints_within(tables, frequency, params, context, "responded_within")
+    """Complaints responded to within the limit ÷ responses sent or overdue, by the month settled."""
+    return _complaints_within(
+        tables, frequency, params, context, "responded_within", "respond_decided"
+    )
 
 
 @computation(

@@ -284,8 +284,11 @@ def mean_moving_range(series: Series, mr: np.ndarray, screen: bool) -> np.ndarra
     """Mean moving range per group, after screening out ranges ≥ 3.267 × the mean once."""
     amr = group_mean(series, mr)
     if screen:
+        # A constant series (mean moving range 0) keeps its ranges: NHSRplotthedots would
+        # screen them all out and leave no limits.
+        keep_all = (amr == 0)[series.group]
         with np.errstate(invalid="ignore"):
-            mr = np.where(mr < SCREEN * amr[series.group], mr, np.nan)
+            mr = np.where(keep_all | (mr < SCREEN * amr[series.group]), mr, np.nan)
         amr = group_mean(series, mr)
     return amr
 

@@ -136,7 +136,9 @@ def test_label_priority_outside_then_trend():
 
 def test_improvement_direction_decrease_and_neutral():
     assert list(rules_on([4.0], direction="decrease")["point_type"]) == ["special_cause_concern"]
-    assert list(rules_on([-4.0], direction="decrease")["point_type"]) == ["special_cause_improvement"]
+    assert list(rules_on([-4.0], direction="decrease")["point_type"]) == [
+        "special_cause_improvement"
+    ]
     assert list(rules_on([4.0, -4.0], direction="neutral")["point_type"]) == [
         "special_cause_neutral_high",
         "special_cause_neutral_low",

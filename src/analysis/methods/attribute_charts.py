@@ -73,7 +73,9 @@ def attribute_spc(
     if chart not in CHARTS:
         raise ValueError(f"chart must be one of {', '.join(CHARTS)}, got {chart!r}")
     if chart != "c" and denominator_field is None:
-        raise ValueError(f"a {chart}-chart needs denominator_field (responses, eligible, contacts …)")
+        raise ValueError(
+            f"a {chart}-chart needs denominator_field (responses, eligible, contacts …)"
+        )
     rule_set = validate_options(improvement_direction, fix_after_n_points, rules)
     extra = {"numerator": numerator_field}
     if denominator_field is not None:
@@ -96,7 +98,9 @@ def attribute_spc(
     fr["y"] = rate
     fix = fixed_points(series, fix_after_n_points)
     g = series.group
-    centre_g = group_sum(series, np.where(fix, num, np.nan)) / group_sum(series, np.where(fix, den, np.nan))
+    centre_g = group_sum(series, np.where(fix, num, np.nan)) / group_sum(
+        series, np.where(fix, den, np.nan)
+    )
     centre = centre_g[g]
     with np.errstate(invalid="ignore", divide="ignore"):
         if chart in ("p", "pprime"):

@@ -73,7 +73,9 @@ def proportion_funnel(
     """
     for col in (numerator_field, denominator_field, unit_field):
         if col not in data.columns:
-            raise ValueError(f"{col!r} is not a column of the data; columns are {', '.join(data.columns)}")
+            raise ValueError(
+                f"{col!r} is not a column of the data; columns are {', '.join(data.columns)}"
+            )
     d = data[[unit_field, numerator_field, denominator_field]].dropna()
     x = d[numerator_field].to_numpy(dtype="float64")
     n = d[denominator_field].to_numpy(dtype="float64")
@@ -110,7 +112,9 @@ def proportion_funnel(
             "upper_998": limit(Z998),
         }
     )
-    out["outside_95"] = (out["proportion"] < out["lower_95"]) | (out["proportion"] > out["upper_95"])
+    out["outside_95"] = (out["proportion"] < out["lower_95"]) | (
+        out["proportion"] > out["upper_95"]
+    )
     out["position"] = np.select(
         [out["proportion"] > out["upper_998"], out["proportion"] < out["lower_998"]],
         ["above", "below"],
@@ -127,6 +131,11 @@ def funnel_curve(fit: dict, n_max: float, points: int = 200) -> pd.DataFrame:
     theta = np.arcsin(np.sqrt(fit["target"]))
     se = np.sqrt(1 / (4 * n) + fit["tau2"])
     curve = {"denominator": n}
-    for name, zq in (("lower_95", -Z95), ("upper_95", Z95), ("lower_998", -Z998), ("upper_998", Z998)):
+    for name, zq in (
+        ("lower_95", -Z95),
+        ("upper_95", Z95),
+        ("lower_998", -Z998),
+        ("upper_998", Z998),
+    ):
         curve[name] = np.sin(np.clip(theta + zq * se, 0, np.pi / 2)) ** 2
     return pd.DataFrame(curve)

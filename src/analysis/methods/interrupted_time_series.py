@@ -79,7 +79,9 @@ class ItsResult:
             )
             clear = lo > 1 or hi < 1
         verdict = "" if clear else "; the interval includes no change, so this could be chance"
-        return f"After {action} in {when}, {outcome} {size} compared with the trend before{verdict}."
+        return (
+            f"After {action} in {when}, {outcome} {size} compared with the trend before{verdict}."
+        )
 
 
 def interrupted_time_series(
@@ -105,7 +107,9 @@ def interrupted_time_series(
     need = [outcome_field, date_field] + [c for c in (exposure_field, trials_field) if c]
     missing = [c for c in need if c not in data.columns]
     if missing:
-        raise ValueError(f"columns {missing} are not in the data; columns are {', '.join(data.columns)}")
+        raise ValueError(
+            f"columns {missing} are not in the data; columns are {', '.join(data.columns)}"
+        )
     if family == "binomial" and not trials_field:
         raise ValueError("a binomial model needs trials_field (e.g. the number of responses)")
     d = data[need].copy()
@@ -123,9 +127,15 @@ def interrupted_time_series(
             f"need at least 3 months before and 3 after {action} (have {n_before} and {n_after}); "
             "choose another action date or wait for more data"
         )
-    cols = {"const": np.ones(len(d)), "time": d["t"].to_numpy(dtype="float64"), "step": d["step"].to_numpy()}
+    cols = {
+        "const": np.ones(len(d)),
+        "time": d["t"].to_numpy(dtype="float64"),
+        "step": d["step"].to_numpy(),
+    }
     if slope_change:
-        cols["time_after"] = (d["t"] - t0).clip(lower=0).to_numpy(dtype="float64") * d["step"].to_numpy()
+        cols["time_after"] = (d["t"] - t0).clip(lower=0).to_numpy(dtype="float64") * d[
+            "step"
+        ].to_numpy()
     X = pd.DataFrame(cols, index=d.index)
     if harmonics_k:
         h = harmonics(d[date_field].dt.month.to_numpy(), harmonics_k)
@@ -168,12 +178,16 @@ def interrupted_time_series(
         {
             "date": d[date_field].to_numpy(),
             "observed": y,
-            "fitted": res.fittedvalues if family != "binomial" else res.fittedvalues * d[trials_field],
+            "fitted": res.fittedvalues
+            if family != "binomial"
+            else res.fittedvalues * d[trials_field],
         }
     )
     return ItsResult(
         family=family,
-        effect_scale={"poisson": "rate ratio", "binomial": "odds ratio", "gaussian": "difference"}[family],
+        effect_scale={"poisson": "rate ratio", "binomial": "odds ratio", "gaussian": "difference"}[
+            family
+        ],
         step=step,
         step_ci=step_ci,
         step_p=step_p,
@@ -188,4 +202,3 @@ def interrupted_time_series(
         table=table,
         fitted=fitted,
     )
-

@@ -15,7 +15,11 @@ from statsmodels.tsa.seasonal import STL
 
 
 def stl_decompose(
-    data: pd.DataFrame, value_field: str, date_field: str = "month", period: int = 12, robust: bool = True
+    data: pd.DataFrame,
+    value_field: str,
+    date_field: str = "month",
+    period: int = 12,
+    robust: bool = True,
 ) -> pd.DataFrame:
     """Observed, trend, seasonal and remainder per month, plus ``interpolated``.
 
@@ -28,7 +32,9 @@ def stl_decompose(
     """
     for col in (value_field, date_field):
         if col not in data.columns:
-            raise ValueError(f"{col!r} is not a column of the data; columns are {', '.join(data.columns)}")
+            raise ValueError(
+                f"{col!r} is not a column of the data; columns are {', '.join(data.columns)}"
+            )
     s = data.set_index(pd.to_datetime(data[date_field]))[value_field].astype("float64").sort_index()
     if s.index.duplicated().any():
         raise ValueError("more than one value for a month: aggregate to one value per month first")

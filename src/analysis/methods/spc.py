@@ -173,7 +173,9 @@ def prepare_series(
         {
             "y": y.to_numpy(dtype="float64"),
             "x": x.to_numpy(dtype="datetime64[ns]"),
-            "f": data[facet_field].to_numpy() if facet_field else np.full(len(data), NO_FACET, dtype=object),
+            "f": data[facet_field].to_numpy()
+            if facet_field
+            else np.full(len(data), NO_FACET, dtype=object),
         }
     )
     for name, col in (extra or {}).items():
@@ -222,7 +224,9 @@ def _rebase_groups(frame: pd.DataFrame, rebase, facet_field) -> np.ndarray:
         return flag
     if isinstance(rebase, Mapping):
         if facet_field is None:
-            _fail("rebase given per facet (a mapping) but no facet_field: pass a list of dates instead")
+            _fail(
+                "rebase given per facet (a mapping) but no facet_field: pass a list of dates instead"
+            )
         items = rebase.items()
     else:
         items = [(f, rebase) for f in frame["f"].unique()]
@@ -471,7 +475,11 @@ def finish(
     extra = [c for c in fr.columns if c not in ("y", "x", "f", "rebase_group", "trajectory")]
     for c in extra:
         out[c] = fr[c].to_numpy()
-    out.attrs["ptd_options"] = {**options, "improvement_direction": improvement_direction, "target": target}
+    out.attrs["ptd_options"] = {
+        **options,
+        "improvement_direction": improvement_direction,
+        "target": target,
+    }
     return out
 
 
@@ -597,13 +605,24 @@ def ptd_icons(spc: pd.DataFrame) -> pd.DataFrame:
                 "x": r.x,
                 "y": r.y,
                 "point_type": pt,
-                "special_cause_type": None if pd.isna(r.special_cause_type) else str(r.special_cause_type),
+                "special_cause_type": None
+                if pd.isna(r.special_cause_type)
+                else str(r.special_cause_type),
                 "variation_icon": variation_icon(pt, direction),
                 "assurance_type": assurance_type(r.upl, r.lpl, r.target, direction),
             }
         )
     return pd.DataFrame(
-        rows, columns=["f", "x", "y", "point_type", "special_cause_type", "variation_icon", "assurance_type"]
+        rows,
+        columns=[
+            "f",
+            "x",
+            "y",
+            "point_type",
+            "special_cause_type",
+            "variation_icon",
+            "assurance_type",
+        ],
     )
 
 
@@ -624,7 +643,10 @@ def ptd_summary(spc: pd.DataFrame) -> pd.DataFrame:
         upl=("upl", "first"),
         n=("y", "size"),
         flagged=("special_cause_flag", "sum"),
-        special_cause_improvement=("point_type", lambda p: int((p == "special_cause_improvement").sum())),
+        special_cause_improvement=(
+            "point_type",
+            lambda p: int((p == "special_cause_improvement").sum()),
+        ),
         special_cause_concern=("point_type", lambda p: int((p == "special_cause_concern").sum())),
         variation_type=("point_type", lambda p: str(p.iloc[-1])),
         target=("target", "last"),

@@ -7,7 +7,9 @@
   ratio per year**.
 
 Overdispersion is allowed for by a Pearson-χ² scale (quasi-binomial, quasi-Poisson),
-as in McCullagh & Nelder, *Generalized Linear Models* (2nd ed., 1989) §4.5; the
+as in McCullagh & Nelder, *Generalized Linear Models* (2nd ed., 1989) §4.5, floored
+at 1 so that a series less variable than binomial or Poisson is not credited with
+extra precision (as PHE's overdispersed-indicator methods do); the
 negative binomial (NB2) estimates its α by maximum likelihood (statsmodels
 ``NegativeBinomial``). Intervals are Wald 95% intervals, exponentiated.
 
@@ -67,7 +69,9 @@ def _design(dates: pd.Series, harmonics_k: int) -> pd.DataFrame:
 def _check(data: pd.DataFrame, cols: list[str], min_months: int) -> pd.DataFrame:
     missing = [c for c in cols if c not in data.columns]
     if missing:
-        raise ValueError(f"columns {missing} are not in the data; columns are {', '.join(data.columns)}")
+        raise ValueError(
+            f"columns {missing} are not in the data; columns are {', '.join(data.columns)}"
+        )
     d = data[cols].dropna().copy()
     d[cols[0]] = pd.to_datetime(d[cols[0]])
     if len(d) < min_months:
@@ -76,6 +80,14 @@ def _check(data: pd.DataFrame, cols: list[str], min_months: int) -> pd.DataFrame
             "use the SPC chart for shorter series"
         )
     return d.sort_values(cols[0])
+
+
+def _quasi_fit(model, overdispersion: bool):
+    """Fit with scale max(1, Pearson χ² / df) when ``overdispersion``, else 1."""
+    res = model.fit(scale="X2") if overdispersion else None
+    if res is None or res.scale < 1:
+        res = model.fit(scale=1.0)
+    return res
 
 
 def _result(res, measure: str, dates: pd.Series, dispersion: float) -> TrendResult:
@@ -107,8 +119,8 @@ def positive_share_trend(
     X = _design(d[date_field], harmonics_k)
     pos = d[positive_field].to_numpy(dtype="float64")
     n = d[responses_field].to_numpy(dtype="float64")
-    res = sm.GLM(np.column_stack([pos, n - pos]), X, family=sm.families.Binomial()).fit(
-        scale="X2" if overdispersion else 1.0
+    res = _quasi_fit(
+        sm.GLM(np.column_stack([pos, n - pos]), X, family=sm.families.Binomial()), overdispersion
     )
     return _result(res, "odds ratio per year", d[date_field], float(res.scale))
 
@@ -135,7 +147,7 @@ def count_trend(
     if family == "negbin":
         res = sm.NegativeBinomial(y, X, offset=offset).fit(disp=False)
         return _result(res, "rate ratio per year", d[date_field], float(res.params["alpha"]))
-    res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(
-        scale="X2" if family == "quasipoisson" else 1.0
+    res = _quasi_fit(
+        sm.GLM(y, X, family=sm.families.Poisson(), offset=offset), family == "quasipoisson"
     )
     return _result(res, "rate ratio per year", d[date_field], float(res.scale))

@@ -81,7 +81,9 @@ def spc_reading(
             sentence = f"{kind}: {n} {period_word} {way} in a row since {since}."
         else:
             side = "upper" if "Above" in rule else "lower"
-            sentence = f"{kind}: two of the last three {period_word} close to the {side} process limit."
+            sentence = (
+                f"{kind}: two of the last three {period_word} close to the {side} process limit."
+            )
     target = last.get("target")
     if target is not None and not pd.isna(target):
         from analysis.methods.spc import assurance_type
@@ -89,5 +91,7 @@ def spc_reading(
         direction = spc.attrs.get("ptd_options", {}).get("improvement_direction", "increase")
         kind = assurance_type(last.upl, last.lpl, target, direction)
         if kind:
-            sentence += " " + ASSURANCE[kind].format(t=_fmt(target, unit, decimals)).capitalize() + "."
+            sentence += (
+                " " + ASSURANCE[kind].format(t=_fmt(target, unit, decimals)).capitalize() + "."
+            )
     return sentence

@@ -57,7 +57,9 @@ def draw_variation_icon(ax, icon: str) -> None:
         colour, letter, slope = style.COMMON_CAUSE, "", 0.0
     else:
         kind, side = icon.split("_")
-        colour = {"improvement": style.IMPROVEMENT, "concern": style.CONCERN, "neutral": NEUTRAL}[kind]
+        colour = {"improvement": style.IMPROVEMENT, "concern": style.CONCERN, "neutral": NEUTRAL}[
+            kind
+        ]
         letter, slope = ("H", 1.0) if side == "high" else ("L", -1.0)
     ax.add_patch(Circle((0.5, 0.5), 0.45, facecolor="white", edgecolor=colour, linewidth=3))
     xs = np.linspace(0.2, 0.8, 7)
@@ -69,7 +71,16 @@ def draw_variation_icon(ax, icon: str) -> None:
     if slope != 0:
         ax.scatter(xs[tail], ys[tail], s=14, color=colour, zorder=4)
     if letter:
-        ax.text(0.5, 0.66, letter, ha="center", va="center", fontsize=12, fontweight="bold", color=colour)
+        ax.text(
+            0.5,
+            0.66,
+            letter,
+            ha="center",
+            va="center",
+            fontsize=12,
+            fontweight="bold",
+            color=colour,
+        )
 
 
 def draw_assurance_icon(ax, kind: str) -> None:
@@ -84,8 +95,12 @@ def draw_assurance_icon(ax, kind: str) -> None:
         "inconsistent": (style.COMMON_CAUSE, "?"),
     }[kind]
     ax.add_patch(Circle((0.5, 0.5), 0.45, facecolor="white", edgecolor=colour, linewidth=3))
-    ax.text(0.5, 0.6, letter, ha="center", va="center", fontsize=13, fontweight="bold", color=colour)
-    ax.plot([0.18, 0.82], [0.3, 0.3], color=style.NHS_RED, linestyle="--", linewidth=1.2, marker="none")
+    ax.text(
+        0.5, 0.6, letter, ha="center", va="center", fontsize=13, fontweight="bold", color=colour
+    )
+    ax.plot(
+        [0.18, 0.82], [0.3, 0.3], color=style.NHS_RED, linestyle="--", linewidth=1.2, marker="none"
+    )
 
 
 def spc_alt_text(spc: pd.DataFrame, measure: str, unit: str = "", reading: str = "") -> str:
@@ -123,16 +138,37 @@ def spc_chart(
         if m.any():
             lab = label if label not in seen else None
             seen.add(label)
-            ax.scatter(x[m], y[m], color=colour, marker=marker, s=size, zorder=3, label=lab, edgecolor="none")
+            ax.scatter(
+                x[m],
+                y[m],
+                color=colour,
+                marker=marker,
+                s=size,
+                zorder=3,
+                label=lab,
+                edgecolor="none",
+            )
     for _, grp in spc.groupby("rebase_group", sort=True):
         gx = grp["x"]
-        ax.plot(gx, grp["mean"], color=style.NHS_DARK_GREY, linewidth=1.3, linestyle="-", marker="none")
+        ax.plot(
+            gx, grp["mean"], color=style.NHS_DARK_GREY, linewidth=1.3, linestyle="-", marker="none"
+        )
         for col in ("lpl", "upl"):
-            ax.plot(gx, grp[col], color=style.NHS_MID_GREY, linewidth=1.0, linestyle="--", marker="none")
+            ax.plot(
+                gx, grp[col], color=style.NHS_MID_GREY, linewidth=1.0, linestyle="--", marker="none"
+            )
     ax.plot([], [], color=style.NHS_DARK_GREY, linestyle="-", marker="none", label="Mean")
     ax.plot([], [], color=style.NHS_MID_GREY, linestyle="--", marker="none", label="Process limits")
     if spc["target"].notna().any():
-        ax.plot(x, spc["target"], color=style.NHS_RED, linestyle=(0, (4, 2)), linewidth=1.2, marker="none", label="Target")
+        ax.plot(
+            x,
+            spc["target"],
+            color=style.NHS_RED,
+            linestyle=(0, (4, 2)),
+            linewidth=1.2,
+            marker="none",
+            label="Target",
+        )
     ax.set_title(title)
     ax.set_ylabel(y_label)
     if unit == "%":
@@ -144,7 +180,9 @@ def spc_chart(
         obs = spc[spc["y"].notna()]
         if not obs.empty:
             last = obs.iloc[-1]
-            var = variation_icon(None if pd.isna(last.point_type) else str(last.point_type), direction)
+            var = variation_icon(
+                None if pd.isna(last.point_type) else str(last.point_type), direction
+            )
             ass = assurance_type(last.upl, last.lpl, last.target, direction)
             slots = [(draw_variation_icon, var), (draw_assurance_icon, ass)]
             drawn = [(draw, icon) for draw, icon in slots if icon]

@@ -40,12 +40,8 @@ def _report(args) -> int:
 
     cfg = load_config(args.config)
     if not any(cfg.raw_dir.glob("*/*")) and cfg.section("demo"):
-        print(
-            f"no raw data under {cfg.raw_dir}: generating the demonstration partnership's exports"
-        )
-        _demo_data(
-            argparse.Namespace(config=args.config, out=None, seed=None, start=None, end=None)
-        )
+        print(f"no raw data under {cfg.raw_dir}: generating the demonstration partnership's exports")
+        _demo_data(argparse.Namespace(config=args.config, out=None, seed=None, start=None, end=None))
     out = pipeline.run(cfg.path, args.month)
     print(f"report: {out / 'index.html'}")
     print(f"all reports: {cfg.reports_dir / 'index.html'}")
@@ -57,14 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m analysis",
         description="Feedback analysis for health and care partnerships.",
     )
-    parser.add_argument(
-        "--config", help="partnership configuration YAML (default: the demonstration partnership)"
-    )
+    parser.add_argument("--config", help="partnership configuration YAML (default: the demonstration partnership)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
 
-    p = sub.add_parser(
-        "demo-data", help="write the synthetic demonstration partnership's raw exports"
-    )
+    p = sub.add_parser("demo-data", help="write the synthetic demonstration partnership's raw exports")
     p.add_argument("--seed", type=int, help="random seed (same seed, byte-identical files)")
     p.add_argument("--start", help="first month, YYYY-MM")
     p.add_argument("--end", help="last month, YYYY-MM")

@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.methods.spc import (
-    fixed_points,
     finish,
+    fixed_points,
     group_mean,
     group_sum,
     moving_ranges,

@@ -22,12 +22,7 @@ def headline_table(summary: pd.DataFrame, services: pd.DataFrame, month: pd.Peri
     )
     df["responses"] = df["responses"].fillna(0).astype("int64")
     df["change"] = df["pct_positive"] - df["last_pct"]
-    df = suppress(
-        df,
-        count="responses",
-        dependent=["pct_positive", "response_rate", "change"],
-        min_count=min_count,
-    )
+    df = suppress(df, count="responses", dependent=["pct_positive", "response_rate", "change"], min_count=min_count)
     out = pd.DataFrame(
         {
             "Service": df["service_name"],
@@ -49,9 +44,7 @@ def _signed(x) -> str:
     return x if isinstance(x, str) else ("" if pd.isna(x) else f"{x:+.1f}")
 
 
-def setting_chart(
-    summary: pd.DataFrame, services: pd.DataFrame, setting: str, month: pd.Period, min_count: int
-):
+def setting_chart(summary: pd.DataFrame, services: pd.DataFrame, setting: str, month: pd.Period, min_count: int):
     """Line chart of monthly % positive for each service in ``setting`` up to ``month``.
 
     Months whose response count is below ``min_count`` are left out (suppressed).
@@ -74,9 +67,7 @@ def setting_chart(
         s = data[data["service_id"] == sid].sort_values("month")
         if s.empty:
             continue
-        ax.plot(
-            s["month"], s["pct_positive"], color=colour, marker=marker, linestyle=line, label=name
-        )
+        ax.plot(s["month"], s["pct_positive"], color=colour, marker=marker, linestyle=line, label=name)
         latest = s.iloc[-1]
         descriptions.append(
             f"{name}: {latest['pct_positive']:.0f}% positive in {latest['month']:%B %Y}, "

@@ -17,9 +17,7 @@ import pandas as pd
 MARK = "*"
 
 
-def suppress(
-    df: pd.DataFrame, count: str, dependent: list[str], min_count: int = 5
-) -> pd.DataFrame:
+def suppress(df: pd.DataFrame, count: str, dependent: list[str], min_count: int = 5) -> pd.DataFrame:
     """Replace counts in 1..``min_count``-1, and the ``dependent`` columns beside them, by "*"."""
     out = df.copy().astype({c: "object" for c in [count, *dependent] if c in df})
     small = (df[count] > 0) & (df[count] < min_count)

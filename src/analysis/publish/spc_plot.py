@@ -192,3 +192,57 @@ def spc_chart(
                     fontsize=7, va="top", ha="left", wrap=True)  # fmt: skip
     fig.tight_layout()
     return fig
+
+
+def spc_panels(
+    spc: pd.DataFrame, measure: str, unit: str = "", y_label: str = "", save_dir=None
+) -> list[dict]:
+    """For each facet: its reading and the chart as accessible HTML (see ``figure_html``).
+
+    ``save_dir`` also writes each chart as ``<measure>_<facet>.png`` for board papers.
+    """
+    from analysis.publish.figures import figure_html
+    from analysis.publish.narrative import spc_reading
+
+    panels = []
+    for facet, part in spc.groupby("f", sort=False, observed=True):
+        part = part.copy()
+        part.attrs = spc.attrs
+        reading = spc_reading(part, unit=unit)
+        title = f"{facet}: {measure}"
+        fig = spc_chart(part, title, y_label or measure, unit)
+        alt = spc_alt_text(part, f"{measure} for {facet}", unit, reading)
+        slug = "".join(c if c.isalnum() else "_" for c in f"{measure}_{facet}").strip("_").lower()
+        save_as = None if save_dir is None else f"{save_dir}/{slug}.png"
+        html = figure_html(fig, alt, caption=f"{title}, by month (SPC chart).", save_as=save_as)
+        panels.append({"facet": facet, "reading": reading, "html": html})
+    return panels
+
+
+def seasonal_chart(
+    decomposition: pd.DataFrame, title: str, unit: str = ""
+) -> tuple[plt.Figure, str]:
+    """Trend and seasonal components of :func:`analysis.methods.seasonality.stl_decompose`."""
+    style.apply()
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 5), sharex=True)
+    d = decomposition
+    x = d.iloc[:, 0]
+    top.plot(x, d["observed"], color=style.COMMON_CAUSE, marker="none", label="Observed")
+    top.plot(x, d["trend"], color=style.NHS_BLUE, linestyle="-", marker="none", label="Trend")
+    top.scatter(x[d["interpolated"]], d.loc[d["interpolated"], "observed"], marker="x", color=style.NHS_DARK_GREY,
+                label="No data (interpolated)")  # fmt: skip
+    top.set_title(title)
+    top.legend(fontsize=8)
+    bottom.plot(
+        x, d["seasonal"], color=style.NHS_ORANGE, linestyle="--", marker="none", label="Seasonal"
+    )
+    bottom.axhline(0, color=style.NHS_MID_GREY, linewidth=0.8)
+    bottom.legend(fontsize=8)
+    fig.tight_layout()
+    peak = d.groupby(x.dt.month)["seasonal"].mean()
+    alt = (
+        f"{title}: trend from {d['trend'].iloc[0]:.1f}{unit} to {d['trend'].iloc[-1]:.1f}{unit}; "
+        f"the seasonal pattern peaks in month {int(peak.idxmax())} (+{peak.max():.1f}{unit}) and is lowest in "
+        f"month {int(peak.idxmin())} ({peak.min():.1f}{unit})."
+    )
+    return fig, alt

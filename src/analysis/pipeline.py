@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 #: The clean step's notebook; it runs before the month is known.
 CLEAN = "01_clean"
 #: Analysis notebooks, run in order for a month, each saved executed as the audit record.
-ANALYSES: list[str] = []
+ANALYSES: list[str] = ["02_trends"]
 #: Report notebooks: each becomes a stakeholder HTML page (name: (file, title)).
 REPORTS = {"10_monthly_report": ("index.html", "Monthly feedback report")}
 

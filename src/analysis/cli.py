@@ -1,4 +1,10 @@
-"""Command line: ``python -m analysis <command>``. Each command says what it did and where."""
+"""Command line: ``python -m analysis <command>``. Each command says what it did and where.
+
+Exit codes: 0 done; 1 unexpected error (a bug: please report it with the log);
+2 bad input or configuration (the message says what, where and what to do);
+3 the publish gate refused a stakeholder page (identifier or small count);
+4 a backfill finished but some months failed (listed).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,10 @@ import argparse
 import sys
 
 from analysis.config import ConfigError, load_config
+
+EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_REFUSED, EXIT_PARTIAL = 0, 1, 2, 3, 4
+INPUT_ERRORS = ("ConfigError", "SchemaError", "FileNotFoundError", "ValueError", "KeyError")
+REFUSALS = ("PublishRefused", "DisclosureError")
 
 
 def _demo_data(args) -> int:
@@ -22,7 +32,7 @@ def _demo_data(args) -> int:
         scale=args.scale,
     )
     print(f"wrote {len(paths)} demonstration files under {args.out or cfg.raw_dir}")
-    return 0
+    return EXIT_OK
 
 
 def _clean(args) -> int:
@@ -33,12 +43,10 @@ def _clean(args) -> int:
     for source, c in manifest["counts"].items():
         print(f"{source}: {c['read']} read, {c['kept']} kept, {c['quarantined']} quarantined")
     print(f"tidy tables in {cfg.processed_dir}")
-    return 0
+    return EXIT_OK
 
 
-def _report(args) -> int:
-    from analysis import pipeline
-
+def _ensure_raw_data(args) -> None:
     cfg = load_config(args.config)
     if not any(cfg.raw_dir.glob("*/*")) and cfg.section("demo"):
         print(
@@ -49,16 +57,42 @@ def _report(args) -> int:
                 config=args.config, out=None, seed=None, start=None, end=None, scale=None
             )
         )
-    out = pipeline.run(cfg.path, args.month)
+
+
+def _report(args) -> int:
+    from analysis import pipeline
+
+    _ensure_raw_data(args)
+    cfg = load_config(args.config)
+    out = pipeline.run(cfg.path, args.month, pdf=not args.no_pdf)
     print(f"report: {out / 'index.html'}")
     print(f"all reports: {cfg.reports_dir / 'index.html'}")
-    return 0
+    return EXIT_OK
+
+
+def _backfill(args) -> int:
+    from analysis import pipeline
+
+    _ensure_raw_data(args)
+    cfg = load_config(args.config)
+    results = pipeline.backfill(
+        cfg.path, args.first, args.last, workers=args.workers, pdf=not args.no_pdf
+    )
+    failed = {p: r for p, r in results.items() if r != "ok"}
+    print(
+        f"{len(results) - len(failed)} of {len(results)} months reported; see {cfg.reports_dir / 'index.html'}"
+    )
+    for period, reason in failed.items():
+        print(f"  {period} failed: {reason}", file=sys.stderr)
+    return EXIT_PARTIAL if failed else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
         description="Feedback analysis for health and care partnerships.",
+        epilog="Exit codes: 0 done, 1 unexpected error, 2 bad input or configuration, "
+        "3 publish gate refused a page, 4 some backfill months failed.",
     )
     parser.add_argument(
         "--config", help="partnership configuration YAML (default: the demonstration partnership)"
@@ -80,7 +114,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="run the monthly pipeline and write the month's reports")
     p.add_argument("--month", help="YYYY-MM (default: the latest complete month in the data)")
+    p.add_argument("--no-pdf", action="store_true", help="skip the PDFs (no browser needed)")
     p.set_defaults(func=_report)
+
+    p = sub.add_parser(
+        "backfill", help="write the reports of many months, in parallel, with progress"
+    )
+    p.add_argument("--from", dest="first", required=True, help="first month, YYYY-MM")
+    p.add_argument("--to", dest="last", required=True, help="last month, YYYY-MM")
+    p.add_argument("--workers", type=int, default=2, help="parallel worker processes (default 2)")
+    p.add_argument("--no-pdf", action="store_true", help="skip the PDFs (no browser needed)")
+    p.set_defaults(func=_backfill)
     return parser
 
 
@@ -88,6 +132,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ConfigError, FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except Exception as exc:
+        name = getattr(exc, "ename", type(exc).__name__)
+        if name in REFUSALS or type(exc).__name__ in REFUSALS:
+            print(f"refused: {getattr(exc, 'evalue', exc)}", file=sys.stderr)
+            return EXIT_REFUSED
+        if name in INPUT_ERRORS or isinstance(exc, ConfigError | FileNotFoundError | ValueError):
+            print(f"error: {getattr(exc, 'evalue', exc)}", file=sys.stderr)
+            return EXIT_INPUT
+        raise

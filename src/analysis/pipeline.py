@@ -2,7 +2,10 @@
 
 Every notebook takes the same two parameters, ``config_path`` and ``month`` (``""``
 meaning the latest complete month), so an analyst can run any of them by hand with
-the values a scheduled run used.
+the values a scheduled run used. For each period the folder holds the executed
+notebooks (the audit record), the stakeholder pages (no code, offline, through the
+publish gate), the analyst pages (with code), PDFs, tables and figures, and
+``run.json`` (parameters, code version, timings).
 """
 
 from __future__ import annotations
@@ -14,26 +17,47 @@ import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import papermill
+from tqdm import tqdm
 
 import analysis
 from analysis.config import NOTEBOOKS_DIR, Config, load_config
 from analysis.ingest.store import read_table
 from analysis.methods.fft import latest_complete_month
+from analysis.publish import browser
 from analysis.publish.html import export_html
 from analysis.publish.index import write_index
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("analysis")
 
-#: The clean step's notebook; it runs before the month is known.
+#: The clean step's notebook; it runs once before the month is known.
 CLEAN = "01_clean"
-#: Analysis notebooks, run in order for a month, each saved executed as the audit record.
+#: Analysis notebooks, run in order for each month, saved executed as the audit record.
 ANALYSES: list[str] = ["02_trends"]
-#: Report notebooks: each becomes a stakeholder HTML page (name: (file, title)).
-REPORTS = {"10_monthly_report": ("index.html", "Monthly feedback report")}
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report notebook and the page it becomes, for the months it is due."""
+
+    notebook: str
+    page: str
+    analyst_page: str
+    title: str
+    months: tuple[int, ...] = tuple(range(1, 13))
+
+    def due(self, period: pd.Period) -> bool:
+        return period.month in self.months
+
+
+REPORTS = [
+    Report("10_monthly_report", "index.html", "analyst.html", "Monthly feedback report"),
+]
 
 
 def run_notebook(name: str, output: Path, parameters: dict) -> Path:
@@ -53,46 +77,130 @@ def run_notebook(name: str, output: Path, parameters: dict) -> Path:
 def report_month(cfg: Config, month: str | None) -> pd.Period:
     """The month to report: ``month`` if given, else the latest complete month in the data."""
     if month:
-        return pd.Period(month, "M")
+        try:
+            return pd.Period(month, "M")
+        except ValueError:
+            raise ValueError(f"month {month!r} is not a month: give it as YYYY-MM") from None
     responses = read_table("fft_responses", cfg.processed_dir)
     return latest_complete_month(responses["response_date"])
 
 
-def run(config_path: str | os.PathLike | None = None, month: str | None = None) -> Path:
-    """Clean the raw data, then produce the month's reports. Returns the report folder."""
+def clean(cfg: Config, audit_dir: Path | None = None) -> Path:
+    """Run the clean notebook; its executed copy goes to ``audit_dir`` (or a temporary file)."""
+    target = (audit_dir or Path(tempfile.mkdtemp())) / f"{CLEAN}.ipynb"
+    return run_notebook(CLEAN, target, {"config_path": str(cfg.path), "month": ""})
+
+
+def produce_month(config_path: str, period: str, pdf: bool = True) -> dict:
+    """Run the analyses and reports for one month (data already clean); returns the timings."""
     cfg = load_config(config_path)
-    params = {"config_path": str(cfg.path), "month": month or ""}
-    timings = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
-        clean_nb = run_notebook(CLEAN, Path(tmp) / f"{CLEAN}.ipynb", params)
-        timings[CLEAN] = time.perf_counter() - start
-        period = report_month(cfg, month)
-        out = cfg.reports_dir / str(period)
-        out.mkdir(parents=True, exist_ok=True)
-        shutil.copy(clean_nb, out / f"{CLEAN}.ipynb")
-    params["month"] = str(period)
+    p = pd.Period(period, "M")
+    out = cfg.reports_dir / period
+    out.mkdir(parents=True, exist_ok=True)
+    params = {"config_path": str(cfg.path), "month": period}
+    min_count = cfg.section("disclosure", {}).get("min_count", 5)
+    seconds: dict[str, float] = {}
     for name in ANALYSES:
         start = time.perf_counter()
         run_notebook(name, out / f"{name}.ipynb", params)
-        timings[name] = time.perf_counter() - start
-    for name, (page, title) in REPORTS.items():
+        seconds[name] = time.perf_counter() - start
+    pages = []
+    for report in (r for r in REPORTS if r.due(p)):
         start = time.perf_counter()
-        executed = run_notebook(name, out / f"{name}.ipynb", params)
-        export_html(executed, out / page, title=f"{title}: {period:%B %Y}")
-        timings[name] = time.perf_counter() - start
-    (out / "run.json").write_text(
-        json.dumps(
-            {
-                "period": str(period),
-                "parameters": params,
-                "code_version": analysis.__version__,
-                "ran_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "seconds": {k: round(v, 2) for k, v in timings.items()},
-            },
-            indent=2,
-        ),
-        encoding="utf-8",
-    )
+        executed = run_notebook(report.notebook, out / f"{report.notebook}.ipynb", params)
+        seconds[report.notebook] = time.perf_counter() - start
+        start = time.perf_counter()
+        title = f"{report.title}: {p:%B %Y}"
+        export_html(
+            executed,
+            out / report.analyst_page,
+            title=f"{title} (analyst version)",
+            include_code=True,
+        )
+        pages.append(export_html(executed, out / report.page, title=title, min_count=min_count))
+        seconds[f"export+gate {report.page}"] = time.perf_counter() - start
+    if pdf and browser.available():
+        start = time.perf_counter()
+        browser.write_pdfs(pages)
+        seconds["pdf"] = time.perf_counter() - start
+    elif pdf:
+        log.warning("chromium not found: no PDFs written (make browser installs it)")
+    run = {
+        "period": period,
+        "parameters": params,
+        "code_version": analysis.__version__,
+        "pages": [pg.name for pg in pages],
+        "ran_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "seconds": {k: round(v, 2) for k, v in seconds.items()},
+    }
+    (out / "run.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
+    return run
+
+
+def _log_to_file(cfg: Config, command: str) -> Path:
+    logs = cfg.reports_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    path = logs / f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{command}.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    return path
+
+
+def run(
+    config_path: str | os.PathLike | None = None, month: str | None = None, pdf: bool = True
+) -> Path:
+    """Clean the raw data, then produce the month's reports. Returns the report folder."""
+    cfg = load_config(config_path)
+    logfile = _log_to_file(cfg, "report")
+    log.info("clean: %s", cfg.path)
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        executed_clean = clean(cfg, Path(tmp))
+        clean_seconds = time.perf_counter() - start
+        period = report_month(cfg, month)
+        out = cfg.reports_dir / str(period)
+        out.mkdir(parents=True, exist_ok=True)
+        shutil.copy(executed_clean, out / f"{CLEAN}.ipynb")
+    log.info("report %s", period)
+    result = produce_month(str(cfg.path), str(period), pdf=pdf)
+    result["seconds"][CLEAN] = round(clean_seconds, 2)
+    (out / "run.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     write_index(cfg.reports_dir, cfg.name)
+    log.info("done %s: %s (log %s)", period, out, logfile)
     return out
+
+
+def backfill(
+    config_path: str | os.PathLike | None, first: str, last: str, workers: int = 2, pdf: bool = True
+) -> dict[str, str]:
+    """Clean once, then produce every month from ``first`` to ``last`` with ``workers`` processes.
+
+    Returns ``{period: "ok" | error message}``; one month failing does not stop the others.
+    """
+    cfg = load_config(config_path)
+    logfile = _log_to_file(cfg, "backfill")
+    periods = [
+        str(p) for p in pd.period_range(pd.Period(first, "M"), pd.Period(last, "M"), freq="M")
+    ]
+    if not periods:
+        raise ValueError(f"no months from {first} to {last}: the first must not be after the last")
+    clean(cfg, cfg.reports_dir / "logs")
+    results: dict[str, str] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(produce_month, str(cfg.path), p, pdf): p for p in periods}
+        for future in tqdm(as_completed(futures), total=len(futures), desc="months", unit="month"):
+            period = futures[future]
+            try:
+                future.result()
+                results[period] = "ok"
+                log.info("report %s: ok", period)
+            except Exception as exc:  # one failing month must not stop the backfill
+                results[period] = (
+                    f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+                )
+                log.error("report %s failed: %s", period, exc)
+    write_index(cfg.reports_dir, cfg.name)
+    log.info("backfill done (log %s)", logfile)
+    return dict(sorted(results.items()))

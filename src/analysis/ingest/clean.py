@@ -69,12 +69,20 @@ def _read_source(cfg: Config, name: str) -> tuple[pd.DataFrame, list[dict]]:
         df["source_file"] = path.relative_to(cfg.raw_dir).as_posix()
         df["source_record"] = range(1, len(df) + 1)
         frames.append(df)
-        inputs.append({"source": name, "file": df["source_file"].iat[0] if len(df) else path.name,
-                       "sha256": sha256(path), "rows": len(df)})
+        inputs.append(
+            {
+                "source": name,
+                "file": df["source_file"].iat[0] if len(df) else path.name,
+                "sha256": sha256(path),
+                "rows": len(df),
+            }
+        )
     return pd.concat(frames, ignore_index=True), inputs
 
 
-def _quarantine(df: pd.DataFrame, bad: pd.Series, source: str, column: str, rule: str, message: str):
+def _quarantine(
+    df: pd.DataFrame, bad: pd.Series, source: str, column: str, rule: str, message: str
+):
     rows = df.loc[bad]
     return pd.DataFrame(
         {
@@ -102,8 +110,18 @@ def clean(cfg: Config) -> dict:
     fft["service_id"] = fft["service_code"].map(code_map)
     fft["response_date"] = pd.to_datetime(fft["response_date"], format="%d/%m/%Y", errors="coerce")
     rules = [
-        ("service_code", fft["service_id"].isna(), "unknown_service", "service code not in configuration"),
-        ("response_date", fft["response_date"].isna(), "unparseable_date", "date is not dd/mm/yyyy"),
+        (
+            "service_code",
+            fft["service_id"].isna(),
+            "unknown_service",
+            "service code not in configuration",
+        ),
+        (
+            "response_date",
+            fft["response_date"].isna(),
+            "unparseable_date",
+            "date is not dd/mm/yyyy",
+        ),
         ("rating", ~fft["rating"].isin(RATINGS), "unknown_rating", "rating not on the FFT scale"),
     ]
     bad = pd.Series(False, index=fft.index)
@@ -113,16 +131,31 @@ def clean(cfg: Config) -> dict:
         bad |= mask
     kept = fft.loc[~bad].copy()
     kept["rating_scale"] = "six_point"
-    kept["mode"] = kept["mode"].where(kept["mode"].isin(["SMS", "paper", "online", "kiosk", "telephone"]), "unknown")
+    kept["mode"] = kept["mode"].where(
+        kept["mode"].isin(["SMS", "paper", "online", "kiosk", "telephone"]), "unknown"
+    )
     for c in ("age_band", "sex", "ethnicity"):
         kept[c] = kept[c].replace("", None)
-    response_cols = ["response_id", "service_id", "response_date", "rating", "rating_scale", "mode",
-                     "age_band", "sex", "ethnicity", "source_file", "source_record"]
+    response_cols = [
+        "response_id",
+        "service_id",
+        "response_date",
+        "rating",
+        "rating_scale",
+        "mode",
+        "age_band",
+        "sex",
+        "ethnicity",
+        "source_file",
+        "source_record",
+    ]
     write_table(kept[response_cols], "fft_responses", out)
     comment_frames = []
     for question in cfg.sources["fft"].get("comments", {}):
         has = kept[question].str.strip() != ""
-        c = kept.loc[has, ["response_id", "service_id", "response_date", "source_file", "source_record"]].copy()
+        c = kept.loc[
+            has, ["response_id", "service_id", "response_date", "source_file", "source_record"]
+        ].copy()
         c["question"] = question
         c["text"] = kept.loc[has, question]
         c["comment_id"] = c["response_id"] + "-" + question
@@ -137,11 +170,26 @@ def clean(cfg: Config) -> dict:
     elig["month"] = pd.to_datetime(elig["month"], format="%d/%m/%Y", errors="coerce")
     elig["eligible"] = pd.to_numeric(elig["eligible"], errors="coerce")
     bad = elig["service_id"].isna() | elig["month"].isna() | elig["eligible"].isna()
-    quarantined.append(_quarantine(elig, bad, "fft_eligible", "service_code", "invalid_row",
-                                   "unknown service, bad month or non-numeric count"))
-    write_table(elig.loc[~bad, ["service_id", "month", "eligible", "source_file", "source_record"]],
-                "fft_eligible", out)
-    counts["fft_eligible"] = {"read": len(elig), "kept": int((~bad).sum()), "quarantined": int(bad.sum())}
+    quarantined.append(
+        _quarantine(
+            elig,
+            bad,
+            "fft_eligible",
+            "service_code",
+            "invalid_row",
+            "unknown service, bad month or non-numeric count",
+        )
+    )
+    write_table(
+        elig.loc[~bad, ["service_id", "month", "eligible", "source_file", "source_record"]],
+        "fft_eligible",
+        out,
+    )
+    counts["fft_eligible"] = {
+        "read": len(elig),
+        "kept": int((~bad).sum()),
+        "quarantined": int(bad.sum()),
+    }
 
     write_table(services_table(cfg), "services", out)
     write_table(codes, "service_codes", out)

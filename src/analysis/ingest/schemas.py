@@ -76,7 +76,9 @@ def _month() -> pa.Column:
     return pa.Column(
         DATE,
         coerce=True,
-        checks=pa.Check(lambda s: (s.dt.day == 1).all(), error="month must be the 1st of the month"),
+        checks=pa.Check(
+            lambda s: (s.dt.day == 1).all(), error="month must be the 1st of the month"
+        ),
     )
 
 
@@ -301,9 +303,9 @@ SURVEYS = _schema(
     },
     checks=[
         pa.Check(
-            lambda df: df["positive"].isna()
-            | df["responses"].isna()
-            | (df["positive"] <= df["responses"]),
+            lambda df: (
+                df["positive"].isna() | df["responses"].isna() | (df["positive"] <= df["responses"])
+            ),
             error="positive must not exceed responses",
         )
     ],

@@ -24,7 +24,9 @@ from analysis.ingest.schemas import NEGATIVE_RATINGS, POSITIVE_RATINGS
 
 
 def monthly_summary(
-    responses: pd.DataFrame, eligible: pd.DataFrame | None = None, by: tuple[str, ...] = ("service_id",)
+    responses: pd.DataFrame,
+    eligible: pd.DataFrame | None = None,
+    by: tuple[str, ...] = ("service_id",),
 ) -> pd.DataFrame:
     """Responses, positive and negative counts and percentages per group and month.
 
@@ -39,10 +41,14 @@ def monthly_summary(
     keys = [*by, "month"]
     out = (
         df.groupby(keys, observed=True)
-        .agg(responses=("rating", "size"), positive=("positive", "sum"), negative=("negative", "sum"))
+        .agg(
+            responses=("rating", "size"), positive=("positive", "sum"), negative=("negative", "sum")
+        )
         .reset_index()
     )
-    out[["responses", "positive", "negative"]] = out[["responses", "positive", "negative"]].astype("int64")
+    out[["responses", "positive", "negative"]] = out[["responses", "positive", "negative"]].astype(
+        "int64"
+    )
     out["pct_positive"] = 100 * out["positive"] / out["responses"]
     out["pct_negative"] = 100 * out["negative"] / out["responses"]
     if eligible is not None and list(by) == ["service_id"]:

@@ -1,49 +1,58 @@
-"""Export an executed notebook as a stakeholder HTML page: no code, no prompts, offline.
+"""Export an executed report notebook as HTML: the stakeholder page and the analyst page.
 
-The page extends JupyterLab's nbconvert template with every external script removed
-(require.js, MathJax, Mermaid, widgets), so it opens without a network and loads
-nothing from elsewhere; charts are embedded as data URIs.
+The stakeholder page has no code and no prompts, and extends JupyterLab's nbconvert
+template with every external script removed (require.js, MathJax, Mermaid, widgets),
+so it opens offline and loads nothing from elsewhere; charts are embedded as data
+URIs. It passes the publish gate (:mod:`analysis.publish.gate`) before it is written.
+The analyst page is the same notebook with its code shown, for review.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config as TraitletsConfig
 
+from analysis.publish.gate import ensure_publishable
+
 TEMPLATES = Path(__file__).parent / "templates"
-EXTERNAL = re.compile(
-    r"<script[^>]+src=|<link[^>]+rel=[\"']?stylesheet[^>]*href=[\"']?(?:https?:)?//|@import\s+url\(",
-    re.IGNORECASE,
-)
 
 
-def export_html(notebook: str | os.PathLike, destination: str | os.PathLike, title: str) -> Path:
-    """Write ``notebook`` (already executed) as a self-contained, code-free HTML page."""
+def render_html(notebook: str | os.PathLike, title: str, include_code: bool = False) -> str:
+    """The HTML of an executed ``notebook``; code and prompts only if ``include_code``."""
     c = TraitletsConfig()
     c.TagRemovePreprocessor.enabled = True
-    c.TagRemovePreprocessor.remove_cell_tags = {"remove", "parameters", "injected-parameters"}
+    c.TagRemovePreprocessor.remove_cell_tags = (
+        set() if include_code else {"remove", "parameters", "injected-parameters"}
+    )
     exporter = HTMLExporter(
         config=c,
         template_name="offline",
         extra_template_basedirs=[str(TEMPLATES)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
+        exclude_input=not include_code,
+        exclude_input_prompt=not include_code,
+        exclude_output_prompt=not include_code,
     )
     nb = nbformat.read(notebook, as_version=4)
     nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    found = EXTERNAL.search(body)
-    if found:
-        raise RuntimeError(
-            f"refusing to write {destination}: the page would load an external resource "
-            f"({found.group(0)!r}); stakeholder exports must be self-contained."
-        )
+    return body
+
+
+def export_html(
+    notebook: str | os.PathLike,
+    destination: str | os.PathLike,
+    title: str,
+    include_code: bool = False,
+    min_count: int = 5,
+) -> Path:
+    """Write ``notebook`` as HTML; a stakeholder page (no code) must pass the publish gate."""
+    body = render_html(notebook, title, include_code)
+    if not include_code:
+        ensure_publishable(body, str(destination), min_count)
     out = Path(destination)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(body, encoding="utf-8")

@@ -1,33 +1,57 @@
-"""``reports/index.html``: one offline page listing every period's reports."""
+"""``reports/index.html``: one offline page listing every period and its reports."""
 
 from __future__ import annotations
 
 import html
 from pathlib import Path
 
+#: Stakeholder pages in the order they are listed, with their labels.
+PAGES = {
+    "index.html": "Monthly report",
+    "quarterly.html": "Quarterly report",
+    "annual.html": "Annual report",
+}
+
+
+def _links(period: Path) -> str:
+    parts = []
+    for page, label in PAGES.items():
+        if not (period / page).exists():
+            continue
+        href = f"{html.escape(period.name)}/{page}"
+        extra = []
+        pdf = (period / page).with_suffix(".pdf")
+        if pdf.exists():
+            extra.append(f'<a href="{html.escape(period.name)}/{pdf.name}">PDF</a>')
+        analyst = "analyst.html" if page == "index.html" else page.replace(".html", "-analyst.html")
+        if (period / analyst).exists():
+            extra.append(f'<a href="{html.escape(period.name)}/{analyst}">analyst version</a>')
+        parts.append(f'<a href="{href}">{label}</a>' + (f" ({', '.join(extra)})" if extra else ""))
+    return "; ".join(parts)
+
 
 def write_index(reports_dir: Path, partnership: str) -> Path:
-    """List every ``reports/<YYYY-MM>/`` folder, newest first, with links to its HTML pages."""
+    """List every ``reports/<YYYY-MM>/`` folder, newest first, with links to its pages."""
     periods = sorted(
-        (p for p in reports_dir.iterdir() if p.is_dir() and p.name[:4].isdigit()), reverse=True
+        (
+            p
+            for p in reports_dir.iterdir()
+            if p.is_dir() and p.name[:4].isdigit() and (p / "index.html").exists()
+        ),
+        reverse=True,
     )
-    items = []
-    for period in periods:
-        pages = sorted(period.glob("*.html"))
-        links = ", ".join(
-            f'<a href="{html.escape(period.name)}/{html.escape(p.name)}">'
-            f"{'Monthly report' if p.name == 'index.html' else html.escape(p.stem.replace('_', ' '))}</a>"
-            for p in pages
-        )
-        items.append(f"<li><strong>{html.escape(period.name)}</strong>: {links}</li>")
+    items = "".join(
+        f"<li><strong>{html.escape(p.name)}</strong>: {_links(p)}</li>" for p in periods
+    )
     title = f"{html.escape(partnership)}: feedback reports"
     page = (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title>"
-        "<style>body{font-family:Arial,sans-serif;max-width:50rem;margin:2rem auto;color:#212b32}"
-        "h1{color:#005eb8}li{margin:.3rem 0}</style></head>"
-        f"<body><main><h1>{title}</h1><ul>{''.join(items) or '<li>No reports yet.</li>'}</ul>"
-        "</main></body></html>"
+        "<style>body{font-family:Arial,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;color:#212b32}"
+        "h1{color:#005eb8}li{margin:.4rem 0}a{color:#005eb8}</style></head>"
+        f"<body><main><h1>{title}</h1><p>Every period's reports, newest first.</p>"
+        f"<ul>{items or '<li>No reports yet.</li>'}</ul></main></body></html>"
     )
     out = reports_dir / "index.html"
     out.write_text(page, encoding="utf-8")

@@ -5,16 +5,20 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.publish import style
-from analysis.publish.suppression import suppress
+from analysis.publish.suppression import suppress_column_against_total
 
 
 def headline_table(summary: pd.DataFrame, services: pd.DataFrame, month: pd.Period, min_count: int):
     """Per service for ``month``: responses, % positive, response rate, and change on last month.
 
-    Counts below ``min_count`` and the percentages built on them are suppressed.
+    Counts below ``min_count`` and the percentages built on them are suppressed; since the
+    report also states the partnership's total, one suppressed service takes the next
+    smallest with it (secondary suppression).
     """
     this = summary[summary["month"] == month.to_timestamp()]
-    last = summary[summary["month"] == (month - 1).to_timestamp()][["service_id", "pct_positive"]]
+    last = summary[
+        (summary["month"] == (month - 1).to_timestamp()) & (summary["responses"] >= min_count)
+    ][["service_id", "pct_positive"]]
     df = (
         services[["service_id", "service_name", "setting"]]
         .merge(this, on="service_id", how="left")
@@ -22,7 +26,12 @@ def headline_table(summary: pd.DataFrame, services: pd.DataFrame, month: pd.Peri
     )
     df["responses"] = df["responses"].fillna(0).astype("int64")
     df["change"] = df["pct_positive"] - df["last_pct"]
-    df = suppress(df, count="responses", dependent=["pct_positive", "response_rate", "change"], min_count=min_count)
+    df = suppress_column_against_total(
+        df,
+        count="responses",
+        dependent=["pct_positive", "response_rate", "change"],
+        min_count=min_count,
+    )
     out = pd.DataFrame(
         {
             "Service": df["service_name"],
@@ -44,7 +53,9 @@ def _signed(x) -> str:
     return x if isinstance(x, str) else ("" if pd.isna(x) else f"{x:+.1f}")
 
 
-def setting_chart(summary: pd.DataFrame, services: pd.DataFrame, setting: str, month: pd.Period, min_count: int):
+def setting_chart(
+    summary: pd.DataFrame, services: pd.DataFrame, setting: str, month: pd.Period, min_count: int
+):
     """Line chart of monthly % positive for each service in ``setting`` up to ``month``.
 
     Months whose response count is below ``min_count`` are left out (suppressed).
@@ -67,7 +78,9 @@ def setting_chart(summary: pd.DataFrame, services: pd.DataFrame, setting: str, m
         s = data[data["service_id"] == sid].sort_values("month")
         if s.empty:
             continue
-        ax.plot(s["month"], s["pct_positive"], color=colour, marker=marker, linestyle=line, label=name)
+        ax.plot(
+            s["month"], s["pct_positive"], color=colour, marker=marker, linestyle=line, label=name
+        )
         latest = s.iloc[-1]
         descriptions.append(
             f"{name}: {latest['pct_positive']:.0f}% positive in {latest['month']:%B %Y}, "

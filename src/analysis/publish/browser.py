@@ -1,0 +1,50 @@
+"""Headless Chromium (Debian's), driven by Playwright: print-ready PDFs of the reports.
+
+The same browser the end-to-end tests use. It is started with the network off, so a
+page that tried to load anything from elsewhere would show it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+
+
+def available() -> bool:
+    """Whether the browser is installed (``make browser`` installs it)."""
+    return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
+
+
+def launch(playwright):
+    """A headless Chromium from ``playwright`` (a started ``sync_playwright()``)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+
+def write_pdfs(pages: list[Path]) -> list[Path]:
+    """Print each HTML page to a PDF beside it (A4, backgrounds kept); returns the PDFs."""
+    from playwright.sync_api import sync_playwright
+
+    written = []
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            context = browser.new_context(offline=True)
+            for page_path in pages:
+                page = context.new_page()
+                page.goto(page_path.resolve().as_uri())
+                pdf = page_path.with_suffix(".pdf")
+                page.pdf(
+                    path=str(pdf),
+                    format="A4",
+                    print_background=True,
+                    margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"},
+                )
+                page.close()
+                written.append(pdf)
+        finally:
+            browser.close()
+    return written

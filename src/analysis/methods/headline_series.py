@@ -1,0 +1,77 @@
+"""Monthly headline series for trend charts, at the scope an analyst chooses.
+
+Scopes: ``"partnership"`` (every service together), ``"setting"`` (mental health
+inpatient, community health …) or ``"service"``. Counts are summed within the scope
+before rates are taken (a pooled rate, not an average of rates), using NHS England's
+FFT definitions from :func:`analysis.methods.fft.monthly_summary`.
+
+Every month from the first to ``through`` is a row: months with no responses (the
+April–November 2020 collection pause, or a service that sent nothing) carry missing
+values, and so do months with fewer than ``min_count`` responses (small numbers are
+not shown), so the charts mark a gap rather than draw a line across it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.methods.fft import monthly_summary
+
+SCOPES = ("partnership", "setting", "service")
+
+
+def headline_series(
+    responses: pd.DataFrame,
+    eligible: pd.DataFrame | None = None,
+    services: pd.DataFrame | None = None,
+    scope: str = "partnership",
+    through: pd.Period | str | None = None,
+    min_count: int = 0,
+) -> pd.DataFrame:
+    """Per scope value and month: responses, positive, pct_positive, eligible, response_rate.
+
+    The scope value is in column ``facet``. ``services`` (the ``services`` table) is
+    needed for the ``"setting"`` scope.
+    """
+    if scope not in SCOPES:
+        raise ValueError(f"scope must be one of {', '.join(SCOPES)}, got {scope!r}")
+    summary = monthly_summary(responses, eligible)
+    if "eligible" not in summary:
+        summary["eligible"] = np.nan
+    if scope == "partnership":
+        summary["facet"] = "All services"
+    elif scope == "service":
+        summary["facet"] = summary["service_id"]
+    else:
+        if services is None:
+            raise ValueError("the 'setting' scope needs the services table (service_id → setting)")
+        summary = summary.merge(services[["service_id", "setting"]], on="service_id", how="left")
+        summary["facet"] = summary["setting"].fillna("unknown setting")
+    agg = summary.groupby(["facet", "month"], observed=True)[
+        ["responses", "positive", "eligible"]
+    ].sum(min_count=1)
+    agg = agg.reset_index()
+    last = pd.Period(through, "M").to_timestamp() if through is not None else agg["month"].max()
+    agg = agg[agg["month"] <= last]
+    if agg.empty:
+        return pd.DataFrame(
+            columns=[
+                "facet",
+                "month",
+                "responses",
+                "positive",
+                "eligible",
+                "pct_positive",
+                "response_rate",
+            ]
+        )
+    months = pd.date_range(agg["month"].min(), last, freq="MS")
+    full = pd.MultiIndex.from_product([agg["facet"].unique(), months], names=["facet", "month"])
+    out = agg.set_index(["facet", "month"]).reindex(full).reset_index()
+    small = out["responses"].fillna(0) < max(min_count, 1)
+    out.loc[small, ["responses", "positive"]] = np.nan
+    out["pct_positive"] = 100 * out["positive"] / out["responses"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["response_rate"] = 100 * out["responses"] / out["eligible"].where(out["eligible"] > 0)
+    return out

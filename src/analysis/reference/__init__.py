@@ -1,0 +1,124 @@
+"""Reference data shipped with the package: labelled comments and the categorisation framework.
+
+Everything here is read by package-relative path, so it works from any working
+directory and without a download. See ``README.md`` in this folder for the sources,
+their licence and attribution, and the v6 → v7 mapping.
+
+* :func:`framework` — the NHS Patient Experience Qualitative Data Categorisation
+  framework (v7 "MVP"): category, sub-category and description.
+* :func:`v6_to_v7` — how each v6 sub-category of the labelled comments maps to v7.
+* :func:`labelled_comments` — the shipped comments as published (v6 one-hot columns).
+* :func:`training_comments` — the same comments, tidy, with v7 sub-categories.
+
+Example
+-------
+>>> comments = training_comments()
+>>> len(comments)
+6378
+>>> "Timeliness of care" in framework()["subcategory"].tolist()
+True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+LABELLED_COMMENTS = HERE / "labelled_comments_v6.csv.gz"
+FRAMEWORK = HERE / "framework_v7.csv"
+V6_TO_V7 = HERE / "v6_to_v7.csv"
+
+#: The marker the public file uses for names removed by hand, and that the shipped copy uses too.
+NAME_MARKER = "[name redacted]"
+#: The column holding the comment text in the public file.
+TEXT_COLUMN = "FFT answer"
+#: The first of the 50 one-hot v6 sub-category columns (the rest follow it).
+FIRST_LABEL_COLUMN = "Not assigned"
+#: The v7 sub-category for comments with no usable text ("Did not answer", blank).
+NO_USABLE_TEXT = "Labelling not possible"
+#: The v7 sub-category for usable comments that no other sub-category describes.
+NOT_ASSIGNED = "Not assigned"
+
+#: The public file's questions, mapped onto the ``fft_comments.question`` vocabulary.
+QUESTIONS = {
+    "What was good?": "what_was_good",
+    "How could we improve?": "what_could_be_better",
+    "What could we do better?": "what_could_be_better",
+}
+#: ``FFT categorical answer`` codes → FFT ratings (6 is most likely "don't know"; 7 is undocumented).
+RATINGS = {
+    "1": "Very good",
+    "2": "Good",
+    "3": "Neither good nor poor",
+    "4": "Poor",
+    "5": "Very poor",
+    "6": "Don't know",
+}
+#: ``Comment sentiment`` codes → the ``comment_sentiment.sentiment`` vocabulary.
+SENTIMENTS = {
+    "1": "very positive",
+    "2": "positive",
+    "3": "neutral",
+    "4": "negative",
+    "5": "very negative",
+}
+
+
+def framework() -> pd.DataFrame:
+    """The v7 framework: one row per sub-category with its category and description."""
+    return pd.read_csv(FRAMEWORK, dtype=str)
+
+
+def v6_to_v7() -> pd.DataFrame:
+    """The v6 → v7 mapping: ``v6_subcategory``, ``v7_subcategory`` (empty: no v7 home), ``reason``."""
+    return pd.read_csv(V6_TO_V7, dtype=str, keep_default_na=False)
+
+
+def labelled_comments() -> pd.DataFrame:
+    """The shipped labelled comments exactly as published (all columns as strings, blanks ``""``)."""
+    return pd.read_csv(LABELLED_COMMENTS, dtype=str, keep_default_na=False)
+
+
+def training_comments() -> pd.DataFrame:
+    """The labelled comments, tidy, with their v7 sub-categories.
+
+    Columns: ``comment_id``, ``respondent_id``, ``trust``, ``question`` (the
+    ``fft_comments`` vocabulary; "other" for the non-specific "why?" questions),
+    ``question_text``, ``rating`` (FFT rating or missing), ``text``, ``sentiment``
+    (missing where not labelled) and ``subcategories`` (a sorted tuple of v7
+    sub-categories). A usable comment whose v6 labels have no v7 home gets
+    "Not assigned", as the framework describes; "Labelling not possible" marks the
+    comments labelled as having no usable text.
+    """
+    raw = labelled_comments()
+    mapping = v6_to_v7().set_index("v6_subcategory")["v7_subcategory"]
+    first = raw.columns.get_loc(FIRST_LABEL_COLUMN)
+    v6_columns = list(raw.columns[first:])
+    unknown = sorted(set(v6_columns) - set(mapping.index))
+    if unknown:
+        raise ValueError(f"{LABELLED_COMMENTS.name}: v6 columns missing from {V6_TO_V7.name}: {unknown}")
+    flags = raw[v6_columns].eq("1")
+    v7 = [
+        tuple(sorted({mapping[c] for c in row.index[row] if mapping[c]}))
+        for _, row in flags.iterrows()
+    ]
+    labelled_any = flags.any(axis=1)
+    v7 = [
+        labels if labels or not had else (NOT_ASSIGNED,)
+        for labels, had in zip(v7, labelled_any, strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "comment_id": raw["Comment ID"],
+            "respondent_id": raw["Respondent ID"],
+            "trust": raw["Trust"],
+            "question": raw["FFT question"].map(QUESTIONS).fillna("other"),
+            "question_text": raw["FFT question"],
+            "rating": raw["FFT categorical answer"].map(RATINGS),
+            "text": raw[TEXT_COLUMN],
+            "sentiment": raw["Comment sentiment"].str.replace(".0", "", regex=False).map(SENTIMENTS),
+            "subcategories": v7,
+        }
+    )

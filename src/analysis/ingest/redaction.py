@@ -65,7 +65,7 @@ MARKERS = {
 KINDS = tuple(MARKERS)
 
 _TITLES = r"Dr|Doctor|Mr|Mrs|Ms|Miss|Mx|Nurse|Sister|Matron|Prof|Professor|Dr\.|Mr\.|Mrs\.|Ms\."
-_NAME_WORD = r"[A-Z][a-z]+(?:[\-'][A-Z]?[a-z]+)?"
+_NAME_WORD = r"[A-Z](?:[a-z]+(?:[A-Z][a-z]+)?|['’][A-Z][a-z]+)(?:-[A-Z]?[a-z]+)?"
 _DATE = r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}(?:st|nd|rd|th)? [A-Za-z]{3,9}\.?,? \d{2,4}"
 #: kind → (pattern, replacement). Patterns use only syntax that RE2 (pyarrow) and Python share.
 PATTERNS: dict[str, tuple[str, str]] = {
@@ -100,9 +100,7 @@ def nhs_number_is_valid(number: str) -> bool:
 
 
 def _staff_pattern(staff_names: Iterable[str]) -> str | None:
-    names = sorted(
-        {" ".join(n.split()) for n in staff_names if n and n.strip()}, key=len, reverse=True
-    )
+    names = sorted({" ".join(n.split()) for n in staff_names if n and n.strip()}, key=len, reverse=True)
     if not names:
         return None
     return r"\b(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) + r")\b"
@@ -128,9 +126,7 @@ def _as_array(texts) -> pa.Array:
     return pa.array(list(texts), pa.string())
 
 
-def redact_array(
-    texts: pa.Array, staff_names: Iterable[str] = ()
-) -> tuple[pa.Array, dict[str, int]]:
+def redact_array(texts: pa.Array, staff_names: Iterable[str] = ()) -> tuple[pa.Array, dict[str, int]]:
     """Redact a pyarrow string array; returns the redacted array and counts per kind."""
     arr = _as_array(texts)
     counts = dict.fromkeys(KINDS, 0)

@@ -1,0 +1,393 @@
+"""One raw file → typed, validated, redacted rows of its tidy table, and the quarantine.
+
+The rules a row can break, first broken wins: its service (code unknown or not in
+effect on the row's date), its dates (unparseable, impossible, ambiguous order,
+after the period the export covers, before the date they follow), its rating and
+other values (unknown, not a number …), then rules across rows of the file (an
+identifier reused with different values; rows of one response that disagree).
+Every quarantined row keeps its file, record, starting line, column, the value as
+exported (redacted) and the rule.
+
+Types come from the tidy-table schema (:mod:`analysis.ingest.schemas`), so a new
+column in the contract is read with the right parser without code here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analysis.config import ConfigError
+from analysis.ingest import dates as date_rules
+from analysis.ingest import values as value_rules
+from analysis.ingest import validation
+from analysis.ingest.readers import RawTable, normalise_header, period_from_name
+from analysis.ingest.redaction import KINDS, redact_array
+from analysis.ingest.schemas import SCHEMAS
+from analysis.ingest.sources import FREE_TEXT, KEYS, SERVICE_DATE, SourceSpec
+from analysis.ingest.validation import Problems
+
+MESSAGES = {**date_rules.PROBLEM_MESSAGES, **value_rules.RULE_MESSAGES, **validation.RULE_MESSAGES,
+            "unknown_question": "comment question not in the source's `comment_rows.questions`"}
+#: Response-level columns that every row of one response (long comment layout) must agree on.
+RESPONSE_FIELDS = ["service_id", "response_date", "rating", "mode", "age_band", "sex", "ethnicity"]
+#: Earlier → later date pairs within a row (the schemas' "not before" checks).
+NOT_BEFORE = {
+    "complaints": [("acknowledged_date", "received_date"), ("responded_date", "received_date"),
+                   ("closed_date", "received_date")],
+    "actions": [("action_date", "heard_date"), ("published_date", "heard_date")],
+    "measures": [("period_end", "period_start")],
+    "service_population": [("period_end", "period_start")],
+}
+_DEFAULTS = {"fft_responses": {"mode": "unknown"}}
+
+
+@dataclass
+class Context:
+    """What conversion needs beyond the file: the service codes and the staff-name list."""
+
+    service_codes: pd.DataFrame
+    service_ids: set[str]
+    staff_names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FileResult:
+    """One file's outcome: its valid rows, its quarantine and what was found on the way."""
+
+    file: str
+    sha256: str
+    encoding: str
+    read: int
+    rows: pd.DataFrame
+    quarantine: pd.DataFrame
+    redactions: dict[str, int]
+    date_evidence: dict[str, dict]
+
+    @property
+    def quarantined(self) -> int:
+        return len(self.quarantine)
+
+
+def _kind(table: str, column: str) -> str:
+    col = SCHEMAS[table].columns[column]
+    dtype = str(col.dtype)
+    if dtype.startswith("datetime"):
+        return "month" if column == "month" else "date"
+    if dtype == "Int64":
+        return "integer"
+    if dtype.startswith("float"):
+        return "float"
+    if dtype == "boolean":
+        return "flag"
+    if any(check.name == "isin" for check in col.checks):
+        return "choice"
+    return "text"
+
+
+def _allowed(table: str, column: str) -> list[str]:
+    for check in SCHEMAS[table].columns[column].checks:
+        if check.name == "isin":
+            return list(check.statistics["allowed_values"])
+    return []
+
+
+def _with_default(arr: pa.Array, default) -> pa.Array:
+    if default is None:
+        return arr
+    return pc.if_else(pa.array(value_rules.blank(arr)), pa.scalar(str(default)), arr)
+
+
+def _period_end(spec: SourceSpec, path: Path) -> dt.date | None:
+    if spec.period_end:
+        return spec.period_end
+    period = period_from_name(path.name)
+    return period[1] if period else None
+
+
+def _row_hash(table: pa.Table, headers: list[str]) -> np.ndarray:
+    frame = pd.DataFrame({h: table.column(h).to_pandas() for h in headers})
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+
+
+class _Converter:
+    def __init__(self, raw: RawTable, spec: SourceSpec, ctx: Context, file: str):
+        self.raw, self.spec, self.ctx, self.file = raw, spec, ctx, file
+        self.n = raw.table.num_rows
+        self.problems = Problems(self.n)
+        self.out: dict[str, object] = {}
+        self.redactions = dict.fromkeys(KINDS, 0)
+        self.evidence: dict[str, dict] = {}
+        self.defaults = {**_DEFAULTS.get(spec.table, {}), **spec.defaults}
+
+    def column(self, tidy: str) -> pa.Array | None:
+        if tidy in self.spec.columns:
+            arr = self.raw.table.column(self.spec.columns[tidy]).combine_chunks()
+        elif tidy in self.spec.constants:
+            arr = pa.array([str(self.spec.constants[tidy])] * self.n, pa.string())
+        elif tidy in self.defaults:
+            arr = pa.array([""] * self.n, pa.string())
+        else:
+            return None
+        return _with_default(arr, self.defaults.get(tidy))
+
+    def header(self, tidy: str) -> str:
+        return self.spec.columns.get(tidy, tidy)
+
+    def flag(self, problems: np.ndarray, tidy: str) -> None:
+        self.problems.flag_each(problems, self.header(tidy), MESSAGES)
+
+    def redact(self, arr: pa.Array, count: bool = True) -> pa.Array:
+        out, counts = redact_array(arr, self.ctx.staff_names)
+        if count:
+            for k, v in counts.items():
+                self.redactions[k] += v
+        return out
+
+    # --- the rules, in the order a row meets them -------------------------------------
+    def dates(self) -> None:
+        table, spec = self.spec.table, self.spec
+        groups = None
+        if spec.date_order_by:
+            parts = [self.raw.table.column(h).combine_chunks() for h in spec.date_order_by]
+            groups = pc.binary_join_element_wise(*parts, "|").to_numpy(zero_copy_only=False)
+        end = _period_end(spec, self.raw.path)
+        latest = np.datetime64(end + dt.timedelta(days=spec.date_tolerance_days), "ns") if end else None
+        for column in SCHEMAS[table].columns:
+            kind = _kind(table, column)
+            arr = self.column(column)
+            if kind not in ("date", "month") or arr is None:
+                continue
+            if kind == "month":
+                parsed = date_rules.parse_months(arr)
+            else:
+                parsed = date_rules.parse_dates(arr, spec.date_order, spec.ambiguous_date_order, groups)
+                self.evidence[column] = parsed.evidence
+            problems = parsed.problems
+            if SCHEMAS[table].columns[column].nullable:
+                problems = np.where(problems == "missing_date", None, problems)
+            self.flag(problems, column)
+            if latest is not None:
+                late = parsed.dates > latest
+                self.problems.flag(late, self.header(column), "date_after_period_end",
+                                   f"date later than {end.isoformat()}, the end of the period the "
+                                   f"export covers (tolerance {spec.date_tolerance_days} days)")
+            self.out[column] = parsed.dates
+        for later, earlier in NOT_BEFORE.get(table, []):
+            if later in self.out and earlier in self.out:
+                before = self.out[later] < self.out[earlier]  # NaT compares False
+                self.problems.flag(before, self.header(later), "date_before",
+                                   f"{later} is before {earlier}")
+
+    def service(self) -> None:
+        table = self.spec.table
+        if "service_id" not in SCHEMAS[table].columns:
+            return
+        nullable = SCHEMAS[table].columns["service_id"].nullable
+        if "service_code" in self.spec.columns or "service_code" in self.spec.constants:
+            codes = self.column("service_code").to_pandas()
+            date_col = SERVICE_DATE.get(table)
+            when = self.out.get(date_col, np.full(self.n, np.datetime64("NaT", "ns")))
+            ids, problems = validation.service_ids(codes, when, self.ctx.service_codes, self.spec.name)
+            if nullable:
+                problems = np.where(problems == "missing_service_code", None, problems)
+            self.problems.flag_each(problems, self.header("service_code"), MESSAGES)
+        elif (arr := self.column("service_id")) is not None:
+            ids = np.array(pc.utf8_trim_whitespace(arr).to_pylist(), dtype=object)
+            ids[ids == ""] = None
+            unknown = pd.notna(ids) & ~np.isin(ids, list(self.ctx.service_ids))
+            self.problems.flag(unknown, self.header("service_id"), "unknown_service_id",
+                               MESSAGES["unknown_service_id"])
+            if not nullable:
+                self.problems.flag(pd.isna(ids), self.header("service_id"), "missing_value",
+                                   MESSAGES["missing_value"])
+        elif nullable:
+            ids = np.full(self.n, None, dtype=object)
+        else:
+            raise ConfigError(f"sources.{self.spec.name}: map `service_code` (or `service_id`)")
+        self.out["service_id"] = ids
+
+    def values(self) -> None:
+        table, spec = self.spec.table, self.spec
+        for column, col in SCHEMAS[table].columns.items():
+            if column in self.out or column in ("source_file", "source_record", "rating_scale"):
+                continue
+            kind = _kind(table, column)
+            arr = self.column(column)
+            if arr is None:
+                if column in KEYS.get(table, [])[:1] and not col.nullable:
+                    self.out[column] = np.array([f"{self.file}#{r}" for r in self.raw.records], dtype=object)
+                    continue
+                if not col.nullable:
+                    raise ConfigError(f"sources.{spec.name}: table {table!r} needs column {column!r}; "
+                                      "map it in `columns` or give it in `constants`")
+                self.out[column] = None
+                continue
+            synonyms = spec.values.get(column)
+            if column == "rating" and table == "fft_responses":
+                extra = {k: v for k, v in (synonyms or {}).items()}
+                codes = spec.rating_codes or value_rules.RATING_CODES
+                label, scale, problems = value_rules.parse_ratings(arr, {**codes, **extra})
+                self.out["rating"], self.out["rating_scale"] = label, scale
+            elif kind == "integer":
+                values, problems = value_rules.parse_integers(arr, col.nullable)
+                self.out[column] = values
+            elif kind == "float":
+                values, problems = value_rules.parse_floats(arr, col.nullable)
+                self.out[column] = values
+            elif kind == "flag":
+                values, problems = value_rules.parse_flags(arr, col.nullable, synonyms)
+                self.out[column] = values
+            elif kind == "choice":
+                values, problems = value_rules.parse_choices(arr, _allowed(table, column), synonyms,
+                                                             col.nullable)
+                self.out[column] = values
+            else:
+                if synonyms:
+                    mapped, found = value_rules.lookup(arr, synonyms)
+                    arr = pc.if_else(pa.array(found), pa.array(mapped.astype(str)), arr)
+                values, problems = value_rules.parse_text(arr, col.nullable)
+                if column in FREE_TEXT.get(table, []):
+                    values = self.redact(values)
+                self.out[column] = values
+            self.flag(problems, column)
+        if table == "surveys":
+            pos, resp = self.out.get("positive"), self.out.get("responses")
+            if pos is not None and resp is not None:
+                self.problems.flag(pos > resp, self.header("positive"), "positive_exceeds_responses",
+                                   MESSAGES["positive_exceeds_responses"])
+            pct = self.out.get("percent_positive")
+            if pct is not None:
+                self.problems.flag((pct < 0) | (pct > 100), self.header("percent_positive"),
+                                   "percent_out_of_range", MESSAGES["percent_out_of_range"])
+
+    def comments(self) -> None:
+        spec = self.spec
+        for question, header in spec.comments.items():
+            text = value_rules.parse_text(self.raw.table.column(header).combine_chunks())[0]
+            self.out[f"comment:{question}"] = self.redact(text)
+        rows = spec.comment_rows
+        if not rows:
+            return
+        questions = {normalise_header(k): v for k, v in rows.get("questions", {}).items()}
+        asked = self.raw.table.column(rows["question"]).to_pylist()
+        mapped = np.array([questions.get(normalise_header(q or "")) for q in asked], dtype=object)
+        self.problems.flag(pd.isna(mapped), rows["question"], "unknown_question",
+                           MESSAGES["unknown_question"])
+        text = self.raw.table.column(rows["text"]).combine_chunks()
+        no_answer = [normalise_header(v) for v in rows.get("no_answer", [])]
+        if no_answer:
+            normalised = pa.array([normalise_header(t or "") for t in text.to_pylist()], pa.string())
+            text = pc.if_else(pc.is_in(normalised, value_set=pa.array(no_answer)), pa.scalar(""), text)
+        self.out["comment_question"] = mapped
+        self.out["comment_text"] = self.redact(value_rules.parse_text(text)[0])
+        if "comment_id" in rows:
+            self.out["comment_id"] = np.array(self.raw.table.column(rows["comment_id"]).to_pylist(), dtype=object)
+
+    def frame(self) -> pd.DataFrame:
+        data = {}
+        for name, values in self.out.items():
+            if values is None:
+                data[name] = pd.Series([None] * self.n, dtype=object)
+            elif isinstance(values, pa.Array):
+                data[name] = values.to_pandas()
+            else:
+                data[name] = pd.Series(values)
+        df = pd.DataFrame(data)
+        df["source_file"] = self.file
+        df["source_record"] = self.raw.records
+        df["source_line"] = self.raw.lines
+        df["_hash"] = _row_hash(self.raw.table, self.spec.expected_headers)
+        return df
+
+    # --- rules across rows of the file ------------------------------------------------
+    def across_rows(self, df: pd.DataFrame) -> None:
+        spec, table = self.spec, self.spec.table
+        ok = ~self.problems.bad
+        if spec.comment_rows:
+            response_fields = [c for c in RESPONSE_FIELDS if c in df and df[c].notna().any()]
+            valid = df[ok]
+            first = valid.drop_duplicates("response_id")[["response_id", *response_fields]]
+            joined = valid[["response_id", *response_fields]].merge(first, on="response_id",
+                                                                     suffixes=("", "_first"), how="left")
+            differs = np.zeros(len(valid), dtype=bool)
+            for c in response_fields:
+                a, b = joined[c], joined[f"{c}_first"]
+                differs |= ~((a == b) | (a.isna() & b.isna())).to_numpy(dtype=bool)
+            bad_ids = set(valid["response_id"].to_numpy()[differs])
+            mask = df["response_id"].isin(bad_ids).to_numpy() & ok
+            self.problems.flag(mask, self.header("response_id"), "conflicting_response",
+                               MESSAGES["conflicting_response"])
+            return
+        key = row_key(spec, df)
+        if not key:
+            return
+        valid = df[ok]
+        first = valid.drop_duplicates(key)[[*key, "_hash"]]
+        joined = valid[key].merge(first, on=key, how="left")
+        conflict = joined["_hash"].to_numpy() != valid["_hash"].to_numpy()
+        mask = np.zeros(self.n, dtype=bool)
+        mask[np.flatnonzero(ok)[conflict]] = True
+        self.problems.flag(mask, self.header(key[0]), "conflicting_duplicate_id",
+                           MESSAGES["conflicting_duplicate_id"])
+
+    def quarantine(self, source: str) -> pd.DataFrame:
+        bad = np.flatnonzero(self.problems.bad)
+        columns = self.problems.columns[bad]
+        values = np.full(len(bad), None, dtype=object)
+        for header in pd.unique(columns):
+            if header in self.raw.table.column_names:
+                sel = columns == header
+                values[sel] = pc.take(self.raw.table.column(header), pa.array(bad[sel])).to_pylist()
+        q = pd.DataFrame({
+            "source": source,
+            "source_file": self.file,
+            "source_record": self.raw.records[bad],
+            "source_line": self.raw.lines[bad],
+            "column": columns,
+            "value": values,
+            "rule": self.problems.rules[bad],
+            "message": self.problems.messages[bad],
+        })
+        malformed = pd.DataFrame([
+            {"source": source, "source_file": self.file, "source_record": m["record"],
+             "source_line": m["line"], "column": None, "value": m["value"],
+             "rule": "wrong_field_count", "message": m["message"]}
+            for m in self.raw.malformed
+        ], columns=q.columns)
+        q = pd.concat([q, malformed], ignore_index=True) if len(malformed) else q
+        if len(q):
+            raw_values = pa.array([None if v is None else str(v) for v in q["value"]], pa.string())
+            q["value"] = pd.Series(self.redact(raw_values, count=False).to_pylist(), dtype=object)
+        return q
+
+
+def row_key(spec: SourceSpec, df: pd.DataFrame) -> list[str]:
+    """The columns identifying a row of this source (empty when its identifiers are generated)."""
+    if spec.comment_rows:
+        return ["comment_id"] if "comment_id" in spec.comment_rows else ["response_id", "comment_question"]
+    key = KEYS.get(spec.table, [])
+    generated = key and key[0].endswith("_id") and key[0] != "service_id" and key[0] not in spec.columns
+    if generated or not all(k in df for k in key):
+        return []
+    return key
+
+
+def convert_file(raw: RawTable, spec: SourceSpec, ctx: Context, file: str) -> FileResult:
+    """Validate and redact one file's rows: valid rows, quarantine, redaction counts."""
+    c = _Converter(raw, spec, ctx, file)
+    c.dates()
+    c.service()
+    c.values()
+    c.comments()
+    df = c.frame()
+    c.across_rows(df)
+    rows = df[~c.problems.bad].reset_index(drop=True)
+    quarantine = c.quarantine(spec.name)
+    return FileResult(file, raw.sha256, raw.encoding, raw.read, rows, quarantine, c.redactions, c.evidence)

@@ -100,6 +100,9 @@ SURVEY_ACTIONS = [
 SURVEY_ACTIONS_HEARD = pd.Timestamp("2019-12-09")
 #: "You said, We did" actions heard a quarter, partnership-wide.
 ACTIONS_PER_QUARTER = 4
+#: Columns of the survey export, so a period without a survey year still has them.
+SURVEY_COLUMNS = ["survey", "respondent_group", "year", "service_code", "question_id", "question",
+                  "responses", "positive", "percent_positive"]
 #: Survey questions: (id, respondent group, survey, question, first-year share positive, yearly change).
 SURVEY_QUESTIONS = [
     (
@@ -317,7 +320,7 @@ def generate_surveys(part: Partnership, rng: np.random.Generator) -> pd.DataFram
                         "percent_positive": round(100 * positive / n, 1),
                     }
                 )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=SURVEY_COLUMNS)
 
 
 def generate_measures(part: Partnership, rng: np.random.Generator) -> tuple[pd.DataFrame, dict]:

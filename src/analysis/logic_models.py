@@ -409,7 +409,7 @@ def evaluate_model(
     columns = [
         "id", "indicator", "level", "kind", "measure_type", "frequency", "polarity", "period_label", "period_end",
         "numerator", "denominator", "value", "lower", "upper", "target", "target_value", "status", "clear",
-        "comparator", "compared", "small_denominator", "trend", "note",
+        "comparator", "compared", "small_denominator", "trend", "assurance", "note",
     ]  # fmt: skip
     latest = pd.DataFrame(rows).reindex(columns=columns)
     return Evaluation(model, month, latest, history)

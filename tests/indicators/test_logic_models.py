@@ -130,28 +130,44 @@ def test_seed_models_evaluate_on_demonstration_data(demo_config, name):
         assert rr["lower"] < rr["value"] < rr["upper"]
 
 
-def test_late_acknowledgements_match_the_planted_truth(demo_config):
-    """The demonstration generator plants a run of late acknowledgements and records, in
-    truth.json, how many complaints were acknowledged late under England's rule (3 working
-    days after the day received, bank holidays excluded). The indicator must find them."""
+def _truth(demo_config):
     import json
 
+    path = demo_config.raw_dir / "truth.json"
+    if not path.exists():
+        pytest.skip("this demonstration generator writes no truth.json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_late_acknowledgements_match_the_planted_truth(demo_config):
+    """The demonstration generator plants a run of late acknowledgements and records in
+    truth.json how many complaints were acknowledged late under England's rule (3 working
+    days after the day received, bank holidays excluded). The computation must find them."""
     from analysis.logic_models import read_tables
     from analysis.methods.complaints import timeliness
 
-    truth_path = demo_config.raw_dir / "truth.json"
-    if not truth_path.exists():
-        pytest.skip("this demonstration generator writes no truth.json")
-    truth = json.loads(truth_path.read_text(encoding="utf-8"))["complaints"]
+    truth = _truth(demo_config)
     complaints = read_tables(demo_config.processed_dir)["complaints"]
-    t = timeliness(
-        complaints, "england", as_of=complaints["received_date"].max() + pd.Timedelta(days=60)
-    )
-    assert len(complaints) == truth["complaints"]
-    assert int((t["acknowledged_within"] == False).sum()) == truth["late"]  # noqa: E712
-    run = truth["run"]
+    as_of = complaints["received_date"].max() + pd.Timedelta(days=60)
+    late = timeliness(complaints, "england", as_of=as_of)["acknowledged_within"] == False  # noqa: E712
+    assert len(complaints) == truth["complaints"]["received"]
+    assert int(late.sum()) == truth["complaints"]["late_acknowledgements"]
+    run = truth["late_acknowledgements"]
     in_run = (
         complaints["service_id"].eq(run["service_id"])
         & complaints["received_date"].between(run["start"], run["end"])
     ).to_numpy()
-    assert int((t["acknowledged_within"][in_run] == False).sum()) == run["late"]  # noqa: E712
+    assert int(late[in_run].sum()) == run["late"]
+    assert int(late[~in_run].sum()) == run["late_elsewhere"]
+
+
+def test_measures_read_as_the_generator_wrote_them(demo_config):
+    truth = _truth(demo_config)
+    evaluation = evaluate_configured(demo_config, "leicestershire", "2024-06")
+    for indicator_id, measure_id in [
+        ("LPT-CCP", "collaborative_care_planning"),
+        ("LPT-EBE", "experts_by_experience_recruited"),
+    ]:
+        history = evaluation.history[indicator_id].set_index("period_end")["value"]
+        for day, value in truth["measures"][measure_id].items():
+            assert history[pd.Timestamp(day)] == pytest.approx(value)

@@ -85,3 +85,27 @@ def test_period_labels_follow_the_financial_year():
     assert ind.period_label(q) == "2024/25 Q1"
     assert ind.period_label(pd.Timestamp("2025-03-31").to_period("Y-MAR")) == "2024/25"
     assert ind.period_label(pd.Timestamp("2025-04-01").to_period("Y-MAR")) == "2025/26"
+
+
+def test_spc_trend_reads_the_last_point():
+    # Eleven points alternating 10, 11 then 30. Mean = (6*10 + 5*11 + 30) / 12 = 12.083;
+    # moving ranges ten of 1 and one of 19; 19 >= 3.267 * mean(2.636) is screened out, so the
+    # mean moving range is 1 and the upper limit 12.083 + 2.66 = 14.74 (Making Data Count):
+    # the last point is outside the limits.
+    values = [10, 11] * 5 + [10, 30]
+    history = pd.DataFrame(
+        {
+            "period_end": pd.date_range("2023-04-30", periods=12, freq="ME"),
+            "value": values,
+            "target_value": 12.0,
+        }
+    )
+    words, assurance = ind.spc_trend(history, "higher is better")
+    assert words.iloc[-1] == "special cause: improvement"
+    # the first eleven points all lie below the mean of 12.083: a run of 7 or more on one side
+    assert words.iloc[0] == "special cause: concern"
+    assert assurance == "target may or may not be met"  # 12 lies between the limits
+    words, _ = ind.spc_trend(history, "lower is better")
+    assert words.iloc[-1] == "special cause: concern"
+    short, assurance = ind.spc_trend(history.head(5), "higher is better")
+    assert short.iloc[-1] == "too few periods for SPC (5 of 12)" and assurance is None

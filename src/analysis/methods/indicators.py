@@ -36,6 +36,7 @@ import pandas as pd
 from analysis.ingest.schemas import POSITIVE_RATINGS
 from analysis.methods import complaints as complaint_methods
 from analysis.methods.intervals import mean_limits, poisson_limits, rate_limits, wilson
+from analysis.methods.spc import SHORT_GROUP, assurance_type, ptd_spc
 
 MEASURE_TYPES = ("proportion", "rate", "count", "mean", "score", "milestone")
 FREQUENCIES = {"monthly": "M", "quarterly": "Q-MAR", "annual": "Y-MAR"}
@@ -568,6 +569,42 @@ def england_fft(
     raise ValueError(f"unknown FFT statistic {statistic!r}; use response_rate or percent_positive")
 
 
+# --------------------------------------------------------------------------- trend
+TREND_WORDS = {
+    "common_cause": "common cause variation",
+    "special_cause_improvement": "special cause: improvement",
+    "special_cause_concern": "special cause: concern",
+    "special_cause_neutral_high": "special cause: higher",
+    "special_cause_neutral_low": "special cause: lower",
+}
+ASSURANCE_WORDS = {
+    "consistent_pass": "target consistently met",
+    "consistent_fail": "target consistently missed",
+    "inconsistent": "target may or may not be met",
+}
+DIRECTION = {"higher is better": "increase", "lower is better": "decrease", "neutral": "neutral"}
+
+
+def spc_trend(history: pd.DataFrame, polarity: str) -> tuple[pd.Series, str | None]:
+    """Each period's SPC point type in words, and the assurance for the latest target.
+
+    An XmR chart over the indicator's values (Making Data Count, via
+    :func:`analysis.methods.spc.ptd_spc`); series shorter than NHSRplotthedots'
+    12-point minimum get no reading.
+    """
+    values = history["value"]
+    if values.notna().sum() < SHORT_GROUP:
+        words = f"too few periods for SPC ({int(values.notna().sum())} of {SHORT_GROUP})"
+        return pd.Series(words, index=history.index), None
+    direction = DIRECTION[polarity]
+    spc = ptd_spc(history, "value", "period_end", improvement_direction=direction)
+    words = spc["point_type"].map(TREND_WORDS).set_axis(history.index)
+    last = spc[spc["y"].notna()].iloc[-1]
+    target = history["target_value"].iloc[-1]
+    assurance = assurance_type(last["upl"], last["lpl"], float(target), direction)
+    return words, ASSURANCE_WORDS.get(assurance)
+
+
 # --------------------------------------------------------------------------- evaluation
 def evaluate(
     tables: Mapping[str, pd.DataFrame],
@@ -619,4 +656,8 @@ def evaluate(
                 ),
             }
         )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out["trend"], assurance = spc_trend(out, polarity)
+    out["assurance"] = None
+    out.loc[out.index[-1], "assurance"] = assurance
+    return out

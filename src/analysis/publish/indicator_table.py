@@ -95,7 +95,9 @@ def indicator_table(latest: pd.DataFrame, min_count: int = 5) -> pd.DataFrame:
                 "Target": r.get("target") if isinstance(r.get("target"), str) else "",
                 "Status": status_text(r["status"], None if suppressed else r.get("clear")),
                 "England": england,
-                "Trend": r.get("trend") if isinstance(r.get("trend"), str) else "",
+                "Trend (SPC)": "; ".join(
+                    t for t in (r.get("trend"), r.get("assurance")) if isinstance(t, str)
+                ),
                 "Notes": " ".join(notes),
             }
         )

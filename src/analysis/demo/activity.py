@@ -101,8 +101,17 @@ SURVEY_ACTIONS_HEARD = pd.Timestamp("2019-12-09")
 #: "You said, We did" actions heard a quarter, partnership-wide.
 ACTIONS_PER_QUARTER = 4
 #: Columns of the survey export, so a period without a survey year still has them.
-SURVEY_COLUMNS = ["survey", "respondent_group", "year", "service_code", "question_id", "question",
-                  "responses", "positive", "percent_positive"]
+SURVEY_COLUMNS = [
+    "survey",
+    "respondent_group",
+    "year",
+    "service_code",
+    "question_id",
+    "question",
+    "responses",
+    "positive",
+    "percent_positive",
+]
 #: Survey questions: (id, respondent group, survey, question, first-year share positive, yearly change).
 SURVEY_QUESTIONS = [
     (

@@ -151,7 +151,7 @@ def _target(raw: Any, where: str) -> ind.Target:
         )
     by = _date(raw["by"], f"{where}.by") if raw.get("by") is not None else None
     start = _date(raw["from"], f"{where}.from") if raw.get("from") is not None else None
-    return ind.Target(operator, value, by, start)
+    return ind.Target(operator, value, by, start, str(raw.get("note", "")))
 
 
 def _indicator(raw: Any, level: str, where: str) -> Indicator:

@@ -428,6 +428,7 @@ class Target:
     value: float
     by: pd.Timestamp | None = None
     start: pd.Timestamp | None = None
+    note: str = ""
 
     @property
     def ongoing(self) -> bool:
@@ -442,7 +443,7 @@ class Target:
             if self.by is not None
             else f"ongoing from {self.start:%d %b %Y}"
         )
-        return f"{self.operator} {self.value:g} {when}"
+        return f"{self.operator} {self.value:g} {when}" + (f" ({self.note})" if self.note else "")
 
 
 def target_in_force(

@@ -96,8 +96,3 @@ def _as_dates(x) -> tuple[pd.Series, bool]:
     scalar = np.ndim(x) == 0
     series = pd.Series([x]) if scalar else pd.Series(x)
     return pd.to_datetime(series).astype("datetime64[ns]"), scalar
-
-
-def calendar_days(start, end):
-    """Calendar days from ``start`` to ``end`` (for partnerships whose standard is in calendar days)."""
-    return (pd.to_datetime(end) - pd.to_datetime(start)).dt.days.astype("Int64")

@@ -34,6 +34,21 @@ def trend_chart(indicator: Indicator, history: pd.DataFrame, min_count: int = 5)
         ax.fill_between(
             x, h["lower"], h["upper"], color=style.NHS_BLUE, alpha=0.15, linewidth=0, label="95% CI"
         )
+    for words, colour, marker, label in [
+        ("special cause: improvement", style.IMPROVEMENT, "^", "Special cause: improvement"),
+        ("special cause: concern", style.CONCERN, "v", "Special cause: concern"),
+    ]:
+        flagged = h["trend"].eq(words) & h["value"].notna()
+        if flagged.any():
+            ax.scatter(
+                x[flagged],
+                h.loc[flagged, "value"],
+                color=colour,
+                marker=marker,
+                s=28,
+                zorder=3,
+                label=label,
+            )
     if h["target_value"].notna().any():
         ax.step(
             x,
@@ -41,6 +56,7 @@ def trend_chart(indicator: Indicator, history: pd.DataFrame, min_count: int = 5)
             where="post",
             color=style.NHS_DARK_GREY,
             linestyle="--",
+            marker="",
             label="Target or trajectory",
         )
     if h["comparator"].notna().any():

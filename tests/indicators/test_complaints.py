@@ -134,3 +134,25 @@ def test_profile_counts():
     assert dict(zip(p["open_by_age"]["age"], p["open_by_age"]["complaints"], strict=True)) == {
         "0-25 days": 2, "26-40 days": 0, "41-60 days": 0, "over 60 days": 1,
     }  # fmt: skip
+
+
+def test_profile_counts_each_subject_a_complaint_raises():
+    c = complaints(
+        [
+            {"received_date": "2024-04-02", "subject": "Communication;Waiting times"},
+            {"received_date": "2024-04-10", "subject": "Communication"},
+            {"received_date": "2024-03-10", "subject": "Communication"},  # outside April
+        ]
+    )
+    subjects = validate(
+        pd.DataFrame(
+            {
+                "complaint_id": ["C0", "C0", "C1", "C2"],
+                "subject": ["Communication", "Waiting times", "Communication", "Communication"],
+            }
+        ),
+        "complaint_subjects",
+    )
+    p = profile(c, T("2024-04-01"), T("2024-04-30"), subjects)
+    counts = dict(zip(p["by_subject"]["subject"], p["by_subject"]["complaints"], strict=True))
+    assert counts == {"Communication": 2, "Waiting times": 1}

@@ -150,7 +150,7 @@ def timeliness(
     )
 
 
-#: Age bands for open complaints (days since receipt), as complaints leads report them.
+#: Age bands for open complaints (calendar days since receipt).
 OPEN_AGE_BANDS = [
     (0, 25, "0-25 days"),
     (26, 40, "26-40 days"),
@@ -160,20 +160,27 @@ OPEN_AGE_BANDS = [
 
 
 def profile(
-    complaints: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
+    complaints: pd.DataFrame,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    subjects: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The complaints lead's profile for complaints received from ``start`` to ``end``.
 
     Returns tables: ``by_subject`` and ``by_service`` (volumes, in the subject categories
-    the data records, e.g. the national KO41a return's), ``outcomes`` (upheld / partly
+    the data records, e.g. the national KO41a return's; with the ``complaint_subjects``
+    table a complaint counts once under each subject it raises), ``outcomes`` (upheld / partly
     upheld / not upheld counts and shares of complaints with an outcome), ``flags``
     (reopened and ombudsman referrals), and ``open_by_age`` (complaints still open at
     ``end``, received at any time, by days since receipt).
     """
     in_period = complaints[complaints["received_date"].between(start, end)]
+    if subjects is not None:
+        raised = subjects.loc[subjects["complaint_id"].isin(in_period["complaint_id"]), "subject"]
+    else:
+        raised = in_period["subject"]
     by_subject = (
-        in_period["subject"]
-        .fillna("Not recorded")
+        raised.fillna("Not recorded")
         .value_counts()
         .rename_axis("subject")
         .reset_index(name="complaints")

@@ -151,7 +151,9 @@ def interrupted_time_series(
         dispersion = float(res.scale)
     elif family == "binomial":
         trials = d[trials_field].to_numpy(dtype="float64")
-        res = sm.GLM(np.column_stack([y, trials - y]), X, family=sm.families.Binomial()).fit(
+        # Proportions weighted by trials: statsmodels' Pearson χ² (the quasi scale) is only
+        # right in this form, not with a (successes, failures) response.
+        res = sm.GLM(y / trials, X, family=sm.families.Binomial(), var_weights=trials).fit(
             scale="X2" if overdispersion else 1.0
         )
         dispersion = float(res.scale)

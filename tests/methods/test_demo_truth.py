@@ -4,40 +4,27 @@ The demonstration generator (``analysis.demo``) plants a step drop and recovery 
 service's FFT positive share around a "We did" action, an outlier service, and the
 April–November 2020 collection pause, and records them in ``truth.json`` through
 ``analysis.demo.truth.fft_truth``. These tests build the same FFT responses and truth in
-memory (same seed stream as ``analysis.demo.generate``) and check the methods recover them.
+memory (fixture ``demo_fft``) and check the methods recover them.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.config import load_config
 from analysis.methods.attribute_charts import attribute_spc
 from analysis.methods.funnel import proportion_funnel
 from analysis.methods.interrupted_time_series import interrupted_time_series
 from analysis.methods.spc import ptd_spc
 
 pytestmark = pytest.mark.slow
-START, END = "2019-10", "2024-03"
 
 
 @pytest.fixture(scope="module")
-def planted():
-    from analysis.demo.comments import CommentBank
-    from analysis.demo.fft import generate_fft
-    from analysis.demo.partnership import load_partnership
-    from analysis.demo.truth import POSITIVE, fft_truth
-    from analysis.reference import training_comments
+def planted(demo_fft):
+    from analysis.demo.truth import POSITIVE
 
-    cfg = load_config()
-    demo = cfg.section("demo")
-    part = load_partnership(cfg, START, END)
-    bank = CommentBank(training_comments(), demo["planted"]["rising_theme"]["subcategory"])
-    rng = np.random.default_rng(np.random.SeedSequence(demo["seed"]).spawn(7)[0])
-    fft = generate_fft(part, rng, bank)
-    truth = fft_truth(part, fft, demo["planted"])
+    _, fft, truth = demo_fft
     r = fft.responses.assign(
         month=fft.responses["response_date"].dt.to_period("M").dt.to_timestamp(),
         positive=fft.responses["rating"].isin(POSITIVE),

@@ -87,3 +87,26 @@ def test_trends_notebook_runs_and_reads_the_charts(processed_config, demo_fft, t
     # The funnel names the demonstration partnership's outlier service (CH-POD, truth.json).
     funnel = next(t for t in outputs if t.startswith("Overdispersion"))
     assert funnel.endswith("Outside the 99.8% limits: CH-POD.")
+
+
+def test_trends_command_prints_each_reading(processed_config, demo_fft, capsys):
+    from analysis.cli import main
+
+    assert (
+        main(
+            [
+                "--config",
+                str(processed_config),
+                "trends",
+                "--month",
+                "2024-03",
+                "--scope",
+                "service",
+            ]
+        )
+        == 0
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "FFT percentage positive, months to March 2024 (service scope):"
+    assert len(lines) == 1 + len(demo_fft[0].services)
+    assert all("cause" in line or "Too few points" in line for line in lines[1:])

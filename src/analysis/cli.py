@@ -64,7 +64,7 @@ def _report(args) -> int:
 
     _ensure_raw_data(args)
     cfg = load_config(args.config)
-    out = pipeline.run(cfg.path, args.month, pdf=not args.no_pdf)
+    out = pipeline.run(cfg.path, args.month, pdf=not args.no_pdf, scope=args.scope or "")
     print(f"report: {out / 'index.html'}")
     print(f"all reports: {cfg.reports_dir / 'index.html'}")
     return EXIT_OK
@@ -141,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="run the monthly pipeline and write the month's reports")
     p.add_argument("--month", help="YYYY-MM (default: the latest complete month in the data)")
+    p.add_argument(
+        "--scope", help="a setting or service id to report on alone (default: the partnership)"
+    )
     p.add_argument("--no-pdf", action="store_true", help="skip the PDFs (no browser needed)")
     p.set_defaults(func=_report)
 

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -32,6 +33,8 @@ from analysis.methods.fft import latest_complete_month
 from analysis.publish import browser
 from analysis.publish.html import export_html
 from analysis.publish.index import write_index
+from analysis.publish.periods import Period
+from analysis.publish.report import slug
 
 log = logging.getLogger("analysis")
 
@@ -43,20 +46,31 @@ ANALYSES: list[str] = ["02_trends"]
 
 @dataclass(frozen=True)
 class Report:
-    """A report notebook and the page it becomes, for the months it is due."""
+    """A report notebook and the pages it becomes, for the periods it covers."""
 
     notebook: str
     page: str
     analyst_page: str
     title: str
-    months: tuple[int, ...] = tuple(range(1, 13))
+    kind: str = "month"
 
-    def due(self, period: pd.Period) -> bool:
-        return period.month in self.months
+    def due(self, month: pd.Period) -> bool:
+        """Whether ``month`` ends one of this report's periods (financial quarters and years)."""
+        return {"month": True, "quarter": month.month % 3 == 0, "year": month.month == 3}[self.kind]
 
 
 REPORTS = [
     Report("10_monthly_report", "index.html", "analyst.html", "Monthly feedback report"),
+    Report(
+        "11_quarterly_report",
+        "quarterly.html",
+        "quarterly-analyst.html",
+        "Quarterly feedback report",
+        "quarter",
+    ),
+    Report(
+        "12_annual_report", "annual.html", "annual-analyst.html", "Annual feedback report", "year"
+    ),
 ]
 
 
@@ -77,10 +91,9 @@ def run_notebook(name: str, output: Path, parameters: dict) -> Path:
 def report_month(cfg: Config, month: str | None) -> pd.Period:
     """The month to report: ``month`` if given, else the latest complete month in the data."""
     if month:
-        try:
-            return pd.Period(month, "M")
-        except ValueError:
-            raise ValueError(f"month {month!r} is not a month: give it as YYYY-MM") from None
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(month)):
+            raise ValueError(f"month {month!r} is not a month: give it as YYYY-MM")
+        return pd.Period(month, "M")
     responses = read_table("fft_responses", cfg.processed_dir)
     return latest_complete_month(responses["response_date"])
 
@@ -91,13 +104,23 @@ def clean(cfg: Config, audit_dir: Path | None = None) -> Path:
     return run_notebook(CLEAN, target, {"config_path": str(cfg.path), "month": ""})
 
 
-def produce_month(config_path: str, period: str, pdf: bool = True) -> dict:
-    """Run the analyses and reports for one month (data already clean); returns the timings."""
+def report_folder(cfg: Config, period: pd.Period | str, scope: str = "") -> Path:
+    """Where a period's reports go: ``reports/<period>/``, or ``reports/<period>/<scope>/``."""
+    folder = cfg.reports_dir / str(period)
+    return folder / slug(scope) if scope else folder
+
+
+def produce_month(config_path: str, period: str, pdf: bool = True, scope: str = "") -> dict:
+    """Run the analyses and reports for one month (data already clean); returns the timings.
+
+    With a ``scope`` (a setting or a service id) the reports cover just that part of the
+    partnership and go to ``reports/<period>/<scope>/``.
+    """
     cfg = load_config(config_path)
     p = pd.Period(period, "M")
-    out = cfg.reports_dir / period
+    out = report_folder(cfg, period, scope)
     out.mkdir(parents=True, exist_ok=True)
-    params = {"config_path": str(cfg.path), "month": period}
+    params = {"config_path": str(cfg.path), "month": period, "scope": scope}
     min_count = cfg.section("disclosure", {}).get("min_count", 5)
     seconds: dict[str, float] = {}
     for name in ANALYSES:
@@ -110,7 +133,7 @@ def produce_month(config_path: str, period: str, pdf: bool = True) -> dict:
         executed = run_notebook(report.notebook, out / f"{report.notebook}.ipynb", params)
         seconds[report.notebook] = time.perf_counter() - start
         start = time.perf_counter()
-        title = f"{report.title}: {p:%B %Y}"
+        title = f"{report.title}: {Period.of(report.kind, p).label}"
         export_html(
             executed,
             out / report.analyst_page,
@@ -149,7 +172,10 @@ def _log_to_file(cfg: Config, command: str) -> Path:
 
 
 def run(
-    config_path: str | os.PathLike | None = None, month: str | None = None, pdf: bool = True
+    config_path: str | os.PathLike | None = None,
+    month: str | None = None,
+    pdf: bool = True,
+    scope: str = "",
 ) -> Path:
     """Clean the raw data, then produce the month's reports. Returns the report folder."""
     cfg = load_config(config_path)
@@ -164,8 +190,9 @@ def run(
         out.mkdir(parents=True, exist_ok=True)
         shutil.copy(executed_clean, out / f"{CLEAN}.ipynb")
     log.info("report %s", period)
-    result = produce_month(str(cfg.path), str(period), pdf=pdf)
+    result = produce_month(str(cfg.path), str(period), pdf=pdf, scope=scope)
     result["seconds"][CLEAN] = round(clean_seconds, 2)
+    out = report_folder(cfg, period, scope)
     (out / "run.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     write_index(cfg.reports_dir, cfg.name)
     log.info("done %s: %s (log %s)", period, out, logfile)
@@ -176,6 +203,9 @@ def backfill(
     config_path: str | os.PathLike | None, first: str, last: str, workers: int = 2, pdf: bool = True
 ) -> dict[str, str]:
     """Clean once, then produce every month from ``first`` to ``last`` with ``workers`` processes.
+
+    PDFs are printed at the end in one browser session (starting a browser per month
+    would cost more than printing).
 
     Returns ``{period: "ok" | error message}``; one month failing does not stop the others.
     """
@@ -189,7 +219,7 @@ def backfill(
     clean(cfg, cfg.reports_dir / "logs")
     results: dict[str, str] = {}
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(produce_month, str(cfg.path), p, pdf): p for p in periods}
+        futures = {pool.submit(produce_month, str(cfg.path), p, False): p for p in periods}
         for future in tqdm(as_completed(futures), total=len(futures), desc="months", unit="month"):
             period = futures[future]
             try:
@@ -201,6 +231,15 @@ def backfill(
                     f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
                 )
                 log.error("report %s failed: %s", period, exc)
+    if pdf and browser.available():
+        pages = [
+            cfg.reports_dir / period / r.page
+            for period, status in results.items()
+            if status == "ok"
+            for r in REPORTS
+            if r.due(pd.Period(period, "M"))
+        ]
+        browser.write_pdfs(pages)
     write_index(cfg.reports_dir, cfg.name)
     log.info("backfill done (log %s)", logfile)
     return dict(sorted(results.items()))

@@ -1,30 +1,67 @@
-"""The monthly report's content: headline table and one chart per setting."""
+"""Friends and Family Test content for the reports: the table by service and the charts by setting."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from analysis.publish import style
+from analysis.publish.periods import Period
 from analysis.publish.suppression import suppress_column_against_total
 
 
-def headline_table(summary: pd.DataFrame, services: pd.DataFrame, month: pd.Period, min_count: int):
-    """Per service for ``month``: responses, % positive, response rate, and change on last month.
+def in_scope(services: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """The services a report covers: all (``""``), one setting, or one service id.
 
-    Counts below ``min_count`` and the percentages built on them are suppressed; since the
-    report also states the partnership's total, one suppressed service takes the next
-    smallest with it (secondary suppression).
+    >>> s = pd.DataFrame({"service_id": ["A", "B"], "setting": ["acute", "urgent care"]})
+    >>> in_scope(s, "urgent care")["service_id"].tolist()
+    ['B']
     """
-    this = summary[summary["month"] == month.to_timestamp()]
-    last = summary[
-        (summary["month"] == (month - 1).to_timestamp()) & (summary["responses"] >= min_count)
-    ][["service_id", "pct_positive"]]
+    if not scope:
+        return services
+    chosen = services[(services["setting"] == scope) | (services["service_id"] == scope)]
+    if chosen.empty:
+        raise ValueError(
+            f"scope {scope!r} is neither a setting nor a service id; settings: "
+            f"{sorted(services['setting'].unique())}, services: {sorted(services['service_id'])}"
+        )
+    return chosen
+
+
+def _totals(summary: pd.DataFrame, months) -> pd.DataFrame:
+    stamps = [m.to_timestamp() for m in months]
+    part = summary[summary["month"].isin(stamps)]
+    agg = {"responses": ("responses", "sum"), "positive": ("positive", "sum")}
+    if "eligible" in part:
+        agg["eligible"] = ("eligible", lambda s: s.sum(min_count=1))
+    out = part.groupby("service_id").agg(**agg).reset_index()
+    out["pct_positive"] = 100 * out["positive"] / out["responses"]
+    if "eligible" in out:
+        out["response_rate"] = 100 * out["responses"] / out["eligible"].astype("float64")
+    return out
+
+
+def fft_table(
+    summary: pd.DataFrame, services: pd.DataFrame, period: Period, min_count: int
+) -> pd.DataFrame:
+    """Per service for the period: responses, % positive, change on the previous period, response rate.
+
+    Percentages are pooled over the period's months (all responses, as NHS England counts
+    them). Counts below ``min_count`` and the percentages built on them are suppressed;
+    since the report also states the partnership's total, one suppressed service takes
+    the next smallest with it (secondary suppression). The previous period's percentage
+    is only compared when it rests on at least ``min_count`` responses.
+    """
+    this = _totals(summary, period.months)
+    last = _totals(summary, period.previous)
+    last = last.loc[last["responses"] >= min_count, ["service_id", "pct_positive"]]
     df = (
         services[["service_id", "service_name", "setting"]]
         .merge(this, on="service_id", how="left")
         .merge(last.rename(columns={"pct_positive": "last_pct"}), on="service_id", how="left")
     )
     df["responses"] = df["responses"].fillna(0).astype("int64")
+    if "response_rate" not in df:
+        df["response_rate"] = float("nan")
     df["change"] = df["pct_positive"] - df["last_pct"]
     df = suppress_column_against_total(
         df,
@@ -32,17 +69,16 @@ def headline_table(summary: pd.DataFrame, services: pd.DataFrame, month: pd.Peri
         dependent=["pct_positive", "response_rate", "change"],
         min_count=min_count,
     )
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "Service": df["service_name"],
             "Setting": df["setting"],
             "Responses": df["responses"],
             "% positive": df["pct_positive"].map(_pct),
-            "Change on last month (points)": df["change"].map(_signed),
+            f"Change on previous {period.kind} (points)": df["change"].map(_signed),
             "Response rate": df["response_rate"].map(_pct),
         }
     )
-    return out
 
 
 def _pct(x) -> str:

@@ -153,6 +153,17 @@ SURVEY_QUESTIONS = [
         0.02,
     ),
 ]
+SURVEY_COLUMNS = [
+    "survey",
+    "respondent_group",
+    "year",
+    "service_code",
+    "question_id",
+    "question",
+    "responses",
+    "positive",
+    "percent_positive",
+]
 STAFF_RESPONDENTS = 1800
 SERVICE_USER_RESPONDENTS = 120
 CARER_RESPONDENTS = 250
@@ -283,12 +294,16 @@ def _action(rng, service, theme, said, did, heard, period_end) -> dict:
 
 
 def generate_surveys(part: Partnership, rng: np.random.Generator) -> pd.DataFrame:
-    """Yearly results: staff and carers partnership-wide, service users per service."""
-    first = part.months[0].year
+    """Yearly results: staff and carers partnership-wide, service users per service.
+
+    A survey year appears once its results are in: March of the following year.
+    """
+    # Survey year Y is fielded in the autumn; its results arrive in March of Y + 1.
+    first = part.months[0].year - 1
     years = [
         y
         for y in range(first, part.months[-1].year + 1)
-        if pd.Period(f"{y}-09", "M") in part.months
+        if pd.Period(f"{y + 1}-03", "M") in part.months
     ]
     rows = []
     for year in years:
@@ -317,7 +332,7 @@ def generate_surveys(part: Partnership, rng: np.random.Generator) -> pd.DataFram
                         "percent_positive": round(100 * positive / n, 1),
                     }
                 )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=SURVEY_COLUMNS)
 
 
 def generate_measures(part: Partnership, rng: np.random.Generator) -> tuple[pd.DataFrame, dict]:

@@ -100,7 +100,7 @@ def _trends(args) -> int:
         read_table("fft_responses", cfg.processed_dir),
         read_table("fft_eligible", cfg.processed_dir),
         read_table("services", cfg.processed_dir),
-        scope=args.scope,
+        by=args.by,
         through=period,
         min_count=cfg.section("disclosure", {}).get("min_count", 5),
     )
@@ -108,7 +108,7 @@ def _trends(args) -> int:
         series, "positive", "responses", "month", facet_field="facet", chart="pprime",
         multiplier=100, freq="MS",
     )  # fmt: skip
-    print(f"FFT percentage positive, months to {period:%B %Y} ({args.scope} scope):")
+    print(f"FFT percentage positive, months to {period:%B %Y}, by {args.by}:")
     for facet, part in spc.groupby("f", sort=False):
         print(f"  {facet}: {spc_reading(part, unit='%')}")
     return EXIT_OK
@@ -147,9 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pdf", action="store_true", help="skip the PDFs (no browser needed)")
     p.set_defaults(func=_report)
 
-    p = sub.add_parser("trends", help="print the SPC reading of the FFT positive share per scope")
+    p = sub.add_parser("trends", help="print the SPC reading of the FFT positive share per chart")
     p.add_argument("--month", help="YYYY-MM (default: the latest complete month in the data)")
-    p.add_argument("--scope", default="partnership", choices=["partnership", "setting", "service"])
+    p.add_argument(
+        "--by", default="partnership", choices=["partnership", "setting", "service"],
+        help="one chart for the partnership, or one per setting or service",
+    )  # fmt: skip
     p.set_defaults(func=_trends)
 
     p = sub.add_parser(

@@ -117,15 +117,15 @@ def test_headline_series_pools_counts_and_marks_gaps():
             + ["Very good"] * 4,
         }
     )
-    out = headline_series(resp, scope="partnership")
+    out = headline_series(resp, by="partnership")
     # January pooled: 2 + 4 positive of 8 → 75%; February has no responses (a gap); March 2 of 2.
     assert out["month"].dt.month.tolist() == [1, 2, 3]
     assert out["pct_positive"].tolist()[0] == 75.0 and np.isnan(out["pct_positive"].iloc[1])
-    small = headline_series(resp, scope="service", min_count=3)
+    small = headline_series(resp, by="service", min_count=3)
     s1 = small[small.facet == "S1"]
     assert np.isnan(s1["pct_positive"].iloc[-1])  # March: 2 responses, below the threshold
     with pytest.raises(ValueError, match="needs the services table"):
-        headline_series(resp, scope="setting")
+        headline_series(resp, by="setting")
 
 
 def test_evaluate_actions_reads_or_says_why_not():

@@ -67,12 +67,17 @@ def processed_config(demo_fft, tmp_path_factory):
     return path
 
 
-@pytest.mark.parametrize("scope", ["partnership", "service"])
-def test_trends_notebook_runs_and_reads_the_charts(processed_config, demo_fft, tmp_path, scope):
+@pytest.mark.parametrize(
+    ("scope", "chart_by"),
+    [("", "partnership"), ("", "service"), ("mental health inpatient", "service")],
+)
+def test_trends_notebook_runs_and_reads_the_charts(
+    processed_config, demo_fft, tmp_path, scope, chart_by
+):
     out = tmp_path / "02_trends.ipynb"
     papermill.execute_notebook(
         str(NOTEBOOKS_DIR / "02_trends.ipynb"), str(out), kernel_name="python3", progress_bar=False,
-        parameters={"config_path": str(processed_config), "month": "2024-03", "scope": scope},
+        parameters={"config_path": str(processed_config), "month": "2024-03", "scope": scope, "chart_by": chart_by},
         cwd=str(NOTEBOOKS_DIR),
     )  # fmt: skip
     outputs = [

@@ -211,19 +211,20 @@ def evaluate_actions(
     actions: pd.DataFrame,
     outcome: str = "the share of positive ratings",
     harmonics_k: int = 0,
+    everyone: str = "All services",
 ) -> pd.DataFrame:
     """Before and after each completed "You said, We did" action, on the FFT positive share.
 
-    ``series`` is :func:`analysis.methods.headline_series.headline_series` at service
-    scope (``facet`` = service id; actions without a service are read against every
-    facet called ``"All services"``). Each action gets a quasi-binomial segmented
+    ``series`` is :func:`analysis.methods.headline_series.headline_series` by service
+    (``facet`` = service id); actions without a service are read against the facet
+    ``everyone`` (the partnership series' label). Each action gets a quasi-binomial segmented
     regression (level and trend before, step at the action month) — the tutorial's
     step-change model — or, when it cannot be evaluated, the reason why.
     """
     rows = []
     done = actions[(actions["status"] == "completed") & actions["action_date"].notna()]
     for a in done.itertuples(index=False):
-        facet = a.service_id if isinstance(a.service_id, str) else "All services"
+        facet = a.service_id if isinstance(a.service_id, str) else everyone
         s = series[series["facet"] == facet]
         row = {
             "action_id": a.action_id,

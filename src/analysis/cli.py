@@ -108,6 +108,33 @@ def _indicators(args) -> int:
     return EXIT_OK
 
 
+def _trends(args) -> int:
+    from analysis.ingest.store import read_table
+    from analysis.methods.attribute_charts import attribute_spc
+    from analysis.methods.headline_series import headline_series
+    from analysis.pipeline import report_month
+    from analysis.publish.narrative import spc_reading
+
+    cfg = load_config(args.config)
+    period = report_month(cfg, args.month)
+    series = headline_series(
+        read_table("fft_responses", cfg.processed_dir),
+        read_table("fft_eligible", cfg.processed_dir),
+        read_table("services", cfg.processed_dir),
+        by=args.by,
+        through=period,
+        min_count=cfg.section("disclosure", {}).get("min_count", 5),
+    )
+    spc = attribute_spc(
+        series, "positive", "responses", "month", facet_field="facet", chart="pprime",
+        multiplier=100, freq="MS",
+    )  # fmt: skip
+    print(f"FFT percentage positive, months to {period:%B %Y}, by {args.by}:")
+    for facet, part in spc.groupby("f", sort=False):
+        print(f"  {facet}: {spc_reading(part, unit='%')}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
@@ -150,6 +177,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-pdf", action="store_true", help="skip the PDFs (no browser needed)")
     p.set_defaults(func=_report)
+
+    p = sub.add_parser("trends", help="print the SPC reading of the FFT positive share per chart")
+    p.add_argument("--month", help="YYYY-MM (default: the latest complete month in the data)")
+    p.add_argument(
+        "--by", default="partnership", choices=["partnership", "setting", "service"],
+        help="one chart for the partnership, or one per setting or service",
+    )  # fmt: skip
+    p.set_defaults(func=_trends)
 
     p = sub.add_parser(
         "backfill", help="write the reports of many months, in parallel, with progress"

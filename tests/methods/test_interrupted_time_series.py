@@ -117,6 +117,30 @@ def test_binomial_odds_ratio_for_a_planted_share_step():
     assert r.step == pytest.approx(2.25, rel=1e-6)
 
 
+def test_quasi_binomial_dispersion_matches_reference_fit():
+    # Alternating monthly shares give real overdispersion; reference: Newton–Raphson logistic
+    # fit on (successes, trials) and Pearson χ² / (n − p), as R's quasibinomial.
+    months = pd.date_range("2023-01-01", periods=24, freq="MS")
+    pos = np.array([780, 820] * 6 + [880, 920] * 6, dtype=float)
+    n = np.full(24, 1000.0)
+    t = np.arange(1, 25, dtype=float)
+    X = np.column_stack([np.ones(24), t, (t > 12).astype(float)])
+    beta = np.zeros(3)
+    for _ in range(50):
+        mu = 1 / (1 + np.exp(-X @ beta))
+        w = n * mu * (1 - mu)
+        beta += np.linalg.solve(X.T @ (X * w[:, None]), X.T @ (pos - n * mu))
+    mu = 1 / (1 + np.exp(-X @ beta))
+    pearson = np.sum((pos - n * mu) ** 2 / (n * mu * (1 - mu))) / (24 - 3)
+    se = np.sqrt(np.diag(np.linalg.inv(X.T @ (X * (n * mu * (1 - mu))[:, None]))) * pearson)
+    d = pd.DataFrame({"month": months, "pos": pos, "n": n})
+    r = interrupted_time_series(d, "pos", "month", "2024-01-01", family="binomial", trials_field="n",
+                                slope_change=False)  # fmt: skip
+    assert r.dispersion == pytest.approx(pearson, rel=1e-6)
+    assert r.step == pytest.approx(np.exp(beta[2]), rel=1e-6)
+    assert r.step_ci[1] == pytest.approx(np.exp(beta[2] + 1.959964 * se[2]), rel=1e-5)
+
+
 def test_missing_months_are_skipped_but_time_keeps_counting(sicily):
     gap = sicily.copy()
     gap.loc[(gap.year == 2003) & gap.month.between(4, 11), "aces"] = np.nan

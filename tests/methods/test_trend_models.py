@@ -75,3 +75,19 @@ def test_stl_fills_the_2020_pause_and_marks_it():
     assert np.abs(kept["seasonal"] - expected).max() < 0.6
     with pytest.raises(ValueError, match="more than two full cycles"):
         stl_decompose(d.head(20), "v")
+
+
+def test_negative_binomial_for_overdispersed_complaints():
+    # Gamma–Poisson counts (NB2, α = 0.2) around 30 a month falling 15% a year, seed fixed:
+    # the negative binomial interval covers the planted rate ratio 0.85 and estimates α.
+    rng = np.random.default_rng(11)
+    years = np.arange(36) / 12
+    mu = 30 * 0.85**years
+    y = rng.poisson(rng.gamma(1 / 0.2, 0.2 * mu))
+    r = count_trend(
+        pd.DataFrame({"month": MONTHS, "complaints": y}), harmonics_k=0, family="negbin"
+    )
+    assert r.lower < 0.85 < r.upper
+    assert r.dispersion > 0.05  # α, clearly above the Poisson's 0
+    with pytest.raises(ValueError, match="family must be"):
+        count_trend(pd.DataFrame({"month": MONTHS, "complaints": y}), family="gamma")

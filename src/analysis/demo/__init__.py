@@ -3,8 +3,18 @@
 ``generate`` writes, under ``raw_dir``, the exports a partnership would send (every file
 is described by a ``sources:`` entry of the configuration) and ``truth.json`` beside them.
 The same seed and period give byte-identical files; nothing depends on today's date.
-The services, their parameters and the planted effects come from the configuration's
-``demo:`` section (``config/partnerships/demo.yaml``, ``scotland_demo.yaml``).
+The services, their parameters, the defect rates and the planted effects come from the
+configuration's ``demo:`` section (``config/partnerships/demo.yaml``, ``scotland_demo.yaml``).
+Comments are real labelled NHS comments (see :mod:`analysis.demo.comments` and
+``analysis/reference/README.md`` for their source, MIT licence and redaction).
+
+Example
+-------
+>>> import tempfile
+>>> raw = tempfile.mkdtemp()
+>>> files = generate(raw, seed=1, start="2024-01", end="2024-01", scale=200)
+>>> read_truth(raw)["fft"]["responses"]
+200
 
 Files written (paths under ``raw_dir``)
 ---------------------------------------
@@ -21,8 +31,8 @@ Keys other steps' tests read (dates ``YYYY-MM-DD``, months ``YYYY-MM``, shares 0
 sizes in percentage points):
 
 ``generator``        seed, start, end, scale, nation.
-``fft``              ``paused`` [first, last month], ``six_point_from`` month,
-                     ``responses`` (rows generated before defects), ``comments``.
+``fft``              ``paused`` [first, last month] or null, ``six_point_from`` month,
+                     ``responses`` (distinct responses, before duplicate rows), ``comments``.
 ``step``             ``service_id``, ``measure`` ("percent_positive"), ``baseline``
                      (planted positive share before the drop, outside winter),
                      ``drop_date``, ``drop_pp`` (negative), ``recovery_date``, ``recovery_pp``,
@@ -33,15 +43,27 @@ sizes in percentage points):
                      (planted share of that question's comments), ``size_pp``.
 ``under_represented`` ``group_type``, ``group``, ``expected_share`` (share of the service
                      population), ``actual_share`` (share of FFT responses with that
-                     demographic answered).
+                     demographic answered), ``response_propensity`` (planted: how often the
+                     group answers relative to others).
 ``late_acknowledgements`` ``service_id``, ``start``, ``end``, ``rule``, ``complaints``
                      (received in the run), ``late`` (of them, acknowledged late), and
                      ``late_elsewhere`` (late ones outside the run, partnership-wide).
 ``outlier``          ``service_id``, ``positive_share`` planted, ``peer_range`` of the others.
-``defects``          every planted defect with its counts: ``duplicate_rows``,
-                     ``month_exported_twice``, ``unparseable_dates``, ``ambiguous_dates``,
-                     ``unknown_service_codes``, ``blank_ratings``, ``service_code_change``,
-                     ``personal_details``.
+``complaints``       ``rule`` (the acknowledgement rule), ``received``, ``late_acknowledgements``
+                     (partnership-wide), ``acknowledged_on_deadline_across_bank_holiday``
+                     (complaints received the working day before a bank holiday and
+                     acknowledged on the last day allowed: on time, though a week may pass).
+``measures``         ``collaborative_care_planning`` and ``experts_by_experience_recruited``:
+                     value at each financial-year end (``YYYY-03-31``) in the period.
+``defects``          every planted defect with its count, exact in the monthly FFT files
+                     (the second copy of ``month_exported_twice`` repeats that month):
+                     ``blank_ratings``; ``unknown_service_codes`` {code: rows};
+                     ``unparseable_dates``; ``ambiguous_dates`` {``count``, ``response_ids``}
+                     (written mm/dd/yyyy where that is still a valid date); ``duplicate_rows``
+                     (extra exact copies); ``month_exported_twice`` {``month``, ``files``,
+                     ``rows``}; ``personal_details`` {``nhs_number``, ``phone``, ``email``,
+                     ``titled_name``}; ``service_code_change`` [{``service_id``, ``old_code``,
+                     ``new_code``, ``from``}].
 ``files``            every file written: rows and encoding.
 """
 

@@ -100,18 +100,6 @@ SURVEY_ACTIONS = [
 SURVEY_ACTIONS_HEARD = pd.Timestamp("2019-12-09")
 #: "You said, We did" actions heard a quarter, partnership-wide.
 ACTIONS_PER_QUARTER = 4
-#: Columns of the survey export, so a period without a survey year still has them.
-SURVEY_COLUMNS = [
-    "survey",
-    "respondent_group",
-    "year",
-    "service_code",
-    "question_id",
-    "question",
-    "responses",
-    "positive",
-    "percent_positive",
-]
 #: Survey questions: (id, respondent group, survey, question, first-year share positive, yearly change).
 SURVEY_QUESTIONS = [
     (
@@ -164,6 +152,17 @@ SURVEY_QUESTIONS = [
         0.52,
         0.02,
     ),
+]
+SURVEY_COLUMNS = [
+    "survey",
+    "respondent_group",
+    "year",
+    "service_code",
+    "question_id",
+    "question",
+    "responses",
+    "positive",
+    "percent_positive",
 ]
 STAFF_RESPONDENTS = 1800
 SERVICE_USER_RESPONDENTS = 120
@@ -295,12 +294,16 @@ def _action(rng, service, theme, said, did, heard, period_end) -> dict:
 
 
 def generate_surveys(part: Partnership, rng: np.random.Generator) -> pd.DataFrame:
-    """Yearly results: staff and carers partnership-wide, service users per service."""
-    first = part.months[0].year
+    """Yearly results: staff and carers partnership-wide, service users per service.
+
+    A survey year appears once its results are in: March of the following year.
+    """
+    # Survey year Y is fielded in the autumn; its results arrive in March of Y + 1.
+    first = part.months[0].year - 1
     years = [
         y
         for y in range(first, part.months[-1].year + 1)
-        if pd.Period(f"{y}-09", "M") in part.months
+        if pd.Period(f"{y + 1}-03", "M") in part.months
     ]
     rows = []
     for year in years:

@@ -50,6 +50,7 @@ class Pool:
 
     texts: np.ndarray
     sentences: np.ndarray
+    lengths: np.ndarray
 
 
 class CommentBank:
@@ -76,7 +77,8 @@ class CommentBank:
         for key, grp in ref.groupby(["question", "group", "themed"], sort=True):
             texts = grp["text"].to_numpy(dtype=object)
             sentences = [s.strip() for t in texts for s in _SENTENCE.split(t) if len(s.strip()) > 2]
-            self.pools[key] = Pool(texts, np.array(sentences, dtype=object))
+            lengths = np.array([len(t) for t in texts])
+            self.pools[key] = Pool(texts, np.array(sentences, dtype=object), lengths)
 
     def pool(self, question: str, group: str, themed: bool) -> Pool:
         """The pool for a key, falling back to the nearest populated one."""
@@ -100,9 +102,9 @@ class CommentBank:
         min_chars: int = 0,
     ):
         """``n`` whole real comments (of at least ``min_chars`` characters, if any are)."""
-        texts = self.pool(question, group, themed).texts
-        long = texts[np.char.str_len(texts.astype(str)) >= min_chars]
-        texts = long if len(long) else texts
+        pool = self.pool(question, group, themed)
+        long = pool.texts[pool.lengths >= min_chars]
+        texts = long if len(long) else pool.texts
         return texts[rng.integers(len(texts), size=n)]
 
     def compose(self, rng: np.random.Generator, question: str, group: str, themed: bool, n: int):

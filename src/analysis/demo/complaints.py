@@ -2,9 +2,10 @@
 
 Complaints are acknowledged within the nation's working-day limit (England: three
 working days after the day received, the Local Authority Social Services and National
-Health Service Complaints (England) Regulations 2009, reg. 13(1); Scotland: the model
-complaints handling procedure, stage 2 acknowledged within three working days and
-answered within twenty), counted on the nation's bank-holiday calendar, except a small
+Health Service Complaints (England) Regulations 2009, reg. 13(1); Scotland: the
+Scottish Public Services Ombudsman's model complaints handling procedure, stage 1
+(frontline) answered within five working days, stage 2 (investigation) acknowledged
+within three working days and answered within twenty), counted on the nation's bank-holiday calendar, except a small
 share acknowledged late and a planted run of late acknowledgements at one service.
 Some complaints are received just before a bank holiday, so that their deadline spans
 it: a calendar that ignores the holiday calls them late.
@@ -19,18 +20,24 @@ from analysis.demo.comments import CommentBank
 from analysis.demo.partnership import Partnership
 
 #: Working days allowed: acknowledgement and (local target) response, by nation.
+#: ``quick`` is a stage answered within ``quick_respond`` working days (Scotland's frontline
+#: stage 1, five working days); other stages are answered around ``respond``.
 RULES = {
     "england": {
         "acknowledge": 3,
         "respond": 25,
         "stages": ["Local resolution"],
         "escalated": "Further local resolution",
+        "quick": None,
+        "quick_respond": None,
     },
     "scotland": {
         "acknowledge": 3,
         "respond": 20,
         "stages": ["Stage 1 frontline", "Stage 2 investigation"],
         "escalated": "Stage 2 investigation",
+        "quick": "Stage 1 frontline",
+        "quick_respond": 5,
     },
 }
 RULES["wales"] = RULES["england"]
@@ -44,7 +51,7 @@ SUBJECTS = [
     "Discharge arrangements",
     "Medication",
     "Access to services",
-    "Environment and facilities",
+    "Environment, facilities and café",
     "Records and confidentiality",
 ]
 OUTCOMES = {"Upheld": 0.25, "Partially Upheld": 0.35, "Not Upheld": 0.35, "Withdrawn": 0.05}
@@ -115,7 +122,12 @@ def generate_complaints(
     ack = np.where(before_holiday, deadline, ack)
     late &= ~before_holiday
 
+    reopened_draw = rng.random(n) < REOPENED
+    stage = rng.choice(rules["stages"], n)
     respond_days = rng.integers(8, rules["respond"] + 15, n)
+    if rules["quick"]:
+        quick = stage == rules["quick"]
+        respond_days = np.where(quick, rng.integers(1, rules["quick_respond"] + 3, n), respond_days)
     responded = np.busday_offset(start, respond_days, roll="forward", holidays=part.bank_holidays)
     closed = responded + rng.integers(0, 15, n).astype("timedelta64[D]")
     outcome = rng.choice(list(OUTCOMES), size=n, p=list(OUTCOMES.values()))
@@ -129,9 +141,9 @@ def generate_complaints(
     df["responded_date"] = np.where(withdrawn | (responded > period_end), nat, responded)
     df["closed_date"] = np.where(open_, nat, closed)
     df["outcome"] = np.where(open_, "", outcome)
-    reopened = (rng.random(n) < REOPENED) & ~open_ & ~withdrawn
+    reopened = reopened_draw & ~open_ & ~withdrawn
     df["reopened"] = np.where(reopened, "Y", "N")
-    df["stage"] = np.where(reopened, rules["escalated"], rng.choice(rules["stages"], n))
+    df["stage"] = np.where(reopened, rules["escalated"], stage)
     df["ombudsman_referral"] = np.where(reopened & (rng.random(n) < OMBUDSMAN / REOPENED), "Y", "N")
     k = rng.integers(1, 4, n)
     subjects = np.array(SUBJECTS, dtype=object)
@@ -170,8 +182,9 @@ def _add_before_bank_holidays(part: Partnership, df: pd.DataFrame) -> pd.DataFra
     """One complaint on the working day before each bank holiday in the period (first service)."""
     lo, hi = part.months[0].to_timestamp(), part.months[-1].to_timestamp(how="end")
     holidays = [d for d in part.bank_holidays if lo <= pd.Timestamp(d) <= hi]
-    days = np.busday_offset(np.array(holidays), -1, roll="backward", holidays=part.bank_holidays)
-    days = np.unique(days)
+    eve = np.array(holidays, dtype="datetime64[D]") - np.timedelta64(1, "D")
+    days = np.busday_offset(eve, 0, roll="backward", holidays=part.bank_holidays)
+    days = np.unique(days[days >= np.datetime64(lo.date())])
     s = part.services[0]
     extra = pd.DataFrame(
         {
@@ -215,5 +228,7 @@ def generate_compliments(
                 )
             )
     df = pd.concat(frames, ignore_index=True).sort_values("received_date", kind="stable")
+    # Compliments are typed in word processors, which turn apostrophes typographic.
+    df["text"] = df["text"].str.replace("'", "\u2019", regex=False)
     df.insert(0, "compliment_id", [f"CP{i:06d}" for i in range(1, len(df) + 1)])
     return df.reset_index(drop=True)

@@ -159,7 +159,7 @@ def generate_fft(
     }
     draw = bank.draw if scale is None else bank.compose
     volumes = _volumes(part, rng, scale)
-    frames, eligible_rows = [], []
+    chunks, eligible_rows = [], []
     for m in part.fft_months:
         first = m.to_timestamp()
         for s in part.services:
@@ -177,41 +177,40 @@ def generate_fft(
             labels = RATINGS if m >= part.six_point_from else OLD_RATINGS
             shares = _respondent_shares(population_shares(s, ages.get(s.service_id)), planted)
             modes = SETTING_MODES.get(s.setting, DEFAULT_MODES)
-            df = pd.DataFrame(
-                {
-                    "service_id": s.service_id,
-                    "service_code": code,
-                    "response_date": first
-                    + pd.to_timedelta(rng.integers(0, m.days_in_month, n), "D"),
-                    "rating": np.array(labels, dtype=object)[rating_idx],
-                    "mode": _pick(rng, modes, n, 0.0),
-                    "age_band": _pick(rng, shares["age_band"], n, BLANK_DEMOGRAPHIC),
-                    "sex": _pick(rng, shares["sex"], n, BLANK_DEMOGRAPHIC),
-                    "ethnicity": _pick(rng, shares["ethnicity"], n, BLANK_DEMOGRAPHIC),
-                    "rating_group": RATING_GROUP[rating_idx],
-                }
-            )
-            questions = [q for q in ANSWERS if q != "what_matters" or s.what_matters]
+            days = rng.integers(0, m.days_in_month, n)
+            cols = {
+                "service_id": np.full(n, s.service_id, dtype=object),
+                "service_code": np.full(n, code, dtype=object),
+                "response_date": np.datetime64(first.date(), "D") + days,
+                "rating": np.array(labels, dtype=object)[rating_idx],
+                "mode": _pick(rng, modes, n, 0.0),
+                "age_band": _pick(rng, shares["age_band"], n, BLANK_DEMOGRAPHIC),
+                "sex": _pick(rng, shares["sex"], n, BLANK_DEMOGRAPHIC),
+                "ethnicity": _pick(rng, shares["ethnicity"], n, BLANK_DEMOGRAPHIC),
+            }
+            group_of = RATING_GROUP[rating_idx]
             for q in ANSWERS:
-                df[q] = ""
-            for q in questions:
+                cols[q] = np.full(n, "", dtype=object)
+                if q == "what_matters" and not s.what_matters:
+                    continue
                 answered = rng.random(n) < ANSWERS[q]
                 themed = np.zeros(n, dtype=bool)
                 if q == planted.get("rising_theme", {}).get("question"):
                     themed = rng.random(n) < theme_share(m, planted)
                 for group in ("positive", "neutral", "negative"):
                     for flag in (False, True):
-                        rows = (
-                            answered & (df["rating_group"].to_numpy() == group) & (themed == flag)
-                        )
+                        rows = answered & (group_of == group) & (themed == flag)
                         if rows.any():
-                            df.loc[rows, q] = draw(rng, q, group, flag, int(rows.sum()))
-            frames.append(df.sort_values("response_date", kind="stable"))
-    responses = pd.concat(frames, ignore_index=True)
+                            cols[q][rows] = draw(rng, q, group, flag, int(rows.sum()))
+            order = np.argsort(days, kind="stable")
+            chunks.append({k: v[order] for k, v in cols.items()})
+    responses = pd.DataFrame({k: np.concatenate([c[k] for c in chunks]) for k in chunks[0]}).astype(
+        {"response_date": "datetime64[ns]"}
+    )
     responses.insert(0, "response_id", [f"R{i:08d}" for i in range(1, len(responses) + 1)])
     eligible = pd.DataFrame(eligible_rows)
     population = service_population(part, eligible, ages)
-    return FftData(responses.drop(columns="rating_group"), eligible, population)
+    return FftData(responses, eligible, population)
 
 
 def service_population(part: Partnership, eligible: pd.DataFrame, ages: dict) -> pd.DataFrame:

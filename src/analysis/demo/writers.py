@@ -3,8 +3,8 @@
 Headers come from the partnership configuration's ``sources`` mapping (tidy column →
 export header), dates are written ``dd/mm/yyyy``, CSVs use the source's ``encoding``
 and workbooks carry a title above the header row. Workbooks are zip files stamped with
-the time they were written; :func:`write_xlsx` fixes every stamp so the same data gives
-the same bytes.
+the time they were written (in the zip entries and the document properties);
+:func:`write_xlsx` fixes every stamp so the same data gives the same bytes.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+from openpyxl.xml.functions import tostring
 
 #: The timestamp written into every workbook (its properties and zip entries).
 FIXED_TIME = dt.datetime(2025, 4, 1, 9, 0, 0)
+CORE_PROPERTIES = "docProps/core.xml"
 
 
 def uk_date(values: pd.Series) -> pd.Series:
@@ -71,11 +73,13 @@ def write_xlsx(df: pd.DataFrame, path: Path, sheet: str, title: str, header_row:
     for i, row in enumerate(df.itertuples(index=False), start=header_row + 1):
         for j, value in enumerate(row, start=1):
             ws.cell(row=i, column=j, value=None if pd.isna(value) else value)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    # Saving stamps "modified" with the current time: write the properties again, fixed.
     wb.properties.creator = "Demonstration partnership"
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    core = tostring(wb.properties.to_tree())
     path.parent.mkdir(parents=True, exist_ok=True)
     with (
         zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src,
@@ -84,5 +88,6 @@ def write_xlsx(df: pd.DataFrame, path: Path, sheet: str, title: str, header_row:
         for info in src.infolist():
             stamped = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             stamped.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(stamped, src.read(info.filename))
+            data = core if info.filename == CORE_PROPERTIES else src.read(info.filename)
+            dst.writestr(stamped, data)
     return path

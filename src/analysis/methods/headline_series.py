@@ -1,6 +1,6 @@
-"""Monthly headline series for trend charts, at the scope an analyst chooses.
+"""Monthly headline series for trend charts, one series per partnership, setting or service.
 
-Scopes: ``"partnership"`` (every service together), ``"setting"`` (mental health
+``by``: ``"partnership"`` (every service given, together), ``"setting"`` (mental health
 inpatient, community health …) or ``"service"``. Counts are summed within the scope
 before rates are taken (a pooled rate, not an average of rates), using NHS England's
 FFT definitions from :func:`analysis.methods.fft.monthly_summary`.
@@ -18,34 +18,35 @@ import pandas as pd
 
 from analysis.methods.fft import monthly_summary
 
-SCOPES = ("partnership", "setting", "service")
+LEVELS = ("partnership", "setting", "service")
 
 
 def headline_series(
     responses: pd.DataFrame,
     eligible: pd.DataFrame | None = None,
     services: pd.DataFrame | None = None,
-    scope: str = "partnership",
+    by: str = "partnership",
     through: pd.Period | str | None = None,
     min_count: int = 0,
+    label: str = "All services",
 ) -> pd.DataFrame:
-    """Per scope value and month: responses, positive, pct_positive, eligible, response_rate.
+    """Per series and month: responses, positive, pct_positive, eligible, response_rate.
 
-    The scope value is in column ``facet``. ``services`` (the ``services`` table) is
-    needed for the ``"setting"`` scope.
+    The series (``label`` for ``by="partnership"``, else the setting or service id) is in
+    column ``facet``. ``services`` (the ``services`` table) is needed for ``by="setting"``.
     """
-    if scope not in SCOPES:
-        raise ValueError(f"scope must be one of {', '.join(SCOPES)}, got {scope!r}")
+    if by not in LEVELS:
+        raise ValueError(f"by must be one of {', '.join(LEVELS)}, got {by!r}")
     summary = monthly_summary(responses, eligible)
     if "eligible" not in summary:
         summary["eligible"] = np.nan
-    if scope == "partnership":
-        summary["facet"] = "All services"
-    elif scope == "service":
+    if by == "partnership":
+        summary["facet"] = label
+    elif by == "service":
         summary["facet"] = summary["service_id"]
     else:
         if services is None:
-            raise ValueError("the 'setting' scope needs the services table (service_id → setting)")
+            raise ValueError("by='setting' needs the services table (service_id → setting)")
         summary = summary.merge(services[["service_id", "setting"]], on="service_id", how="left")
         summary["facet"] = summary["setting"].fillna("unknown setting")
     agg = summary.groupby(["facet", "month"], observed=True)[

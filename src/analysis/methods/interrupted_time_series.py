@@ -151,7 +151,9 @@ def interrupted_time_series(
         dispersion = float(res.scale)
     elif family == "binomial":
         trials = d[trials_field].to_numpy(dtype="float64")
-        res = sm.GLM(np.column_stack([y, trials - y]), X, family=sm.families.Binomial()).fit(
+        # Proportions weighted by trials: statsmodels' Pearson χ² (the quasi scale) is only
+        # right in this form, not with a (successes, failures) response.
+        res = sm.GLM(y / trials, X, family=sm.families.Binomial(), var_weights=trials).fit(
             scale="X2" if overdispersion else 1.0
         )
         dispersion = float(res.scale)
@@ -209,19 +211,20 @@ def evaluate_actions(
     actions: pd.DataFrame,
     outcome: str = "the share of positive ratings",
     harmonics_k: int = 0,
+    everyone: str = "All services",
 ) -> pd.DataFrame:
     """Before and after each completed "You said, We did" action, on the FFT positive share.
 
-    ``series`` is :func:`analysis.methods.headline_series.headline_series` at service
-    scope (``facet`` = service id; actions without a service are read against every
-    facet called ``"All services"``). Each action gets a quasi-binomial segmented
+    ``series`` is :func:`analysis.methods.headline_series.headline_series` by service
+    (``facet`` = service id); actions without a service are read against the facet
+    ``everyone`` (the partnership series' label). Each action gets a quasi-binomial segmented
     regression (level and trend before, step at the action month) — the tutorial's
     step-change model — or, when it cannot be evaluated, the reason why.
     """
     rows = []
     done = actions[(actions["status"] == "completed") & actions["action_date"].notna()]
     for a in done.itertuples(index=False):
-        facet = a.service_id if isinstance(a.service_id, str) else "All services"
+        facet = a.service_id if isinstance(a.service_id, str) else everyone
         s = series[series["facet"] == facet]
         row = {
             "action_id": a.action_id,

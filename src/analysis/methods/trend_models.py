@@ -145,7 +145,7 @@ def count_trend(
     y = d[count_field].to_numpy(dtype="float64")
     offset = np.log(d[exposure_field].to_numpy(dtype="float64")) if exposure_field else None
     if family == "negbin":
-        res = sm.NegativeBinomial(y, X, offset=offset).fit(disp=False)
+        res = sm.NegativeBinomial(y, X, offset=offset).fit(disp=False, maxiter=200)
         return _result(res, "rate ratio per year", d[date_field], float(res.params["alpha"]))
     res = _quasi_fit(
         sm.GLM(y, X, family=sm.families.Poisson(), offset=offset), family == "quasipoisson"

@@ -16,6 +16,7 @@ trail; assurance — a ring with "P" (consistently passes), "F" (consistently fa
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -171,6 +172,9 @@ def spc_chart(
         )
     ax.set_title(title)
     ax.set_ylabel(y_label)
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     if unit == "%":
         ax.yaxis.set_major_formatter(PercentFormatter(decimals=None))
     ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=3, fontsize=8)

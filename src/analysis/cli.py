@@ -36,13 +36,29 @@ def _demo_data(args) -> int:
 
 
 def _clean(args) -> int:
-    from analysis.ingest.clean import clean
+    import logging
 
+    from analysis.ingest.clean import CleanError, clean
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     cfg = load_config(args.config)
-    manifest = clean(cfg)
+    try:
+        manifest = clean(cfg, force=args.force)
+    except CleanError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if manifest["status"] == "unchanged":
+        print(f"inputs unchanged since {manifest['run_at']}: nothing to do")
     for source, c in manifest["counts"].items():
-        print(f"{source}: {c['read']} read, {c['kept']} kept, {c['quarantined']} quarantined")
-    print(f"tidy tables in {cfg.processed_dir}")
+        print(
+            f"{source}: {c['read']} read, {c['kept']} kept, {c['quarantined']} quarantined, "
+            f"{c['duplicates']} duplicates"
+        )
+    found = {k: v for k, v in manifest["redactions"].items() if v}
+    print(f"redacted: {found or 'nothing'}")
+    for error in manifest["errors"]:
+        print(f"warning: source {error['source']!r} skipped: {error['file']}: {error['problem']}")
+    print(f"tidy tables, quarantine and manifest in {cfg.processed_dir}")
     return EXIT_OK
 
 
@@ -158,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_demo_data)
 
     p = sub.add_parser("clean", help="read, validate and redact the raw exports into tidy tables")
+    p.add_argument("--force", action="store_true", help="re-read every file even if unchanged")
     p.set_defaults(func=_clean)
 
     p = sub.add_parser(

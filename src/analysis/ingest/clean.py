@@ -45,7 +45,7 @@ from analysis.ingest.manifest import (
 )
 from analysis.ingest.readers import SourceFileError, read_file
 from analysis.ingest.redaction import KINDS
-from analysis.ingest.schemas import empty
+from analysis.ingest.schemas import SCHEMAS
 from analysis.ingest.sources import KEYS, SourceSpec, source_specs
 from analysis.ingest.store import table_path, write_table
 from analysis.ingest.tables import build_tables, service_codes_table, services_table
@@ -203,7 +203,7 @@ def clean(cfg: Config, force: bool = False) -> dict:
             if table in failed_tables and table not in tables and table_path(table, out).exists():
                 continue  # a failed source's previous table stays as it was
             frames = [f for f in tables.get(table, []) if len(f)]
-            frame = pd.concat(frames, ignore_index=True) if frames else empty(table)
+            frame = pd.concat(frames, ignore_index=True) if frames else _no_rows(table)
             write_table(frame, table, staging)
             written.append(table)
             sizes[table] = len(frame)
@@ -231,7 +231,12 @@ def clean(cfg: Config, force: bool = False) -> dict:
     return manifest
 
 
+def _no_rows(table: str) -> pd.DataFrame:
+    """A table with no rows (``write_table`` gives its columns their types)."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in SCHEMAS[table].columns})
+
+
 def _empty_rows(spec: SourceSpec) -> pd.DataFrame:
-    columns = {*empty(spec.table).columns, *spec.columns, "comment_text", "comment_question",
+    columns = {*SCHEMAS[spec.table].columns, *spec.columns, "comment_text", "comment_question",
                *(f"comment:{q}" for q in spec.comments)}
     return pd.DataFrame(columns=sorted(columns))

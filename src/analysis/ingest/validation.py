@@ -61,16 +61,21 @@ class Problems:
             self.flag(problems == rule, column, rule, messages[rule])
 
 
+def _code_key(codes: pd.Series) -> pd.Series:
+    return codes.str.replace(r"\s+", " ", regex=True).str.strip().str.casefold()
+
+
 def service_ids(codes: pd.Series, dates: np.ndarray, code_table: pd.DataFrame, source: str):
     """Map exported service codes to service ids on each row's date: ``(ids, problems)``.
 
     ``code_table`` is the ``service_codes`` table; a code applies to rows whose
     date is within ``valid_from``…``valid_to`` (either open) and whose source is
-    the code's ``source`` (or any, for ``all``). Codes compare without case.
+    the code's ``source`` (or any, for ``all``). Codes compare without case, and
+    any run of spaces (a non-breaking one included) counts as one space.
     """
     n = len(codes)
-    key = codes.fillna("").astype(str).str.strip().str.casefold().to_numpy(dtype=object)
-    table = code_table.assign(key=code_table["code"].astype(str).str.strip().str.casefold())
+    key = _code_key(codes.fillna("").astype(str)).to_numpy(dtype=object)
+    table = code_table.assign(key=_code_key(code_table["code"].astype(str)))
     table = table[table["source"].isin(["all", source])]
     rows = pd.DataFrame({"row": np.arange(n), "key": key, "date": pd.to_datetime(dates)})
     merged = rows.merge(table, on="key", how="inner")

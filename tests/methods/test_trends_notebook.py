@@ -86,32 +86,23 @@ def test_trends_notebook_runs_and_reads_the_charts(
         for o in c.get("outputs", [])
     ]
     readings = [
-        t for t in outputs if t.startswith("**") and "variation" in t or "Special cause" in t
+        t for t in outputs if t.startswith("**") and ("Common cause" in t or "Special cause" in t)
     ]
-    assert readings, "every chart comes with a one-sentence reading"
-    # The funnel names the demonstration partnership's outlier service (CH-POD, truth.json).
-    funnel = next(t for t in outputs if t.startswith("Overdispersion"))
-    assert funnel.endswith("Outside the 99.8% limits: CH-POD.")
+    # A reading for each chart of the two measures (percentage positive, response rate).
+    services = [s for s in demo_fft[0].services if scope in ("", s["setting"], s["service_id"])]
+    assert len(readings) == 2 * (1 if chart_by == "partnership" else len(services))
+    if scope == "":
+        # The funnel names the demonstration partnership's outlier service (CH-POD, truth.json).
+        funnel = next(t for t in outputs if t.startswith("Overdispersion"))
+        assert funnel.endswith("Outside the 99.8% limits: CH-POD.")
 
 
 def test_trends_command_prints_each_reading(processed_config, demo_fft, capsys):
     from analysis.cli import main
 
-    assert (
-        main(
-            [
-                "--config",
-                str(processed_config),
-                "trends",
-                "--month",
-                "2024-03",
-                "--scope",
-                "service",
-            ]
-        )
-        == 0
-    )
+    args = ["--config", str(processed_config), "trends", "--month", "2024-03", "--by", "service"]
+    assert main(args) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "FFT percentage positive, months to March 2024 (service scope):"
+    assert lines[0] == "FFT percentage positive, months to March 2024, by service:"
     assert len(lines) == 1 + len(demo_fft[0].services)
     assert all("cause" in line or "Too few points" in line for line in lines[1:])

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def processed_config(demo_fft, tmp_path_factory):
+def processed_config(demo_fft, demo_complaints, tmp_path_factory):
     from analysis.demo.fft import OLD_RATINGS
 
     cfg, fft, _ = demo_fft
@@ -58,10 +58,12 @@ def processed_config(demo_fft, tmp_path_factory):
         [{k: s[k] for k in ("service_id", "service_name", "setting", "directorate")} | {"partnership": cfg.name}
          for s in cfg.services]
     )  # fmt: skip
+    complaints = demo_complaints
     for name, df in (
         ("fft_responses", responses),
         ("fft_eligible", eligible),
         ("services", services),
+        ("complaints", complaints),
     ):
         write_table(df, name, root / "processed")
     # A second partnership holding only the last six months (the shared fixture's length).
@@ -95,9 +97,10 @@ def test_trends_notebook_runs_and_reads_the_charts(
     readings = [
         t for t in outputs if t.startswith("**") and ("Common cause" in t or "Special cause" in t)
     ]
-    # A reading for each chart of the two measures (percentage positive, response rate).
+    # A reading for each chart of the three measures (percentage positive, response rate,
+    # complaints received); every demonstration service has FFT data and complaints.
     services = [s for s in demo_fft[0].services if scope in ("", s["setting"], s["service_id"])]
-    assert len(readings) == 2 * (1 if chart_by == "partnership" else len(services))
+    assert len(readings) == 3 * (1 if chart_by == "partnership" else len(services))
     if scope == "":
         # The funnel names the demonstration partnership's outlier service (CH-POD, truth.json).
         funnel = next(t for t in outputs if t.startswith("Overdispersion"))

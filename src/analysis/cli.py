@@ -48,7 +48,8 @@ def _clean(args) -> int:
 
 def _ensure_raw_data(args) -> None:
     cfg = load_config(args.config)
-    if not any(cfg.raw_dir.glob("*/*")) and cfg.section("demo"):
+    has_exports = any(any(cfg.raw_dir.glob(spec["files"])) for spec in cfg.sources.values())
+    if not has_exports and cfg.section("demo"):
         print(
             f"no raw data under {cfg.raw_dir}: generating the demonstration partnership's exports"
         )

@@ -64,7 +64,8 @@ def _clean(args) -> int:
 
 def _ensure_raw_data(args) -> None:
     cfg = load_config(args.config)
-    if not any(cfg.raw_dir.glob("*/*")) and cfg.section("demo"):
+    has_exports = any(any(cfg.raw_dir.glob(spec["files"])) for spec in cfg.sources.values())
+    if not has_exports and cfg.section("demo"):
         print(
             f"no raw data under {cfg.raw_dir}: generating the demonstration partnership's exports"
         )
@@ -129,17 +130,23 @@ def _trends(args) -> int:
     from analysis.methods.attribute_charts import attribute_spc
     from analysis.methods.headline_series import headline_series
     from analysis.pipeline import report_month
+    from analysis.publish.fft_sections import in_scope
     from analysis.publish.narrative import spc_reading
 
     cfg = load_config(args.config)
     period = report_month(cfg, args.month)
+    services = in_scope(read_table("services", cfg.processed_dir), args.scope or "")
+    ids = services["service_id"]
+    responses = read_table("fft_responses", cfg.processed_dir)
+    eligible = read_table("fft_eligible", cfg.processed_dir)
     series = headline_series(
-        read_table("fft_responses", cfg.processed_dir),
-        read_table("fft_eligible", cfg.processed_dir),
-        read_table("services", cfg.processed_dir),
+        responses[responses["service_id"].isin(ids)],
+        eligible[eligible["service_id"].isin(ids)],
+        services,
         by=args.by,
         through=period,
         min_count=cfg.section("disclosure", {}).get("min_count", 5),
+        label=args.scope or "All services",
     )
     spc = attribute_spc(
         series, "positive", "responses", "month", facet_field="facet", chart="pprime",
@@ -201,6 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--by", default="partnership", choices=["partnership", "setting", "service"],
         help="one chart for the partnership, or one per setting or service",
     )  # fmt: skip
+    p.add_argument(
+        "--scope", help="a setting or service id to read alone (default: the partnership)"
+    )
     p.set_defaults(func=_trends)
 
     p = sub.add_parser(

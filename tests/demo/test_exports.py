@@ -13,6 +13,7 @@ from analysis import demo
 from analysis.cli import main
 from analysis.config import load_config
 from analysis.ingest.schemas import SCHEMAS
+from analysis.reference import training_comments
 
 SHORT = {"start": "2024-01", "end": "2024-03"}
 
@@ -198,6 +199,11 @@ def test_an_empty_period_is_refused_with_a_clear_error(tmp_path):
         demo.generate(tmp_path, config=load_config(), start="2024-05", end="2024-01")
 
 
+def test_a_period_wholly_within_the_fft_pause_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="wholly within the FFT collection pause"):
+        demo.generate(tmp_path, config=load_config(), start="2020-05", end="2020-09")
+
+
 def test_a_service_without_demonstration_parameters_is_named(tmp_path):
     cfg = load_config()
     services = cfg.section("demo")["services"]
@@ -207,3 +213,15 @@ def test_a_service_without_demonstration_parameters_is_named(tmp_path):
     }
     with pytest.raises(ValueError, match="demo.services has no parameters for LD-CT"):
         demo.generate(tmp_path, config=cfg, **SHORT)
+
+
+def test_services_get_comments_from_the_trust_that_runs_services_like_them(full_demo):
+    cfg, raw, _ = full_demo
+    ref = training_comments()
+    by_trust = {t: set(g["text"].str.strip()) for t, g in ref.groupby("trust")}
+    fft = read_export(cfg, raw, "fft", include_copies=False)
+    fft["service_id"] = fft["service_code"].map(code_map(cfg))
+    for service_id, trust in [("UC-111", "NEAS"), ("MH-CMHT", "NHFT"), ("CH-DN", "NHFT")]:
+        text = fft.loc[fft["service_id"] == service_id, "what_could_be_better"]
+        text = text.loc[text != ""]
+        assert text.isin(by_trust[trust]).mean() > 0.9, service_id

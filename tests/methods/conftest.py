@@ -31,3 +31,25 @@ def demo_fft():
     rng = np.random.default_rng(np.random.SeedSequence(demo["seed"]).spawn(7)[0])
     fft = generate_fft(part, rng, bank)
     return cfg, fft, fft_truth(part, fft, demo["planted"])
+
+
+@pytest.fixture(scope="session")
+def demo_complaints():
+    """The demonstration complaints over ``DEMO_PERIOD`` as the tidy ``complaints`` table.
+
+    Built from the generator's second seed stream, as ``analysis.demo.generate`` does.
+    """
+    from analysis.demo.complaints import generate_complaints
+    from analysis.demo.partnership import load_partnership
+
+    cfg = load_config()
+    demo = cfg.section("demo")
+    rng = np.random.default_rng(np.random.SeedSequence(demo["seed"]).spawn(7)[1])
+    c, _ = generate_complaints(load_partnership(cfg, *DEMO_PERIOD), rng, demo["planted"])
+    return c.drop(columns="service_code").assign(
+        outcome=c["outcome"].str.lower().replace({"partially upheld": "partly upheld", "": None}),
+        reopened=c["reopened"] == "Y",
+        ombudsman_referral=c["ombudsman_referral"] == "Y",
+        source_file="demo",
+        source_record=range(1, len(c) + 1),
+    )

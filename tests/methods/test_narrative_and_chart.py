@@ -152,3 +152,20 @@ def test_evaluate_actions_reads_or_says_why_not():
     assert out.loc[1, "reading"].startswith(
         "Not evaluated: need at least 3 months before and 3 after"
     )
+
+
+def test_complaint_series_counts_months_with_none_as_zero():
+    from analysis.methods.headline_series import complaint_series
+
+    c = pd.DataFrame(
+        {
+            "service_id": ["S1", "S1", "S2", "S1"],
+            "received_date": pd.to_datetime(
+                ["2024-01-03", "2024-01-20", "2024-01-09", "2024-03-01"]
+            ),
+        }
+    )
+    whole = complaint_series(c, through="2024-04")
+    assert whole["complaints"].tolist() == [3, 0, 1, 0]
+    per = complaint_series(c, by="service")
+    assert per[per.facet == "S2"]["complaints"].tolist() == [1, 0, 0]

@@ -109,6 +109,11 @@ def generate(
     """
     cfg = config or load_config()
     part = load_partnership(cfg, start, end)
+    if not part.fft_months:
+        raise ValueError(
+            f"demonstration period {start} to {end} lies wholly within the FFT collection pause "
+            f"({part.paused[0]} to {part.paused[1]}); choose a period with FFT months."
+        )
     raw = Path(raw_dir)
     fft_rng, complaint_rng, compliment_rng, action_rng, survey_rng, measure_rng, defect_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(7)

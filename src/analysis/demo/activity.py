@@ -259,11 +259,9 @@ def generate_actions(
     df.insert(0, "action_id", [f"YSWD-{i:04d}" for i in range(1, len(df) + 1)])
     truth = {}
     if step:
-        row = df.loc[df["planted"]].iloc[0]
-        truth = {
-            "action_id": row["action_id"],
-            "action_date": row["action_date"].date().isoformat(),
-        }
+        # The action is heard after the drop; a period ending before then has no action.
+        planted_rows = df.loc[df["planted"]]
+        truth["action_id"] = planted_rows["action_id"].iloc[0] if len(planted_rows) else None
     return df.drop(columns="planted"), truth
 
 

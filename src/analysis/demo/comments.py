@@ -44,9 +44,24 @@ NOT_COMMENTS = {"", "did not answer", "n/a", "na", "none", "nothing", "no", "-"}
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
+#: Where each trust's comments fit: NEAS runs ambulance, 111 and patient transport; NHFT
+#: mental health, community and learning disability services.
+TRUST_KINDS = {"NEAS": "urgent", "NHFT": "community"}
+#: Settings whose comments come from the urgent-care trust first.
+URGENT_SETTINGS = {"urgent care", "ambulance"}
+#: A question's nearest other question, for a trust that did not ask it: answers to
+#: "what was good?" and to the open "why?" question read alike.
+NEAREST_QUESTION = {"what_matters": "what_was_good", "what_was_good": "what_matters"}
+
+
+def comment_kind(setting: str) -> str:
+    """The kind of service whose real comments suit a service in ``setting``."""
+    return "urgent" if setting in URGENT_SETTINGS else "community"
+
+
 @dataclass(frozen=True)
 class Pool:
-    """Comments (and their sentences) for one question, rating group and theme flag."""
+    """Comments (and their sentences) for one kind, question, rating group and theme flag."""
 
     texts: np.ndarray
     sentences: np.ndarray
@@ -54,14 +69,16 @@ class Pool:
 
 
 class CommentBank:
-    """Real comments grouped by (question, rating group, carries the theme?).
+    """Real comments grouped by (kind of service, question, rating group, carries the theme?).
 
     ``reference`` is :func:`analysis.reference.training_comments`; ``theme`` the v7
-    sub-category that can be steered, e.g. ``"Timeliness of care"``.
+    sub-category that can be steered, e.g. ``"Timeliness of care"``. A service's comments
+    come from the trust that runs services like it (``kind``: "urgent" or "community").
     """
 
     def __init__(self, reference: pd.DataFrame, theme: str):
         ref = reference.copy()
+        ref["kind"] = ref["trust"].map(TRUST_KINDS).fillna("community")
         ref["question"] = ref["question"].map(SOURCE_QUESTIONS)
         ref["group"] = ref["rating"].map(RATING_GROUPS)
         ref["text"] = ref["text"].str.strip()
@@ -73,28 +90,40 @@ class CommentBank:
             & ref["text"].str.len().between(3, 600)
         )
         ref = ref.loc[keep]
-        self.pools: dict[tuple[str, str, bool], Pool] = {}
-        for key, grp in ref.groupby(["question", "group", "themed"], sort=True):
+        self.pools: dict[tuple[str, str, str, bool], Pool] = {}
+        for key, grp in ref.groupby(["kind", "question", "group", "themed"], sort=True):
             texts = grp["text"].to_numpy(dtype=object)
             sentences = [s.strip() for t in texts for s in _SENTENCE.split(t) if len(s.strip()) > 2]
             lengths = np.array([len(t) for t in texts])
             self.pools[key] = Pool(texts, np.array(sentences, dtype=object), lengths)
 
-    def pool(self, question: str, group: str, themed: bool) -> Pool:
-        """The pool for a key, falling back to the nearest populated one."""
+    def pool(self, kind: str, question: str, group: str, themed: bool) -> Pool:
+        """The pool for a key, falling back to the nearest populated one.
+
+        Nearest means, in order: the same kind of service with the nearest question,
+        the other kind of service, the other theme flag, a neighbouring rating group.
+        """
+        other_kind = "community" if kind == "urgent" else "urgent"
+        near = NEAREST_QUESTION.get(question, question)
+        neighbour = "negative" if group == "neutral" else "neutral"
         for key in [
-            (question, group, themed),
-            (question, group, not themed),
-            (question, "negative" if group == "neutral" else "neutral", themed),
-            ("what_matters", group, themed),
+            (kind, question, group, themed),
+            (kind, near, group, themed),
+            (other_kind, question, group, themed),
+            (other_kind, near, group, themed),
+            (kind, question, group, not themed),
+            (other_kind, question, group, not themed),
+            (kind, question, neighbour, themed),
+            (other_kind, question, neighbour, themed),
         ]:
             if key in self.pools:
                 return self.pools[key]
-        raise KeyError(f"no reference comments for {question}/{group}")
+        raise KeyError(f"no reference comments for {kind}/{question}/{group}")
 
     def draw(
         self,
         rng: np.random.Generator,
+        kind: str,
         question: str,
         group: str,
         themed: bool,
@@ -102,14 +131,16 @@ class CommentBank:
         min_chars: int = 0,
     ):
         """``n`` whole real comments (of at least ``min_chars`` characters, if any are)."""
-        pool = self.pool(question, group, themed)
+        pool = self.pool(kind, question, group, themed)
         long = pool.texts[pool.lengths >= min_chars]
         texts = long if len(long) else pool.texts
         return texts[rng.integers(len(texts), size=n)]
 
-    def compose(self, rng: np.random.Generator, question: str, group: str, themed: bool, n: int):
+    def compose(
+        self, rng: np.random.Generator, kind: str, question: str, group: str, themed: bool, n: int
+    ):
         """``n`` comments, each two or three sentences from different comments of a pool."""
-        sentences = self.pool(question, group, themed).sentences
+        sentences = self.pool(kind, question, group, themed).sentences
         k = rng.integers(2, 4, size=n)
         picks = rng.integers(len(sentences), size=(n, 3))
         parts = sentences[picks]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.demo.comments import CommentBank
+from analysis.demo.comments import CommentBank, comment_kind
 from analysis.demo.partnership import Partnership
 
 #: Working days allowed: acknowledgement and (local target) response, by nation.
@@ -218,6 +218,7 @@ def generate_compliments(
                         "channel": rng.choice(list(CHANNELS), n, p=list(CHANNELS.values())),
                         "text": bank.draw(
                             rng,
+                            comment_kind(s.setting),
                             "what_was_good",
                             "positive",
                             False,

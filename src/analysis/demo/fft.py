@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.demo.comments import CommentBank
+from analysis.demo.comments import CommentBank, comment_kind
 from analysis.demo.partnership import DemoService, Partnership, month
 
 RATINGS = ["Very good", "Good", "Neither good nor poor", "Poor", "Very poor", "Don't know"]
@@ -189,6 +189,7 @@ def generate_fft(
                 "ethnicity": _pick(rng, shares["ethnicity"], n, BLANK_DEMOGRAPHIC),
             }
             group_of = RATING_GROUP[rating_idx]
+            kind = comment_kind(s.setting)
             for q in ANSWERS:
                 cols[q] = np.full(n, "", dtype=object)
                 if q == "what_matters" and not s.what_matters:
@@ -201,7 +202,7 @@ def generate_fft(
                     for flag in (False, True):
                         rows = answered & (group_of == group) & (themed == flag)
                         if rows.any():
-                            cols[q][rows] = draw(rng, q, group, flag, int(rows.sum()))
+                            cols[q][rows] = draw(rng, kind, q, group, flag, int(rows.sum()))
             order = np.argsort(days, kind="stable")
             chunks.append({k: v[order] for k, v in cols.items()})
     responses = pd.DataFrame({k: np.concatenate([c[k] for c in chunks]) for k in chunks[0]}).astype(

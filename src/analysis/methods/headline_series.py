@@ -76,3 +76,36 @@ def headline_series(
     with np.errstate(divide="ignore", invalid="ignore"):
         out["response_rate"] = 100 * out["responses"] / out["eligible"].where(out["eligible"] > 0)
     return out
+
+
+def complaint_series(
+    complaints: pd.DataFrame,
+    services: pd.DataFrame | None = None,
+    by: str = "partnership",
+    through: pd.Period | str | None = None,
+    label: str = "All services",
+) -> pd.DataFrame:
+    """Complaints received per series and month (``facet``, ``month``, ``complaints``).
+
+    Every month from the first complaint to ``through`` is a row; a month with none
+    counts 0 (complaints are recorded continuously, unlike the paused FFT).
+    """
+    if by not in LEVELS:
+        raise ValueError(f"by must be one of {', '.join(LEVELS)}, got {by!r}")
+    d = complaints.assign(month=complaints["received_date"].dt.to_period("M").dt.to_timestamp())
+    if by == "partnership":
+        d["facet"] = label
+    elif by == "service":
+        d["facet"] = d["service_id"]
+    else:
+        if services is None:
+            raise ValueError("by='setting' needs the services table (service_id → setting)")
+        d = d.merge(services[["service_id", "setting"]], on="service_id", how="left")
+        d["facet"] = d["setting"].fillna("unknown setting")
+    counts = d.groupby(["facet", "month"]).size().rename("complaints")
+    if counts.empty:
+        return pd.DataFrame(columns=["facet", "month", "complaints"])
+    last = pd.Period(through, "M").to_timestamp() if through is not None else d["month"].max()
+    months = pd.date_range(d["month"].min(), last, freq="MS")
+    full = pd.MultiIndex.from_product([counts.index.levels[0], months], names=["facet", "month"])
+    return counts.reindex(full, fill_value=0).reset_index()

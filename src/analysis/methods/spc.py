@@ -22,11 +22,12 @@ decisions", 2019) which that package implements:
 * the variation icon comes from the last point, the assurance icon from a target
   against the latest limits.
 
-Two deliberate extensions, both off the R package's path only where R would fail:
-missing values (``NaN``, or absent dates when ``freq`` is given) are kept as rows,
-are never flagged, never enter the mean or a moving range, and break runs and
-trends; and a rebase date that is not a date of the series is an error rather than
-being silently ignored.
+Deliberate departures, each where NHSRplotthedots would fail or mislead: missing values
+(``NaN``, or absent dates when ``freq`` is given) are kept as rows, are never flagged,
+never enter the mean or a moving range, and break runs and trends; a rebase date that
+is not a date of the series is an error rather than being silently ignored; a constant
+series keeps zero-width limits (R screens all its zero moving ranges out and leaves
+none); and ``short_group_warning`` counts observed points, not rows.
 
 ``rules="mdc_tool"`` gives the behaviour of Making Data Count's *Single Chart Tool*
 (Excel) as this project understands it: runs and trends of 6, no screening of
@@ -147,7 +148,7 @@ def prepare_series(
     wanted = {"value_field": value_field, "date_field": date_field}
     if facet_field is not None:
         wanted["facet_field"] = facet_field
-    wanted.update({k: v for k, v in (extra or {}).items()})
+    wanted.update(extra or {})
     for arg, col in wanted.items():
         if col not in data.columns:
             _fail(

@@ -199,7 +199,12 @@ def spc_chart(
 
 
 def spc_panels(
-    spc: pd.DataFrame, measure: str, unit: str = "", y_label: str = "", save_dir=None
+    spc: pd.DataFrame,
+    measure: str,
+    unit: str = "",
+    y_label: str = "",
+    save_dir=None,
+    decimals: int = 1,
 ) -> list[dict]:
     """For each facet: its reading and the chart as accessible HTML (see ``figure_html``).
 
@@ -212,7 +217,7 @@ def spc_panels(
     for facet, part in spc.groupby("f", sort=False, observed=True):
         part = part.copy()
         part.attrs = spc.attrs
-        reading = spc_reading(part, unit=unit)
+        reading = spc_reading(part, unit=unit, decimals=decimals)
         title = f"{facet}: {measure}"
         fig = spc_chart(part, title, y_label or measure, unit)
         alt = spc_alt_text(part, f"{measure} for {facet}", unit, reading)

@@ -98,7 +98,9 @@ def training_comments() -> pd.DataFrame:
     v6_columns = list(raw.columns[first:])
     unknown = sorted(set(v6_columns) - set(mapping.index))
     if unknown:
-        raise ValueError(f"{LABELLED_COMMENTS.name}: v6 columns missing from {V6_TO_V7.name}: {unknown}")
+        raise ValueError(
+            f"{LABELLED_COMMENTS.name}: v6 columns missing from {V6_TO_V7.name}: {unknown}"
+        )
     flags = raw[v6_columns].eq("1")
     v7 = [
         tuple(sorted({mapping[c] for c in row.index[row] if mapping[c]}))
@@ -118,7 +120,9 @@ def training_comments() -> pd.DataFrame:
             "question_text": raw["FFT question"],
             "rating": raw["FFT categorical answer"].map(RATINGS),
             "text": raw[TEXT_COLUMN],
-            "sentiment": raw["Comment sentiment"].str.replace(".0", "", regex=False).map(SENTIMENTS),
+            "sentiment": raw["Comment sentiment"]
+            .str.replace(".0", "", regex=False)
+            .map(SENTIMENTS),
             "subcategories": v7,
         }
     )

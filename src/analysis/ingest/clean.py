@@ -54,6 +54,8 @@ log = logging.getLogger(__name__)
 
 #: Every table the clean step writes (written empty when no source feeds it).
 TABLES = ["services", "service_codes", *sorted(KEYS), "fft_comments", "complaint_subjects", "quarantine"]
+#: The stages whose time the manifest records.
+STAGES = ("checksums", "read", "parse", "validate", "redact", "cache", "dedup", "write")
 #: The staff-name list for redaction, under ``raw_dir`` unless ``redaction.staff_names`` says otherwise.
 STAFF_NAMES = "staff_names.txt"
 
@@ -85,15 +87,21 @@ def _files(cfg: Config, spec: SourceSpec) -> list[Path]:
 
 
 def _convert(path: Path, rel: str, sha: str, spec: SourceSpec, ctx: Context, cache: FileCache,
-             context_key: dict) -> tuple[FileResult, bool]:
+             context_key: dict, seconds: dict) -> tuple[FileResult, bool]:
     key = cache.key(sha, rel, context_key)
     cached = cache.get(key)
     if cached is not None:
         return cached, False
+    start = time.perf_counter()
     raw = read_file(path, spec.expected_headers, spec.format, encoding=spec.encoding,
                     sheet=spec.sheet, header_row=spec.header_row)
+    seconds["read"] += time.perf_counter() - start
     result = convert_file(raw, spec, ctx, rel)
+    for stage, t in result.seconds.items():
+        seconds[stage] += t
+    start = time.perf_counter()
     cache.put(key, result)
+    seconds["cache"] += time.perf_counter() - start
     return result, True
 
 
@@ -137,6 +145,8 @@ def clean(cfg: Config, force: bool = False) -> dict:
         "staff_names_sha256": names_sha,
     }
     files = {name: [] for name in specs}
+    seconds: dict[str, float] = dict.fromkeys(STAGES, 0.0)
+    start = time.perf_counter()
     errors: list[dict] = []
     inputs: list[dict] = []
     for name, spec in specs.items():
@@ -146,6 +156,7 @@ def clean(cfg: Config, force: bool = False) -> dict:
                 files[name].append((path, rel, sha256_file(path)))
         except SourceFileError as exc:
             errors.append({"source": name, "file": exc.path, "problem": exc.problem, "advice": exc.advice})
+    seconds["checksums"] = time.perf_counter() - start
     run_fp = fingerprint(parameters, [(r, s) for fs in files.values() for _, r, s in fs])
     previous = read_manifest(out)
     if (not force and not errors and previous and previous.get("fingerprint") == run_fp
@@ -168,12 +179,13 @@ def clean(cfg: Config, force: bool = False) -> dict:
             results, processed = [], 0
             for path, rel, sha in files[name]:
                 result, fresh = _convert(path, rel, sha, spec, ctx, cache,
-                                         {**context_key, "spec": cfg.sources[name]})
+                                         {**context_key, "spec": cfg.sources[name]}, seconds)
                 processed += fresh
                 results.append(result)
                 inputs.append({"source": name, "file": rel, "sha256": sha, "encoding": result.encoding,
                                "rows": result.read, "processed": fresh})
                 log.info("%s: %s (%d rows%s)", name, rel, result.read, "" if fresh else ", unchanged")
+            start = time.perf_counter()
             combined = combine(results, spec)
             counts[name] = _counts(results, combined, processed)
             revisions += [{"source": name, **r} for r in combined.revisions]
@@ -181,6 +193,7 @@ def clean(cfg: Config, force: bool = False) -> dict:
             quarantine.append(combined.quarantine)
             for table, frame in build_tables(spec, combined.rows).items():
                 tables.setdefault(table, []).append(frame)
+            seconds["dedup"] += time.perf_counter() - start
         except SourceFileError as exc:
             errors.append({"source": name, "file": exc.path, "problem": exc.problem, "advice": exc.advice})
             failed.add(name)
@@ -197,6 +210,7 @@ def clean(cfg: Config, force: bool = False) -> dict:
     tables["service_codes"] = [codes]
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=out, prefix=".staging-"))
+    start = time.perf_counter()
     try:
         written, sizes = [], {}
         for table in TABLES:
@@ -207,6 +221,7 @@ def clean(cfg: Config, force: bool = False) -> dict:
             write_table(frame, table, staging)
             written.append(table)
             sizes[table] = len(frame)
+        seconds["write"] = time.perf_counter() - start
         manifest = {
             "status": "updated",
             "code_version": analysis.__version__,
@@ -223,6 +238,7 @@ def clean(cfg: Config, force: bool = False) -> dict:
             "errors": errors,
             "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "run_seconds": round(time.perf_counter() - started, 3),
+            "stage_seconds": {k: round(v, 3) for k, v in seconds.items()},
         }
         _commit(staging, out, written, manifest)
     finally:

@@ -15,6 +15,9 @@ column in the contract is read with the right parser without code here.
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +72,7 @@ class FileResult:
     quarantine: pd.DataFrame
     redactions: dict[str, int]
     date_evidence: dict[str, dict]
+    seconds: dict[str, float] = field(default_factory=dict)  # time spent per stage
 
     @property
     def quarantined(self) -> int:
@@ -111,9 +115,27 @@ def _period_end(spec: SourceSpec, path: Path) -> dt.date | None:
     return period[1] if period else None
 
 
-def _row_hash(table: pa.Table, headers: list[str]) -> np.ndarray:
-    frame = pd.DataFrame({h: table.column(h).to_pandas() for h in headers})
-    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+PROVENANCE = ["source_file", "source_record", "source_line"]
+
+
+def repeated(rows: pd.DataFrame, key: list[str]) -> np.ndarray | None:
+    """Which rows share their key with another row (``None`` when every key is distinct)."""
+    if len(key) == 1:  # a hash table in Arrow, then counts per distinct key
+        values = pa.array(rows[key[0]], from_pandas=True)
+        values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        codes = pc.dictionary_encode(values).indices
+        index = pc.fill_null(codes, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        counts = np.bincount(index[index >= 0], minlength=1)
+        dup = np.where(index >= 0, counts[np.maximum(index, 0)] > 1, (index < 0).sum() > 1)
+    else:
+        dup = rows.duplicated(subset=key, keep=False).to_numpy()
+    return dup if dup.any() else None
+
+
+def content_hash(rows: pd.DataFrame) -> np.ndarray:
+    """A 64-bit hash of each row's cleaned values (where it came from left out)."""
+    columns = [c for c in rows.columns if c not in PROVENANCE]
+    return pd.util.hash_pandas_object(rows[columns], index=False).to_numpy()
 
 
 class _Converter:
@@ -125,6 +147,14 @@ class _Converter:
         self.redactions = dict.fromkeys(KINDS, 0)
         self.evidence: dict[str, dict] = {}
         self.defaults = {**_DEFAULTS.get(spec.table, {}), **spec.defaults}
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.flags = {c for c in SCHEMAS[spec.table].columns if _kind(spec.table, c) == "flag"}
+
+    @contextmanager
+    def stage(self, name: str):
+        start = time.perf_counter()
+        yield
+        self.seconds[name] += time.perf_counter() - start
 
     def column(self, tidy: str) -> pa.Array | None:
         if tidy in self.spec.columns:
@@ -144,7 +174,9 @@ class _Converter:
         self.problems.flag_each(problems, self.header(tidy), MESSAGES)
 
     def redact(self, arr: pa.Array, count: bool = True) -> pa.Array:
+        start = time.perf_counter()
         out, counts = redact_array(arr, self.ctx.staff_names)
+        self.seconds["redact"] += time.perf_counter() - start
         if count:
             for k, v in counts.items():
                 self.redactions[k] += v
@@ -297,13 +329,14 @@ class _Converter:
                 data[name] = pd.Series([None] * self.n, dtype=object)
             elif isinstance(values, pa.Array):
                 data[name] = values.to_pandas()
+            elif values.dtype == object and name not in self.flags:
+                data[name] = pa.array(values, pa.string(), from_pandas=True).to_pandas()
             else:
                 data[name] = pd.Series(values)
         df = pd.DataFrame(data)
         df["source_file"] = self.file
         df["source_record"] = self.raw.records
         df["source_line"] = self.raw.lines
-        df["_hash"] = _row_hash(self.raw.table, self.spec.expected_headers)
         return df
 
     # --- rules across rows of the file ------------------------------------------------
@@ -328,12 +361,16 @@ class _Converter:
         key = row_key(spec, df)
         if not key:
             return
-        valid = df[ok]
-        first = valid.drop_duplicates(key)[[*key, "_hash"]]
-        joined = valid[key].merge(first, on=key, how="left")
-        conflict = joined["_hash"].to_numpy() != valid["_hash"].to_numpy()
+        dup = repeated(df[ok], key)
+        if dup is None:
+            return
+        repeats = np.flatnonzero(ok)[dup]
+        subset = df.iloc[repeats]
+        hashes = pd.Series(content_hash(subset), index=subset.index)
+        first = subset.assign(_h=hashes).drop_duplicates(key).set_index(key)["_h"]
+        firsts = subset[key].merge(first.reset_index(), on=key, how="left")["_h"].to_numpy()
         mask = np.zeros(self.n, dtype=bool)
-        mask[np.flatnonzero(ok)[conflict]] = True
+        mask[repeats[firsts != hashes.to_numpy()]] = True
         self.problems.flag(mask, self.header(key[0]), "conflicting_duplicate_id",
                            MESSAGES["conflicting_duplicate_id"])
 
@@ -382,12 +419,19 @@ def row_key(spec: SourceSpec, df: pd.DataFrame) -> list[str]:
 def convert_file(raw: RawTable, spec: SourceSpec, ctx: Context, file: str) -> FileResult:
     """Validate and redact one file's rows: valid rows, quarantine, redaction counts."""
     c = _Converter(raw, spec, ctx, file)
-    c.dates()
-    c.service()
-    c.values()
-    c.comments()
-    df = c.frame()
-    c.across_rows(df)
-    rows = df[~c.problems.bad].reset_index(drop=True)
-    quarantine = c.quarantine(spec.name)
-    return FileResult(file, raw.sha256, raw.encoding, raw.read, rows, quarantine, c.redactions, c.evidence)
+    with c.stage("parse"):
+        c.dates()
+    with c.stage("validate"):
+        c.service()
+    with c.stage("parse"):
+        c.values()
+        c.comments()
+    with c.stage("validate"):
+        df = c.frame()
+        c.across_rows(df)
+        bad = c.problems.bad
+        rows = df[~bad].reset_index(drop=True) if bad.any() else df
+        quarantine = c.quarantine(spec.name)
+    c.seconds["parse"] -= c.seconds["redact"]  # redaction happens while values are parsed
+    return FileResult(file, raw.sha256, raw.encoding, raw.read, rows, quarantine, c.redactions,
+                      c.evidence, dict(c.seconds))

@@ -165,19 +165,19 @@ def parse_dates(values, order: str = "dmy", ambiguous: str | None = None, groups
         )
     quarantine_ambiguous = is_ambiguous & contradicted[codes] & (ambiguous is None)
 
-    year = np.where(iso, p1, _full_year(p3))
-    month = np.where(iso, p2, np.where(day_first, b, a))
-    day = np.where(iso, p3, np.where(day_first, a, b))
+    year = np.where(iso, p1, _full_year(p3)).astype(np.int64)
+    month = np.where(iso, p2, np.where(day_first, b, a)).astype(np.int64)
+    day = np.where(iso, p3, np.where(day_first, a, b)).astype(np.int64)
 
-    named = pc.extract_regex(text, _NAMED)
-    named_ok = named.is_valid().to_numpy(zero_copy_only=False) & ~matched
-    if named_ok.any():
-        n_day = _field_ints(named, "day")
-        n_mon = _month_numbers(pc.struct_field(named, "mon"))
-        n_year = _full_year(_field_ints(named, "year"))
-        year = np.where(named_ok, n_year, year)
-        month = np.where(named_ok, n_mon, month)
-        day = np.where(named_ok, n_day, day)
+    named_ok = np.zeros(n, dtype=bool)
+    rest = np.flatnonzero(~matched & ~blank)
+    if len(rest):  # month names: tried only where the numeric forms did not match
+        named = pc.extract_regex(pc.take(text, pa.array(rest)), _NAMED)
+        hit = named.is_valid().to_numpy(zero_copy_only=False)
+        named_ok[rest[hit]] = True
+        year[rest] = np.where(hit, _full_year(_field_ints(named, "year")), year[rest])
+        month[rest] = np.where(hit, _month_numbers(pc.struct_field(named, "mon")), month[rest])
+        day[rest] = np.where(hit, _field_ints(named, "day"), day[rest])
 
     parsed_any = (iso | triple | named_ok)
     dates, valid = assemble(year, month, day)

@@ -7,7 +7,8 @@ In order:
    removed (``fft_2024-03_asat_2024-05-02.csv``, ``fft_2024-03 (2).csv``,
    ``fft_2024-03_v2.csv``, ``…_revised.csv``); the one with the latest "as at"
    date (else the later name) is kept, and the manifest records the revision.
-2. ``exact``: a row identical, in every mapped column, to an earlier one.
+2. ``exact``: a row identical, in every cleaned value, to an earlier one (so "Very good"
+   and "very good" are the same answer).
 3. ``re_exported``: the same response (or complaint, action …, by the table's
    key) exported again in a later file; the latest export's row is kept.
 4. ``respondent``: the source's configured rule, ``dedup: {respondent: {keys:
@@ -27,9 +28,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+import numpy as np
 import pandas as pd
 
-from analysis.ingest.convert import FileResult, row_key
+from analysis.ingest.convert import FileResult, content_hash, repeated, row_key
 from analysis.ingest.sources import SourceSpec
 
 DUPLICATE_KINDS = ("revision", "exact", "re_exported", "respondent")
@@ -89,14 +91,20 @@ def combine(results: list[FileResult], spec: SourceSpec) -> Combined:
     rows = pd.concat(frames, ignore_index=True) if frames else (live or results)[0].rows.iloc[0:0]
     quarantine = pd.concat([r.quarantine for r in live], ignore_index=True) if live else results[0].quarantine
 
-    exact = rows["_hash"].duplicated(keep="first")
-    duplicates["exact"] = int(exact.sum())
-    rows = rows[~exact]
     key = row_key(spec, rows)
-    if key:
-        again = rows.duplicated(subset=key, keep="last")
+    # Exact duplicates share their key too, so only rows whose key repeats are compared whole.
+    candidates = repeated(rows, key) if key else np.ones(len(rows), dtype=bool)
+    exact = pd.Series(False, index=rows.index)
+    if candidates is not None and candidates.any():
+        subset = rows[candidates]
+        exact[subset.index] = pd.Series(content_hash(subset), index=subset.index).duplicated(keep="first")
+    duplicates["exact"] = int(exact.sum())
+    rows = rows[~exact] if exact.any() else rows
+    if key and candidates is not None:
+        subset = rows[rows.index.isin(np.flatnonzero(candidates))] if not exact.any() else rows
+        again = subset.duplicated(subset=key, keep="last")
         duplicates["re_exported"] = int(again.sum())
-        rows = rows[~again]
+        rows = rows.drop(index=subset.index[again]) if again.any() else rows
     rule = spec.dedup.get("respondent")
     if rule:
         keys = list(rule["keys"])

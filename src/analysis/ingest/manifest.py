@@ -4,7 +4,7 @@
   parameters (the configuration's sources, services and redaction settings) and
   every input file's sha256. The same fingerprint as the last run's manifest
   means nothing changed, and the run does nothing.
-* The **file cache** (``data/processed/.cache/``) keeps each file's validated,
+* The **file cache** (``data/processed/.cache/``, Arrow IPC files, quick to write) keeps each file's validated,
   redacted rows under a key made of the file's checksum and everything that
   shapes its conversion, so a new month's export is the only file processed.
 
@@ -94,8 +94,8 @@ class FileCache:
         self.used.add(key)
         return FileResult(
             file=info["file"], sha256=info["sha256"], encoding=info["encoding"], read=info["read"],
-            rows=pd.read_parquet(self.dir / f"{key}.rows.parquet"),
-            quarantine=pd.read_parquet(self.dir / f"{key}.quarantine.parquet"),
+            rows=pd.read_feather(self.dir / f"{key}.rows.arrow"),
+            quarantine=pd.read_feather(self.dir / f"{key}.quarantine.arrow"),
             redactions=info["redactions"], date_evidence=info["date_evidence"],
         )
 
@@ -104,8 +104,8 @@ class FileCache:
         for part, frame in (("rows", result.rows), ("quarantine", result.quarantine)):
             fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
             os.close(fd)
-            frame.to_parquet(tmp, index=False)
-            os.replace(tmp, self.dir / f"{key}.{part}.parquet")
+            frame.reset_index(drop=True).to_feather(tmp, compression="uncompressed")
+            os.replace(tmp, self.dir / f"{key}.{part}.arrow")
         write_json(self.dir / f"{key}.json", {
             "file": result.file, "sha256": result.sha256, "encoding": result.encoding,
             "read": result.read, "redactions": result.redactions, "date_evidence": result.date_evidence,

@@ -119,7 +119,7 @@ def detect_encoding(data: bytes, path: str | Path = "") -> str:
 
 
 def _check_bytes(path: Path, data: bytes, fmt: str) -> None:
-    if not data.strip():
+    if len(data) < 65536 and not data.strip():
         raise SourceFileError(path, "is empty", "Export the data again; an empty file has no rows")
     if fmt == "csv" and data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         raise SourceFileError(path, "is an Excel workbook, not a CSV file",
@@ -210,7 +210,7 @@ def _csv_arrow(data: bytes, header_index: int, header_line: int, header: list[st
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
-            read_options=pacsv.ReadOptions(skip_rows=header_index, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(skip_rows=header_index),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=handler),
             convert_options=pacsv.ConvertOptions(
                 column_types={h: pa.string() for h in header}, strings_can_be_null=False, null_values=[], check_utf8=True,
@@ -222,11 +222,13 @@ def _csv_arrow(data: bytes, header_index: int, header_line: int, header: list[st
     if invalid:
         return None
     n = table.num_rows
+    total_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if total_lines == header_line + n:  # one line per record: nothing spans lines
+        return table, np.arange(1, n + 1, dtype=np.int64), header_line + 1 + np.arange(n, dtype=np.int64), []
     embedded = np.zeros(n, dtype=np.int64)
     for col in table.columns:
         embedded += pc.count_substring(col, "\n").to_numpy(zero_copy_only=False)
     lines = header_line + 1 + np.arange(n, dtype=np.int64) + np.concatenate(([0], np.cumsum(embedded)[:-1]))[:n]
-    total_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     expected_last = int(lines[-1] + embedded[-1]) if n else header_line
     if expected_last != total_lines:
         return None  # blank lines or title rows with embedded newlines: use the exact path
@@ -240,33 +242,44 @@ def read_csv_file(path: Path, expected: list[str], encoding: str | None = None,
     digest = sha256_bytes(data)
     _check_bytes(path, data, "csv")
     enc = encoding or detect_encoding(data, path)
-    try:
-        text = data.decode(enc)
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise SourceFileError(path, f"cannot be decoded as {enc} ({exc})",
-                              "Set the right `encoding` for the source") from None
-    text = text.removeprefix("\ufeff")
-    head = []
-    reader = csv.reader(io.StringIO(text, newline=""))
+    if enc in ("utf-8", "utf-8-sig"):
+        # UTF-8 goes to pyarrow as it is (it checks the encoding); only the top is decoded here.
+        body = data.removeprefix(b"\xef\xbb\xbf")
+        head_text = body[: 1 << 20].decode("utf-8", errors="replace")
+
+        def full_text() -> str:
+            try:
+                return body.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise SourceFileError(path, f"is not valid UTF-8 ({exc})",
+                                      "Set the right `encoding` for the source") from None
+    else:
+        try:
+            text = data.decode(enc).removeprefix("\ufeff")
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise SourceFileError(path, f"cannot be decoded as {enc} ({exc})",
+                                  "Set the right `encoding` for the source") from None
+        body, head_text = text.encode("utf-8"), text[: 1 << 20]
+
+        def full_text() -> str:
+            return text
+
+    head, ends = [], []
+    reader = csv.reader(io.StringIO(head_text, newline=""))
     try:
         for row in reader:
             head.append(row)
+            ends.append(reader.line_num)
             if len(head) >= HEADER_SEARCH_ROWS:
                 break
-    except csv.Error as exc:
-        raise SourceFileError(path, f"is not a readable CSV file ({exc})",
-                              "Check that the file is a CSV export") from None
+    except csv.Error:
+        pass  # a broken record below the header is found (and reported) by the full read
     header_index = _find_header(head, expected, path, "rows", header_row)
     _dedupe_check(head[header_index], path)
-    utf8 = text.encode("utf-8") if enc not in ("utf-8",) else data
-    # Lines up to and including the header record (titles may hold quoted newlines).
-    reader = csv.reader(io.StringIO(text, newline=""))
-    for _ in range(header_index + 1):
-        next(reader)
-    header_line = reader.line_num
-    fast = None if "\r" in text[:65536] and "\n" not in text[:65536] else _csv_arrow(
-        utf8, header_index, header_line, head[header_index])
-    table, records, lines, malformed = fast or _csv_python(text, header_index, path)
+    header_line = ends[header_index]  # titles above may hold quoted newlines
+    bare_cr = b"\r" in body[:65536] and b"\n" not in body[:65536]  # old Mac line endings
+    fast = None if bare_cr else _csv_arrow(body, header_index, header_line, head[header_index])
+    table, records, lines, malformed = fast or _csv_python(full_text(), header_index, path)
     return RawTable(path, table, records, lines, enc, digest, malformed)
 
 

@@ -81,6 +81,17 @@ PATTERNS: dict[str, tuple[str, str]] = {
 }
 
 
+#: A quick test a text must pass before a kind's full pattern is tried on it.
+_PREFILTER = {
+    "email": "@",
+    "nhs_number": r"\d{3}[ \-]?\d{3}[ \-]?\d{4}",
+    "phone": r"\d\d\d",
+    "date_of_birth": r"(?i)dob|d\.o\.b|birth|born",
+    "postcode": r"[A-Z]\d|[A-Z][A-Z]\d",
+    "name": "(?i)dr|mr|ms|miss|mx|nurse|sister|matron|prof",
+}
+
+
 def nhs_number_is_valid(number: str) -> bool:
     """Whether ten digits carry a valid NHS number check digit (Modulus 11).
 
@@ -127,29 +138,45 @@ def _as_array(texts) -> pa.Array:
 
 
 def redact_array(texts: pa.Array, staff_names: Iterable[str] = ()) -> tuple[pa.Array, dict[str, int]]:
-    """Redact a pyarrow string array; returns the redacted array and counts per kind."""
-    arr = _as_array(texts)
+    """Redact a pyarrow string array; returns the redacted array and counts per kind.
+
+    Only non-empty texts go through the patterns (most FFT responses have no comment).
+    """
+    full = _as_array(texts)
+    present = pc.fill_null(pc.greater(pc.utf8_length(full), 0), False)
+    if not pc.all(present).as_py():
+        if not pc.any(present).as_py():
+            return full, dict.fromkeys(KINDS, 0)
+        subset, counts = redact_array(pc.filter(full, present), staff_names)
+        return pc.replace_with_mask(full, present, subset), counts
+    arr = full
     counts = dict.fromkeys(KINDS, 0)
     steps = [(k, *PATTERNS[k]) for k in PATTERNS]
     staff = _staff_pattern(staff_names)
     if staff:
         steps.append(("staff_name", staff, MARKERS["staff_name"]))
     for kind, pattern, replacement in steps:
-        if kind == "nhs_number":
-            hit = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
-            if pc.any(hit).as_py():
-                rows = pc.indices_nonzero(hit).to_pylist()
-                values = arr.to_pylist()
-                found = [0]
-                for i in rows:
-                    values[i] = _nhs_sub(values[i], found)
-                counts[kind] += found[0]
-                arr = pa.array(values, pa.string())
+        # Cheap literal tests first: most texts hold no digit, "@" or title at all.
+        candidates = pc.fill_null(pc.match_substring_regex(arr, _PREFILTER.get(kind, ".")), False)
+        if not pc.any(candidates).as_py():
             continue
-        n = pc.sum(pc.count_substring_regex(arr, pattern)).as_py() or 0
+        if kind == "nhs_number":
+            rows = pc.indices_nonzero(candidates).to_pylist()
+            values = arr.to_pylist()
+            found = [0]
+            for i in rows:
+                values[i] = _nhs_sub(values[i], found)
+            counts[kind] += found[0]
+            arr = pa.array(values, pa.string())
+            continue
+        subset = pc.filter(arr, candidates)
+        marker = MARKERS[kind]
+        before = pc.sum(pc.count_substring(subset, marker)).as_py() or 0
+        replaced = pc.replace_substring_regex(subset, pattern, replacement)
+        n = (pc.sum(pc.count_substring(replaced, marker)).as_py() or 0) - before
         if n:
             counts[kind] += n
-            arr = pc.replace_substring_regex(arr, pattern, replacement)
+            arr = pc.replace_with_mask(arr, candidates, replaced)
     return arr, counts
 
 

@@ -61,10 +61,6 @@ class Problems:
             self.flag(problems == rule, column, rule, messages[rule])
 
 
-def _code_key(codes: pd.Series) -> pd.Series:
-    return codes.str.replace(r"\s+", " ", regex=True).str.strip().str.casefold()
-
-
 def service_ids(codes: pd.Series, dates: np.ndarray, code_table: pd.DataFrame, source: str):
     """Map exported service codes to service ids on each row's date: ``(ids, problems)``.
 
@@ -74,22 +70,30 @@ def service_ids(codes: pd.Series, dates: np.ndarray, code_table: pd.DataFrame, s
     any run of spaces (a non-breaking one included) counts as one space.
     """
     n = len(codes)
-    key = _code_key(codes.fillna("").astype(str)).to_numpy(dtype=object)
-    table = code_table.assign(key=_code_key(code_table["code"].astype(str)))
-    table = table[table["source"].isin(["all", source])]
-    rows = pd.DataFrame({"row": np.arange(n), "key": key, "date": pd.to_datetime(dates)})
-    merged = rows.merge(table, on="key", how="inner")
-    start = pd.to_datetime(merged["valid_from"])
-    end = pd.to_datetime(merged["valid_to"])
-    in_effect = (start.isna() | merged["date"].isna() | (merged["date"] >= start)) & (
-        end.isna() | merged["date"].isna() | (merged["date"] <= end)
-    )
-    chosen = merged[in_effect].drop_duplicates("row")
+    index, uniques = pd.factorize(codes.fillna("").astype(str), use_na_sentinel=False)
+    unique_keys = np.array([" ".join(u.split()).casefold() for u in uniques], dtype=object)
+    table = code_table[code_table["source"].isin(["all", source])]
+    table_keys = np.array([" ".join(str(c).split()).casefold() for c in table["code"]], dtype=object)
+    dates = pd.to_datetime(dates).to_numpy() if len(dates) else np.array([], dtype="datetime64[ns]")
     ids = np.full(n, None, dtype=object)
-    ids[chosen["row"].to_numpy()] = chosen["service_id"].to_numpy(dtype=object)
-    known = np.isin(key, table["key"].to_numpy(dtype=object))
+    known = np.zeros(n, dtype=bool)
+    # Few distinct codes: each configured entry is applied to the rows holding its code.
+    for key, entry in zip(table_keys, table.itertuples(index=False), strict=True):
+        positions = np.flatnonzero(unique_keys == key)
+        if not len(positions):
+            continue
+        rows = np.isin(index, positions)
+        known |= rows
+        start, end = pd.Timestamp(entry.valid_from), pd.Timestamp(entry.valid_to)
+        in_effect = rows & pd.isna(ids)
+        if not pd.isna(start):
+            in_effect &= np.isnat(dates) | (dates >= start.to_datetime64())
+        if not pd.isna(end):
+            in_effect &= np.isnat(dates) | (dates <= end.to_datetime64())
+        ids[in_effect] = entry.service_id
+    blank = unique_keys[index] == "" if n else np.zeros(0, dtype=bool)
     problems = np.full(n, None, dtype=object)
-    problems[(key == "")] = "missing_service_code"
-    problems[(key != "") & ~known] = "unknown_service_code"
-    problems[(key != "") & known & pd.isna(ids)] = "service_code_not_in_effect"
+    problems[blank] = "missing_service_code"
+    problems[~blank & ~known] = "unknown_service_code"
+    problems[~blank & known & pd.isna(ids)] = "service_code_not_in_effect"
     return ids, problems

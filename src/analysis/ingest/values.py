@@ -69,13 +69,32 @@ def blank(arr: pa.Array) -> np.ndarray:
     return pc.fill_null(pc.equal(pc.utf8_trim_whitespace(arr), ""), True).to_numpy(zero_copy_only=False)
 
 
+def lookup_index(arr: pa.Array, keys: list[str]) -> np.ndarray:
+    """Position in ``keys`` of each text, compared normalised (-1 where none matches).
+
+    Values spelt exactly as a key are matched first; only the rest are normalised,
+    so the usual case (an export's own consistent spelling) costs one hash lookup.
+    """
+    arr = pc.fill_null(arr, "")
+    idx = pc.fill_null(pc.index_in(arr, value_set=pa.array(keys, pa.string())), -1).to_numpy(
+        zero_copy_only=False).astype(np.int64)
+    rest = np.flatnonzero(idx < 0)
+    if len(rest):
+        first: dict[str, int] = {}
+        for i, k in enumerate(normalise_text(pa.array(keys, pa.string())).to_pylist()):
+            first.setdefault(k, i)
+        unmatched = normalise_text(pc.take(arr, pa.array(rest)))
+        found = pc.fill_null(pc.index_in(unmatched, value_set=pa.array(list(first), pa.string())), -1)
+        positions = np.array([*first.values(), -1], dtype=np.int64)
+        idx[rest] = positions[found.to_numpy(zero_copy_only=False).astype(np.int64)]
+    return idx
+
+
 def lookup(arr: pa.Array, mapping: dict[str, object], missing=None) -> tuple[np.ndarray, np.ndarray]:
-    """Map normalised text through ``mapping``: ``(values, found)``."""
-    keys = list(mapping)
-    idx = pc.index_in(normalise_text(arr), value_set=pa.array([normalise_text(pa.array([k]))[0].as_py()
-                                                              for k in keys], pa.string()))
-    idx = pc.fill_null(idx, -1).to_numpy(zero_copy_only=False)
-    table = np.array(list(mapping.values()) + [missing], dtype=object)
+    """Map text through ``mapping``, compared normalised: ``(values, found)``."""
+    idx = lookup_index(arr, list(mapping))
+    table = np.empty(len(mapping) + 1, dtype=object)
+    table[:] = [*mapping.values(), missing]
     return table[idx], idx >= 0
 
 
@@ -85,10 +104,18 @@ def parse_ratings(arr: pa.Array, codes: dict | None = None):
     unknown = sorted({v for v in code_map.values()} - set(RATINGS))
     if unknown:
         raise ValueError(f"rating_codes map to {unknown}, which are not FFT ratings {RATINGS}")
-    text_pairs, text_found = lookup(arr, RATING_TEXT)
-    code_labels, code_found = lookup(pc.replace_substring_regex(pc.fill_null(arr, ""), r"\.0+$", ""), code_map)
-    label = np.where(text_found, [p[0] if p else None for p in text_pairs], code_labels)
-    scale = np.where(text_found, [p[1] if p else None for p in text_pairs], "six_point")
+    idx = lookup_index(arr, list(RATING_TEXT))
+    text_found = idx >= 0
+    label = np.array([p[0] for p in RATING_TEXT.values()] + [None], dtype=object)[idx]
+    scale = np.array([p[1] for p in RATING_TEXT.values()] + [None], dtype=object)[idx]
+    rest = np.flatnonzero(~text_found)
+    code_found = np.zeros(len(arr), dtype=bool)
+    if len(rest):  # numeric codes, where the text was not a label
+        codes_text = pc.replace_substring_regex(pc.take(pc.fill_null(arr, ""), pa.array(rest)), r"\.0+$", "")
+        code_labels, found = lookup(codes_text, code_map)
+        label[rest] = np.where(found, code_labels, None)
+        scale[rest] = "six_point"
+        code_found[rest] = found
     problems = np.where(text_found | code_found, None, np.where(blank(arr), "missing_value", "unknown_rating"))
     return label, scale, problems.astype(object)
 

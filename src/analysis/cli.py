@@ -26,9 +26,10 @@ def _demo_data(args) -> int:
     paths = demo.generate(
         args.out or cfg.raw_dir,
         seed=args.seed if args.seed is not None else opts.get("seed", 20190401),
-        start=args.start or str(opts.get("start", "2023-04")),
+        start=args.start or str(opts.get("start", "2019-04")),
         end=args.end or str(opts.get("end", "2025-03")),
         config=cfg,
+        scale=args.scale,
     )
     print(f"wrote {len(paths)} demonstration files under {args.out or cfg.raw_dir}")
     return EXIT_OK
@@ -176,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", help="first month, YYYY-MM")
     p.add_argument("--end", help="last month, YYYY-MM")
     p.add_argument("--out", help="folder to write to (default: the configuration's raw_dir)")
+    p.add_argument("--scale", type=int, help="write exactly N FFT responses (for benchmarks)")
     p.set_defaults(func=_demo_data)
 
     p = sub.add_parser("clean", help="read, validate and redact the raw exports into tidy tables")

@@ -396,6 +396,7 @@ def evaluate_model(
             "measure_type": i.measure_type,
             "frequency": i.frequency,
             "polarity": i.polarity,
+            "counts_people": ind.COMPUTATIONS[i.computation].counts_people,
         }
         try:
             series = evaluate_indicator(i, tables, context, model.small_denominator)
@@ -407,7 +408,7 @@ def evaluate_model(
         latest.pop("period")
         rows.append({**base, **latest, "note": i.caveats})
     columns = [
-        "id", "indicator", "level", "kind", "measure_type", "frequency", "polarity", "period_label", "period_end",
+        "id", "indicator", "level", "kind", "measure_type", "frequency", "polarity", "counts_people", "period_label", "period_end",
         "numerator", "denominator", "value", "lower", "upper", "target", "target_value", "status", "clear",
         "comparator", "compared", "small_denominator", "trend", "assurance", "note",
     ]  # fmt: skip

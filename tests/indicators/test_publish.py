@@ -92,3 +92,16 @@ def test_indicators_notebook_runs(demo_config_path, tmp_path):
         cwd=str(NOTEBOOKS_DIR),
     )  # fmt: skip
     assert "FFT response rate" in out.read_text(encoding="utf-8")
+
+
+def test_counts_of_actions_are_not_suppressed():
+    row = {
+        "id": "A", "indicator": "Survey actions delivered", "kind": "key performance target",
+        "measure_type": "proportion", "period_label": "2024/25 Q4", "numerator": 4,
+        "denominator": 4, "value": 100.0, "lower": 51.0, "upper": 100.0, "status": "met",
+        "small_denominator": True, "note": "",
+    }  # fmt: skip
+    shown = indicator_table(pd.DataFrame([{**row, "counts_people": False}]), min_count=5)
+    hidden = indicator_table(pd.DataFrame([{**row, "counts_people": True}]), min_count=5)
+    assert shown.loc[0, "Value (95% CI)"] == "100.0% (51.0 to 100.0)"
+    assert hidden.loc[0, "Value (95% CI)"] == "*"

@@ -88,12 +88,15 @@ class Computation:
     required: tuple[str, ...]
     optional: tuple[str, ...]
     description: str
+    #: Whether the numerator counts people (responses, complaints, respondents): small
+    #: counts of people are suppressed in what stakeholders see; counts of actions are not.
+    counts_people: bool = True
 
 
 COMPUTATIONS: dict[str, Computation] = {}
 
 
-def computation(name: str, tables: tuple[str, ...], required=(), optional=()):
+def computation(name: str, tables: tuple[str, ...], required=(), optional=(), counts_people=True):
     """Register ``function(tables, frequency, params, context) -> DataFrame`` under ``name``.
 
     The frame has one row per period: ``period``, ``numerator``, ``denominator`` and,
@@ -103,7 +106,7 @@ def computation(name: str, tables: tuple[str, ...], required=(), optional=()):
     def register(function):
         doc = (function.__doc__ or "").strip().splitlines()[0]
         COMPUTATIONS[name] = Computation(
-            name, function, tables, tuple(required), tuple(optional), doc
+            name, function, tables, tuple(required), tuple(optional), doc, counts_people
         )
         return function
 
@@ -307,7 +310,7 @@ def _cumulative(
     return pd.DataFrame(rows)
 
 
-@computation("actions_completed", ("actions",), optional=("themes",))
+@computation("actions_completed", ("actions",), optional=("themes",), counts_people=False)
 def actions_completed(tables, frequency, params, context):
     """ "You said, We did" actions completed by the period's end ÷ actions heard by then (cumulative)."""
     actions = _action_filter(_table(tables, "actions"), params)
@@ -318,7 +321,7 @@ def actions_completed(tables, frequency, params, context):
     return _cumulative(actions, frequency, context, done)
 
 
-@computation("actions_published", ("actions",), optional=("themes",))
+@computation("actions_published", ("actions",), optional=("themes",), counts_people=False)
 def actions_published(tables, frequency, params, context):
     """ "You said, We did" actions published by the period's end ÷ actions heard by then (cumulative)."""
     actions = _action_filter(_table(tables, "actions"), params)
@@ -364,7 +367,7 @@ def survey_positive(tables, frequency, params, context):
     return pd.DataFrame(rows)
 
 
-@computation("measure", ("measures",), required=("measure_id",))
+@computation("measure", ("measures",), required=("measure_id",), counts_people=False)
 def measure(tables, frequency, params, context):
     """A series another system counts, from the measures table (the latest value per period)."""
     m = _table(tables, "measures")

@@ -1,7 +1,7 @@
 """A small trend chart per indicator: value and interval by period, target in force, England.
 
 Lines differ by marker and dash as well as colour (see :mod:`style`); periods whose
-numerator is a small count (1 to ``min_count - 1``) are left out, as in the tables.
+numerator is a small count of people (1 to ``min_count - 1``) are left out, as in the tables.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.logic_models import Indicator
+from analysis.methods.indicators import COMPUTATIONS
 from analysis.publish import style
 from analysis.publish.indicator_table import format_value, status_text
 
@@ -22,7 +23,7 @@ def trend_chart(indicator: Indicator, history: pd.DataFrame, min_count: int = 5)
     style.apply()
     h = history.copy()
     small = h["numerator"].notna() & (h["numerator"] > 0) & (h["numerator"] < min_count)
-    if indicator.measure_type == "score":
+    if not COMPUTATIONS[indicator.computation].counts_people:
         small[:] = False
     h.loc[small, ["value", "lower", "upper"]] = np.nan
     x = h["period_end"]

@@ -1,7 +1,8 @@
 """The indicator table a board reads: status in words and a symbol, never colour alone.
 
-Counts of 1 to ``min_count - 1`` (and the values built on them) are suppressed as
-in :mod:`analysis.publish.suppression`; a small denominator is flagged in words.
+Counts of 1 to ``min_count - 1`` people (and the values built on them) are suppressed
+as in :mod:`analysis.publish.suppression` (counts of actions or other systems' measures
+are not about people and are shown); a small denominator is flagged in words.
 
 >>> import pandas as pd
 >>> latest = pd.DataFrame([{"id": "I1", "indicator": "Acknowledged in time", "kind": "key performance target",
@@ -62,9 +63,9 @@ def indicator_table(latest: pd.DataFrame, min_count: int = 5) -> pd.DataFrame:
     rows = []
     for r in latest.to_dict("records"):
         suppressed = (
-            pd.notna(r.get("numerator"))
+            r.get("counts_people", True) is not False
+            and pd.notna(r.get("numerator"))
             and 0 < r["numerator"] < min_count
-            and r["measure_type"] != "score"
         )
         value = (
             MARK

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import openpyxl
-import pandas as pd
 import pytest
 
 from analysis.ingest.clean import CleanError, clean

@@ -37,7 +37,7 @@ def test_utf16_with_bom_is_read(tmp_path):
 
 
 def test_detect_encoding_prefers_utf8_when_valid():
-    assert detect_encoding("plain ascii".encode()) == "utf-8"
+    assert detect_encoding(b"plain ascii") == "utf-8"
 
 
 def test_quoted_multiline_text_keeps_records_and_starting_lines(tmp_path):

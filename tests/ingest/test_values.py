@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from analysis.ingest.values import parse_choices, parse_flags, parse_floats, parse_integers, parse_ratings
+from analysis.ingest.values import (
+    parse_choices,
+    parse_flags,
+    parse_floats,
+    parse_integers,
+    parse_ratings,
+)
 
 
 def test_six_point_labels_with_spelling_variants():

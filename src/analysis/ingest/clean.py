@@ -32,8 +32,8 @@ import pandas as pd
 
 import analysis
 from analysis.config import Config, ConfigError
-from analysis.ingest.convert import Context, FileResult, convert_file
-from analysis.ingest.dedup import DUPLICATE_KINDS, Combined, combine
+from analysis.ingest.convert import REDACTED, Context, FileResult, convert_file
+from analysis.ingest.dedup import Combined, combine
 from analysis.ingest.manifest import (
     MANIFEST,
     FileCache,
@@ -113,10 +113,9 @@ def _counts(results: list[FileResult], combined: Combined, processed: int) -> di
     if read != kept + quarantined + duplicates:
         raise AssertionError(f"rows do not add up: {read} read ≠ {kept} kept + {quarantined} "
                              f"quarantined + {duplicates} duplicates")
-    redactions = dict.fromkeys(KINDS, 0)
-    for r in results:
-        for k, v in r.redactions.items():
-            redactions[k] += v
+    # Identifiers redacted from the text of the rows kept (what the tidy tables would otherwise hold).
+    redactions = {k: int(combined.rows[f"{REDACTED}{k}"].sum()) if len(combined.rows) else 0
+                  for k in KINDS}
     return {"status": "ok", "files": len(results), "files_processed": processed, "read": read,
             "kept": kept, "quarantined": quarantined, "duplicates": duplicates,
             "duplicates_by_kind": combined.duplicates, "redactions": redactions}

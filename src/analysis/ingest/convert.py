@@ -28,11 +28,11 @@ import pyarrow.compute as pc
 
 from analysis.config import ConfigError
 from analysis.ingest import dates as date_rules
-from analysis.ingest import values as value_rules
 from analysis.ingest import validation
+from analysis.ingest import values as value_rules
 from analysis.ingest.readers import RawTable, normalise_header, period_from_name
-from analysis.ingest.redaction import KINDS, redact_array
-from analysis.ingest.schemas import SCHEMAS
+from analysis.ingest.redaction import KINDS, redact_rows
+from analysis.ingest.schemas import CRITICALITY, SCHEMAS
 from analysis.ingest.sources import FREE_TEXT, KEYS, SERVICE_DATE, SourceSpec
 from analysis.ingest.validation import Problems
 
@@ -49,6 +49,8 @@ NOT_BEFORE = {
     "service_population": [("period_end", "period_start")],
 }
 _DEFAULTS = {"fft_responses": {"mode": "unknown"}}
+#: Spellings every partnership's exports share (a source's ``values`` add to them).
+BUILT_IN_VALUES = {("stories", "criticality"): {label: i for i, label in enumerate(CRITICALITY)}}
 
 
 @dataclass
@@ -116,6 +118,8 @@ def _period_end(spec: SourceSpec, path: Path) -> dt.date | None:
 
 
 PROVENANCE = ["source_file", "source_record", "source_line"]
+#: Prefix of the columns counting, per row, the identifiers of each kind redacted from it.
+REDACTED = "_redacted_"
 
 
 def repeated(rows: pd.DataFrame, key: list[str]) -> np.ndarray | None:
@@ -134,7 +138,7 @@ def repeated(rows: pd.DataFrame, key: list[str]) -> np.ndarray | None:
 
 def content_hash(rows: pd.DataFrame) -> np.ndarray:
     """A 64-bit hash of each row's cleaned values (where it came from left out)."""
-    columns = [c for c in rows.columns if c not in PROVENANCE]
+    columns = [c for c in rows.columns if c not in PROVENANCE and not c.startswith(REDACTED)]
     return pd.util.hash_pandas_object(rows[columns], index=False).to_numpy()
 
 
@@ -144,7 +148,7 @@ class _Converter:
         self.n = raw.table.num_rows
         self.problems = Problems(self.n)
         self.out: dict[str, object] = {}
-        self.redactions = dict.fromkeys(KINDS, 0)
+        self.redactions: dict[str, np.ndarray | int] = dict.fromkeys(KINDS, 0)
         self.evidence: dict[str, dict] = {}
         self.defaults = {**_DEFAULTS.get(spec.table, {}), **spec.defaults}
         self.seconds: dict[str, float] = defaultdict(float)
@@ -174,12 +178,14 @@ class _Converter:
         self.problems.flag_each(problems, self.header(tidy), MESSAGES)
 
     def redact(self, arr: pa.Array, count: bool = True) -> pa.Array:
+        """Redact text; per row, how many identifiers of each kind were replaced is kept,
+        so the manifest can count those in the rows stored."""
         start = time.perf_counter()
-        out, counts = redact_array(arr, self.ctx.staff_names)
+        out, per_row = redact_rows(arr, self.ctx.staff_names)
         self.seconds["redact"] += time.perf_counter() - start
         if count:
-            for k, v in counts.items():
-                self.redactions[k] += v
+            for k, v in per_row.items():
+                self.redactions[k] = self.redactions[k] + v
         return out
 
     # --- the rules, in the order a row meets them -------------------------------------
@@ -191,9 +197,13 @@ class _Converter:
             groups = pc.binary_join_element_wise(*parts, "|").to_numpy(zero_copy_only=False)
         end = _period_end(spec, self.raw.path)
         latest = np.datetime64(end + dt.timedelta(days=spec.date_tolerance_days), "ns") if end else None
+        named = period_from_name(self.raw.path.name)
+        period = (np.datetime64(named[0], "ns"), np.datetime64(named[1], "ns")) if named else None
         for column in SCHEMAS[table].columns:
             kind = _kind(table, column)
             arr = self.column(column)
+            if kind == "month" and arr is None and named:  # a monthly file's month, from its name
+                arr = pa.array([named[0].isoformat()] * self.n, pa.string())
             if kind not in ("date", "month") or arr is None:
                 continue
             if kind == "month":
@@ -205,6 +215,16 @@ class _Converter:
             if SCHEMAS[table].columns[column].nullable:
                 problems = np.where(problems == "missing_date", None, problems)
             self.flag(problems, column)
+            if period is not None and parsed.other_reading is not None:
+                outside = (parsed.dates < period[0]) | (parsed.dates > period[1])
+                other = parsed.other_reading
+                self.problems.flag(
+                    outside & (other >= period[0]) & (other <= period[1]), self.header(column),
+                    "ambiguous_date_order",
+                    "day and month look swapped: read day-first the date falls outside the period "
+                    f"the export covers ({named[0]} to {named[1]}), read month-first inside it; "
+                    "set `ambiguous_date_order` for the source to settle it",
+                )
             if latest is not None:
                 late = parsed.dates > latest
                 self.problems.flag(late, self.header(column), "date_after_period_end",
@@ -247,6 +267,10 @@ class _Converter:
 
     def values(self) -> None:
         table, spec = self.spec.table, self.spec
+        if spec.level_by:  # NHS England's files: the England row among the organisations
+            names = self.raw.table.column(spec.level_by["header"]).combine_chunks()
+            found, hit = value_rules.lookup(names, spec.level_by.get("values", {}))
+            self.out["level"] = np.where(hit, found, spec.level_by.get("otherwise", "organisation"))
         for column, col in SCHEMAS[table].columns.items():
             if column in self.out or column in ("source_file", "source_record", "rating_scale"):
                 continue
@@ -261,7 +285,10 @@ class _Converter:
                                       "map it in `columns` or give it in `constants`")
                 self.out[column] = None
                 continue
-            synonyms = spec.values.get(column)
+            synonyms = {**BUILT_IN_VALUES.get((table, column), {}), **spec.values.get(column, {})} or None
+            if synonyms and kind in ("integer", "float"):  # words standing for numbers
+                mapped, found = value_rules.lookup(arr, synonyms)
+                arr = pc.if_else(pa.array(found), pa.array([str(v) for v in mapped]), arr)
             if column == "rating" and table == "fft_responses":
                 extra = {k: v for k, v in (synonyms or {}).items()}
                 codes = spec.rating_codes or value_rules.RATING_CODES
@@ -337,11 +364,13 @@ class _Converter:
         df["source_file"] = self.file
         df["source_record"] = self.raw.records
         df["source_line"] = self.raw.lines
+        for kind, counts in self.redactions.items():
+            df[f"{REDACTED}{kind}"] = np.broadcast_to(np.asarray(counts, dtype=np.int64), (self.n,))
         return df
 
     # --- rules across rows of the file ------------------------------------------------
     def across_rows(self, df: pd.DataFrame) -> None:
-        spec, table = self.spec, self.spec.table
+        spec = self.spec
         ok = ~self.problems.bad
         if spec.comment_rows:
             response_fields = [c for c in RESPONSE_FIELDS if c in df and df[c].notna().any()]
@@ -433,5 +462,6 @@ def convert_file(raw: RawTable, spec: SourceSpec, ctx: Context, file: str) -> Fi
         rows = df[~bad].reset_index(drop=True) if bad.any() else df
         quarantine = c.quarantine(spec.name)
     c.seconds["parse"] -= c.seconds["redact"]  # redaction happens while values are parsed
-    return FileResult(file, raw.sha256, raw.encoding, raw.read, rows, quarantine, c.redactions,
+    found = {k: int(np.sum(v)) for k, v in c.redactions.items()}
+    return FileResult(file, raw.sha256, raw.encoding, raw.read, rows, quarantine, found,
                       c.evidence, dict(c.seconds))

@@ -10,6 +10,10 @@ ambiguous rows (both parts 12 or less, and different) are quarantined as
 settles them. ISO dates (year first) and dates with month names are never
 ambiguous. A time after the date is allowed and dropped.
 
+The period an export covers is evidence too (see :mod:`analysis.ingest.convert`): an
+ambiguous date that falls outside the period while its other reading falls inside it
+looks swapped, and is quarantined as ``ambiguous_date_order`` rather than read either way.
+
 Everything here is vectorised (``pyarrow.compute`` regular expressions and
 NumPy date arithmetic): a million dates take well under a second.
 
@@ -71,6 +75,7 @@ class ParsedDates:
     dates: np.ndarray
     problems: np.ndarray  # object array: None or a key of PROBLEM_MESSAGES
     evidence: dict  # group → {"dmy": rows proving day-first, "mdy": rows proving month-first}
+    other_reading: np.ndarray | None = None  # ambiguous rows read the other way round (else NaT)
 
 
 def _as_strings(values) -> pa.Array:
@@ -187,7 +192,10 @@ def parse_dates(values, order: str = "dmy", ambiguous: str | None = None, groups
     problems[quarantine_ambiguous] = "ambiguous_date_order"
     problems[blank] = "missing_date"
     dates = np.where(problems == None, dates, np.datetime64("NaT", "ns"))  # noqa: E711
-    return ParsedDates(dates.astype("datetime64[ns]"), problems, evidence)
+    other, other_ok = assemble(year, np.where(iso, p2, np.where(day_first, a, b)).astype(np.int64),
+                               np.where(iso, p3, np.where(day_first, b, a)).astype(np.int64))
+    other = np.where(is_ambiguous & other_ok & (problems == None), other, np.datetime64("NaT", "ns"))  # noqa: E711
+    return ParsedDates(dates.astype("datetime64[ns]"), problems, evidence, other.astype("datetime64[ns]"))
 
 
 def parse_months(values) -> ParsedDates:

@@ -49,6 +49,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -137,47 +138,52 @@ def _as_array(texts) -> pa.Array:
     return pa.array(list(texts), pa.string())
 
 
-def redact_array(texts: pa.Array, staff_names: Iterable[str] = ()) -> tuple[pa.Array, dict[str, int]]:
-    """Redact a pyarrow string array; returns the redacted array and counts per kind.
+def redact_rows(texts: pa.Array, staff_names: Iterable[str] = ()) -> tuple[pa.Array, dict[str, np.ndarray]]:
+    """Redact a pyarrow string array; returns it and, per kind, how many were replaced in each row.
 
-    Only non-empty texts go through the patterns (most FFT responses have no comment).
+    Only non-empty texts go through the patterns (most FFT responses have no comment),
+    and each kind's full pattern only through texts that pass a cheap test first.
     """
     full = _as_array(texts)
+    n = len(full)
+    per_row = {kind: np.zeros(n, dtype=np.int64) for kind in KINDS}
     present = pc.fill_null(pc.greater(pc.utf8_length(full), 0), False)
-    if not pc.all(present).as_py():
-        if not pc.any(present).as_py():
-            return full, dict.fromkeys(KINDS, 0)
-        subset, counts = redact_array(pc.filter(full, present), staff_names)
-        return pc.replace_with_mask(full, present, subset), counts
-    arr = full
-    counts = dict.fromkeys(KINDS, 0)
+    if not pc.any(present).as_py():
+        return full, per_row
+    where = np.flatnonzero(present.to_numpy(zero_copy_only=False))
+    arr = pc.filter(full, present)
     steps = [(k, *PATTERNS[k]) for k in PATTERNS]
     staff = _staff_pattern(staff_names)
     if staff:
         steps.append(("staff_name", staff, MARKERS["staff_name"]))
     for kind, pattern, replacement in steps:
-        # Cheap literal tests first: most texts hold no digit, "@" or title at all.
         candidates = pc.fill_null(pc.match_substring_regex(arr, _PREFILTER.get(kind, ".")), False)
         if not pc.any(candidates).as_py():
             continue
-        if kind == "nhs_number":
-            rows = pc.indices_nonzero(candidates).to_pylist()
+        rows = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))
+        if kind == "nhs_number":  # the check digit needs arithmetic: Python, on candidates only
             values = arr.to_pylist()
-            found = [0]
             for i in rows:
+                found = [0]
                 values[i] = _nhs_sub(values[i], found)
-            counts[kind] += found[0]
+                per_row[kind][where[i]] = found[0]
             arr = pa.array(values, pa.string())
             continue
         subset = pc.filter(arr, candidates)
         marker = MARKERS[kind]
-        before = pc.sum(pc.count_substring(subset, marker)).as_py() or 0
         replaced = pc.replace_substring_regex(subset, pattern, replacement)
-        n = (pc.sum(pc.count_substring(replaced, marker)).as_py() or 0) - before
-        if n:
-            counts[kind] += n
+        found = (pc.count_substring(replaced, marker).to_numpy(zero_copy_only=False)
+                 - pc.count_substring(subset, marker).to_numpy(zero_copy_only=False))
+        if found.any():
+            per_row[kind][where[rows]] = found
             arr = pc.replace_with_mask(arr, candidates, replaced)
-    return arr, counts
+    return pc.replace_with_mask(full, present, arr), per_row
+
+
+def redact_array(texts: pa.Array, staff_names: Iterable[str] = ()) -> tuple[pa.Array, dict[str, int]]:
+    """Redact a pyarrow string array; returns the redacted array and counts per kind."""
+    arr, per_row = redact_rows(texts, staff_names)
+    return arr, {kind: int(v.sum()) for kind, v in per_row.items()}
 
 
 def redact(texts: Sequence[str | None] | pd.Series | pa.Array, staff_names: Iterable[str] = ()):

@@ -32,6 +32,10 @@ and how their headers map onto the table's columns. Everything else is optional:
         dedup:
           respondent: {keys: [service_id, response_date, age_band, sex], keep: first}
         on_error: stop             # or continue: a broken file stops this source only
+        level_by:                  # fft_published: the level of each row from a column's value
+          header: Org Name
+          values: {ENGLAND: england}
+          otherwise: organisation
 
 Example
 -------
@@ -61,9 +65,15 @@ SERVICE_DATE = {
     "measures": "period_start",
     "service_population": "period_start",
     "surveys": None,
+    "stories": "published_date",
 }
 #: Free-text columns redacted before they are stored.
-FREE_TEXT = {"compliments": ["text"], "actions": ["you_said", "we_did"], "fft_comments": ["text"]}
+FREE_TEXT = {
+    "compliments": ["text"],
+    "actions": ["you_said", "we_did"],
+    "fft_comments": ["text"],
+    "stories": ["title", "text"],
+}
 #: The columns that identify a row of each table (a later export of the same key replaces it).
 KEYS = {
     "fft_responses": ["response_id"],
@@ -75,12 +85,13 @@ KEYS = {
     "surveys": ["survey", "year", "service_id", "question_id", "respondent_group"],
     "measures": ["measure_id", "period_start", "period_end", "service_id"],
     "fft_published": ["month", "level", "org_code", "site_code", "ward"],
+    "stories": ["story_id"],
 }
 READABLE_TABLES = sorted(KEYS)
 _KNOWN = {
     "table", "files", "format", "sheet", "encoding", "date_order", "ambiguous_date_order",
     "date_order_by", "period_end", "date_tolerance_days", "columns", "constants", "defaults",
-    "values", "rating_codes", "header_row", "list_sep", "comments", "comment_rows", "dedup", "on_error",
+    "values", "rating_codes", "header_row", "list_sep", "level_by", "comments", "comment_rows", "dedup", "on_error",
 }
 
 
@@ -110,6 +121,7 @@ class SourceSpec:
     comment_rows: dict[str, Any] | None = None
     dedup: dict[str, Any] = field(default_factory=dict)
     on_error: str = "stop"
+    level_by: dict[str, Any] | None = None
 
     @classmethod
     def from_config(cls, name: str, entry: dict[str, Any]) -> SourceSpec:
@@ -169,6 +181,7 @@ class SourceSpec:
             comment_rows=dict(entry["comment_rows"]) if entry.get("comment_rows") else None,
             dedup=dict(entry.get("dedup", {})),
             on_error=entry.get("on_error", "stop"),
+            level_by=dict(entry["level_by"]) if entry.get("level_by") else None,
         )
 
     @property
@@ -176,7 +189,8 @@ class SourceSpec:
         """Every export header the source's files must have."""
         rows = self.comment_rows or {}
         extra = [rows[k] for k in ("question", "text", "comment_id") if k in rows]
-        headers = [*self.columns.values(), *self.comments.values(), *extra, *self.date_order_by]
+        level = [self.level_by["header"]] if self.level_by else []
+        headers = [*self.columns.values(), *self.comments.values(), *extra, *self.date_order_by, *level]
         return list(dict.fromkeys(headers))
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis.methods.spc import (
+    COLUMNS,
     PTD_RULES,
     assurance_type,
     classify,
@@ -39,6 +40,7 @@ def frame(values, start="2020-01-01", freq="MS", **cols):
 
 def test_limits_match_nhsrplotthedots_snapshot():
     out = ptd_spc(frame(RNORM_123, "2020-01-02", "D"), "y", "x")
+    assert list(out.columns) == COLUMNS
     assert out["mean"].round(3).unique().tolist() == [0.142]
     assert out["lpl"].round(2).unique().tolist() == [-3.01]
     assert out["upl"].round(2).unique().tolist() == [3.29]

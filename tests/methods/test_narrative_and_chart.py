@@ -169,3 +169,24 @@ def test_complaint_series_counts_months_with_none_as_zero():
     assert whole["complaints"].tolist() == [3, 0, 1, 0]
     per = complaint_series(c, by="service")
     assert per[per.facet == "S2"]["complaints"].tolist() == [1, 0, 0]
+
+
+def test_funnel_and_seasonal_charts_say_what_they_show():
+    from analysis.methods.funnel import proportion_funnel
+    from analysis.methods.seasonality import stl_decompose
+    from analysis.publish.funnel_plot import funnel_chart
+    from analysis.publish.spc_plot import seasonal_chart
+
+    d = pd.DataFrame({"s": [f"S{i}" for i in range(10)], "pos": [425, 430, 420, 428, 422, 426, 424, 427, 423, 300],
+                      "n": [500] * 10})  # fmt: skip
+    units, fit = proportion_funnel(d, "pos", "n", "s")
+    fig, alt = funnel_chart(units, fit, "Funnel")
+    assert alt.endswith("outside the 99.8% limits: S9.")
+    assert [t.get_text() for t in fig.axes[0].texts] == [
+        "S9"
+    ]  # the outlier is labelled, not only coloured
+    months = pd.date_range("2021-01-01", periods=36, freq="MS")
+    s = pd.DataFrame({"month": months, "v": 80 + 5 * np.sin(2 * np.pi * (months.month - 3) / 12)})
+    fig, alt = seasonal_chart(stl_decompose(s, "v"), "Seasonal", "%")
+    # sin peaks three months after its zero: month 3 + 3 = 6 (June), lowest in December.
+    assert "peaks in month 6" in alt and "lowest in month 12" in alt

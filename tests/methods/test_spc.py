@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis.methods.spc import (
+    COLUMNS,
     PTD_RULES,
     assurance_type,
     classify,
@@ -39,6 +40,7 @@ def frame(values, start="2020-01-01", freq="MS", **cols):
 
 def test_limits_match_nhsrplotthedots_snapshot():
     out = ptd_spc(frame(RNORM_123, "2020-01-02", "D"), "y", "x")
+    assert list(out.columns) == COLUMNS
     assert out["mean"].round(3).unique().tolist() == [0.142]
     assert out["lpl"].round(2).unique().tolist() == [-3.01]
     assert out["upl"].round(2).unique().tolist() == [3.29]
@@ -271,3 +273,37 @@ def test_summary_counts_points_by_type():
     assert s.loc[0, "special_cause_improvement"] == 1 and s.loc[0, "special_cause_concern"] == 3
     assert s.loc[0, "common_cause"] == 6
     assert s.loc[0, "variation_type"] == "common_cause"
+
+
+def test_every_label_as_nhsrplotthedots_names_it():
+    # ptd_special_cause_type's labels, one hand-built series each (limits ±3, close band ±2).
+    cases = {
+        "Above UCL": [3.5],
+        "Below LCL": [-3.5],
+        # Three points all on one side, two of them close (two points alone never qualify:
+        # NHSRplotthedots needs |sum of relative_to_mean| = 3 over the window).
+        "2 in 3 Above CL": [2.5, 2.5, 0.5],
+        "2 in 3 Below CL": [-2.5, -0.5, -2.5],
+        "7 Points Above CL": [1.0] * 7,
+        "7 Points Below CL": [-1.0] * 7,
+    }
+    for label, y in cases.items():
+        types = rules_on(y)["special_cause_type"].astype(str)
+        assert {t for t, v in zip(types, y, strict=True) if abs(v) != 0.5} == {label}, label
+    assert set(rules_on([0.5, -0.5, 0.5])["special_cause_type"].astype(str)) == {"Common Cause"}
+
+
+@pytest.mark.parametrize(
+    ("point_type", "direction", "icon"),
+    [
+        ("common_cause", "increase", "common_cause"),
+        ("special_cause_improvement", "increase", "improvement_high"),
+        ("special_cause_improvement", "decrease", "improvement_low"),
+        ("special_cause_concern", "increase", "concern_low"),
+        ("special_cause_concern", "decrease", "concern_high"),
+        ("special_cause_neutral_high", "neutral", "neutral_high"),
+        ("special_cause_neutral_low", "neutral", "neutral_low"),
+    ],
+)
+def test_variation_icons_as_ptd_get_icons(point_type, direction, icon):
+    assert variation_icon(point_type, direction) == icon

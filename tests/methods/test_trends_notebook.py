@@ -101,6 +101,8 @@ def test_trends_notebook_runs_and_reads_the_charts(
     # complaints received); every demonstration service has FFT data and complaints.
     services = [s for s in demo_fft[0].services if scope in ("", s["setting"], s["service_id"])]
     assert len(readings) == 3 * (1 if chart_by == "partnership" else len(services))
+    complaint_trends = [t for t in outputs if "complaints received" in t and "a year" in t]
+    assert len(complaint_trends) == (1 if chart_by == "partnership" else len(services))
     if scope == "":
         # The funnel names the demonstration partnership's outlier service (CH-POD, truth.json).
         funnel = next(t for t in outputs if t.startswith("Overdispersion"))

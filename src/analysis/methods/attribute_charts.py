@@ -9,7 +9,8 @@ Same rules, output columns and vocabulary as :func:`analysis.methods.spc.ptd_spc
   Engineering* 14(4), 2002, 531–537): zᵢ = (pᵢ − p̄) / σᵢ; σ_z = mean moving range of
   z / 1.128; limits p̄ ± 3 σᵢ σ_z. With large denominators the p-chart's limits hug the
   centre line and flag almost every month (overdispersion); σ_z > 1 widens them to the
-  process's real month-to-month variation, σ_z < 1 narrows them.
+  process's real month-to-month variation, σ_z < 1 narrows them. The same formulas,
+  limits clipped to [0, 1], are Minitab's ("Methods and formulas for Laney P' Chart").
 * **c-chart**: c̄ ± 3√c̄ (counts with a constant opportunity).
 * **u-chart**: ū = Σc / Σn; limits ū ± 3√(ū / nᵢ) (counts per unit of exposure, e.g.
   complaints per 1,000 contacts). Lower limits are floored at 0.

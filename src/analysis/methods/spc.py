@@ -69,7 +69,8 @@ POINT_TYPES = [
     "special_cause_neutral_high",
     "special_cause_neutral_low",
 ]
-ASSURANCE_TYPES = ["consistent_pass", "consistent_fail", "inconsistent"]
+#: Columns of ``ptd_spc``'s result, in NHSRplotthedots' names and order (plus ``target``
+#: and ``special_cause_type`` from its later versions).
 COLUMNS = [
     "y",
     "x",
@@ -473,6 +474,7 @@ def finish(
             **flags,
         }
     )
+    out = out[COLUMNS]
     extra = [c for c in fr.columns if c not in ("y", "x", "f", "rebase_group", "trajectory")]
     for c in extra:
         out[c] = fr[c].to_numpy()

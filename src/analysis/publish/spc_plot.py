@@ -65,7 +65,7 @@ def draw_variation_icon(ax, icon: str) -> None:
     ax.add_patch(Circle((0.5, 0.5), 0.45, facecolor="white", edgecolor=colour, linewidth=3))
     xs = np.linspace(0.2, 0.8, 7)
     base = 0.42 + 0.03 * np.array([0, 1, -1, 1, 0, -1, 0])
-    ys = base if slope == 0 else 0.3 + 0.2 * slope * (xs - 0.5) + 0.05 * (slope < 0)
+    ys = base if slope == 0 else 0.34 + 0.2 * slope * (xs - 0.5)
     ax.plot(xs, ys, color=style.COMMON_CAUSE, linewidth=1, marker="none", zorder=2)
     tail = slice(None) if slope == 0 else slice(-3, None)
     ax.scatter(xs, ys, s=10, color=style.COMMON_CAUSE, zorder=3)

@@ -109,3 +109,18 @@ def test_spc_trend_reads_the_last_point():
     assert words.iloc[-1] == "special cause: concern"
     short, assurance = ind.spc_trend(history.head(5), "higher is better")
     assert short.iloc[-1] == "too few periods for SPC (5 of 12)" and assurance is None
+
+
+def test_no_spc_reading_for_milestones_or_flat_series():
+    history = pd.DataFrame(
+        {
+            "period_end": pd.date_range("2019-06-30", periods=12, freq="QE"),
+            "value": [0.0] * 3 + [1.0] * 9,
+            "target_value": 1.0,
+        }
+    )
+    words, assurance = ind.spc_trend(history, "higher is better", applicable=False)
+    assert words.iloc[-1].startswith("SPC not applicable") and assurance is None
+    flat = history.assign(value=5.0)
+    # every moving range is 0: the limits collapse onto the mean, so no assurance is given
+    assert ind.spc_trend(flat, "higher is better")[1] is None

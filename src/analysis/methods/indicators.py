@@ -91,12 +91,21 @@ class Computation:
     #: Whether the numerator counts people (responses, complaints, respondents): small
     #: counts of people are suppressed in what stakeholders see; counts of actions are not.
     counts_people: bool = True
+    #: Whether each period's value includes every earlier period (no SPC on such series).
+    cumulative: bool = False
 
 
 COMPUTATIONS: dict[str, Computation] = {}
 
 
-def computation(name: str, tables: tuple[str, ...], required=(), optional=(), counts_people=True):
+def computation(
+    name: str,
+    tables: tuple[str, ...],
+    required=(),
+    optional=(),
+    counts_people=True,
+    cumulative=False,
+):
     """Register ``function(tables, frequency, params, context) -> DataFrame`` under ``name``.
 
     The frame has one row per period: ``period``, ``numerator``, ``denominator`` and,
@@ -106,7 +115,7 @@ def computation(name: str, tables: tuple[str, ...], required=(), optional=(), co
     def register(function):
         doc = (function.__doc__ or "").strip().splitlines()[0]
         COMPUTATIONS[name] = Computation(
-            name, function, tables, tuple(required), tuple(optional), doc, counts_people
+            name, function, tables, tuple(required), tuple(optional), doc, counts_people, cumulative
         )
         return function
 
@@ -310,7 +319,9 @@ def _cumulative(
     return pd.DataFrame(rows)
 
 
-@computation("actions_completed", ("actions",), optional=("themes",), counts_people=False)
+@computation(
+    "actions_completed", ("actions",), optional=("themes",), counts_people=False, cumulative=True
+)
 def actions_completed(tables, frequency, params, context):
     """ "You said, We did" actions completed by the period's end ÷ actions heard by then (cumulative)."""
     actions = _action_filter(_table(tables, "actions"), params)
@@ -321,7 +332,9 @@ def actions_completed(tables, frequency, params, context):
     return _cumulative(actions, frequency, context, done)
 
 
-@computation("actions_published", ("actions",), optional=("themes",), counts_people=False)
+@computation(
+    "actions_published", ("actions",), optional=("themes",), counts_people=False, cumulative=True
+)
 def actions_published(tables, frequency, params, context):
     """ "You said, We did" actions published by the period's end ÷ actions heard by then (cumulative)."""
     actions = _action_filter(_table(tables, "actions"), params)
@@ -589,14 +602,22 @@ ASSURANCE_WORDS = {
 DIRECTION = {"higher is better": "increase", "lower is better": "decrease", "neutral": "neutral"}
 
 
-def spc_trend(history: pd.DataFrame, polarity: str) -> tuple[pd.Series, str | None]:
+def spc_trend(
+    history: pd.DataFrame, polarity: str, applicable: bool = True
+) -> tuple[pd.Series, str | None]:
     """Each period's SPC point type in words, and the assurance for the latest target.
 
     An XmR chart over the indicator's values (Making Data Count, via
     :func:`analysis.methods.spc.ptd_spc`); series shorter than NHSRplotthedots'
-    12-point minimum get no reading.
+    12-point minimum get no reading, and neither do series whose points are not
+    independent readings (``applicable=False``: milestones, cumulative shares). No
+    assurance is given when the limits collapse onto the mean (no variation).
     """
     values = history["value"]
+    if not applicable:
+        return pd.Series(
+            "SPC not applicable (milestone or cumulative series)", index=history.index
+        ), None
     if values.notna().sum() < SHORT_GROUP:
         words = f"too few periods for SPC ({int(values.notna().sum())} of {SHORT_GROUP})"
         return pd.Series(words, index=history.index), None
@@ -605,6 +626,8 @@ def spc_trend(history: pd.DataFrame, polarity: str) -> tuple[pd.Series, str | No
     words = spc["point_type"].map(TREND_WORDS).set_axis(history.index)
     last = spc[spc["y"].notna()].iloc[-1]
     target = history["target_value"].iloc[-1]
+    if not last["upl"] > last["lpl"]:
+        return words, None
     assurance = assurance_type(last["upl"], last["lpl"], float(target), direction)
     return words, ASSURANCE_WORDS.get(assurance)
 
@@ -661,7 +684,8 @@ def evaluate(
             }
         )
     out = pd.DataFrame(rows)
-    out["trend"], assurance = spc_trend(out, polarity)
+    applicable = measure_type != "milestone" and not comp.cumulative
+    out["trend"], assurance = spc_trend(out, polarity, applicable)
     out["assurance"] = None
     out.loc[out.index[-1], "assurance"] = assurance
     return out

@@ -24,11 +24,22 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="bench-report-"))
     base = load_config()
     cfg = load_config(
-        write_config(base, root / "p.yaml", raw_dir=root / "raw", processed_dir=root / "processed",
-                     reports_dir=root / "reports")
+        write_config(
+            base,
+            root / "p.yaml",
+            raw_dir=root / "raw",
+            processed_dir=root / "processed",
+            reports_dir=root / "reports",
+        )
     )
     opts = cfg.section("demo", {})
-    demo.generate(cfg.raw_dir, seed=opts.get("seed", 1), start=str(opts.get("start")), end=str(opts.get("end")), config=cfg)
+    demo.generate(
+        cfg.raw_dir,
+        seed=opts.get("seed", 1),
+        start=str(opts.get("start")),
+        end=str(opts.get("end")),
+        config=cfg,
+    )
     start = time.perf_counter()
     clean(cfg)
     print(f"clean (python, no notebook): {time.perf_counter() - start:.1f} s")
@@ -46,10 +57,14 @@ def main() -> None:
     results = pipeline.backfill(cfg.path, str(first), str(last), workers=2)
     total = time.perf_counter() - start
     ok = sum(r == "ok" for r in results.values())
-    print(f"backfill {first}..{last}: {ok}/{len(results)} months in {total:.0f} s (target < 300 s, includes one clean)")
+    print(
+        f"backfill {first}..{last}: {ok}/{len(results)} months in {total:.0f} s (target < 300 s, includes one clean)"
+    )
     stages = defaultdict(float)
     for period in results:
-        for stage, seconds in json.loads((cfg.reports_dir / period / "run.json").read_text())["seconds"].items():
+        for stage, seconds in json.loads((cfg.reports_dir / period / "run.json").read_text())[
+            "seconds"
+        ].items():
             stages[stage.split(" ")[0]] += seconds
     for stage, seconds in stages.items():
         print(f"  {stage}: {seconds:.0f} s summed over months")

@@ -162,6 +162,60 @@ def _themes(args) -> int:
     return 0
 
 
+def _indicators(args) -> int:
+    from analysis import pipeline
+    from analysis.logic_models import configured_logic_models, evaluate_configured
+    from analysis.publish.indicator_table import indicator_table
+
+    cfg = load_config(args.config)
+    period = pipeline.report_month(cfg, args.month)
+    min_count = cfg.section("disclosure", {}).get("min_count", 5)
+    for name in [args.model] if args.model else configured_logic_models(cfg):
+        evaluation = evaluate_configured(cfg, name, period)
+        table = indicator_table(evaluation.latest, min_count)
+        print(f"{evaluation.model.partnership}: {evaluation.model.title}, as of {period:%B %Y}")
+        print(
+            table[["Indicator", "Period", "Value (95% CI)", "Target", "Status"]].to_string(
+                index=False
+            )
+        )
+        print()
+    return EXIT_OK
+
+
+def _trends(args) -> int:
+    from analysis.ingest.store import read_table
+    from analysis.methods.attribute_charts import attribute_spc
+    from analysis.methods.headline_series import headline_series
+    from analysis.pipeline import report_month
+    from analysis.publish.fft_sections import in_scope
+    from analysis.publish.narrative import spc_reading
+
+    cfg = load_config(args.config)
+    period = report_month(cfg, args.month)
+    services = in_scope(read_table("services", cfg.processed_dir), args.scope or "")
+    ids = services["service_id"]
+    responses = read_table("fft_responses", cfg.processed_dir)
+    eligible = read_table("fft_eligible", cfg.processed_dir)
+    series = headline_series(
+        responses[responses["service_id"].isin(ids)],
+        eligible[eligible["service_id"].isin(ids)],
+        services,
+        by=args.by,
+        through=period,
+        min_count=cfg.section("disclosure", {}).get("min_count", 5),
+        label=args.scope or "All services",
+    )
+    spc = attribute_spc(
+        series, "positive", "responses", "month", facet_field="facet", chart="pprime",
+        multiplier=100, freq="MS",
+    )  # fmt: skip
+    print(f"FFT percentage positive, months to {period:%B %Y}, by {args.by}:")
+    for facet, part in spc.groupby("f", sort=False):
+        print(f"  {facet}: {spc_reading(part, unit='%')}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
@@ -198,6 +252,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_themes)
 
+    p = sub.add_parser(
+        "indicators", help="evaluate a logic model's indicators for a month and print the table"
+    )
+    p.add_argument(
+        "--model",
+        help="logic model name in config/logic_models (default: those the configuration names)",
+    )
+    p.add_argument("--month", help="YYYY-MM (default: the latest complete month in the data)")
+    p.set_defaults(func=_indicators)
+
     p = sub.add_parser("report", help="run the monthly pipeline and write the month's reports")
     p.add_argument("--month", help="YYYY-MM (default: the latest complete month in the data)")
     p.add_argument(
@@ -205,6 +269,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-pdf", action="store_true", help="skip the PDFs (no browser needed)")
     p.set_defaults(func=_report)
+
+    p = sub.add_parser("trends", help="print the SPC reading of the FFT positive share per chart")
+    p.add_argument("--month", help="YYYY-MM (default: the latest complete month in the data)")
+    p.add_argument(
+        "--by", default="partnership", choices=["partnership", "setting", "service"],
+        help="one chart for the partnership, or one per setting or service",
+    )  # fmt: skip
+    p.add_argument(
+        "--scope", help="a setting or service id to read alone (default: the partnership)"
+    )
+    p.set_defaults(func=_trends)
 
     p = sub.add_parser(
         "backfill", help="write the reports of many months, in parallel, with progress"

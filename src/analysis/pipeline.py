@@ -41,7 +41,7 @@ log = logging.getLogger("analysis")
 #: The clean step's notebook; it runs once before the month is known.
 CLEAN = "01_clean"
 #: Analysis notebooks, run in order for each month, saved executed as the audit record.
-ANALYSES: list[str] = ["03_themes"]
+ANALYSES: list[str] = ["02_trends", "03_themes", "04_indicators"]
 
 
 @dataclass(frozen=True)

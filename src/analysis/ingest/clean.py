@@ -143,7 +143,10 @@ def _counts(results: list[FileResult], combined: Combined, processed: int) -> di
         )
     # Identifiers redacted from the text of the rows kept (what the tidy tables would otherwise hold).
     redactions = {
-        k: int(combined.rows[f"{REDACTED}{k}"].sum()) if len(combined.rows) else 0 for k in KINDS
+        k: int(combined.rows[f"{REDACTED}{k}"].fillna(0).sum())
+        if f"{REDACTED}{k}" in combined.rows
+        else 0
+        for k in KINDS
     }
     return {
         "status": "ok",

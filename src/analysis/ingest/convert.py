@@ -1,10 +1,12 @@
 """One raw file → typed, validated, redacted rows of its tidy table, and the quarantine.
 
-The rules a row can break, first broken wins: its service (code unknown or not in
-effect on the row's date), its dates (unparseable, impossible, ambiguous order,
-after the period the export covers, before the date they follow), its rating and
-other values (unknown, not a number …), then rules across rows of the file (an
-identifier reused with different values; rows of one response that disagree).
+The rules a row can break, first broken wins: its dates (missing, unparseable,
+impossible, ambiguous order, after the period the export covers, before the date
+they follow), its service (code missing, unknown, or not in effect on the row's
+date), its rating and other values (unknown, not a number …), then rules across
+rows of the file (an identifier reused with different values; rows of one response
+that disagree). Dates come first because the service a code stands for depends on
+the date.
 Every quarantined row keeps its file, record, starting line, column, the value as
 exported (redacted) and the rule.
 
@@ -82,10 +84,6 @@ class FileResult:
     redactions: dict[str, int]
     date_evidence: dict[str, dict]
     seconds: dict[str, float] = field(default_factory=dict)  # time spent per stage
-
-    @property
-    def quarantined(self) -> int:
-        return len(self.quarantine)
 
 
 def _kind(table: str, column: str) -> str:
@@ -425,7 +423,8 @@ class _Converter:
         df["source_record"] = pd.array(self.raw.records, dtype="Int64")
         df["source_line"] = self.raw.lines
         for kind, counts in self.redactions.items():
-            df[f"{REDACTED}{kind}"] = np.broadcast_to(np.asarray(counts, dtype=np.int64), (self.n,))
+            if np.any(counts):  # only the kinds found, to keep the rows small
+                df[f"{REDACTED}{kind}"] = np.asarray(counts, dtype=np.int32)
         return df
 
     # --- rules across rows of the file ------------------------------------------------

@@ -1,0 +1,111 @@
+"""Monthly headline series for trend charts, one series per partnership, setting or service.
+
+``by``: ``"partnership"`` (every service given, together), ``"setting"`` (mental health
+inpatient, community health …) or ``"service"``. Counts are summed within the scope
+before rates are taken (a pooled rate, not an average of rates), using NHS England's
+FFT definitions from :func:`analysis.methods.fft.monthly_summary`.
+
+Every month from the first to ``through`` is a row: months with no responses (the
+April–November 2020 collection pause, or a service that sent nothing) carry missing
+values, and so do months with fewer than ``min_count`` responses (small numbers are
+not shown), so the charts mark a gap rather than draw a line across it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.methods.fft import monthly_summary
+
+LEVELS = ("partnership", "setting", "service")
+
+
+def headline_series(
+    responses: pd.DataFrame,
+    eligible: pd.DataFrame | None = None,
+    services: pd.DataFrame | None = None,
+    by: str = "partnership",
+    through: pd.Period | str | None = None,
+    min_count: int = 0,
+    label: str = "All services",
+) -> pd.DataFrame:
+    """Per series and month: responses, positive, pct_positive, eligible, response_rate.
+
+    The series (``label`` for ``by="partnership"``, else the setting or service id) is in
+    column ``facet``. ``services`` (the ``services`` table) is needed for ``by="setting"``.
+    """
+    if by not in LEVELS:
+        raise ValueError(f"by must be one of {', '.join(LEVELS)}, got {by!r}")
+    summary = monthly_summary(responses, eligible)
+    if "eligible" not in summary:
+        summary["eligible"] = np.nan
+    if by == "partnership":
+        summary["facet"] = label
+    elif by == "service":
+        summary["facet"] = summary["service_id"]
+    else:
+        if services is None:
+            raise ValueError("by='setting' needs the services table (service_id → setting)")
+        summary = summary.merge(services[["service_id", "setting"]], on="service_id", how="left")
+        summary["facet"] = summary["setting"].fillna("unknown setting")
+    agg = summary.groupby(["facet", "month"], observed=True)[
+        ["responses", "positive", "eligible"]
+    ].sum(min_count=1)
+    agg = agg.reset_index()
+    last = pd.Period(through, "M").to_timestamp() if through is not None else agg["month"].max()
+    agg = agg[agg["month"] <= last]
+    if agg.empty:
+        return pd.DataFrame(
+            columns=[
+                "facet",
+                "month",
+                "responses",
+                "positive",
+                "eligible",
+                "pct_positive",
+                "response_rate",
+            ]
+        )
+    months = pd.date_range(agg["month"].min(), last, freq="MS")
+    full = pd.MultiIndex.from_product([agg["facet"].unique(), months], names=["facet", "month"])
+    out = agg.set_index(["facet", "month"]).reindex(full).reset_index()
+    small = out["responses"].fillna(0) < max(min_count, 1)
+    out.loc[small, ["responses", "positive"]] = np.nan
+    out["pct_positive"] = 100 * out["positive"] / out["responses"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["response_rate"] = 100 * out["responses"] / out["eligible"].where(out["eligible"] > 0)
+    return out
+
+
+def complaint_series(
+    complaints: pd.DataFrame,
+    services: pd.DataFrame | None = None,
+    by: str = "partnership",
+    through: pd.Period | str | None = None,
+    label: str = "All services",
+) -> pd.DataFrame:
+    """Complaints received per series and month (``facet``, ``month``, ``complaints``).
+
+    Every month from the first complaint to ``through`` is a row; a month with none
+    counts 0 (complaints are recorded continuously, unlike the paused FFT).
+    """
+    if by not in LEVELS:
+        raise ValueError(f"by must be one of {', '.join(LEVELS)}, got {by!r}")
+    d = complaints.assign(month=complaints["received_date"].dt.to_period("M").dt.to_timestamp())
+    if by == "partnership":
+        d["facet"] = label
+    elif by == "service":
+        d["facet"] = d["service_id"]
+    else:
+        if services is None:
+            raise ValueError("by='setting' needs the services table (service_id → setting)")
+        d = d.merge(services[["service_id", "setting"]], on="service_id", how="left")
+        d["facet"] = d["setting"].fillna("unknown setting")
+    counts = d.groupby(["facet", "month"]).size().rename("complaints")
+    if counts.empty:
+        return pd.DataFrame(columns=["facet", "month", "complaints"])
+    last = pd.Period(through, "M").to_timestamp() if through is not None else d["month"].max()
+    months = pd.date_range(d["month"].min(), last, freq="MS")
+    full = pd.MultiIndex.from_product([counts.index.levels[0], months], names=["facet", "month"])
+    return counts.reindex(full, fill_value=0).reset_index()

@@ -1,0 +1,85 @@
+"""Funnel plot of services' proportions with 95% and 99.8% limits, in the project style.
+
+Draws :func:`analysis.methods.funnel.proportion_funnel` output: services as points
+(outside the 99.8% limits in orange with a label), the target line, and the limits
+(95% dashed, 99.8% solid), with NHS England's caveat on comparing FFT results.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from analysis.methods.funnel import funnel_curve
+from analysis.publish import style
+
+
+def funnel_chart(
+    units: pd.DataFrame, fit: dict, title: str, multiplier: float = 100
+) -> tuple[plt.Figure, str]:
+    """The figure and its alt text."""
+    style.apply()
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    curve = funnel_curve(fit, units["denominator"].max() * 1.1)
+    for col, ls in (("95", "--"), ("998", "-")):
+        label = "95% limits" if col == "95" else "99.8% limits"
+        ax.plot(
+            curve["denominator"],
+            curve[f"lower_{col}"] * multiplier,
+            color=style.NHS_MID_GREY,
+            linestyle=ls,
+            marker="none",
+            label=label,
+        )
+        ax.plot(
+            curve["denominator"],
+            curve[f"upper_{col}"] * multiplier,
+            color=style.NHS_MID_GREY,
+            linestyle=ls,
+            marker="none",
+        )
+    ax.axhline(fit["target"] * multiplier, color=style.NHS_DARK_GREY, linewidth=1, label="Overall")
+    inside = ~units["outside"]
+    ax.scatter(
+        units.loc[inside, "denominator"],
+        units.loc[inside, "proportion"] * multiplier,
+        color=style.NHS_BLUE,
+        marker="o",
+        s=30,
+        label="Within limits",
+        zorder=3,
+    )
+    ax.scatter(
+        units.loc[~inside, "denominator"],
+        units.loc[~inside, "proportion"] * multiplier,
+        color=style.CONCERN,
+        marker="D",
+        s=45,
+        label="Outside 99.8% limits",
+        zorder=3,
+    )
+    for r in units[~inside].itertuples():
+        ax.annotate(
+            str(r.unit),
+            (r.denominator, r.proportion * multiplier),
+            xytext=(4, 4),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    ax.set_title(title)
+    ax.set_xlabel("Responses")
+    ax.set_ylabel("% positive" if multiplier == 100 else "Proportion")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    outside = units.loc[~inside, "unit"].astype(str).tolist()
+    alt = (
+        f"Funnel plot of {len(units)} services' percentage positive against their number of responses; "
+        f"overall {fit['target'] * multiplier:.1f}%"
+        + (", limits widened for overdispersion" if fit["overdispersed"] else "")
+        + (
+            f"; outside the 99.8% limits: {', '.join(outside)}."
+            if outside
+            else "; every service is within the limits."
+        )
+    )
+    return fig, alt

@@ -96,8 +96,8 @@ def test_grouped_cross_validated_scores_stay_at_the_reported_level(data):
     """Recomputes the evaluation the closing note reports (5 folds grouped by respondent).
 
     The issue's targets are macro F1 ≥ 0.60 and micro F1 ≥ 0.75; these linear models
-    reach about 0.56 and 0.70 on this scoring, so the test holds them there and the
-    targets stay open (see the closing note). Sentiment: accuracy ≈ 0.69, macro F1 ≈ 0.62.
+    reach 0.573 and 0.686 on this scoring, so the test holds them there and the
+    targets stay open (see the closing note). Sentiment: accuracy 0.685, macro F1 0.613.
     """
     ev = SETTINGS["evaluation"]
     per_label, themes = evaluate_themes(
@@ -109,13 +109,13 @@ def test_grouped_cross_validated_scores_stay_at_the_reported_level(data):
         ev["min_examples"],
     )
     assert themes["labels_in_macro"] == 23
-    assert themes["macro_f1"] >= 0.56
-    assert themes["micro_f1"] >= 0.70
+    assert themes["macro_f1"] >= 0.57
+    assert themes["micro_f1"] >= 0.68
     sentiment = evaluate_sentiment(
         data.frame, data.sentiment, data.groups, SETTINGS["model"], ev["folds"]
     )
     assert sentiment["accuracy_5"] >= 0.68
-    assert sentiment["macro_f1_5"] >= 0.60
+    assert sentiment["macro_f1_5"] >= 0.61
     assert sentiment["accuracy_3"] >= 0.83
 
 

@@ -1,7 +1,7 @@
 """Features shared by the theme and sentiment models, computed from one pass over the text.
 
-* word TF-IDF (scikit-learn's default word tokens, sublinear tf, l2), and word-pair
-  TF-IDF as a separate block;
+* word TF-IDF (scikit-learn's default word tokens, sublinear tf, l2), and optionally
+  (``word_pairs``) word-pair TF-IDF as a separate block;
 * character 2–5-gram TF-IDF within words (scikit-learn's ``char_wb``);
 * the question and the rating, one-hot;
 * for sentiment only, the word TF-IDF again in one block per question, so that

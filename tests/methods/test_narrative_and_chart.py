@@ -150,7 +150,7 @@ def test_evaluate_actions_reads_or_says_why_not():
         "After “Changed the appointment letters” in July 2023, the share of"
     )
     assert out.loc[1, "reading"].startswith(
-        "Not evaluated: need at least 3 months before and 3 after"
+        "“New waiting room” (A2) not evaluated: need at least 3 months before and 3 after"
     )
 
 

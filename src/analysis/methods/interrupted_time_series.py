@@ -238,7 +238,7 @@ def evaluate_actions(
                 harmonics_k=harmonics_k, slope_change=False,
             )  # fmt: skip
         except ValueError as exc:
-            rows.append({**row, "reading": f"Not evaluated: {exc}"})
+            rows.append({**row, "reading": f"“{a.we_did}” ({a.action_id}) not evaluated: {exc}"})
             continue
         rows.append(
             {

@@ -14,7 +14,14 @@ import sys
 from analysis.config import ConfigError, load_config
 
 EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_REFUSED, EXIT_PARTIAL = 0, 1, 2, 3, 4
-INPUT_ERRORS = ("ConfigError", "SchemaError", "FileNotFoundError", "ValueError", "KeyError")
+INPUT_ERRORS = (
+    "ConfigError",
+    "SchemaError",
+    "CleanError",
+    "FileNotFoundError",
+    "ValueError",
+    "KeyError",
+)
 REFUSALS = ("PublishRefused", "DisclosureError")
 
 
@@ -36,13 +43,29 @@ def _demo_data(args) -> int:
 
 
 def _clean(args) -> int:
-    from analysis.ingest.clean import clean
+    import logging
 
+    from analysis.ingest.clean import CleanError, clean
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     cfg = load_config(args.config)
-    manifest = clean(cfg)
+    try:
+        manifest = clean(cfg, force=args.force)
+    except CleanError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    if manifest["status"] == "unchanged":
+        print(f"inputs unchanged since {manifest['run_at']}: nothing to do")
     for source, c in manifest["counts"].items():
-        print(f"{source}: {c['read']} read, {c['kept']} kept, {c['quarantined']} quarantined")
-    print(f"tidy tables in {cfg.processed_dir}")
+        print(
+            f"{source}: {c['read']} read, {c['kept']} kept, {c['quarantined']} quarantined, "
+            f"{c['duplicates']} duplicates"
+        )
+    found = {k: v for k, v in manifest["redactions"].items() if v}
+    print(f"redacted: {found or 'nothing'}")
+    for error in manifest["errors"]:
+        print(f"warning: source {error['source']!r} skipped: {error['file']}: {error['problem']}")
+    print(f"tidy tables, quarantine and manifest in {cfg.processed_dir}")
     return EXIT_OK
 
 
@@ -86,6 +109,27 @@ def _backfill(args) -> int:
     for period, reason in failed.items():
         print(f"  {period} failed: {reason}", file=sys.stderr)
     return EXIT_PARTIAL if failed else EXIT_OK
+
+
+def _indicators(args) -> int:
+    from analysis import pipeline
+    from analysis.logic_models import configured_logic_models, evaluate_configured
+    from analysis.publish.indicator_table import indicator_table
+
+    cfg = load_config(args.config)
+    period = pipeline.report_month(cfg, args.month)
+    min_count = cfg.section("disclosure", {}).get("min_count", 5)
+    for name in [args.model] if args.model else configured_logic_models(cfg):
+        evaluation = evaluate_configured(cfg, name, period)
+        table = indicator_table(evaluation.latest, min_count)
+        print(f"{evaluation.model.partnership}: {evaluation.model.title}, as of {period:%B %Y}")
+        print(
+            table[["Indicator", "Period", "Value (95% CI)", "Target", "Status"]].to_string(
+                index=False
+            )
+        )
+        print()
+    return EXIT_OK
 
 
 def _trends(args) -> int:
@@ -144,7 +188,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_demo_data)
 
     p = sub.add_parser("clean", help="read, validate and redact the raw exports into tidy tables")
+    p.add_argument("--force", action="store_true", help="re-read every file even if unchanged")
     p.set_defaults(func=_clean)
+
+    p = sub.add_parser(
+        "indicators", help="evaluate a logic model's indicators for a month and print the table"
+    )
+    p.add_argument(
+        "--model",
+        help="logic model name in config/logic_models (default: those the configuration names)",
+    )
+    p.add_argument("--month", help="YYYY-MM (default: the latest complete month in the data)")
+    p.set_defaults(func=_indicators)
 
     p = sub.add_parser("report", help="run the monthly pipeline and write the month's reports")
     p.add_argument("--month", help="YYYY-MM (default: the latest complete month in the data)")

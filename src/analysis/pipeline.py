@@ -41,7 +41,7 @@ log = logging.getLogger("analysis")
 #: The clean step's notebook; it runs once before the month is known.
 CLEAN = "01_clean"
 #: Analysis notebooks, run in order for each month, saved executed as the audit record.
-ANALYSES: list[str] = ["02_trends"]
+ANALYSES: list[str] = ["02_trends", "04_indicators"]
 
 
 @dataclass(frozen=True)

@@ -1,205 +1,334 @@
-"""The clean step: raw exports named in the configuration → validated tidy tables.
+"""The clean step: every raw export named in the configuration → validated, redacted tidy tables.
 
-Every input row ends in a tidy table or in the quarantine table with its file,
-record and the rule it broke; the manifest records the counts so they can be
-seen to add up, with the checksum of every input file.
+Every row read ends in a tidy table, in quarantine (with file, record, line,
+column, value and rule) or among the duplicates (counted by kind), and the
+manifest shows the three adding up to the rows read, per source. Raw files are
+only ever read.
+
+* **Atomic**: all tables are written to a staging folder first and moved into
+  ``data/processed/`` only when every one has been written and validated, the
+  manifest last; a failed run leaves the previous processed data as it was.
+* **Incremental**: a run whose code, parameters and input checksums match the
+  last manifest does nothing (``status: unchanged``); otherwise only files not
+  already in the cache are converted (a new month's export is the only file read).
+* **Errors**: a file that cannot be used stops its source with a message naming
+  the file and what is wrong. The run then fails (:class:`CleanError`) unless the
+  source says ``on_error: continue``, in which case the other sources are
+  written and the error is recorded in the manifest (the failed source's
+  previous tables, if any, are left as they were).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
+import logging
+import os
+import shutil
+import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
 
 import analysis
-from analysis.config import Config
-from analysis.ingest.schemas import RATINGS
-from analysis.ingest.store import write_table
+from analysis.config import Config, ConfigError
+from analysis.ingest.convert import REDACTED, Context, FileResult, convert_file
+from analysis.ingest.dedup import Combined, combine
+from analysis.ingest.manifest import (
+    MANIFEST,
+    FileCache,
+    code_fingerprint,
+    fingerprint,
+    read_manifest,
+    sha256_file,
+    write_json,
+)
+from analysis.ingest.readers import SourceFileError, read_file
+from analysis.ingest.redaction import KINDS
+from analysis.ingest.schemas import SCHEMAS
+from analysis.ingest.sources import KEYS, SourceSpec, source_specs
+from analysis.ingest.store import table_path, write_table
+from analysis.ingest.tables import build_tables, service_codes_table, services_table
+
+log = logging.getLogger(__name__)
+
+#: Every table the clean step writes (written empty when no source feeds it).
+TABLES = [
+    "services",
+    "service_codes",
+    *sorted(KEYS),
+    "fft_comments",
+    "complaint_subjects",
+    "quarantine",
+]
+#: The stages whose time the manifest records.
+STAGES = ("checksums", "read", "parse", "validate", "redact", "cache", "dedup", "write")
+#: The staff-name list for redaction, under ``raw_dir`` unless ``redaction.staff_names`` says otherwise.
+STAFF_NAMES = "staff_names.txt"
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+class CleanError(ValueError):
+    """A source could not be used and the configuration does not say to continue."""
 
 
-def services_table(cfg: Config) -> pd.DataFrame:
-    cols = ["service_id", "service_name", "setting", "directorate"]
-    df = pd.DataFrame([{c: s.get(c) for c in cols} for s in cfg.services])
-    df["partnership"] = cfg.name
-    return df
+def staff_names(cfg: Config) -> tuple[list[str], str | None]:
+    """The staff names kept with the raw data (one per line, ``#`` comments), and the file's checksum."""
+    configured = (cfg.section("redaction") or {}).get("staff_names")
+    path = Path(configured) if configured else cfg.raw_dir / STAFF_NAMES
+    if not path.is_absolute():
+        path = cfg.raw_dir / path
+    if not path.exists():
+        if configured:
+            raise ConfigError(f"redaction.staff_names: {path} does not exist")
+        return [], None
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    return [
+        ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")
+    ], sha256_file(path)
 
 
-def service_codes_table(cfg: Config) -> pd.DataFrame:
-    rows = [
-        {
-            "source": code.get("source", "all"),
-            "code": str(code["code"]),
-            "service_id": s["service_id"],
-            "valid_from": code.get("valid_from"),
-            "valid_to": code.get("valid_to"),
-        }
-        for s in cfg.services
-        for code in s.get("codes", [])
-    ]
-    return pd.DataFrame(rows)
-
-
-def _read_source(cfg: Config, name: str) -> tuple[pd.DataFrame, list[dict]]:
-    spec = cfg.sources[name]
-    files = sorted(cfg.raw_dir.glob(spec["files"]))
+def _files(cfg: Config, spec: SourceSpec) -> list[Path]:
+    files = sorted(p for p in cfg.raw_dir.glob(spec.files) if p.is_file())
     if not files:
-        raise FileNotFoundError(
-            f"source {name!r}: no file matches {spec['files']!r} under {cfg.raw_dir}; "
-            "check `files` in the configuration."
+        raise SourceFileError(
+            cfg.raw_dir / spec.files,
+            "matches no file",
+            f"Check `files` of source {spec.name!r} in the configuration",
         )
-    frames, inputs = [], []
-    wanted = {**spec["columns"], **spec.get("comments", {})}
-    for path in files:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-        absent = [h for h in wanted.values() if h not in df.columns]
-        if absent:
-            raise ValueError(f"{path}: missing column(s) {absent}; fix the export or the mapping.")
-        df = df.rename(columns={v: k for k, v in wanted.items()})[list(wanted)]
-        df["source_file"] = path.relative_to(cfg.raw_dir).as_posix()
-        df["source_record"] = range(1, len(df) + 1)
-        frames.append(df)
-        inputs.append(
-            {
-                "source": name,
-                "file": df["source_file"].iat[0] if len(df) else path.name,
-                "sha256": sha256(path),
-                "rows": len(df),
-            }
-        )
-    return pd.concat(frames, ignore_index=True), inputs
+    return files
 
 
-def _quarantine(
-    df: pd.DataFrame, bad: pd.Series, source: str, column: str, rule: str, message: str
-):
-    rows = df.loc[bad]
-    return pd.DataFrame(
-        {
-            "source": source,
-            "source_file": rows["source_file"],
-            "source_record": rows["source_record"],
-            "source_line": rows["source_record"] + 1,
-            "column": column,
-            "value": rows[column].astype(str),
-            "rule": rule,
-            "message": message,
-        }
+def _convert(
+    path: Path,
+    rel: str,
+    sha: str,
+    spec: SourceSpec,
+    ctx: Context,
+    cache: FileCache,
+    context_key: dict,
+    seconds: dict,
+) -> tuple[FileResult, bool]:
+    key = cache.key(sha, rel, context_key)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached, False
+    start = time.perf_counter()
+    raw = read_file(
+        path,
+        spec.expected_headers,
+        spec.format,
+        encoding=spec.encoding,
+        sheet=spec.sheet,
+        header_row=spec.header_row,
     )
+    seconds["read"] += time.perf_counter() - start
+    result = convert_file(raw, spec, ctx, rel)
+    for stage, t in result.seconds.items():
+        seconds[stage] += t
+    start = time.perf_counter()
+    cache.put(key, result)
+    seconds["cache"] += time.perf_counter() - start
+    return result, True
 
 
-def clean(cfg: Config) -> dict:
-    """Run the clean step for ``cfg`` and return the manifest it wrote."""
+def _counts(results: list[FileResult], combined: Combined, processed: int) -> dict:
+    read = sum(r.read for r in results)
+    kept = len(combined.rows)
+    quarantined = len(combined.quarantine)
+    duplicates = sum(combined.duplicates.values())
+    if read != kept + quarantined + duplicates:
+        raise AssertionError(
+            f"rows do not add up: {read} read ≠ {kept} kept + {quarantined} "
+            f"quarantined + {duplicates} duplicates"
+        )
+    # Identifiers redacted from the text of the rows kept (what the tidy tables would otherwise hold).
+    redactions = {
+        k: int(combined.rows[f"{REDACTED}{k}"].fillna(0).sum())
+        if f"{REDACTED}{k}" in combined.rows
+        else 0
+        for k in KINDS
+    }
+    return {
+        "status": "ok",
+        "files": len(results),
+        "files_processed": processed,
+        "read": read,
+        "kept": kept,
+        "quarantined": quarantined,
+        "duplicates": duplicates,
+        "duplicates_by_kind": combined.duplicates,
+        "redactions": redactions,
+    }
+
+
+def _commit(staging: Path, out: Path, names: list[str], manifest: dict) -> None:
+    for name in names:
+        os.replace(table_path(name, staging), table_path(name, out))
+    write_json(out / MANIFEST, manifest)
+
+
+def clean(cfg: Config, force: bool = False) -> dict:
+    """Run the clean step for ``cfg`` and return its manifest (see the module docstring).
+
+    ``force`` re-converts every file and rewrites every table even when nothing changed.
+    """
+    started = time.perf_counter()
     out = cfg.processed_dir
+    specs = source_specs(cfg.sources)
     codes = service_codes_table(cfg)
-    code_map = dict(zip(codes["code"], codes["service_id"], strict=True))
-    quarantined, inputs, counts = [], [], {}
-
-    fft, fft_inputs = _read_source(cfg, "fft")
-    inputs += fft_inputs
-    fft["service_id"] = fft["service_code"].map(code_map)
-    fft["response_date"] = pd.to_datetime(fft["response_date"], format="%d/%m/%Y", errors="coerce")
-    rules = [
-        (
-            "service_code",
-            fft["service_id"].isna(),
-            "unknown_service",
-            "service code not in configuration",
-        ),
-        (
-            "response_date",
-            fft["response_date"].isna(),
-            "unparseable_date",
-            "date is not dd/mm/yyyy",
-        ),
-        ("rating", ~fft["rating"].isin(RATINGS), "unknown_rating", "rating not on the FFT scale"),
-    ]
-    bad = pd.Series(False, index=fft.index)
-    for column, mask, rule, message in rules:
-        new = mask & ~bad
-        quarantined.append(_quarantine(fft, new, "fft", column, rule, message))
-        bad |= mask
-    kept = fft.loc[~bad].copy()
-    kept["rating_scale"] = "six_point"
-    kept["mode"] = kept["mode"].where(
-        kept["mode"].isin(["SMS", "paper", "online", "kiosk", "telephone"]), "unknown"
-    )
-    for c in ("age_band", "sex", "ethnicity"):
-        kept[c] = kept[c].replace("", None)
-    response_cols = [
-        "response_id",
-        "service_id",
-        "response_date",
-        "rating",
-        "rating_scale",
-        "mode",
-        "age_band",
-        "sex",
-        "ethnicity",
-        "source_file",
-        "source_record",
-    ]
-    write_table(kept[response_cols], "fft_responses", out)
-    comment_frames = []
-    for question in cfg.sources["fft"].get("comments", {}):
-        has = kept[question].str.strip() != ""
-        c = kept.loc[
-            has, ["response_id", "service_id", "response_date", "source_file", "source_record"]
-        ].copy()
-        c["question"] = question
-        c["text"] = kept.loc[has, question]
-        c["comment_id"] = c["response_id"] + "-" + question
-        comment_frames.append(c)
-    comments = pd.concat(comment_frames, ignore_index=True)
-    write_table(comments, "fft_comments", out)
-    counts["fft"] = {"read": len(fft), "kept": int((~bad).sum()), "quarantined": int(bad.sum())}
-
-    elig, elig_inputs = _read_source(cfg, "fft_eligible")
-    inputs += elig_inputs
-    elig["service_id"] = elig["service_code"].map(code_map)
-    elig["month"] = pd.to_datetime(elig["month"], format="%d/%m/%Y", errors="coerce")
-    elig["eligible"] = pd.to_numeric(elig["eligible"], errors="coerce")
-    bad = elig["service_id"].isna() | elig["month"].isna() | elig["eligible"].isna()
-    quarantined.append(
-        _quarantine(
-            elig,
-            bad,
-            "fft_eligible",
-            "service_code",
-            "invalid_row",
-            "unknown service, bad month or non-numeric count",
+    names, names_sha = staff_names(cfg)
+    parameters = {
+        "sources": cfg.sources,
+        "services": cfg.services,
+        "partnership": cfg.name,
+        "staff_names_sha256": names_sha,
+    }
+    files = {name: [] for name in specs}
+    seconds: dict[str, float] = dict.fromkeys(STAGES, 0.0)
+    start = time.perf_counter()
+    errors: list[dict] = []
+    inputs: list[dict] = []
+    for name, spec in specs.items():
+        try:
+            for path in _files(cfg, spec):
+                rel = path.relative_to(cfg.raw_dir).as_posix()
+                files[name].append((path, rel, sha256_file(path)))
+        except SourceFileError as exc:
+            errors.append(
+                {"source": name, "file": exc.path, "problem": exc.problem, "advice": exc.advice}
+            )
+    seconds["checksums"] = time.perf_counter() - start
+    run_fp = fingerprint(parameters, [(r, s) for fs in files.values() for _, r, s in fs])
+    previous = read_manifest(out)
+    if (
+        not force
+        and not errors
+        and previous
+        and previous.get("fingerprint") == run_fp
+        and all(table_path(t, out).exists() for t in TABLES)
+    ):
+        log.info(
+            "inputs, parameters and code unchanged since %s: nothing to do", previous["run_at"]
         )
-    )
-    write_table(
-        elig.loc[~bad, ["service_id", "month", "eligible", "source_file", "source_record"]],
-        "fft_eligible",
-        out,
-    )
-    counts["fft_eligible"] = {
-        "read": len(elig),
-        "kept": int((~bad).sum()),
-        "quarantined": int(bad.sum()),
-    }
+        return {**previous, "status": "unchanged"}
 
-    write_table(services_table(cfg), "services", out)
-    write_table(codes, "service_codes", out)
-    write_table(pd.concat(quarantined, ignore_index=True), "quarantine", out)
-    manifest = {
-        "code_version": analysis.__version__,
-        "config": str(cfg.path),
-        "inputs": inputs,
-        "counts": counts,
-        "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    ctx = Context(codes, {s["service_id"] for s in cfg.services}, names)
+    cache = FileCache(out)
+    if force and cache.dir.exists():
+        shutil.rmtree(cache.dir)
+    context_key = {"services": cfg.services, "staff": names_sha}
+    tables: dict[str, list[pd.DataFrame]] = {}
+    counts, revisions, evidence, quarantine = {}, [], {}, []
+    failed: set[str] = {e["source"] for e in errors}
+    for name, spec in specs.items():
+        if name in failed:
+            continue
+        try:
+            results, processed = [], 0
+            for path, rel, sha in files[name]:
+                result, fresh = _convert(
+                    path,
+                    rel,
+                    sha,
+                    spec,
+                    ctx,
+                    cache,
+                    {**context_key, "spec": cfg.sources[name]},
+                    seconds,
+                )
+                processed += fresh
+                results.append(result)
+                inputs.append(
+                    {
+                        "source": name,
+                        "file": rel,
+                        "sha256": sha,
+                        "encoding": result.encoding,
+                        "rows": result.read,
+                        "processed": fresh,
+                    }
+                )
+                log.info(
+                    "%s: %s (%d rows%s)", name, rel, result.read, "" if fresh else ", unchanged"
+                )
+            start = time.perf_counter()
+            combined = combine(results, spec)
+            counts[name] = _counts(results, combined, processed)
+            revisions += [{"source": name, **r} for r in combined.revisions]
+            evidence[name] = {r.file: r.date_evidence for r in results if r.date_evidence}
+            quarantine.append(combined.quarantine)
+            for table, frame in build_tables(spec, combined.rows).items():
+                tables.setdefault(table, []).append(frame)
+            seconds["dedup"] += time.perf_counter() - start
+        except SourceFileError as exc:
+            errors.append(
+                {"source": name, "file": exc.path, "problem": exc.problem, "advice": exc.advice}
+            )
+            failed.add(name)
+    stopping = [e for e in errors if specs[e["source"]].on_error == "stop"]
+    if stopping:
+        raise CleanError(
+            "the clean step stopped; nothing was written:\n"
+            + "\n".join(
+                f"  source {e['source']!r}: {e['file']}: {e['problem']}. {e['advice']}"
+                for e in errors
+            )
+            + "\n(set `on_error: continue` for a source to write the others without it)"
+        )
+    failed_tables = {t for n in failed for t in build_tables(specs[n], _empty_rows(specs[n]))}
+    tables.setdefault("quarantine", []).extend(quarantine)
+    tables["services"] = [services_table(cfg)]
+    tables["service_codes"] = [codes]
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=out, prefix=".staging-"))
+    start = time.perf_counter()
+    try:
+        written, sizes = [], {}
+        for table in TABLES:
+            if table in failed_tables and table not in tables and table_path(table, out).exists():
+                continue  # a failed source's previous table stays as it was
+            frames = [f for f in tables.get(table, []) if len(f)]
+            frame = pd.concat(frames, ignore_index=True) if frames else _no_rows(table)
+            write_table(frame, table, staging)
+            written.append(table)
+            sizes[table] = len(frame)
+        seconds["write"] = time.perf_counter() - start
+        manifest = {
+            "status": "updated",
+            "code_version": analysis.__version__,
+            "code_fingerprint": code_fingerprint(),
+            "fingerprint": run_fp,
+            "config": str(cfg.path),
+            "parameters": parameters,
+            "inputs": inputs,
+            "counts": counts,
+            "revisions": revisions,
+            "redactions": {k: sum(c["redactions"][k] for c in counts.values()) for k in KINDS},
+            "date_order_evidence": evidence,
+            "tables": sizes,
+            "errors": errors,
+            "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "run_seconds": round(time.perf_counter() - started, 3),
+            "stage_seconds": {k: round(v, 3) for k, v in seconds.items()},
+        }
+        _commit(staging, out, written, manifest)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    cache.prune()
     return manifest
+
+
+def _no_rows(table: str) -> pd.DataFrame:
+    """A table with no rows (``write_table`` gives its columns their types)."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in SCHEMAS[table].columns})
+
+
+def _empty_rows(spec: SourceSpec) -> pd.DataFrame:
+    columns = {
+        *SCHEMAS[spec.table].columns,
+        *spec.columns,
+        "comment_text",
+        "comment_question",
+        *(f"comment:{q}" for q in spec.comments),
+    }
+    return pd.DataFrame(columns=sorted(columns))

@@ -49,6 +49,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -65,7 +66,7 @@ MARKERS = {
 KINDS = tuple(MARKERS)
 
 _TITLES = r"Dr|Doctor|Mr|Mrs|Ms|Miss|Mx|Nurse|Sister|Matron|Prof|Professor|Dr\.|Mr\.|Mrs\.|Ms\."
-_NAME_WORD = r"[A-Z][a-z]+(?:[\-'][A-Z]?[a-z]+)?"
+_NAME_WORD = r"[A-Z](?:[a-z]+(?:[A-Z][a-z]+)?|['’][A-Z][a-z]+)(?:-[A-Z]?[a-z]+)?"
 _DATE = r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}(?:st|nd|rd|th)? [A-Za-z]{3,9}\.?,? \d{2,4}"
 #: kind → (pattern, replacement). Patterns use only syntax that RE2 (pyarrow) and Python share.
 PATTERNS: dict[str, tuple[str, str]] = {
@@ -78,6 +79,17 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
     "postcode": (r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b", "[postcode]"),
     "name": (r"\b(" + _TITLES + r") +" + _NAME_WORD + r"(?: " + _NAME_WORD + r")?", r"\1 [name]"),
+}
+
+
+#: A quick test a text must pass before a kind's full pattern is tried on it.
+_PREFILTER = {
+    "email": "@",
+    "nhs_number": r"\d{3}[ \-]?\d{3}[ \-]?\d{4}",
+    "phone": r"\d\d\d",
+    "date_of_birth": r"(?i)dob|d\.o\.b|birth|born",
+    "postcode": r"[A-Z]\d|[A-Z][A-Z]\d",
+    "name": "(?i)dr|mr|ms|miss|mx|nurse|sister|matron|prof",
 }
 
 
@@ -128,33 +140,57 @@ def _as_array(texts) -> pa.Array:
     return pa.array(list(texts), pa.string())
 
 
-def redact_array(
+def redact_rows(
     texts: pa.Array, staff_names: Iterable[str] = ()
-) -> tuple[pa.Array, dict[str, int]]:
-    """Redact a pyarrow string array; returns the redacted array and counts per kind."""
-    arr = _as_array(texts)
-    counts = dict.fromkeys(KINDS, 0)
+) -> tuple[pa.Array, dict[str, np.ndarray]]:
+    """Redact a pyarrow string array; returns it and, per kind, how many were replaced in each row.
+
+    Only non-empty texts go through the patterns (most FFT responses have no comment),
+    and each kind's full pattern only through texts that pass a cheap test first.
+    """
+    full = _as_array(texts)
+    n = len(full)
+    per_row = {kind: np.zeros(n, dtype=np.int64) for kind in KINDS}
+    present = pc.fill_null(pc.greater(pc.utf8_length(full), 0), False)
+    if not pc.any(present).as_py():
+        return full, per_row
+    where = np.flatnonzero(present.to_numpy(zero_copy_only=False))
+    arr = pc.filter(full, present)
     steps = [(k, *PATTERNS[k]) for k in PATTERNS]
     staff = _staff_pattern(staff_names)
     if staff:
         steps.append(("staff_name", staff, MARKERS["staff_name"]))
     for kind, pattern, replacement in steps:
-        if kind == "nhs_number":
-            hit = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
-            if pc.any(hit).as_py():
-                rows = pc.indices_nonzero(hit).to_pylist()
-                values = arr.to_pylist()
-                found = [0]
-                for i in rows:
-                    values[i] = _nhs_sub(values[i], found)
-                counts[kind] += found[0]
-                arr = pa.array(values, pa.string())
+        candidates = pc.fill_null(pc.match_substring_regex(arr, _PREFILTER.get(kind, ".")), False)
+        if not pc.any(candidates).as_py():
             continue
-        n = pc.sum(pc.count_substring_regex(arr, pattern)).as_py() or 0
-        if n:
-            counts[kind] += n
-            arr = pc.replace_substring_regex(arr, pattern, replacement)
-    return arr, counts
+        rows = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))
+        if kind == "nhs_number":  # the check digit needs arithmetic: Python, on candidates only
+            values = arr.to_pylist()
+            for i in rows:
+                found = [0]
+                values[i] = _nhs_sub(values[i], found)
+                per_row[kind][where[i]] = found[0]
+            arr = pa.array(values, pa.string())
+            continue
+        subset = pc.filter(arr, candidates)
+        marker = MARKERS[kind]
+        replaced = pc.replace_substring_regex(subset, pattern, replacement)
+        found = pc.count_substring(replaced, marker).to_numpy(
+            zero_copy_only=False
+        ) - pc.count_substring(subset, marker).to_numpy(zero_copy_only=False)
+        if found.any():
+            per_row[kind][where[rows]] = found
+            arr = pc.replace_with_mask(arr, candidates, replaced)
+    return pc.replace_with_mask(full, present, arr), per_row
+
+
+def redact_array(
+    texts: pa.Array, staff_names: Iterable[str] = ()
+) -> tuple[pa.Array, dict[str, int]]:
+    """Redact a pyarrow string array; returns the redacted array and counts per kind."""
+    arr, per_row = redact_rows(texts, staff_names)
+    return arr, {kind: int(v.sum()) for kind, v in per_row.items()}
 
 
 def redact(texts: Sequence[str | None] | pd.Series | pa.Array, staff_names: Iterable[str] = ()):

@@ -327,6 +327,32 @@ MEASURES = _schema(
     checks=[_not_before("period_end", "period_start")],
 )
 
+#: Care Opinion's criticality scale, 0 (not critical) to 5 (severely critical).
+CRITICALITY = [
+    "not critical",
+    "minimally critical",
+    "mildly critical",
+    "moderately critical",
+    "strongly critical",
+    "severely critical",
+]
+
+STORIES = _schema(
+    "stories",
+    {
+        "story_id": _id(unique=True),
+        "service_id": _id(nullable=True),
+        "published_date": _date(),
+        "title": _text(),
+        "text": _text(nullable=False),
+        "criticality": pa.Column(
+            "Int64", checks=pa.Check.in_range(0, 5), nullable=True, coerce=True
+        ),
+        "author_role": _text(),
+        **_provenance(),
+    },
+)
+
 QUARANTINE = _schema(
     "quarantine",
     {
@@ -359,6 +385,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         ACTIONS,
         SURVEYS,
         MEASURES,
+        STORIES,
         QUARANTINE,
     ]
 }

@@ -30,12 +30,30 @@ def inputs_table(manifest: dict) -> pd.DataFrame:
     return df[keep] if keep else pd.DataFrame(columns=["source", "file", "rows", "sha256"])
 
 
+QUALITY_COLUMNS = {
+    "read": "Rows read",
+    "kept": "Kept",
+    "quarantined": "Set aside (quarantine)",
+    "duplicates": "Duplicates removed",
+    "status": "Status",
+}
+
+
 def quality_table(manifest: dict) -> pd.DataFrame:
-    """Rows read, kept, quarantined (and removed as duplicates) per source."""
-    counts = manifest.get("counts", {})
-    df = pd.DataFrame.from_dict(counts, orient="index")
-    df.index.name = "source"
-    return df.reset_index()
+    """Rows read, kept, quarantined and removed as duplicates, per source (they add up)."""
+    rows = [
+        {"Source": source, **{label: counts.get(key, "") for key, label in QUALITY_COLUMNS.items()}}
+        for source, counts in manifest.get("counts", {}).items()
+    ]
+    return pd.DataFrame(rows, columns=["Source", *QUALITY_COLUMNS.values()])
+
+
+def redaction_table(manifest: dict) -> pd.DataFrame:
+    """How many identifiers of each kind the clean step redacted from free text."""
+    found = manifest.get("redactions", {})
+    return pd.DataFrame(
+        {"Identifier": [k.replace("_", " ") for k in found], "Redacted": list(found.values())}
+    )
 
 
 def provenance_html(
@@ -52,3 +70,26 @@ def provenance_html(
     }
     rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in items.items())
     return f'<dl class="provenance">{rows}</dl>'
+
+
+def provenance_section(report, period_label: str, parameters: dict, manifest: dict) -> str:
+    """The whole provenance section: facts, data quality, redactions, and the input files."""
+    return (
+        provenance_html(period_label, parameters, manifest)
+        + report.table(
+            quality_table(manifest),
+            "data-quality",
+            caption="Rows read, kept and set aside by the clean step, per source",
+        )
+        + report.table(
+            redaction_table(manifest),
+            "redactions",
+            caption="Identifiers removed from comments before analysis",
+        )
+        + report.table(
+            inputs_table(manifest),
+            "inputs",
+            caption="Input files and their SHA-256 checksums",
+            collapsed=True,
+        )
+    )

@@ -56,11 +56,13 @@ class ReportBuilder:
         caption: str,
         counts: tuple[str, ...] = (),
         note: str = "",
+        collapsed: bool = False,
     ) -> str:
         """HTML for ``df`` (already suppressed) with a caption and CSV/Excel downloads.
 
         ``counts`` names the columns holding counts of people; a value from 1 to
-        ``min_count`` - 1 in any of them raises :class:`DisclosureError`.
+        ``min_count`` - 1 in any of them raises :class:`DisclosureError`. A ``collapsed``
+        table sits in a ``<details>`` element, folded until the reader opens it.
         """
         for col in counts:
             small = is_small(df[col].where(df[col] != MARK), self.min_count)
@@ -95,10 +97,13 @@ class ReportBuilder:
             f'<a href="tables/{stem}.xlsx">Excel</a></p>'
         )
         extra = f'<p class="note">{html.escape(note)}</p>' if note else ""
-        return (
+        table = (
             f'<table id="table-{stem}"><caption>{html.escape(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{extra}{links}"
         )
+        if collapsed:
+            return f"<details><summary>{html.escape(caption)}</summary>{table}</details>"
+        return table
 
     def figure(self, fig, name: str, alt: str, caption: str) -> str:
         """HTML for a chart (embedded PNG with alt text) and the PNG saved for download."""

@@ -1,0 +1,128 @@
+"""Duplicates across a source's files, each kind counted, so the manifest's counts add up.
+
+In order:
+
+1. ``revision``: a re-export of a past period replaces the earlier file whole.
+   Files are the same export when their names match once a revision marker is
+   removed (``fft_2024-03_asat_2024-05-02.csv``, ``fft_2024-03 (2).csv``,
+   ``fft_2024-03_v2.csv``, ``…_revised.csv``); the one with the latest "as at"
+   date (else the later name) is kept, and the manifest records the revision.
+2. ``exact``: a row identical, in every cleaned value, to an earlier one (so "Very good"
+   and "very good" are the same answer).
+3. ``re_exported``: the same response (or complaint, action …, by the table's
+   key) exported again in a later file; the latest export's row is kept.
+4. ``respondent``: the source's configured rule, ``dedup: {respondent: {keys:
+   [...], keep: first|last}}``, e.g. one response per person, service and day.
+
+Example
+-------
+>>> revision_key("fft_responses_2024-03_asat_2024-05-02.csv")
+('fft_responses_2024-03.csv', '2024-05-02')
+>>> revision_key("fft_responses_2024-03 (2).csv")
+('fft_responses_2024-03.csv', '')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import numpy as np
+import pandas as pd
+
+from analysis.ingest.convert import FileResult, content_hash, repeated, row_key
+from analysis.ingest.sources import SourceSpec
+
+DUPLICATE_KINDS = ("revision", "exact", "re_exported", "respondent")
+_AS_AT = re.compile(r"(?i)[ _\-]*as[ _\-]?at[ _\-]*(\d{4})-?(\d{2})-?(\d{2})")
+_MARKER = re.compile(r"(?i)[ _\-]*(?:\(\d+\)|v\d+|copy|re-?export(?:ed)?|revised|revision)$")
+
+
+def revision_key(name: str) -> tuple[str, str]:
+    """A file name without its revision marker, and its "as at" date (``''`` if none)."""
+    path = PurePosixPath(name)
+    stem = path.stem
+    as_at = ""
+    m = _AS_AT.search(stem)
+    if m:
+        as_at = f"{m[1]}-{m[2]}-{m[3]}"
+        stem = stem[: m.start()] + stem[m.end() :]
+    while (m := _MARKER.search(stem)) is not None:
+        stem = stem[: m.start()]
+    return str(path.with_name(stem + path.suffix)), as_at
+
+
+@dataclass
+class Combined:
+    """A source's rows after de-duplication, with what was removed and why."""
+
+    rows: pd.DataFrame
+    quarantine: pd.DataFrame
+    duplicates: dict[str, int]
+    revisions: list[dict] = field(default_factory=list)
+
+
+def _revisions(results: list[FileResult]) -> tuple[set[str], list[dict]]:
+    groups: dict[str, list[tuple[str, str, str]]] = {}
+    for r in results:
+        key, as_at = revision_key(r.file)
+        groups.setdefault(key, []).append((as_at, r.file != key, r.file))
+    superseded, revisions = set(), []
+    for key, files in groups.items():
+        if len(files) < 2:
+            continue
+        files.sort()
+        current = files[-1]
+        replaced = [f for _, _, f in files[:-1]]
+        superseded.update(replaced)
+        revisions.append(
+            {"export": key, "file": current[2], "as_at": current[0] or None, "replaces": replaced}
+        )
+    return superseded, revisions
+
+
+def combine(results: list[FileResult], spec: SourceSpec) -> Combined:
+    """De-duplicate one source's files (given in the order they were exported)."""
+    superseded, revisions = _revisions(results)
+    duplicates = dict.fromkeys(DUPLICATE_KINDS, 0)
+    duplicates["revision"] = sum(r.read for r in results if r.file in superseded)
+    live = [r for r in results if r.file not in superseded]
+    frames = [r.rows for r in live if len(r.rows)]
+    rows = pd.concat(frames, ignore_index=True) if frames else (live or results)[0].rows.iloc[0:0]
+    quarantine = (
+        pd.concat([r.quarantine for r in live], ignore_index=True)
+        if live
+        else results[0].quarantine
+    )
+
+    key = row_key(spec, rows)
+    # Exact duplicates share their key too, so only rows whose key repeats are compared whole.
+    candidates = repeated(rows, key) if key else np.ones(len(rows), dtype=bool)
+    exact = pd.Series(False, index=rows.index)
+    if candidates is not None and candidates.any():
+        subset = rows[candidates]
+        exact[subset.index] = pd.Series(content_hash(subset), index=subset.index).duplicated(
+            keep="first"
+        )
+    duplicates["exact"] = int(exact.sum())
+    rows = rows[~exact] if exact.any() else rows
+    if key and candidates is not None:
+        subset = rows[rows.index.isin(np.flatnonzero(candidates))] if not exact.any() else rows
+        again = subset.duplicated(subset=key, keep="last")
+        duplicates["re_exported"] = int(again.sum())
+        rows = rows.drop(index=subset.index[again]) if again.any() else rows
+    rule = spec.dedup.get("respondent")
+    if rule:
+        keys = list(rule["keys"])
+        missing = [k for k in keys if k not in rows]
+        if missing:
+            raise ValueError(
+                f"sources.{spec.name}.dedup.respondent: {missing} are not columns of the rows"
+            )
+        same = rows.duplicated(subset=keys, keep=rule.get("keep", "first"))
+        duplicates["respondent"] = int(same.sum())
+        rows = rows[~same]
+    return Combined(
+        rows.reset_index(drop=True), quarantine.reset_index(drop=True), duplicates, revisions
+    )

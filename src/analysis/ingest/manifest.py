@@ -1,0 +1,136 @@
+"""The run's record and its memory: checksums, fingerprints, the per-file cache, atomic JSON.
+
+* The **fingerprint** of a run is a checksum of the code of the clean step, its
+  parameters (the configuration's sources, services and redaction settings) and
+  every input file's sha256. The same fingerprint as the last run's manifest
+  means nothing changed, and the run does nothing.
+* The **file cache** (``data/processed/.cache/``, Arrow IPC files, quick to write) keeps each file's validated,
+  redacted rows under a key made of the file's checksum and everything that
+  shapes its conversion, so a new month's export is the only file processed.
+
+Example
+-------
+>>> fingerprint({"a": 1}, [("x.csv", "00")]) == fingerprint({"a": 1}, [("x.csv", "00")])
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.ingest.convert import FileResult
+
+INGEST_DIR = Path(__file__).resolve().parent
+MANIFEST = "manifest.json"
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """A checksum of the clean step's own code: changing it invalidates the cache."""
+    h = hashlib.sha256()
+    for path in sorted(INGEST_DIR.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _stable(obj) -> str:
+    return json.dumps(obj, sort_keys=True, default=str)
+
+
+def fingerprint(parameters: dict, inputs: list[tuple[str, str]]) -> str:
+    """A checksum of the code, the parameters and the (file, sha256) inputs."""
+    return hashlib.sha256(
+        _stable([code_fingerprint(), parameters, sorted(inputs)]).encode()
+    ).hexdigest()
+
+
+def write_json(path: Path, data: dict) -> None:
+    """Write JSON atomically (a temporary file renamed into place)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(data, f, indent=2, default=str)
+    os.replace(tmp, path)
+
+
+def read_manifest(processed_dir: Path) -> dict | None:
+    path = Path(processed_dir) / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return None
+
+
+class FileCache:
+    """Converted files, keyed by their checksum and everything that shapes their conversion."""
+
+    def __init__(self, processed_dir: Path):
+        self.dir = Path(processed_dir) / ".cache"
+        self.used: set[str] = set()
+
+    @staticmethod
+    def key(sha256: str, file: str, context: dict) -> str:
+        return hashlib.sha256(
+            _stable([code_fingerprint(), sha256, file, context]).encode()
+        ).hexdigest()[:32]
+
+    def get(self, key: str) -> FileResult | None:
+        meta = self.dir / f"{key}.json"
+        if not meta.exists():
+            return None
+        info = json.loads(meta.read_text(encoding="utf-8"))
+        self.used.add(key)
+        return FileResult(
+            file=info["file"],
+            sha256=info["sha256"],
+            encoding=info["encoding"],
+            read=info["read"],
+            rows=pd.read_feather(self.dir / f"{key}.rows.arrow"),
+            quarantine=pd.read_feather(self.dir / f"{key}.quarantine.arrow"),
+            redactions=info["redactions"],
+            date_evidence=info["date_evidence"],
+        )
+
+    def put(self, key: str, result: FileResult) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        for part, frame in (("rows", result.rows), ("quarantine", result.quarantine)):
+            fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
+            os.close(fd)
+            frame.reset_index(drop=True).to_feather(tmp, compression="uncompressed")
+            os.replace(tmp, self.dir / f"{key}.{part}.arrow")
+        write_json(
+            self.dir / f"{key}.json",
+            {
+                "file": result.file,
+                "sha256": result.sha256,
+                "encoding": result.encoding,
+                "read": result.read,
+                "redactions": result.redactions,
+                "date_evidence": result.date_evidence,
+            },
+        )
+        self.used.add(key)
+
+    def prune(self) -> None:
+        """Forget files no longer among the inputs."""
+        if not self.dir.exists():
+            return
+        for path in self.dir.iterdir():
+            if path.name.split(".")[0] not in self.used:
+                path.unlink()

@@ -1,0 +1,101 @@
+"""Row rules: the first rule a row breaks sends it to quarantine with the column, value and rule.
+
+:class:`Problems` collects, per row of one file, the first rule broken; the
+quarantine table is built from it, so each quarantined input row appears once
+and the counts add up. Service references go through the service-code mapping
+with effective dates (:func:`service_ids`), so a renamed or merged service
+keeps its history.
+
+Example
+-------
+>>> import numpy as np
+>>> p = Problems(3)
+>>> p.flag(np.array([True, False, True]), "Rating", "unknown_rating", "not a rating")
+>>> p.flag(np.array([True, True, False]), "Date", "invalid_date", "no such date")
+>>> p.rules.tolist(), int(p.bad.sum())
+(['unknown_rating', 'invalid_date', 'unknown_rating'], 3)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+RULE_MESSAGES = {
+    "missing_service_code": "no service code given",
+    "unknown_service_code": "service code not in the configuration's services `codes`",
+    "service_code_not_in_effect": "service code not in effect on this row's date (see `valid_from`/`valid_to`)",
+    "unknown_service_id": "service id not among the configuration's services",
+    "date_after_period_end": "date later than the end of the period the export covers",
+    "date_before": "date earlier than the date it follows",
+    "wrong_field_count": "row has a different number of fields from the header",
+    "conflicting_duplicate_id": "same identifier as an earlier row of the same file, with different values",
+    "conflicting_response": "rows of the same response disagree on the response's own fields",
+    "positive_exceeds_responses": "positive answers exceed responses",
+    "percent_out_of_range": "percentage outside 0 to 100",
+}
+
+
+class Problems:
+    """The first rule each row of a file breaks (``None`` where it breaks none)."""
+
+    def __init__(self, n: int):
+        self.rules = np.full(n, None, dtype=object)
+        self.columns = np.full(n, None, dtype=object)
+        self.messages = np.full(n, None, dtype=object)
+
+    @property
+    def bad(self) -> np.ndarray:
+        return self.rules != None  # noqa: E711
+
+    def flag(self, mask, column: str, rule: str, message: str | np.ndarray) -> None:
+        """Record ``rule`` for rows in ``mask`` not already quarantined."""
+        new = np.asarray(mask, dtype=bool) & ~self.bad
+        self.rules[new] = rule
+        self.columns[new] = column
+        self.messages[new] = message[new] if isinstance(message, np.ndarray) else message
+
+    def flag_each(self, problems: np.ndarray, column: str, messages: dict[str, str]) -> None:
+        """Record per-row problem names (from a parser) with their messages."""
+        for rule in pd.unique(problems[problems != None]):  # noqa: E711
+            self.flag(problems == rule, column, rule, messages[rule])
+
+
+def service_ids(codes: pd.Series, dates: np.ndarray, code_table: pd.DataFrame, source: str):
+    """Map exported service codes to service ids on each row's date: ``(ids, problems)``.
+
+    ``code_table`` is the ``service_codes`` table; a code applies to rows whose
+    date is within ``valid_from``…``valid_to`` (either open) and whose source is
+    the code's ``source`` (or any, for ``all``). Codes compare without case, and
+    any run of spaces (a non-breaking one included) counts as one space.
+    """
+    n = len(codes)
+    index, uniques = pd.factorize(codes.fillna("").astype(str), use_na_sentinel=False)
+    unique_keys = np.array([" ".join(u.split()).casefold() for u in uniques], dtype=object)
+    table = code_table[code_table["source"].isin(["all", source])]
+    table_keys = np.array(
+        [" ".join(str(c).split()).casefold() for c in table["code"]], dtype=object
+    )
+    dates = pd.to_datetime(dates).to_numpy() if len(dates) else np.array([], dtype="datetime64[ns]")
+    ids = np.full(n, None, dtype=object)
+    known = np.zeros(n, dtype=bool)
+    # Few distinct codes: each configured entry is applied to the rows holding its code.
+    for key, entry in zip(table_keys, table.itertuples(index=False), strict=True):
+        positions = np.flatnonzero(unique_keys == key)
+        if not len(positions):
+            continue
+        rows = np.isin(index, positions)
+        known |= rows
+        start, end = pd.Timestamp(entry.valid_from), pd.Timestamp(entry.valid_to)
+        in_effect = rows & pd.isna(ids)
+        if not pd.isna(start):
+            in_effect &= np.isnat(dates) | (dates >= start.to_datetime64())
+        if not pd.isna(end):
+            in_effect &= np.isnat(dates) | (dates <= end.to_datetime64())
+        ids[in_effect] = entry.service_id
+    blank = unique_keys[index] == "" if n else np.zeros(0, dtype=bool)
+    problems = np.full(n, None, dtype=object)
+    problems[blank] = "missing_service_code"
+    problems[~blank & ~known] = "unknown_service_code"
+    problems[~blank & known & pd.isna(ids)] = "service_code_not_in_effect"
+    return ids, problems

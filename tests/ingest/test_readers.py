@@ -1,0 +1,143 @@
+"""Readers: encodings detected, headers found below titles, records traced to their lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from analysis.ingest.readers import SourceFileError, detect_encoding, read_file
+
+EXPECTED = ["ID", "Comment"]
+
+
+def write(tmp_path, data: bytes, name: str = "x.csv"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix", "detected"),
+    [("utf-8", b"", "utf-8"), ("utf-8", b"\xef\xbb\xbf", "utf-8-sig"), ("cp1252", b"", "cp1252")],
+)
+def test_csv_encodings_are_detected_not_assumed(tmp_path, encoding, prefix, detected):
+    text = "ID,Comment\n1,Café staff – “brilliant”\n2,£5 parking\n"
+    raw = read_file(write(tmp_path, prefix + text.encode(encoding)), EXPECTED)
+    assert raw.encoding == detected
+    assert raw.table.column("Comment").to_pylist() == ["Café staff – “brilliant”", "£5 parking"]
+    # The BOM is not part of the first header.
+    assert raw.table.column_names == EXPECTED
+
+
+def test_utf16_with_bom_is_read(tmp_path):
+    raw = read_file(write(tmp_path, "ID,Comment\n1,ok\n".encode("utf-16")), EXPECTED)
+    assert raw.table.column("Comment").to_pylist() == ["ok"]
+
+
+def test_detect_encoding_prefers_utf8_when_valid():
+    assert detect_encoding(b"plain ascii") == "utf-8"
+
+
+def test_quoted_multiline_text_keeps_records_and_starting_lines(tmp_path):
+    data = b'ID,Comment\n1,"first\nsecond\nthird"\n2,plain\n3,"a ""quoted"" word"\n'
+    raw = read_file(write(tmp_path, data), EXPECTED)
+    assert raw.table.column("Comment").to_pylist() == [
+        "first\nsecond\nthird",
+        "plain",
+        'a "quoted" word',
+    ]
+    # Line 1 is the header; record 1 spans lines 2-4, record 2 starts on line 5.
+    assert raw.records.tolist() == [1, 2, 3]
+    assert raw.lines.tolist() == [2, 5, 6]
+
+
+def test_crlf_line_endings(tmp_path):
+    raw = read_file(write(tmp_path, b"ID,Comment\r\n1,a\r\n2,b\r\n"), EXPECTED)
+    assert raw.table.column("Comment").to_pylist() == ["a", "b"]
+    assert raw.lines.tolist() == [2, 3]
+
+
+def test_title_rows_above_the_header_are_skipped(tmp_path):
+    data = b"Friends and Family Test export\nRun 01/04/2024,,\n\nID,Comment\n1,a\n"
+    raw = read_file(write(tmp_path, data), EXPECTED)
+    assert raw.table.column("ID").to_pylist() == ["1"]
+    assert raw.lines.tolist() == [5]
+
+
+def test_headers_match_without_case_or_extra_space(tmp_path):
+    raw = read_file(write(tmp_path, b" id ,COMMENT\n1,a\n"), EXPECTED)
+    assert raw.table.column_names == EXPECTED
+
+
+def test_values_stay_text_exactly_as_exported(tmp_path):
+    raw = read_file(write(tmp_path, b"ID,Comment\n007,NA\n008,\n"), EXPECTED)
+    assert raw.table.column("ID").to_pylist() == ["007", "008"]
+    assert raw.table.column("Comment").to_pylist() == ["NA", ""]
+
+
+def test_blank_lines_between_records_keep_line_numbers_right(tmp_path):
+    raw = read_file(write(tmp_path, b"ID,Comment\n1,a\n\n2,b\n"), EXPECTED)
+    assert raw.records.tolist() == [1, 2]
+    assert raw.lines.tolist() == [2, 4]
+
+
+def test_rows_with_too_many_or_too_few_fields_are_set_aside_with_their_line(tmp_path):
+    raw = read_file(write(tmp_path, b"ID,Comment\n1,a\n2,b,extra\n3\n4,d\n"), EXPECTED)
+    assert raw.table.column("ID").to_pylist() == ["1", "4"]
+    assert [(m["record"], m["line"]) for m in raw.malformed] == [(2, 3), (3, 4)]
+    assert raw.read == 4
+
+
+def _workbook(tmp_path, sheets: dict[str, list[list]]):
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_excel_named_sheet_with_title_rows_and_typed_cells(tmp_path):
+    path = _workbook(
+        tmp_path,
+        {
+            "Notes": [["nothing here"]],
+            "Results": [
+                ["Survey results 2024"],
+                [],
+                ["ID", "Comment", "When"],
+                [1, "good", dt.datetime(2024, 3, 5)],
+                [2.0, None, dt.date(2024, 3, 6)],
+            ],
+        },
+    )
+    raw = read_file(path, ["ID", "Comment", "When"], "excel", sheet="Results")
+    assert raw.table.column("ID").to_pylist() == ["1", "2"]
+    assert raw.table.column("Comment").to_pylist() == ["good", ""]
+    assert raw.table.column("When").to_pylist() == ["2024-03-05", "2024-03-06"]
+    assert raw.lines.tolist() == [4, 5]  # sheet rows
+
+
+def test_excel_first_sheet_by_default(tmp_path):
+    path = _workbook(
+        tmp_path, {"First": [["ID", "Comment"], ["1", "x"]], "Second": [["ID", "Comment"]]}
+    )
+    raw = read_file(path, EXPECTED, "excel")
+    assert raw.table.column("Comment").to_pylist() == ["x"]
+
+
+def test_excel_missing_sheet_names_the_sheets(tmp_path):
+    path = _workbook(tmp_path, {"First": [["ID", "Comment"]]})
+    with pytest.raises(SourceFileError, match="no sheet 'Results'.*First"):
+        read_file(path, EXPECTED, "excel", sheet="Results")
+
+
+def test_configured_header_row_is_the_only_one_considered(tmp_path):
+    data = b"ID,Comment\n1,a\nID,Comment\n2,b\n"
+    raw = read_file(write(tmp_path, data), EXPECTED, header_row=3)
+    assert raw.table.column("ID").to_pylist() == ["2"]

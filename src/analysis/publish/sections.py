@@ -164,9 +164,13 @@ def indicators_section(report: ReportBuilder, evaluations: dict) -> tuple[str, l
         met = int((latest["status"] == "met").sum())
         missed = int((latest["status"] == "not met").sum())
         if met + missed:
-            headlines.append(f"{model.title}: {met} indicators met their target and {missed} did not.")
+            headlines.append(
+                f"{model.title}: {met} indicators met their target and {missed} did not."
+            )
         else:
-            headlines.append(f"{model.title}: {len(latest)} indicators monitored; no targets fell due.")
+            headlines.append(
+                f"{model.title}: {len(latest)} indicators monitored; no targets fell due."
+            )
     return "".join(parts), headlines
 
 

@@ -16,22 +16,13 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import demo, pipeline
-from analysis.config import load_config, write_config
+from analysis.config import load_config, relocate
 from analysis.ingest.clean import clean
 
 
 def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="bench-report-"))
-    base = load_config()
-    cfg = load_config(
-        write_config(
-            base,
-            root / "p.yaml",
-            raw_dir=root / "raw",
-            processed_dir=root / "processed",
-            reports_dir=root / "reports",
-        )
-    )
+    cfg = relocate(load_config(), root)
     opts = cfg.section("demo", {})
     demo.generate(
         cfg.raw_dir,

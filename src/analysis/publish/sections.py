@@ -183,7 +183,7 @@ def actions_section(
     period: Period,
     label: str,
 ) -> tuple[str, list[str]]:
-    """ "You said, We did": actions completed in the period, with before/after evidence where there is some."""
+    """The "You said, We did" section: actions completed in the period, with evidence where there is some."""
     done = actions[(actions["status"] == "completed") & _in(actions["action_date"], period)]
     names = services.set_index("service_id")["service_name"]
     table = pd.DataFrame(

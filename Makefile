@@ -25,7 +25,7 @@ report: $(STAMP) ## produce the latest complete month's reports (MONTH=YYYY-MM, 
 	$(PY) -m analysis report $(if $(MONTH),--month $(MONTH)) $(if $(CONFIG),--config $(CONFIG))
 
 test: $(STAMP) ## run every test (unit, notebooks, end-to-end)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 test-fast: $(STAMP) ## run the tests that take seconds
 	$(PY) -m pytest -m "not slow"

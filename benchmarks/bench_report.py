@@ -16,22 +16,13 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import demo, pipeline
-from analysis.config import load_config, write_config
+from analysis.config import load_config, relocate
 from analysis.ingest.clean import clean
 
 
 def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="bench-report-"))
-    base = load_config()
-    cfg = load_config(
-        write_config(
-            base,
-            root / "p.yaml",
-            raw_dir=root / "raw",
-            processed_dir=root / "processed",
-            reports_dir=root / "reports",
-        )
-    )
+    cfg = relocate(load_config(), root)
     opts = cfg.section("demo", {})
     demo.generate(
         cfg.raw_dir,
@@ -45,12 +36,15 @@ def main() -> None:
     print(f"clean (python, no notebook): {time.perf_counter() - start:.1f} s")
     last = pd.Period(str(opts.get("end")), "M")
 
-    start = time.perf_counter()
-    run = pipeline.produce_month(str(cfg.path), str(last))
-    total = time.perf_counter() - start
-    print(f"one month ({last}) once clean: {total:.1f} s (target < 30 s)")
-    for stage, seconds in run["seconds"].items():
-        print(f"  {stage}: {seconds:.1f} s")
+    for month in (last - 1, last):
+        start = time.perf_counter()
+        run = pipeline.produce_month(str(cfg.path), str(month))
+        total = time.perf_counter() - start
+        print(
+            f"monthly run for {month} once clean (analyses + reports + PDFs): {total:.1f} s (target < 30 s)"
+        )
+        for stage, seconds in run["seconds"].items():
+            print(f"  {stage}: {seconds:.1f} s")
 
     first = last - 35
     start = time.perf_counter()

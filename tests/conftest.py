@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from analysis import demo
-from analysis.config import load_config, write_config
+from analysis.config import load_config, relocate
 from analysis.ingest.clean import clean
 
 SMALL_PERIOD = {"start": "2024-01", "end": "2024-06"}
@@ -22,18 +22,10 @@ def demo_config_path(tmp_path_factory):
     """Path of a configuration whose folders are temporary, with raw data generated and cleaned."""
     root = tmp_path_factory.mktemp("partnership")
     base = load_config()
-    path = write_config(
-        base,
-        root / "partnership.yaml",
-        raw_dir=root / "raw",
-        processed_dir=root / "processed",
-        reports_dir=root / "reports",
-        demo={**base.section("demo", {}), **SMALL_PERIOD},
-    )
-    cfg = load_config(path)
+    cfg = relocate(base, root, demo={**base.section("demo", {}), **SMALL_PERIOD})
     demo.generate(cfg.raw_dir, seed=cfg.section("demo")["seed"], config=cfg, **SMALL_PERIOD)
     clean(cfg)
-    return path
+    return cfg.path
 
 
 @pytest.fixture(scope="session")

@@ -100,7 +100,12 @@ def _backfill(args) -> int:
     _ensure_raw_data(args)
     cfg = load_config(args.config)
     results = pipeline.backfill(
-        cfg.path, args.first, args.last, workers=args.workers, pdf=not args.no_pdf
+        cfg.path,
+        args.first,
+        args.last,
+        workers=args.workers,
+        pdf=not args.no_pdf,
+        analyses=args.with_analyses,
     )
     failed = {p: r for p, r in results.items() if r != "ok"}
     print(
@@ -287,6 +292,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="first", required=True, help="first month, YYYY-MM")
     p.add_argument("--to", dest="last", required=True, help="last month, YYYY-MM")
     p.add_argument("--workers", type=int, default=2, help="parallel worker processes (default 2)")
+    p.add_argument(
+        "--with-analyses",
+        action="store_true",
+        help="also run the analysis notebooks for every month",
+    )
     p.add_argument("--no-pdf", action="store_true", help="skip the PDFs (no browser needed)")
     p.set_defaults(func=_backfill)
     return parser

@@ -107,3 +107,19 @@ def write_config(cfg: Config, path: str | os.PathLike, **overrides: Any) -> Path
     out = Path(path)
     out.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return out
+
+
+def relocate(cfg: Config, root: str | os.PathLike, **overrides: Any) -> Config:
+    """A copy of ``cfg`` whose raw, processed and reports folders live under ``root``.
+
+    The copy is written to ``root/partnership.yaml`` and loaded; tests and benchmarks use
+    it so they never touch the project's own ``data/`` or ``reports/``.
+    """
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    folders = {
+        "raw_dir": root / "raw",
+        "processed_dir": root / "processed",
+        "reports_dir": root / "reports",
+    }
+    return load_config(write_config(cfg, root / "partnership.yaml", **{**folders, **overrides}))

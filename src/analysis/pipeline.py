@@ -110,8 +110,11 @@ def report_folder(cfg: Config, period: pd.Period | str, scope: str = "") -> Path
     return folder / slug(scope) if scope else folder
 
 
-def produce_month(config_path: str, period: str, pdf: bool = True, scope: str = "") -> dict:
-    """Run the analyses and reports for one month (data already clean); returns the timings.
+def produce_month(
+    config_path: str, period: str, pdf: bool = True, scope: str = "", analyses: bool = True
+) -> dict:
+    """Run the analyses (unless ``analyses`` is false) and reports for one month (data
+    already clean); returns the timings.
 
     With a ``scope`` (a setting or a service id) the reports cover just that part of the
     partnership and go to ``reports/<period>/<scope>/``.
@@ -123,7 +126,7 @@ def produce_month(config_path: str, period: str, pdf: bool = True, scope: str = 
     params = {"config_path": str(cfg.path), "month": period, "scope": scope}
     min_count = cfg.section("disclosure", {}).get("min_count", 5)
     seconds: dict[str, float] = {}
-    for name in ANALYSES:
+    for name in ANALYSES if analyses else []:
         start = time.perf_counter()
         run_notebook(name, out / f"{name}.ipynb", params)
         seconds[name] = time.perf_counter() - start
@@ -200,9 +203,17 @@ def run(
 
 
 def backfill(
-    config_path: str | os.PathLike | None, first: str, last: str, workers: int = 2, pdf: bool = True
+    config_path: str | os.PathLike | None,
+    first: str,
+    last: str,
+    workers: int = 2,
+    pdf: bool = True,
+    analyses: bool = False,
 ) -> dict[str, str]:
     """Clean once, then produce every month from ``first`` to ``last`` with ``workers`` processes.
+
+    By default only the report notebooks run (the stakeholder and analyst pages and their
+    executed notebooks); ``analyses`` also runs the analysis notebooks for every month.
 
     PDFs are printed at the end in one browser session (starting a browser per month
     would cost more than printing).
@@ -219,7 +230,9 @@ def backfill(
     clean(cfg, cfg.reports_dir / "logs")
     results: dict[str, str] = {}
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(produce_month, str(cfg.path), p, False): p for p in periods}
+        futures = {
+            pool.submit(produce_month, str(cfg.path), p, False, "", analyses): p for p in periods
+        }
         for future in tqdm(as_completed(futures), total=len(futures), desc="months", unit="month"):
             period = futures[future]
             try:

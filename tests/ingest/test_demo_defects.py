@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis import demo
-from analysis.config import load_config, write_config
+from analysis.config import load_config, relocate
 from analysis.ingest.clean import clean
 from analysis.ingest.store import read_table
 
@@ -34,15 +34,7 @@ def planted(tmp_path_factory):
     root = tmp_path_factory.mktemp("defects")
     base = load_config()
     demo_section = {**base.section("demo", {}), **PERIOD, "defects": RATES}
-    path = write_config(
-        base,
-        root / "p.yaml",
-        raw_dir=root / "raw",
-        processed_dir=root / "processed",
-        reports_dir=root / "reports",
-        demo=demo_section,
-    )
-    cfg = load_config(path)
+    cfg = relocate(base, root, demo=demo_section)
     demo.generate(cfg.raw_dir, seed=7, config=cfg, **PERIOD)
     manifest = clean(cfg)
     truth = json.loads((cfg.raw_dir / "truth.json").read_text(encoding="utf-8"))["defects"]

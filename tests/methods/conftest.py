@@ -53,3 +53,18 @@ def demo_complaints():
         source_file="demo",
         source_record=range(1, len(c) + 1),
     )
+
+
+@pytest.fixture(scope="session")
+def demo_actions():
+    """(actions, truth) of the demonstration "You said, We did" log over ``DEMO_PERIOD``.
+
+    Built from the generator's fourth seed stream, as ``analysis.demo.generate`` does.
+    """
+    from analysis.demo.activity import generate_actions
+    from analysis.demo.partnership import load_partnership
+
+    cfg = load_config()
+    demo = cfg.section("demo")
+    rng = np.random.default_rng(np.random.SeedSequence(demo["seed"]).spawn(7)[3])
+    return generate_actions(load_partnership(cfg, *DEMO_PERIOD), rng, demo["planted"])

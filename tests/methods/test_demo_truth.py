@@ -104,3 +104,26 @@ def test_collection_pause_leaves_gaps_not_flags(planted):
     ]
     assert len(paused) == 8
     assert paused["y"].isna().all() and not paused["special_cause_flag"].any()
+
+
+def test_the_planted_action_is_read_as_working(planted, demo_actions):
+    from analysis.methods.interrupted_time_series import evaluate_actions
+
+    truth, monthly = planted
+    actions, action_truth = demo_actions
+    series = monthly.rename(columns={"service_id": "facet"})
+    # The export says "Complete"; the clean step's tidy status is "completed".
+    planted_action = actions[actions["action_id"] == action_truth["action_id"]].assign(
+        status="completed"
+    )
+    assert planted_action["service_id"].item() == truth["step"]["service_id"]
+    heard = evaluate_actions(series, planted_action)
+    # Heard in November 2022, done 20 February 2023: the baseline is November–January (the
+    # drop people told us about), and the odds of a positive rating are higher afterwards.
+    # The interval is wide (the recovery only shows from April, two months after the action,
+    # and months vary), so the test asks for the direction, not significance.
+    assert heard.loc[0, "months_before"] == 3
+    assert heard.loc[0, "odds_ratio"] > 1.5
+    assert heard.loc[0, "reading"].startswith("After “We set up a duty line")
+    everything = evaluate_actions(series, planted_action, baseline="all")
+    assert everything.loc[0, "months_before"] > 20

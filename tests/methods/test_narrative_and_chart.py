@@ -139,6 +139,7 @@ def test_evaluate_actions_reads_or_says_why_not():
             "action_id": ["A1", "A2", "A3"],
             "service_id": ["S1", "S1", "S1"],
             "we_did": ["Changed the appointment letters", "New waiting room", "Later idea"],
+            "heard_date": pd.to_datetime(["2023-05-02", "2023-11-01", "2023-12-01"]),
             "action_date": pd.to_datetime(["2023-07-10", "2023-12-01", None]),
             "status": ["completed", "completed", "planned"],
         }
@@ -147,10 +148,10 @@ def test_evaluate_actions_reads_or_says_why_not():
     assert out["action_id"].tolist() == ["A1", "A2"]
     assert out.loc[0, "lower"] > 1
     assert out.loc[0, "reading"].startswith(
-        "After “Changed the appointment letters” in July 2023, the share of"
+        "After “Changed the appointment letters” in July 2023, the odds of a positive rating rose"
     )
     assert out.loc[1, "reading"].startswith(
-        "Not evaluated: need at least 3 months before and 3 after"
+        "“New waiting room” (A2) not evaluated: need at least 3 months before and 3 after"
     )
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import papermill
 import pytest
 
-from analysis.config import NOTEBOOKS_DIR, write_config
+from analysis.config import NOTEBOOKS_DIR, relocate, write_config
 from analysis.ingest.schemas import MODES, RATINGS
 from analysis.ingest.store import write_table
 
@@ -26,8 +26,7 @@ def processed_config(demo_fft, demo_complaints, tmp_path_factory):
 
     cfg, fft, _ = demo_fft
     root = tmp_path_factory.mktemp("trends")
-    path = write_config(cfg, root / "p.yaml", raw_dir=root / "raw", processed_dir=root / "processed",
-                        reports_dir=root / "reports")  # fmt: skip
+    path = relocate(cfg, root).path
     r = fft.responses
     old = r["rating"].isin(OLD_RATINGS)
     responses = pd.DataFrame(

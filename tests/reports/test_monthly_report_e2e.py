@@ -9,7 +9,7 @@ import re
 import pytest
 
 from analysis import demo, pipeline
-from analysis.config import load_config, write_config
+from analysis.config import load_config, relocate
 from analysis.publish import browser
 
 MONTH = "2024-06"
@@ -20,16 +20,7 @@ HOSTILE = '<script>window.__ran = 1</script><img src=x onerror="window.__ran = 2
 def published(tmp_path_factory):
     """A small partnership whose first service has exactly 3 FFT responses in June 2024."""
     root = tmp_path_factory.mktemp("small-numbers")
-    base = load_config()
-    cfg = load_config(
-        write_config(
-            base,
-            root / "p.yaml",
-            raw_dir=root / "raw",
-            processed_dir=root / "processed",
-            reports_dir=root / "reports",
-        )
-    )
+    cfg = relocate(load_config(), root)
     demo.generate(cfg.raw_dir, seed=3, start="2024-01", end=MONTH, config=cfg)
     code = cfg.services[0]["codes"][0]["code"]
     fft_file = next(cfg.raw_dir.glob(f"**/*{MONTH}*.csv"))

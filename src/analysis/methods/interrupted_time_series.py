@@ -209,28 +209,44 @@ def interrupted_time_series(
 def evaluate_actions(
     series: pd.DataFrame,
     actions: pd.DataFrame,
-    outcome: str = "the share of positive ratings",
+    outcome: str = "the odds of a positive rating",
     harmonics_k: int = 0,
     everyone: str = "All services",
+    baseline: str = "heard",
+    min_before: int = 3,
 ) -> pd.DataFrame:
     """Before and after each completed "You said, We did" action, on the FFT positive share.
 
     ``series`` is :func:`analysis.methods.headline_series.headline_series` by service
     (``facet`` = service id); actions without a service are read against the facet
     ``everyone`` (the partnership series' label). Each action gets a quasi-binomial segmented
-    regression (level and trend before, step at the action month) — the tutorial's
+    regression (level and trend, and a step at the action month) — the tutorial's
     step-change model — or, when it cannot be evaluated, the reason why.
+
+    ``baseline="heard"`` starts the series at the month the feedback was heard ("You
+    said"), or ``min_before`` months before the action if that is later: the comparison is
+    with the experience people told us about, not with years before it (a fall that
+    prompted the action would otherwise be averaged away). ``baseline="all"`` uses every
+    month before the action.
     """
+    if baseline not in ("heard", "all"):
+        raise ValueError(f"baseline must be 'heard' or 'all', got {baseline!r}")
     rows = []
     done = actions[(actions["status"] == "completed") & actions["action_date"].notna()]
     for a in done.itertuples(index=False):
         facet = a.service_id if isinstance(a.service_id, str) else everyone
         s = series[series["facet"] == facet]
+        action_month = pd.Timestamp(a.action_date).to_period("M")
+        if baseline == "heard":
+            start = action_month - min_before
+            if not pd.isna(a.heard_date):
+                start = min(start, pd.Timestamp(a.heard_date).to_period("M"))
+            s = s[s["month"] >= start.to_timestamp()]
         row = {
             "action_id": a.action_id,
             "service_id": facet,
             "we_did": a.we_did,
-            "action_month": pd.Timestamp(a.action_date).to_period("M").to_timestamp(),
+            "action_month": action_month.to_timestamp(),
         }
         try:
             r = interrupted_time_series(
@@ -238,7 +254,7 @@ def evaluate_actions(
                 harmonics_k=harmonics_k, slope_change=False,
             )  # fmt: skip
         except ValueError as exc:
-            rows.append({**row, "reading": f"Not evaluated: {exc}"})
+            rows.append({**row, "reading": f"“{a.we_did}” ({a.action_id}) not evaluated: {exc}"})
             continue
         rows.append(
             {

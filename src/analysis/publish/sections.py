@@ -1,0 +1,275 @@
+"""Report sections beyond the FFT table: SPC, complaints, indicators, "You said, We did", good news.
+
+Each function takes the tidy tables (already limited to the report's scope), writes its
+tables and charts through a :class:`~analysis.publish.report.ReportBuilder` (so they
+are suppressed, checked and downloadable) and returns ``(html, headlines)``: the
+section's HTML and the sentences it contributes to the report's headline summary.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from analysis.methods.attribute_charts import attribute_spc
+from analysis.methods.complaints import profile, timeliness
+from analysis.methods.headline_series import headline_series
+from analysis.methods.interrupted_time_series import evaluate_actions
+from analysis.publish.indicator_table import indicator_table, status_summary
+from analysis.publish.periods import Period
+from analysis.publish.report import ReportBuilder
+from analysis.publish.spc_plot import spc_panels
+from analysis.publish.suppression import is_small, suppress, suppress_column_against_total
+
+
+def _p(text: str) -> str:
+    return f"<p>{html.escape(text)}</p>"
+
+
+def _in(dates: pd.Series, period: Period) -> pd.Series:
+    return period.contains(dates.dropna()).reindex(dates.index, fill_value=False)
+
+
+def _count(n: int, min_count: int) -> str:
+    return "fewer than 5" if is_small(pd.Series([n]), min_count).iat[0] else f"{n:,}"
+
+
+def fft_spc_section(
+    report: ReportBuilder,
+    responses: pd.DataFrame,
+    eligible: pd.DataFrame,
+    services: pd.DataFrame,
+    period: Period,
+    label: str,
+) -> tuple[str, list[str]]:
+    """SPC charts (Making Data Count) of the FFT percentage positive and response rate.
+
+    p′ charts (Laney) for the pooled monthly series of the scope; months with fewer than
+    the disclosure threshold of responses are gaps, not points.
+    """
+    last = period.months[-1]
+    series = headline_series(
+        responses, eligible, services, through=last, min_count=report.min_count, label=label
+    )
+    parts, headlines = [], []
+    measures = [
+        ("positive", "responses", "FFT percentage positive", "% positive"),
+        ("responses", "eligible", "FFT response rate", "% of people eligible"),
+    ]
+    for value, denominator, measure, y_label in measures:
+        if series[value].notna().sum() < 2 or series[denominator].notna().sum() < 2:
+            parts.append(_p(f"{measure}: too few months with data for an SPC chart."))
+            continue
+        spc = attribute_spc(
+            series,
+            value,
+            denominator,
+            "month",
+            facet_field="facet",
+            chart="pprime",
+            multiplier=100,
+            freq="MS",
+        )
+        for panel in spc_panels(spc, measure, "%", y_label, save_dir=report.folder / "figures"):
+            parts.append(
+                f"<p><strong>{html.escape(measure)}.</strong> {html.escape(panel['reading'])}</p>"
+            )
+            parts.append(panel["html"])
+            headlines.append(f"{measure}: {panel['reading']}")
+    return "".join(parts), headlines
+
+
+def complaints_section(
+    report: ReportBuilder,
+    complaints: pd.DataFrame,
+    subjects: pd.DataFrame | None,
+    period: Period,
+    nation: str,
+) -> tuple[str, list[str]]:
+    """Complaints received, their timeliness in working days, and the complaints lead's profile."""
+    min_count = report.min_count
+    start = period.months[0].start_time
+    end = period.months[-1].end_time.normalize()
+    received = complaints[complaints["received_date"].between(start, end)]
+    before = complaints[
+        complaints["received_date"].between(
+            period.previous[0].start_time, period.previous[-1].end_time.normalize()
+        )
+    ]
+    headline = (
+        f"{_count(len(received), min_count)} complaints were received in {period.label} "
+        f"({_count(len(before), min_count)} in the previous {period.kind})."
+    )
+    t = timeliness(complaints, nation, end)
+    rows = []
+    for what, within, decided in (
+        ("Acknowledged in time", "acknowledged_within", "acknowledge_decided"),
+        ("Responded to in time", "responded_within", "respond_decided"),
+    ):
+        due = t[t[decided].between(start, end) & t[within].notna()]
+        met = int(due[within].sum())
+        rows.append(
+            {
+                "Measure": what,
+                "Complaints due": len(due),
+                "Met": met,
+                "Percent": round(100 * met / len(due), 1) if len(due) else None,
+            }
+        )
+    table = suppress(pd.DataFrame(rows), "Complaints due", ["Met", "Percent"], min_count)
+    table = suppress(table, "Met", ["Percent"], min_count)
+    parts = [
+        _p(headline),
+        report.table(
+            table,
+            "complaints-timeliness",
+            caption=f"Complaints answered within the time limits (working days, {nation.title()} rules), {period.label}",
+            counts=("Complaints due", "Met"),
+        ),
+    ]
+    for part, frame in profile(complaints, start, end, subjects).items():
+        rule = suppress if part == "flags" else suppress_column_against_total
+        safe = rule(frame, count="complaints", dependent=["percent"], min_count=min_count)
+        parts.append(
+            report.table(
+                safe,
+                f"complaints-{part}",
+                caption=f"Complaints, {part.replace('_', ' ')}, {period.label}",
+                counts=("complaints",),
+            )
+        )
+    return "".join(parts), [headline]
+
+
+def indicators_section(report: ReportBuilder, evaluations: dict) -> tuple[str, list[str]]:
+    """Each logic model's indicators: status counts and the indicator table (words and symbols)."""
+    parts, headlines = [], []
+    for name, evaluation in evaluations.items():
+        model = evaluation.model
+        latest = evaluation.latest
+        parts.append(f"<h3>{html.escape(model.partnership)}: {html.escape(model.title)}</h3>")
+        parts.append(
+            report.table(
+                status_summary(latest), f"status-{name}", f"{model.title}: indicators by status"
+            )
+        )
+        parts.append(
+            report.table(
+                indicator_table(latest, report.min_count),
+                f"indicators-{name}",
+                f"{model.title}: each indicator in its latest complete period",
+            )
+        )
+        met = int((latest["status"] == "met").sum())
+        missed = int((latest["status"] == "not met").sum())
+        if met + missed:
+            headlines.append(
+                f"{model.title}: {met} indicators met their target and {missed} did not."
+            )
+        else:
+            headlines.append(
+                f"{model.title}: {len(latest)} indicators monitored; no targets fell due."
+            )
+    return "".join(parts), headlines
+
+
+def actions_section(
+    report: ReportBuilder,
+    actions: pd.DataFrame,
+    responses: pd.DataFrame,
+    eligible: pd.DataFrame,
+    services: pd.DataFrame,
+    period: Period,
+    label: str,
+) -> tuple[str, list[str]]:
+    """The "You said, We did" section: actions completed in the period, with evidence where there is some."""
+    done = actions[(actions["status"] == "completed") & _in(actions["action_date"], period)]
+    names = services.set_index("service_id")["service_name"]
+    table = pd.DataFrame(
+        {
+            "Service": done["service_id"].map(names).fillna("Whole partnership"),
+            "You said": done["you_said"],
+            "We did": done["we_did"],
+            "Completed": done["action_date"].dt.strftime("%d %b %Y"),
+            "Published": done["published"].map({True: "yes", False: "not yet"}),
+        }
+    )
+    parts = [
+        report.table(
+            table, "you-said-we-did", f"You said, we did: actions completed in {period.label}"
+        )
+    ]
+    # Evidence for actions completed in the year to the period's end that have enough months after.
+    last = period.months[-1]
+    window = actions["action_date"].between((last - 11).start_time, last.end_time) & (
+        actions["status"] == "completed"
+    )
+    if window.any():
+        by_service = headline_series(
+            responses, eligible, services, by="service", through=last, min_count=report.min_count
+        )
+        everyone = headline_series(
+            responses, eligible, services, through=last, min_count=report.min_count, label=label
+        )
+        evidence = evaluate_actions(
+            pd.concat([by_service, everyone]), actions[window], everyone=label
+        )
+        evaluated = evidence[evidence["odds_ratio"].notna()]
+        if not evaluated.empty:
+            parts.append("<h3>Did it make a difference?</h3><ul>")
+            parts += [f"<li>{html.escape(str(r))}</li>" for r in evaluated["reading"]]
+            parts.append("</ul>")
+    headline = (
+        f"{len(done)} actions were completed because of what people told us in {period.label}."
+    )
+    return "".join(parts), [headline]
+
+
+def compliments_section(
+    report: ReportBuilder,
+    compliments: pd.DataFrame,
+    services: pd.DataFrame,
+    period: Period,
+    quotes: int = 3,
+) -> tuple[str, list[str]]:
+    """Good news: compliments received by service, and a few of them in people's own words.
+
+    Quotes are the longest redacted compliments of the period (long enough to say what
+    was good), one per service, so no one service fills the section.
+    """
+    this = compliments[_in(compliments["received_date"], period)]
+    counts = (
+        this.groupby("service_id")
+        .size()
+        .rename("compliments")
+        .reset_index()
+        .merge(services[["service_id", "service_name"]], on="service_id", how="right")
+        .fillna({"compliments": 0})
+    )
+    counts["compliments"] = counts["compliments"].astype("int64")
+    table = suppress_column_against_total(
+        counts[["service_name", "compliments"]].rename(columns={"service_name": "Service"}),
+        "compliments",
+        [],
+        report.min_count,
+    )
+    parts = [
+        report.table(
+            table,
+            "compliments",
+            f"Compliments received by service, {period.label}",
+            counts=("compliments",),
+        )
+    ]
+    texts = this.dropna(subset=["text"])
+    texts = texts.assign(length=texts["text"].str.len()).sort_values(
+        ["length", "compliment_id"], ascending=[False, True]
+    )
+    chosen = texts.drop_duplicates("service_id").head(quotes)
+    if not chosen.empty:
+        parts.append("<h3>In their own words</h3>")
+        parts += [f"<blockquote>{html.escape(t)}</blockquote>" for t in chosen["text"]]
+    return "".join(parts), [
+        f"{_count(len(this), report.min_count)} compliments were received in {period.label}."
+    ]

@@ -99,9 +99,16 @@ def report_month(cfg: Config, month: str | None) -> pd.Period:
 
 
 def clean(cfg: Config, audit_dir: Path | None = None) -> Path:
-    """Run the clean notebook; its executed copy goes to ``audit_dir`` (or a temporary file)."""
+    """Run the clean notebook, then theme the comments (cached: only new data is classified).
+
+    The clean notebook's executed copy goes to ``audit_dir`` (or a temporary file).
+    """
+    from analysis.textmodels.classify import classify
+
     target = (audit_dir or Path(tempfile.mkdtemp())) / f"{CLEAN}.ipynb"
-    return run_notebook(CLEAN, target, {"config_path": str(cfg.path), "month": ""})
+    executed = run_notebook(CLEAN, target, {"config_path": str(cfg.path), "month": ""})
+    log.info("themes: %s", classify(cfg))
+    return executed
 
 
 def report_folder(cfg: Config, period: pd.Period | str, scope: str = "") -> Path:

@@ -12,6 +12,7 @@ import html
 
 import pandas as pd
 
+from analysis.methods import theme_trends, triangulation
 from analysis.methods.attribute_charts import attribute_spc
 from analysis.methods.complaints import profile, timeliness
 from analysis.methods.headline_series import headline_series
@@ -273,3 +274,118 @@ def compliments_section(
     return "".join(parts), [
         f"{_count(len(this), report.min_count)} compliments were received in {period.label}."
     ]
+
+
+def themes_section(
+    report: ReportBuilder,
+    comments: pd.DataFrame,
+    themes: pd.DataFrame,
+    sentiment: pd.DataFrame,
+    period: Period,
+    quotes: int = 3,
+) -> tuple[str, list[str]]:
+    """What people told us: the period's most common themes, themes rising against the
+    previous 12 months (p-chart limits), and quotes in people's own (redacted) words.
+
+    Quotes follow :func:`analysis.methods.theme_trends.representative_quotes`'s stated
+    rule; the strongest ``quotes`` positive and negative ones, one per theme, are shown.
+    """
+    last = period.months[-1]
+    in_period = comments[_in(comments["response_date"], period)]
+    period_themes = themes[themes["comment_id"].isin(in_period["comment_id"])]
+    rows, _ = theme_trends.comment_themes_by_month(in_period, period_themes)
+    usable = rows["comment_id"].nunique()
+    top = (
+        rows.drop_duplicates(["comment_id", "subcategory"])
+        .groupby(["category", "subcategory"])
+        .size()
+        .rename("Comments")
+        .reset_index()
+        .sort_values(["Comments", "subcategory"], ascending=[False, True])
+        .head(10)
+    )
+    top["Share of comments"] = (100 * top["Comments"] / max(usable, 1)).round(1).astype(str) + "%"
+    table = suppress(
+        top.rename(columns={"category": "Category", "subcategory": "Theme"}),
+        "Comments",
+        ["Share of comments"],
+        report.min_count,
+    )
+    parts = [
+        report.table(
+            table,
+            "themes",
+            f"The most common themes in comments, {period.label}",
+            counts=("Comments",),
+        )
+    ]
+    history = comments[comments["response_date"].dt.to_period("M") <= last]
+    rising = theme_trends.rising_themes(
+        theme_trends.monthly_theme_shares(history, themes, question="what_could_be_better"),
+        last,
+        min_count=report.min_count,
+    )
+    headlines = []
+    if len(top):
+        headlines.append(
+            f"The most common themes in comments were {', '.join(top['subcategory'].head(3))}."
+        )
+    if len(rising):
+        named = [
+            f"{r.subcategory} ({100 * r.share:.0f}% of comments, usually {100 * r.baseline_share:.0f}%)"
+            for r in rising.head(3).itertuples()
+        ]
+        sentence = f"Rising in what could be better in {last:%B %Y}: {'; '.join(named)}."
+        parts.append(_p(sentence))
+        headlines.append(sentence)
+    chosen = theme_trends.representative_quotes(in_period, period_themes, sentiment, per_theme=1)
+    chosen = chosen.sort_values(["strength", "comment_id"], ascending=[False, True])
+    for tone, heading in (("positive", "What was good"), ("negative", "What could be better")):
+        picked = chosen[chosen["tone"] == tone].drop_duplicates("text").head(quotes)
+        if len(picked):
+            parts.append(f"<h3>{heading}, in people's own words</h3>")
+            parts += [
+                f"<blockquote>{html.escape(r.text)}<footer>Theme: {html.escape(r.subcategory)}</footer></blockquote>"
+                for r in picked.itertuples()
+            ]
+    return "".join(parts), headlines
+
+
+def thematic_review_section(
+    report: ReportBuilder,
+    comments: pd.DataFrame,
+    themes: pd.DataFrame,
+    sentiment: pd.DataFrame,
+    complaints: pd.DataFrame,
+    complaint_subjects: pd.DataFrame,
+    compliments: pd.DataFrame,
+    services: pd.DataFrame,
+    period: Period,
+) -> tuple[str, list[str]]:
+    """The thematic review: FFT themes, concerns, complaint subjects and compliments side by
+    side per service and quarter (:mod:`analysis.methods.triangulation`).
+
+    Topics named with fewer than ``min_count`` comments or complaints are left out, and a
+    small compliments count is suppressed, so no count in the text can be disclosive.
+    """
+    long = triangulation.triangulate(
+        comments, themes, sentiment, complaints, complaint_subjects, compliments
+    )
+    quarters = {m.asfreq("Q") for m in period.months}
+    long = long[long["quarter"].isin(quarters)]
+    small = is_small(long["count"], report.min_count)
+    long = long[~small | (long["source"] == "compliments")]
+    review = triangulation.thematic_review(long)
+    names = services.set_index("service_id")["service_name"]
+    review.insert(0, "Service", review.pop("service_id").map(names))
+    review["quarter"] = review["quarter"].astype(str)
+    review = (
+        suppress(review, "compliments", [], report.min_count) if "compliments" in review else review
+    )
+    table = report.table(
+        review.rename(columns={"quarter": "Quarter"}),
+        "thematic-review",
+        f"Thematic review: what people raised through each route, by service and quarter, {period.label}",
+        counts=("compliments",) if "compliments" in review else (),
+    )
+    return table, []

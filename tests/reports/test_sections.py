@@ -1,0 +1,82 @@
+"""Report sections: quotes are text, small numbers never reach the page."""
+
+import pandas as pd
+
+from analysis.publish.periods import Period
+from analysis.publish.report import ReportBuilder
+from analysis.publish.sections import thematic_review_section, themes_section
+
+MARCH = Period.of("month", pd.Period("2025-03", "M"))
+Q4 = Period.of("quarter", pd.Period("2025-03", "M"))
+HOSTILE = "Great staff <script>alert('x')</script> and <b>kind</b> nurses on the ward"
+
+
+def _comments(n_staff: int, n_parking: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    ids = [f"C{i}" for i in range(n_staff + n_parking)]
+    comments = pd.DataFrame(
+        {
+            "comment_id": ids,
+            "response_id": ids,
+            "service_id": "S1",
+            "response_date": pd.Timestamp("2025-03-10"),
+            "question": "what_was_good",
+            "text": [HOSTILE] + [f"Kind staff number {i} were lovely" for i in range(1, len(ids))],
+        }
+    )
+    themes = pd.DataFrame(
+        {
+            "comment_id": ids,
+            "category": ["Staff"] * n_staff + ["Environment"] * n_parking,
+            "subcategory": ["Staff manner & personal attributes"] * n_staff
+            + ["Parking"] * n_parking,
+            "origin": "model",
+            "score": 0.9,
+        }
+    )
+    sentiment = pd.DataFrame({"comment_id": ids, "sentiment": "very positive", "score": 0.9})
+    return comments, themes, sentiment
+
+
+def test_quotes_are_escaped_and_small_theme_counts_suppressed(tmp_path):
+    comments, themes, sentiment = _comments(n_staff=12, n_parking=3)
+    page, headlines = themes_section(ReportBuilder(tmp_path), comments, themes, sentiment, MARCH)
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    # 12 comments about staff are shown; the 3 about parking are a small number.
+    assert "<td class='count'>12</td>" in page
+    assert "<td class='count'>3</td>" not in page
+    assert "<td class='count'>*</td>" in page
+    assert headlines[0].startswith("The most common themes in comments were Staff manner")
+
+
+def test_thematic_review_leaves_out_small_topics_and_suppresses_small_compliment_counts(tmp_path):
+    comments, themes, sentiment = _comments(n_staff=8, n_parking=2)
+    complaints = pd.DataFrame(
+        {
+            "complaint_id": ["K1", "K2"],
+            "service_id": "S1",
+            "received_date": pd.Timestamp("2025-02-03"),
+        }
+    )
+    subjects = pd.DataFrame({"complaint_id": ["K1", "K2"], "subject": "Communication"})
+    compliments = pd.DataFrame(
+        {
+            "compliment_id": ["P1", "P2"],
+            "service_id": "S1",
+            "received_date": pd.Timestamp("2025-01-20"),
+        }
+    )
+    services = pd.DataFrame({"service_id": ["S1"], "service_name": ["Willow Ward"]})
+    page, _ = thematic_review_section(
+        ReportBuilder(tmp_path),
+        comments,
+        themes,
+        sentiment,
+        complaints,
+        subjects,
+        compliments,
+        services,
+        Q4,
+    )
+    assert "Staff (8)" in page  # 8 comments carry the Staff category
+    assert "Environment (2)" not in page and "Communication (2)" not in page
+    assert "<td class='count'>*</td>" in page  # 2 compliments

@@ -18,7 +18,7 @@ import re
 import shutil
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,12 +118,18 @@ def report_folder(cfg: Config, period: pd.Period | str, scope: str = "") -> Path
 
 
 def produce_month(
-    config_path: str, period: str, pdf: bool = True, scope: str = "", analyses: bool = True
+    config_path: str,
+    period: str,
+    pdf: bool = True,
+    scope: str = "",
+    analyses: bool = True,
+    jobs: int = 2,
 ) -> dict:
     """Run the analyses (unless ``analyses`` is false) and reports for one month (data
     already clean); returns the timings.
 
-    With a ``scope`` (a setting or a service id) the reports cover just that part of the
+    The notebooks only read the processed data, so ``jobs`` of them run at once. With a
+    ``scope`` (a setting or a service id) the reports cover just that part of the
     partnership and go to ``reports/<period>/<scope>/``.
     """
     cfg = load_config(config_path)
@@ -132,25 +138,30 @@ def produce_month(
     out.mkdir(parents=True, exist_ok=True)
     params = {"config_path": str(cfg.path), "month": period, "scope": scope}
     min_count = cfg.section("disclosure", {}).get("min_count", 5)
+    reports = [r for r in REPORTS if r.due(p)]
+    names = (ANALYSES if analyses else []) + [r.notebook for r in reports]
     seconds: dict[str, float] = {}
-    for name in ANALYSES if analyses else []:
+
+    def execute(name: str) -> Path:
         start = time.perf_counter()
-        run_notebook(name, out / f"{name}.ipynb", params)
+        executed = run_notebook(name, out / f"{name}.ipynb", params)
         seconds[name] = time.perf_counter() - start
+        return executed
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        executed = dict(zip(names, pool.map(execute, names), strict=True))
     pages = []
-    for report in (r for r in REPORTS if r.due(p)):
-        start = time.perf_counter()
-        executed = run_notebook(report.notebook, out / f"{report.notebook}.ipynb", params)
-        seconds[report.notebook] = time.perf_counter() - start
+    for report in reports:
         start = time.perf_counter()
         title = f"{report.title}: {Period.of(report.kind, p).label}"
+        notebook = executed[report.notebook]
         export_html(
-            executed,
+            notebook,
             out / report.analyst_page,
             title=f"{title} (analyst version)",
             include_code=True,
         )
-        pages.append(export_html(executed, out / report.page, title=title, min_count=min_count))
+        pages.append(export_html(notebook, out / report.page, title=title, min_count=min_count))
         seconds[f"export+gate {report.page}"] = time.perf_counter() - start
     if pdf and browser.available():
         start = time.perf_counter()
@@ -238,7 +249,7 @@ def backfill(
     results: dict[str, str] = {}
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {
-            pool.submit(produce_month, str(cfg.path), p, False, "", analyses): p for p in periods
+            pool.submit(produce_month, str(cfg.path), p, False, "", analyses, 1): p for p in periods
         }
         for future in tqdm(as_completed(futures), total=len(futures), desc="months", unit="month"):
             period = futures[future]

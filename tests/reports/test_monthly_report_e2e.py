@@ -58,6 +58,13 @@ def test_three_responses_are_suppressed_in_page_and_downloads(published):
 
 
 @pytest.mark.slow
+def test_every_stakeholder_page_is_under_3_mb(published):
+    _, out = published
+    for page in ("index.html", "quarterly.html"):
+        assert (out / page).stat().st_size < 3 * 1024 * 1024, page
+
+
+@pytest.mark.slow
 def test_draft_until_approved_and_commentary_is_text(published):
     _, out = published
     page = (out / "index.html").read_text(encoding="utf-8")

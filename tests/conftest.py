@@ -2,8 +2,8 @@
 
 ``demo_config`` points a copy of the demonstration configuration at temporary
 ``raw``, ``processed`` and ``reports`` folders, writes a few months of demonstration
-exports into ``raw`` and runs the clean step, so tests never touch the project's
-own ``data/`` or ``reports/``.
+exports into ``raw``, runs the clean step and themes the comments (as the pipeline
+does), so tests never touch the project's own ``data/`` or ``reports/``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import pytest
 from analysis import demo
 from analysis.config import load_config, relocate
 from analysis.ingest.clean import clean
+from analysis.textmodels.classify import classify
 
 SMALL_PERIOD = {"start": "2024-01", "end": "2024-06"}
 
@@ -25,6 +26,7 @@ def demo_config_path(tmp_path_factory):
     cfg = relocate(base, root, demo={**base.section("demo", {}), **SMALL_PERIOD})
     demo.generate(cfg.raw_dir, seed=cfg.section("demo")["seed"], config=cfg, **SMALL_PERIOD)
     clean(cfg)
+    classify(cfg)
     return cfg.path
 
 

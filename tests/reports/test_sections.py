@@ -80,3 +80,28 @@ def test_thematic_review_leaves_out_small_topics_and_suppresses_small_compliment
     assert "Staff (8)" in page  # 8 comments carry the Staff category
     assert "Environment (2)" not in page and "Communication (2)" not in page
     assert "<td class='count'>*</td>" in page  # 2 compliments
+
+
+def test_surveys_pool_services_and_suppress_small_years(tmp_path):
+    from analysis.publish.sections import surveys_section
+
+    base = {
+        "survey": "Service user survey",
+        "respondent_group": "service users",
+        "question": "My views are taken into account",
+        "percent_positive": None,
+    }
+    surveys = pd.DataFrame(
+        [
+            # 2023: two services pooled, (30 + 15) / (40 + 20) = 75.0%
+            {**base, "year": 2023, "service_id": "S1", "responses": 40, "positive": 30},
+            {**base, "year": 2023, "service_id": "S2", "responses": 20, "positive": 15},
+            # 2024: only 3 people answered: suppressed
+            {**base, "year": 2024, "service_id": "S1", "responses": 3, "positive": 2},
+        ]
+    )
+    page, _ = surveys_section(
+        ReportBuilder(tmp_path), surveys, Period.of("year", pd.Period("2025-03", "M"))
+    )
+    assert "<td>75.0%</td>" in page
+    assert "<td>*</td>" in page and "66.7%" not in page

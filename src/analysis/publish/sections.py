@@ -389,3 +389,48 @@ def thematic_review_section(
         counts=("compliments",) if "compliments" in review else (),
     )
     return table, []
+
+
+def surveys_section(
+    report: ReportBuilder, surveys: pd.DataFrame, period: Period, years: int = 4
+) -> tuple[str, list[str]]:
+    """Staff, service-user and carer survey results by year, up to the period's end.
+
+    Each question's percentage positive is pooled over services (positive ÷ responses);
+    where a survey publishes only a percentage, that percentage is shown. A year with
+    fewer than ``min_count`` responses is suppressed.
+    """
+    last_year = period.months[-1].year
+    recent = surveys[surveys["year"].between(last_year - years + 1, last_year)]
+    if recent.empty:
+        return _p("No survey results for these years."), []
+    pooled = (
+        recent.groupby(["survey", "respondent_group", "question", "year"], dropna=False)
+        .agg(
+            responses=("responses", lambda s: s.sum(min_count=1)),
+            positive=("positive", lambda s: s.sum(min_count=1)),
+            published=("percent_positive", "mean"),
+        )
+        .reset_index()
+    )
+    pct = (100 * pooled["positive"] / pooled["responses"]).fillna(pooled["published"])
+    small = is_small(pooled["responses"], report.min_count)
+    pooled["cell"] = [
+        "*" if s else ("" if pd.isna(v) else f"{v:.1f}%") for s, v in zip(small, pct, strict=True)
+    ]
+    table = pooled.pivot_table(
+        index=["survey", "respondent_group", "question"],
+        columns="year",
+        values="cell",
+        aggfunc="first",
+    ).reset_index()
+    table.columns = [str(c) for c in table.columns]
+    table = table.rename(
+        columns={"survey": "Survey", "respondent_group": "Who", "question": "Question"}
+    )
+    html_table = report.table(
+        table.fillna(""),
+        "surveys",
+        f"Survey results: percentage answering positively, by year, to {last_year}",
+    )
+    return html_table, []

@@ -19,7 +19,7 @@ import numpy as np
 from analysis.demo.comments import CommentBank
 from analysis.reference import training_comments
 from analysis.textmodels.classify import classify_frame
-from analysis.textmodels.models import evaluate_sentiment, evaluate_themes
+from analysis.textmodels.models import evaluate
 from analysis.textmodels.training import load_settings, train, training_set
 
 
@@ -57,17 +57,7 @@ def main() -> None:
     if not args.no_evaluation:
         start = time.perf_counter()
         ev = settings["evaluation"]
-        _, themes = evaluate_themes(
-            data.frame,
-            data.subcategories,
-            data.groups,
-            settings["model"],
-            ev["folds"],
-            ev["min_examples"],
-        )
-        sentiment = evaluate_sentiment(
-            data.frame, data.sentiment, data.groups, settings["model"], ev["folds"]
-        )
+        _, themes, sentiment = evaluate(data, settings)
         print(
             f"themes ({ev['folds']}-fold grouped CV): macro F1 {themes['macro_f1']:.3f} "
             f"over {themes['labels_in_macro']} sub-categories, micro F1 {themes['micro_f1']:.3f}"

@@ -117,7 +117,7 @@ def _backfill(args) -> int:
 
 
 def _themes(args) -> int:
-    from analysis.textmodels.models import evaluate_sentiment, evaluate_themes
+    from analysis.textmodels.models import evaluate
     from analysis.textmodels.training import load_settings, training_set
 
     settings = load_settings()
@@ -127,17 +127,7 @@ def _themes(args) -> int:
         print(
             f"cross-validating on {len(data.frame):,} labelled comments ({ev['folds']} folds grouped by respondent)"
         )
-        per_label, themes = evaluate_themes(
-            data.frame,
-            data.subcategories,
-            data.groups,
-            settings["model"],
-            ev["folds"],
-            ev["min_examples"],
-        )
-        sentiment = evaluate_sentiment(
-            data.frame, data.sentiment, data.groups, settings["model"], ev["folds"]
-        )
+        per_label, themes, sentiment = evaluate(data, settings)
         for row in per_label.sort_values("examples", ascending=False).itertuples():
             mark = "*" if row.in_macro else " "
             print(

@@ -17,7 +17,7 @@ import re
 import numpy as np
 import pandas as pd
 
-NO_USABLE_TEXT = "Labelling not possible"
+from analysis.reference import NO_USABLE_TEXT
 
 
 def comment_themes_by_month(

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-NO_USABLE_TEXT = "Labelling not possible"
+from analysis.reference import NO_USABLE_TEXT
+
 NEGATIVE = ("negative", "very negative")
 
 

@@ -33,7 +33,7 @@ def _in(dates: pd.Series, period: Period) -> pd.Series:
 
 
 def _count(n: int, min_count: int) -> str:
-    return "fewer than 5" if is_small(pd.Series([n]), min_count).iat[0] else f"{n:,}"
+    return f"fewer than {min_count}" if is_small(pd.Series([n]), min_count).iat[0] else f"{n:,}"
 
 
 def fft_spc_section(

@@ -145,3 +145,23 @@ def evaluate_sentiment(frame: pd.DataFrame, sentiment, groups, settings: dict, f
         model = TextModel(settings).fit(frame.iloc[train], sentiment=truth[train])
         predicted[test], _ = model.sentiment(model.transform(frame.iloc[test]))
     return sentiment_scores(truth, predicted)
+
+
+def evaluate(data, settings: dict) -> tuple[pd.DataFrame, dict, dict]:
+    """Cross-validate both models on a training set as ``settings["evaluation"]`` says.
+
+    Returns the per-label theme scores, the theme summary and the sentiment summary.
+    """
+    ev = settings["evaluation"]
+    per_label, themes = evaluate_themes(
+        data.frame,
+        data.subcategories,
+        data.groups,
+        settings["model"],
+        ev["folds"],
+        ev["min_examples"],
+    )
+    sentiment = evaluate_sentiment(
+        data.frame, data.sentiment, data.groups, settings["model"], ev["folds"]
+    )
+    return per_label, themes, sentiment

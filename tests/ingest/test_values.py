@@ -27,9 +27,10 @@ def test_six_point_labels_with_spelling_variants():
         )
     )
     assert (
-        labels.tolist() == ["Very good", "Very good", "Neither good nor poor"] + ["Don't know"] * 3
+        labels.to_pylist()
+        == ["Very good", "Very good", "Neither good nor poor"] + ["Don't know"] * 3
     )
-    assert set(scales) == {"six_point"} and set(problems) == {None}
+    assert set(scales.to_pylist()) == {"six_point"} and set(problems) == {None}
 
 
 def test_pre_2020_scale_maps_by_position():
@@ -42,13 +43,13 @@ def test_pre_2020_scale_maps_by_position():
         "Extremely unlikely",
     ]
     labels, scales, _ = parse_ratings(pa.array(old))
-    assert labels.tolist() == ["Very good", "Good", "Neither good nor poor", "Poor", "Very poor"]
-    assert set(scales) == {"pre_2020"}
+    assert labels.to_pylist() == ["Very good", "Good", "Neither good nor poor", "Poor", "Very poor"]
+    assert set(scales.to_pylist()) == {"pre_2020"}
 
 
 def test_numeric_codes_follow_nhs_englands_order_and_unknown_codes_are_quarantined():
     labels, _, problems = parse_ratings(pa.array(["1", "2", "3", "4", "5", "6", "7", "0", ""]))
-    assert labels.tolist()[:6] == [
+    assert labels.to_pylist()[:6] == [
         "Very good",
         "Good",
         "Neither good nor poor",
@@ -61,7 +62,7 @@ def test_numeric_codes_follow_nhs_englands_order_and_unknown_codes_are_quarantin
 
 def test_configured_codes_replace_the_defaults():
     labels, _, problems = parse_ratings(pa.array(["1", "6"]), codes={"1": "Very good"})
-    assert labels.tolist()[0] == "Very good" and problems.tolist() == [None, "unknown_rating"]
+    assert labels.to_pylist()[0] == "Very good" and problems.tolist() == [None, "unknown_rating"]
 
 
 def test_integers_floats_flags_and_choices():
@@ -86,7 +87,7 @@ def test_integers_floats_flags_and_choices():
         {"Partially Upheld": "partly upheld"},
     )
     assert (
-        values.tolist()[:2] == ["upheld", "partly upheld"]
+        values.to_pylist()[:2] == ["upheld", "partly upheld"]
         and problems.tolist()[2] == "unknown_value"
     )
 
@@ -97,6 +98,6 @@ def test_large_columns_looked_up_once_per_distinct_value_give_the_same_result():
     values = ["Very good", "very GOOD", "Dont Know", "7", "", "4"] * 2000
     labels, scales, problems = parse_ratings(pa.array(values))
     small = [parse_ratings(pa.array(values[i : i + 6])) for i in range(0, 12, 6)]
-    assert labels.tolist()[:12] == np.concatenate([s[0] for s in small]).tolist()
+    assert labels.to_pylist()[:12] == [x for s in small for x in s[0].to_pylist()]
     assert problems.tolist()[:12] == np.concatenate([s[2] for s in small]).tolist()
-    assert labels.tolist()[-6:] == labels.tolist()[:6]
+    assert labels.to_pylist()[-6:] == labels.to_pylist()[:6]

@@ -149,7 +149,9 @@ def content_hash(rows: pd.DataFrame) -> np.ndarray:
 
 def _arrow_text(values: pa.Array) -> pd.Series:
     """Text as pandas' Arrow-backed ``string[pyarrow]``, without a copy into Python objects."""
-    return pd.Series(pd.arrays.ArrowStringArray(values.cast(pa.large_string())))
+    if values.type != pa.large_string():
+        values = values.cast(pa.large_string())
+    return pd.Series(pd.arrays.ArrowStringArray(values))
 
 
 class _Converter:
@@ -174,9 +176,9 @@ class _Converter:
         if tidy in self.spec.columns:
             arr = self.raw.table.column(self.spec.columns[tidy]).combine_chunks()
         elif tidy in self.spec.constants:
-            arr = pa.array([str(self.spec.constants[tidy])] * self.n, pa.string())
+            arr = pa.repeat(pa.scalar(str(self.spec.constants[tidy])), self.n)
         elif tidy in self.defaults:
-            arr = pa.array([""] * self.n, pa.string())
+            arr = pa.repeat(pa.scalar(""), self.n)
         else:
             return None
         return _with_default(arr, self.defaults.get(tidy))
@@ -195,7 +197,8 @@ class _Converter:
         self.seconds["redact"] += time.perf_counter() - start
         if count:
             for k, v in per_row.items():
-                self.redactions[k] = self.redactions[k] + v
+                if v.any():
+                    self.redactions[k] = self.redactions[k] + v
         return out
 
     # --- the rules, in the order a row meets them -------------------------------------
@@ -215,7 +218,7 @@ class _Converter:
             kind = _kind(table, column)
             arr = self.column(column)
             if kind == "month" and arr is None and named:  # a monthly file's month, from its name
-                arr = pa.array([named[0].isoformat()] * self.n, pa.string())
+                arr = pa.repeat(pa.scalar(named[0].isoformat()), self.n)
             if kind not in ("date", "month") or arr is None:
                 continue
             if kind == "month":
@@ -263,7 +266,7 @@ class _Converter:
             return
         nullable = SCHEMAS[table].columns["service_id"].nullable
         if "service_code" in self.spec.columns or "service_code" in self.spec.constants:
-            codes = self.column("service_code").to_pandas()
+            codes = self.column("service_code")
             date_col = SERVICE_DATE.get(table)
             when = self.out.get(date_col, np.full(self.n, np.datetime64("NaT", "ns")))
             ids, problems = validation.service_ids(
@@ -419,7 +422,7 @@ class _Converter:
             else:
                 data[name] = pd.Series(values)
         df = pd.DataFrame(data)
-        df["source_file"] = _arrow_text(pa.array([self.file] * self.n, pa.string()))
+        df["source_file"] = _arrow_text(pa.repeat(pa.scalar(self.file, pa.large_string()), self.n))
         df["source_record"] = pd.array(self.raw.records, dtype="Int64")
         df["source_line"] = self.raw.lines
         for kind, counts in self.redactions.items():
@@ -454,7 +457,7 @@ class _Converter:
         key = row_key(spec, df)
         if not key:
             return
-        dup = repeated(df[ok], key)
+        dup = repeated(df[key] if ok.all() else df.loc[ok, key], key)
         if dup is None:
             return
         repeats = np.flatnonzero(ok)[dup]

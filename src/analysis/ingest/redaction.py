@@ -166,12 +166,14 @@ def redact_rows(
             continue
         rows = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))
         if kind == "nhs_number":  # the check digit needs arithmetic: Python, on candidates only
-            values = arr.to_pylist()
-            for i in rows:
-                found = [0]
-                values[i] = _nhs_sub(values[i], found)
-                per_row[kind][where[i]] = found[0]
-            arr = pa.array(values, pa.string())
+            texts, found = [], np.zeros(len(rows), dtype=np.int64)
+            for j, text in enumerate(pc.filter(arr, candidates).to_pylist()):
+                count = [0]
+                texts.append(_nhs_sub(text, count))
+                found[j] = count[0]
+            if found.any():
+                per_row[kind][where[rows]] = found
+                arr = pc.replace_with_mask(arr, candidates, pa.array(texts, arr.type))
             continue
         subset = pc.filter(arr, candidates)
         marker = MARKERS[kind]

@@ -20,6 +20,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analysis.ingest.values import take_text
 
 RULE_MESSAGES = {
     "missing_service_code": "no service code given",
@@ -43,59 +47,72 @@ class Problems:
         self.rules = np.full(n, None, dtype=object)
         self.columns = np.full(n, None, dtype=object)
         self.messages = np.full(n, None, dtype=object)
-
-    @property
-    def bad(self) -> np.ndarray:
-        return self.rules != None  # noqa: E711
+        self.bad = np.zeros(n, dtype=bool)  # rows that broke a rule
 
     def flag(self, mask, column: str, rule: str, message: str | np.ndarray) -> None:
         """Record ``rule`` for rows in ``mask`` not already quarantined."""
         new = np.asarray(mask, dtype=bool) & ~self.bad
+        if not new.any():
+            return
+        self.bad |= new
         self.rules[new] = rule
         self.columns[new] = column
         self.messages[new] = message[new] if isinstance(message, np.ndarray) else message
 
     def flag_each(self, problems: np.ndarray, column: str, messages: dict[str, str]) -> None:
         """Record per-row problem names (from a parser) with their messages."""
-        for rule in pd.unique(problems[problems != None]):  # noqa: E711
+        problems = np.asarray(problems, dtype=object)
+        named = problems != None  # noqa: E711
+        if not named.any():
+            return
+        for rule in pd.unique(problems[named]):
             self.flag(problems == rule, column, rule, messages[rule])
 
 
-def service_ids(codes: pd.Series, dates: np.ndarray, code_table: pd.DataFrame, source: str):
+def service_ids(codes, dates: np.ndarray, code_table: pd.DataFrame, source: str):
     """Map exported service codes to service ids on each row's date: ``(ids, problems)``.
 
     ``code_table`` is the ``service_codes`` table; a code applies to rows whose
     date is within ``valid_from``…``valid_to`` (either open) and whose source is
     the code's ``source`` (or any, for ``all``). Codes compare without case, and
     any run of spaces (a non-breaking one included) counts as one space.
+    ``ids`` is a pyarrow text array (null where no service applies).
     """
+    if isinstance(codes, pa.ChunkedArray):
+        codes = codes.combine_chunks()
+    if not isinstance(codes, pa.Array):
+        codes = pa.array([None if pd.isna(c) else str(c) for c in codes], pa.string())
     n = len(codes)
-    index, uniques = pd.factorize(codes.fillna("").astype(str), use_na_sentinel=False)
-    unique_keys = np.array([" ".join(u.split()).casefold() for u in uniques], dtype=object)
+    # Few distinct codes: each is normalised once, then the rows follow their code's position.
+    encoded = pc.dictionary_encode(pc.fill_null(codes.cast(pa.string()), ""))
+    index = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    unique_keys = np.array(
+        [" ".join(u.split()).casefold() for u in encoded.dictionary.to_pylist()], dtype=object
+    )
     table = code_table[code_table["source"].isin(["all", source])]
     table_keys = np.array(
         [" ".join(str(c).split()).casefold() for c in table["code"]], dtype=object
     )
     dates = pd.to_datetime(dates).to_numpy() if len(dates) else np.array([], dtype="datetime64[ns]")
-    ids = np.full(n, None, dtype=object)
+    service_list = list(dict.fromkeys(table["service_id"]))
+    ids = np.full(n, -1, dtype=np.int64)  # position in service_list
     known = np.zeros(n, dtype=bool)
-    # Few distinct codes: each configured entry is applied to the rows holding its code.
     for key, entry in zip(table_keys, table.itertuples(index=False), strict=True):
-        positions = np.flatnonzero(unique_keys == key)
-        if not len(positions):
+        has_code = unique_keys == key
+        if not has_code.any():
             continue
-        rows = np.isin(index, positions)
+        rows = has_code[index]
         known |= rows
         start, end = pd.Timestamp(entry.valid_from), pd.Timestamp(entry.valid_to)
-        in_effect = rows & pd.isna(ids)
+        in_effect = rows & (ids < 0)
         if not pd.isna(start):
             in_effect &= np.isnat(dates) | (dates >= start.to_datetime64())
         if not pd.isna(end):
             in_effect &= np.isnat(dates) | (dates <= end.to_datetime64())
-        ids[in_effect] = entry.service_id
-    blank = unique_keys[index] == "" if n else np.zeros(0, dtype=bool)
+        ids[in_effect] = service_list.index(entry.service_id)
+    blank = (unique_keys == "")[index] if n else np.zeros(0, dtype=bool)
     problems = np.full(n, None, dtype=object)
     problems[blank] = "missing_service_code"
     problems[~blank & ~known] = "unknown_service_code"
-    problems[~blank & known & pd.isna(ids)] = "service_code_not_in_effect"
-    return ids, problems
+    problems[~blank & known & (ids < 0)] = "service_code_not_in_effect"
+    return take_text(service_list, ids), problems

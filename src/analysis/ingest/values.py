@@ -3,13 +3,15 @@
 Each parser takes a pyarrow string array and returns ``(values, problems)``:
 ``problems`` is an object array holding ``None`` or a rule name from
 :data:`RULE_MESSAGES`, so the caller can quarantine the row with the value as
-exported. Nothing is guessed: an unknown rating or choice is a problem.
+exported. Nothing is guessed: an unknown rating or choice is a problem. Text
+values (ratings, choices, free text) come back as pyarrow arrays, so a million
+rows never become a million Python strings.
 
 Example
 -------
 >>> import pyarrow as pa
 >>> labels, scales, problems = parse_ratings(pa.array(["Very Good", "Dont Know", "extremely likely", "4", "7"]))
->>> labels.tolist(), scales.tolist(), problems.tolist()
+>>> labels.to_pylist(), scales.to_pylist(), problems.tolist()
 (['Very good', "Don't know", 'Very good', 'Poor', None], ['six_point', 'six_point', 'pre_2020', 'six_point', 'six_point'], [None, None, None, None, 'unknown_rating'])
 """
 
@@ -19,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.ingest.schemas import RATINGS
+from analysis.ingest.schemas import RATING_SCALES, RATINGS
 
 #: Rating labels on either FFT scale (normalised: lower case, no apostrophes) → (six-point label, scale).
 #: Since April 2020 the FFT asks "Overall, how was your experience of our service?" (very good …
@@ -66,9 +68,9 @@ def normalise_text(arr: pa.Array) -> pa.Array:
 
 
 def blank(arr: pa.Array) -> np.ndarray:
-    return pc.fill_null(pc.equal(pc.utf8_trim_whitespace(arr), ""), True).to_numpy(
-        zero_copy_only=False
-    )
+    """Whether each text is null, empty or only white space."""
+    empty = pc.or_(pc.equal(pc.binary_length(arr), 0), pc.utf8_is_space(arr))
+    return pc.fill_null(empty, True).to_numpy(zero_copy_only=False)
 
 
 def lookup_index(arr: pa.Array, keys: list[str]) -> np.ndarray:
@@ -113,30 +115,47 @@ def lookup(
     return table[idx], idx >= 0
 
 
+def take_text(labels: list[str | None], idx: np.ndarray) -> pa.Array:
+    """``labels[i]`` for each position ``i`` (null where ``i`` is -1), as Arrow text.
+
+    >>> take_text(["a", "b"], np.array([1, -1, 0])).to_pylist()
+    ['b', None, 'a']
+    """
+    table = pa.array([*labels, None], pa.large_string())
+    return table.take(pa.array(np.where(idx < 0, len(labels), idx)))
+
+
 def parse_ratings(arr: pa.Array, codes: dict | None = None):
-    """Ratings as labels of either scale, spelling variants or numeric codes → ``(label, scale, problem)``."""
+    """Ratings as labels of either scale, spelling variants or numeric codes → ``(label, scale, problem)``.
+
+    ``label`` and ``scale`` are pyarrow text arrays (null where the rating is not understood).
+    """
     code_map = {str(k).strip(): v for k, v in (codes or RATING_CODES).items()}
     unknown = sorted({v for v in code_map.values()} - set(RATINGS))
     if unknown:
         raise ValueError(f"rating_codes map to {unknown}, which are not FFT ratings {RATINGS}")
     idx = lookup_index(arr, list(RATING_TEXT))
     text_found = idx >= 0
-    label = np.array([p[0] for p in RATING_TEXT.values()] + [None], dtype=object)[idx]
-    scale = np.array([p[1] for p in RATING_TEXT.values()] + [None], dtype=object)[idx]
+    # Positions in RATINGS and RATING_SCALES; -1 (the last entry) where nothing matched.
+    label = np.array([RATINGS.index(p[0]) for p in RATING_TEXT.values()] + [-1])[idx]
+    scale = np.array([RATING_SCALES.index(p[1]) for p in RATING_TEXT.values()] + [-1])[idx]
     rest = np.flatnonzero(~text_found)
     code_found = np.zeros(len(arr), dtype=bool)
     if len(rest):  # numeric codes, where the text was not a label
         codes_text = pc.replace_substring_regex(
             pc.take(pc.fill_null(arr, ""), pa.array(rest)), r"\.0+$", ""
         )
-        code_labels, found = lookup(codes_text, code_map)
-        label[rest] = np.where(found, code_labels, None)
-        scale[rest] = "six_point"
-        code_found[rest] = found
-    problems = np.where(
-        text_found | code_found, None, np.where(blank(arr), "missing_value", "unknown_rating")
-    )
-    return label, scale, problems.astype(object)
+        code_idx = lookup_index(codes_text, list(code_map))
+        label[rest] = np.array([RATINGS.index(v) for v in code_map.values()] + [-1])[code_idx]
+        scale[rest] = RATING_SCALES.index("six_point")
+        code_found[rest] = code_idx >= 0
+    problems = np.full(len(arr), None, dtype=object)
+    missing = ~(text_found | code_found)
+    if missing.any():
+        empty = blank(arr)
+        problems[missing & empty] = "missing_value"
+        problems[missing & ~empty] = "unknown_rating"
+    return take_text(RATINGS, label), take_text(RATING_SCALES, scale), problems
 
 
 def parse_integers(arr: pa.Array, nullable: bool = True):
@@ -201,9 +220,16 @@ def parse_flags(arr: pa.Array, nullable: bool = True, synonyms: dict | None = No
 def parse_choices(
     arr: pa.Array, allowed: list[str], synonyms: dict | None = None, nullable: bool = True
 ):
-    """A value from ``allowed`` (compared without case or apostrophes; ``synonyms`` map others onto them)."""
+    """A value from ``allowed`` (compared without case or apostrophes; ``synonyms`` map others onto them).
+
+    Returns ``(values, problems)``, the values as a pyarrow text array.
+    """
     mapping = {**{a: a for a in allowed}, **(synonyms or {})}
-    values, found = lookup(arr, mapping)
+    idx = lookup_index(arr, list(mapping))
+    values, found = (
+        take_text([None if v is None else str(v) for v in mapping.values()], idx),
+        idx >= 0,
+    )
     empty = blank(arr)
     problems = np.full(len(arr), None, dtype=object)
     problems[~found & ~empty] = "unknown_value"
@@ -214,10 +240,10 @@ def parse_choices(
 
 def parse_text(arr: pa.Array, nullable: bool = True):
     """Free text, trimmed; empty is missing (null). Returns a pyarrow array, kept columnar for speed."""
-    trimmed = pc.utf8_trim_whitespace(pc.fill_null(arr, ""))
-    empty = blank(arr)
-    values = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), trimmed)
+    trimmed = pc.utf8_trim_whitespace(arr)
+    empty = pc.fill_null(pc.equal(pc.binary_length(trimmed), 0), True)
+    values = pc.if_else(empty, pa.scalar(None, trimmed.type), trimmed)
     problems = np.full(len(arr), None, dtype=object)
     if not nullable:
-        problems[empty] = "missing_value"
+        problems[empty.to_numpy(zero_copy_only=False)] = "missing_value"
     return values, problems

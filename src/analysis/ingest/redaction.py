@@ -82,14 +82,15 @@ PATTERNS: dict[str, tuple[str, str]] = {
 }
 
 
-#: A quick test a text must pass before a kind's full pattern is tried on it.
+#: A quick test a text must pass before a kind's full pattern is tried on it: anything the
+#: pattern finds passes it (a title is found in any case, so "Doctor" and "DR" pass too).
 _PREFILTER = {
     "email": "@",
     "nhs_number": r"\d{3}[ \-]?\d{3}[ \-]?\d{4}",
-    "phone": r"\d\d\d",
-    "date_of_birth": r"(?i)dob|d\.o\.b|birth|born",
-    "postcode": r"[A-Z]\d|[A-Z][A-Z]\d",
-    "name": "(?i)dr|mr|ms|miss|mx|nurse|sister|matron|prof",
+    "phone": r"\+44|\b0\d",
+    "date_of_birth": r"(?i:dob|d\.o\.b|birth|born)",
+    "postcode": r"[A-Z]\d",
+    "name": "(?i:" + _TITLES.replace("\\.", "") + ")",
 }
 
 
@@ -145,23 +146,24 @@ def redact_rows(
 ) -> tuple[pa.Array, dict[str, np.ndarray]]:
     """Redact a pyarrow string array; returns it and, per kind, how many were replaced in each row.
 
-    Only non-empty texts go through the patterns (most FFT responses have no comment),
-    and each kind's full pattern only through texts that pass a cheap test first.
+    Only texts passing one kind's quick test (:data:`_PREFILTER`, tried all at once)
+    go through the patterns; most comments hold no identifier, and most responses no comment.
     """
     full = _as_array(texts)
     n = len(full)
     per_row = {kind: np.zeros(n, dtype=np.int64) for kind in KINDS}
-    present = pc.fill_null(pc.greater(pc.utf8_length(full), 0), False)
+    steps = [(k, *PATTERNS[k], _PREFILTER[k]) for k in PATTERNS]
+    staff = _staff_pattern(staff_names)
+    if staff:
+        steps.append(("staff_name", staff, MARKERS["staff_name"], staff))
+    any_step = "|".join(f"(?:{prefilter})" for *_, prefilter in steps)
+    present = pc.fill_null(pc.match_substring_regex(full, any_step), False)
     if not pc.any(present).as_py():
         return full, per_row
     where = np.flatnonzero(present.to_numpy(zero_copy_only=False))
     arr = pc.filter(full, present)
-    steps = [(k, *PATTERNS[k]) for k in PATTERNS]
-    staff = _staff_pattern(staff_names)
-    if staff:
-        steps.append(("staff_name", staff, MARKERS["staff_name"]))
-    for kind, pattern, replacement in steps:
-        candidates = pc.fill_null(pc.match_substring_regex(arr, _PREFILTER.get(kind, ".")), False)
+    for kind, pattern, replacement, prefilter in steps:
+        candidates = pc.match_substring_regex(arr, prefilter)
         if not pc.any(candidates).as_py():
             continue
         rows = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))

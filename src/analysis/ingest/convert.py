@@ -125,6 +125,9 @@ def _period_end(spec: SourceSpec, path: Path) -> dt.date | None:
 PROVENANCE = ["source_file", "source_record", "source_line"]
 #: Prefix of the columns counting, per row, the identifiers of each kind redacted from it.
 REDACTED = "_redacted_"
+#: Whether a row's key is shared with another row of its file (so de-duplication across a
+#: source's files need only compare these rows when the source has one file).
+KEY_REPEATS = "_key_repeats"
 
 
 def repeated(rows: pd.DataFrame, key: list[str]) -> np.ndarray | None:
@@ -143,7 +146,11 @@ def repeated(rows: pd.DataFrame, key: list[str]) -> np.ndarray | None:
 
 def content_hash(rows: pd.DataFrame) -> np.ndarray:
     """A 64-bit hash of each row's cleaned values (where it came from left out)."""
-    columns = [c for c in rows.columns if c not in PROVENANCE and not c.startswith(REDACTED)]
+    columns = [
+        c
+        for c in rows.columns
+        if c not in PROVENANCE and c != KEY_REPEATS and not c.startswith(REDACTED)
+    ]
     return pd.util.hash_pandas_object(rows[columns], index=False).to_numpy()
 
 
@@ -458,9 +465,11 @@ class _Converter:
         if not key:
             return
         dup = repeated(df[key] if ok.all() else df.loc[ok, key], key)
+        df[KEY_REPEATS] = False
         if dup is None:
             return
         repeats = np.flatnonzero(ok)[dup]
+        df.loc[repeats, KEY_REPEATS] = True
         subset = df.iloc[repeats]
         hashes = pd.Series(content_hash(subset), index=subset.index)
         first = subset.assign(_h=hashes).drop_duplicates(key).set_index(key)["_h"]

@@ -31,7 +31,7 @@ from pathlib import PurePosixPath
 import numpy as np
 import pandas as pd
 
-from analysis.ingest.convert import FileResult, content_hash, repeated, row_key
+from analysis.ingest.convert import KEY_REPEATS, FileResult, content_hash, repeated, row_key
 from analysis.ingest.sources import SourceSpec
 
 DUPLICATE_KINDS = ("revision", "exact", "re_exported", "respondent")
@@ -89,7 +89,12 @@ def combine(results: list[FileResult], spec: SourceSpec) -> Combined:
     duplicates["revision"] = sum(r.read for r in results if r.file in superseded)
     live = [r for r in results if r.file not in superseded]
     frames = [r.rows for r in live if len(r.rows)]
-    rows = pd.concat(frames, ignore_index=True) if frames else (live or results)[0].rows.iloc[0:0]
+    if len(frames) == 1:
+        rows = frames[0]
+    else:
+        rows = (
+            pd.concat(frames, ignore_index=True) if frames else (live or results)[0].rows.iloc[0:0]
+        )
     quarantine = (
         pd.concat([r.quarantine for r in live], ignore_index=True)
         if live
@@ -97,21 +102,26 @@ def combine(results: list[FileResult], spec: SourceSpec) -> Combined:
     )
 
     key = row_key(spec, rows)
-    # Exact duplicates share their key too, so only rows whose key repeats are compared whole.
-    candidates = repeated(rows, key) if key else np.ones(len(rows), dtype=bool)
-    exact = pd.Series(False, index=rows.index)
+    if not key:
+        candidates = np.ones(len(rows), dtype=bool)
+    elif len(frames) == 1 and KEY_REPEATS in rows:  # one file: its repeated keys are known
+        candidates = rows[KEY_REPEATS].to_numpy(dtype=bool)
+    else:
+        candidates = repeated(rows, key)
+    # Exact duplicates share their key too, so only rows whose key repeats are compared.
+    drop = np.zeros(len(rows), dtype=bool)
     if candidates is not None and candidates.any():
-        subset = rows[candidates]
-        exact[subset.index] = pd.Series(content_hash(subset), index=subset.index).duplicated(
-            keep="first"
-        )
-    duplicates["exact"] = int(exact.sum())
-    rows = rows[~exact] if exact.any() else rows
-    if key and candidates is not None:
-        subset = rows[rows.index.isin(np.flatnonzero(candidates))] if not exact.any() else rows
-        again = subset.duplicated(subset=key, keep="last")
-        duplicates["re_exported"] = int(again.sum())
-        rows = rows.drop(index=subset.index[again]) if again.any() else rows
+        positions = np.flatnonzero(candidates)
+        subset = rows.iloc[positions]
+        exact = pd.Series(content_hash(subset)).duplicated(keep="first").to_numpy()
+        duplicates["exact"] = int(exact.sum())
+        drop[positions[exact]] = True
+        if key:
+            remaining = positions[~exact]
+            again = rows.iloc[remaining].duplicated(subset=key, keep="last").to_numpy()
+            duplicates["re_exported"] = int(again.sum())
+            drop[remaining[again]] = True
+    rows = rows[~drop].reset_index(drop=True) if drop.any() else rows
     rule = spec.dedup.get("respondent")
     if rule:
         keys = list(rule["keys"])

@@ -81,3 +81,37 @@ def test_rows_read_equal_kept_plus_quarantined_plus_duplicates(files, extra, rep
         assert c["read"] == c["kept"] + c["quarantined"] + c["duplicates"]
         assert manifest["tables"]["fft_responses"] == c["kept"]
         assert manifest["tables"]["quarantine"] == c["quarantined"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(ROW, max_size=12), repeat=st.booleans())
+def test_one_files_known_repeated_keys_give_the_same_result_as_comparing_every_row(rows, repeat):
+    # A single file's repeated keys are found while it is converted and reused when its rows
+    # are de-duplicated; the general path (several files) looks for repeated keys again.
+    from dataclasses import replace
+
+    from analysis.ingest.convert import KEY_REPEATS, Context, convert_file
+    from analysis.ingest.dedup import combine
+    from analysis.ingest.readers import read_file
+    from analysis.ingest.sources import SourceSpec
+
+    rows = rows + rows[:3] if repeat else rows
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "fft_2024-03.csv"
+        path.write_bytes(write_csv(rows, set()))
+        spec = SourceSpec.from_config("fft", FFT)
+        raw = read_file(path, spec.expected_headers)
+        codes = pd.DataFrame(
+            [
+                {"source": "all", "code": c["code"], "service_id": s["service_id"]}
+                | {k: pd.Timestamp(c[k]) if k in c else pd.NaT for k in ("valid_from", "valid_to")}
+                for s in SERVICES
+                for c in s["codes"]
+            ]
+        )
+        result = convert_file(raw, spec, Context(codes, {"S1", "S2"}), path.name)
+    known = combine([result], spec)
+    assert KEY_REPEATS in result.rows or not len(result.rows)
+    general = combine([replace(result, rows=result.rows.drop(columns=[KEY_REPEATS]))], spec)
+    assert known.duplicates == general.duplicates
+    pd.testing.assert_frame_equal(known.rows.drop(columns=[KEY_REPEATS]), general.rows)

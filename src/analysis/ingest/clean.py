@@ -26,6 +26,7 @@ import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -109,6 +110,8 @@ def _convert(
     cache: FileCache,
     context_key: dict,
     seconds: dict,
+    executor: Executor,
+    pending: list[Future],
 ) -> tuple[FileResult, bool]:
     key = cache.key(sha, rel, context_key)
     cached = cache.get(key)
@@ -128,7 +131,7 @@ def _convert(
     for stage, t in result.seconds.items():
         seconds[stage] += t
     start = time.perf_counter()
-    cache.put(key, result)
+    pending.append(cache.put(key, result, executor))
     seconds["cache"] += time.perf_counter() - start
     return result, True
 
@@ -191,12 +194,24 @@ def clean(cfg: Config, force: bool = False) -> dict:
     """Run the clean step for ``cfg`` and return its manifest (see the module docstring).
 
     ``force`` re-converts every file and rewrites every table even when nothing changed.
+    Files are written (the cache, then the tables) two at a time, while the main thread goes on.
     """
-    with _system_memory():
-        return _clean(cfg, force)
+    with _system_memory(), ThreadPoolExecutor(max_workers=2) as executor:
+        pending: list[Future] = []
+        try:
+            return _clean(cfg, force, executor, pending)
+        finally:
+            _stop(pending)
 
 
-def _clean(cfg: Config, force: bool) -> dict:
+def _stop(pending: list[Future]) -> None:
+    """Cancel the writes not yet started and wait for the others (no-op once all are done)."""
+    for future in pending:
+        future.cancel()
+    wait(pending)
+
+
+def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) -> dict:
     started = time.perf_counter()
     out = cfg.processed_dir
     specs = source_specs(cfg.sources)
@@ -260,6 +275,8 @@ def _clean(cfg: Config, force: bool) -> dict:
                     cache,
                     {**context_key, "spec": cfg.sources[name]},
                     seconds,
+                    executor,
+                    pending,
                 )
                 processed += fresh
                 results.append(result)
@@ -308,15 +325,26 @@ def _clean(cfg: Config, force: bool) -> dict:
     staging = Path(tempfile.mkdtemp(dir=out, prefix=".staging-"))
     start = time.perf_counter()
     try:
-        written, sizes = [], {}
+        final = {}
         for table in TABLES:
             if table in failed_tables and table not in tables and table_path(table, out).exists():
                 continue  # a failed source's previous table stays as it was
             frames = [f for f in tables.get(table, []) if len(f)]
-            frame = pd.concat(frames, ignore_index=True) if frames else _no_rows(table)
-            write_table(frame, table, staging)
-            written.append(table)
-            sizes[table] = len(frame)
+            if len(frames) == 1:
+                final[table] = frames[0]
+            else:
+                final[table] = pd.concat(frames, ignore_index=True) if frames else _no_rows(table)
+        written, sizes = list(final), {t: len(f) for t, f in final.items()}
+        # The first table alone (it loads the schema checks), then the largest first, two at a time.
+        write_table(final[written[0]], written[0], staging)
+        rest = sorted(written[1:], key=lambda t: -sizes[t])
+        pending += [executor.submit(write_table, final[t], t, staging) for t in rest]
+        try:
+            for future in pending:
+                future.result()
+        except BaseException:
+            _stop(pending)  # before the staging folder is removed
+            raise
         seconds["write"] = time.perf_counter() - start
         manifest = {
             "status": "updated",

@@ -20,9 +20,12 @@ import hashlib
 import json
 import os
 import tempfile
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.feather as feather
 
 from analysis.ingest.convert import FileResult
 
@@ -107,25 +110,39 @@ class FileCache:
             date_evidence=info["date_evidence"],
         )
 
-    def put(self, key: str, result: FileResult) -> None:
+    def put(self, key: str, result: FileResult, executor: Executor | None = None) -> Future | None:
+        """Keep ``result`` under ``key``; with an ``executor``, the files are written in the background.
+
+        The rows are turned into Arrow tables first, so the background work touches no pandas
+        object the caller goes on using. The returned future must be waited for before the run
+        ends (its ``result()`` raises what the writing raised).
+        """
+        tables = {
+            part: pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+            for part, frame in (("rows", result.rows), ("quarantine", result.quarantine))
+        }
+        info = {
+            "file": result.file,
+            "sha256": result.sha256,
+            "encoding": result.encoding,
+            "read": result.read,
+            "redactions": result.redactions,
+            "date_evidence": result.date_evidence,
+        }
+        self.used.add(key)
+        if executor is None:
+            self._write(key, tables, info)
+            return None
+        return executor.submit(self._write, key, tables, info)
+
+    def _write(self, key: str, tables: dict[str, pa.Table], info: dict) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
-        for part, frame in (("rows", result.rows), ("quarantine", result.quarantine)):
+        for part, table in tables.items():
             fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
             os.close(fd)
-            frame.reset_index(drop=True).to_feather(tmp, compression="uncompressed")
+            feather.write_feather(table, tmp, compression="uncompressed")
             os.replace(tmp, self.dir / f"{key}.{part}.arrow")
-        write_json(
-            self.dir / f"{key}.json",
-            {
-                "file": result.file,
-                "sha256": result.sha256,
-                "encoding": result.encoding,
-                "read": result.read,
-                "redactions": result.redactions,
-                "date_evidence": result.date_evidence,
-            },
-        )
-        self.used.add(key)
+        write_json(self.dir / f"{key}.json", info)
 
     def prune(self) -> None:
         """Forget files no longer among the inputs."""

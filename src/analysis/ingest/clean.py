@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import shutil
 import tempfile
 import time
@@ -50,7 +49,7 @@ from analysis.ingest.readers import SourceFileError, read_file
 from analysis.ingest.redaction import KINDS
 from analysis.ingest.schemas import SCHEMAS
 from analysis.ingest.sources import KEYS, SourceSpec, source_specs
-from analysis.ingest.store import table_path, write_table
+from analysis.ingest.store import replace_table, table_path, write_table
 from analysis.ingest.tables import build_tables, service_codes_table, services_table
 
 log = logging.getLogger(__name__)
@@ -168,7 +167,7 @@ def _counts(results: list[FileResult], combined: Combined, processed: int) -> di
 
 def _commit(staging: Path, out: Path, names: list[str], manifest: dict) -> None:
     for name in names:
-        os.replace(table_path(name, staging), table_path(name, out))
+        replace_table(table_path(name, staging), name, out)
     write_json(out / MANIFEST, manifest)
 
 

@@ -1,0 +1,116 @@
+"""Storing tidy tables: large ones one Parquet file per month, read back whole; replaced atomically."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.ingest import store
+from analysis.ingest.clean import clean
+from analysis.ingest.store import SchemaError, read_table, table_path, write_table
+from tests.ingest.conftest import fft_csv
+
+
+def responses(*rows: tuple[str, str]) -> pd.DataFrame:
+    """FFT responses with the given (id, date) pairs; every other column the same."""
+    return pd.DataFrame(
+        {
+            "response_id": [r for r, _ in rows],
+            "service_id": "S1",
+            "response_date": pd.to_datetime([d for _, d in rows]),
+            "rating": "Good",
+            "rating_scale": "six_point",
+            "mode": "SMS",
+            "age_band": None,
+            "sex": None,
+            "ethnicity": None,
+            "source_file": "fft/x.csv",
+            "source_record": range(1, len(rows) + 1),
+        }
+    )
+
+
+@pytest.fixture
+def small_partitions(monkeypatch):
+    monkeypatch.setattr(store, "PARTITION_ROWS", 3)
+
+
+def test_a_large_table_is_one_file_per_month_and_reads_back_in_month_order(
+    tmp_path, small_partitions
+):
+    df = responses(
+        ("R1", "2024-04-02"),
+        ("R2", "2024-03-31"),
+        ("R3", "2024-05-01"),
+        ("R4", "2024-03-01"),
+        ("R5", "2024-04-30"),
+    )
+    path = write_table(df, "fft_responses", tmp_path)
+    assert path == tmp_path / "fft_responses" == table_path("fft_responses", tmp_path)
+    assert sorted(p.name for p in path.iterdir()) == [
+        "2024-03.parquet",
+        "2024-04.parquet",
+        "2024-05.parquet",
+    ]
+    back = read_table("fft_responses", tmp_path)
+    # March (R2, R4 in their original order), then April (R1, R5), then May (R3).
+    assert back["response_id"].tolist() == ["R2", "R4", "R1", "R5", "R3"]
+    expected = df.set_index("response_id").loc[["R2", "R4", "R1", "R5", "R3"]].reset_index()
+    pd.testing.assert_frame_equal(back, store.validate(expected, "fft_responses"))
+
+
+def test_a_small_table_stays_one_file(tmp_path, small_partitions):
+    path = write_table(
+        responses(("R1", "2024-03-01"), ("R2", "2024-04-01")), "fft_responses", tmp_path
+    )
+    assert path == tmp_path / "fft_responses.parquet" and path.is_file()
+    assert not (tmp_path / "fft_responses").exists()
+
+
+def test_a_table_changing_form_replaces_the_other_form(tmp_path, small_partitions):
+    big = responses(*[(f"R{i}", f"2024-0{3 + i % 2}-01") for i in range(4)])
+    write_table(big, "fft_responses", tmp_path)
+    write_table(responses(("S1", "2024-03-01")), "fft_responses", tmp_path)
+    assert not (tmp_path / "fft_responses").exists()
+    assert read_table("fft_responses", tmp_path)["response_id"].tolist() == ["S1"]
+    write_table(big, "fft_responses", tmp_path)
+    assert not (tmp_path / "fft_responses.parquet").exists()
+    assert len(read_table("fft_responses", tmp_path)) == 4
+    assert [p.name for p in tmp_path.iterdir()] == ["fft_responses"]  # nothing left aside
+
+
+def test_a_table_failing_its_schema_leaves_the_previous_monthly_files_intact(
+    tmp_path, small_partitions
+):
+    big = responses(*[(f"R{i}", f"2024-0{3 + i % 2}-01") for i in range(4)])
+    write_table(big, "fft_responses", tmp_path)
+    bad = big.assign(rating="Brilliant")
+    with pytest.raises(SchemaError, match="rating"):
+        write_table(bad, "fft_responses", tmp_path)
+    assert read_table("fft_responses", tmp_path)["rating"].tolist() == ["Good"] * 4
+
+
+def test_the_clean_step_writes_large_tables_by_month_and_reads_them_back(
+    partnership, small_partitions
+):
+    cfg = partnership(
+        {
+            "fft/fft_2024-03.csv": fft_csv(
+                "R1,A1,15/03/2024,Very good,Kind,", "R2,A1,16/03/2024,Poor,,Slow"
+            ),
+            "fft/fft_2024-04.csv": fft_csv(
+                "R3,B2,02/04/2024,Good,Quick,", "R4,A1,03/04/2024,Good,,"
+            ),
+        }
+    )
+    manifest = clean(cfg)
+    folder = cfg.processed_dir / "fft_responses"
+    assert sorted(p.name for p in folder.iterdir()) == ["2024-03.parquet", "2024-04.parquet"]
+    assert read_table("fft_responses", cfg.processed_dir)["response_id"].tolist() == [
+        "R1",
+        "R2",
+        "R3",
+        "R4",
+    ]
+    assert clean(cfg)["status"] == "unchanged"
+    assert manifest["tables"]["fft_responses"] == 4

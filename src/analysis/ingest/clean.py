@@ -49,7 +49,7 @@ from analysis.ingest.readers import SourceFileError, read_file
 from analysis.ingest.redaction import KINDS
 from analysis.ingest.schemas import SCHEMAS
 from analysis.ingest.sources import KEYS, SourceSpec, source_specs
-from analysis.ingest.store import replace_table, table_path, write_table
+from analysis.ingest.store import replace_table, table_path, validate, write_table
 from analysis.ingest.tables import build_tables, service_codes_table, services_table
 
 log = logging.getLogger(__name__)
@@ -124,6 +124,7 @@ def _convert(
         encoding=spec.encoding,
         sheet=spec.sheet,
         header_row=spec.header_row,
+        sha256=sha,
     )
     seconds["read"] += time.perf_counter() - start
     result = convert_file(raw, spec, ctx, rel)
@@ -251,6 +252,8 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
         )
         return {**previous, "status": "unchanged"}
 
+    # The schema checks load their machinery on first use: let that happen while files are read.
+    warm_up = executor.submit(validate, _no_rows("quarantine"), "quarantine")
     ctx = Context(codes, {s["service_id"] for s in cfg.services}, names)
     cache = FileCache(out)
     if force and cache.dir.exists():
@@ -334,7 +337,8 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
             else:
                 final[table] = pd.concat(frames, ignore_index=True) if frames else _no_rows(table)
         written, sizes = list(final), {t: len(f) for t, f in final.items()}
-        # The first table alone (it loads the schema checks), then the largest first, two at a time.
+        # The first table alone, then the largest first, two at a time.
+        warm_up.result()
         write_table(final[written[0]], written[0], staging)
         rest = sorted(written[1:], key=lambda t: -sizes[t])
         pending += [executor.submit(write_table, final[t], t, staging) for t in rest]

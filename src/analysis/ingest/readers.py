@@ -84,6 +84,19 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8, checked by Arrow in place (no decoded copy)."""
+    if data.isascii():
+        return True
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def detect_encoding(data: bytes, path: str | Path = "") -> str:
     """The text encoding of ``data``: UTF-8 (with or without BOM) or what charset-normalizer finds.
 
@@ -96,11 +109,8 @@ def detect_encoding(data: bytes, path: str | Path = "") -> str:
         return "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    try:
-        data.decode("utf-8")
+    if _is_utf8(data):
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
     # Single-byte exports from UK systems are Windows-1252 (Excel's "CSV" on
     # Windows); statistical detectors confuse its sibling code pages on short
     # text, so it is tried first, and charset-normalizer decides otherwise.
@@ -262,9 +272,16 @@ def _csv_arrow(data: bytes, header_index: int, header_line: int, header: list[st
             header_line + 1 + np.arange(n, dtype=np.int64),
             [],
         )
+    # Rows spanning lines: count the line breaks inside values, largest columns (free text)
+    # first, until every line of the file is accounted for.
     embedded = np.zeros(n, dtype=np.int64)
-    for col in table.columns:
-        embedded += pc.count_substring(col, "\n").to_numpy(zero_copy_only=False)
+    missing = total_lines - header_line - n
+    for col in sorted(table.columns, key=lambda c: -c.nbytes):
+        if missing <= 0:
+            break
+        found = pc.count_substring(col, "\n").to_numpy(zero_copy_only=False)
+        embedded += found
+        missing -= int(found.sum())
     lines = (
         header_line
         + 1
@@ -278,11 +295,15 @@ def _csv_arrow(data: bytes, header_index: int, header_line: int, header: list[st
 
 
 def read_csv_file(
-    path: Path, expected: list[str], encoding: str | None = None, header_row: int | None = None
+    path: Path,
+    expected: list[str],
+    encoding: str | None = None,
+    header_row: int | None = None,
+    sha256: str | None = None,
 ) -> RawTable:
     """Read a CSV export; see the module docstring for what is detected."""
     data = path.read_bytes()
-    digest = sha256_bytes(data)
+    digest = sha256 or sha256_bytes(data)
     _check_bytes(path, data, "csv")
     enc = encoding or detect_encoding(data, path)
     if enc in ("utf-8", "utf-8-sig"):
@@ -344,7 +365,11 @@ def _cell_text(value) -> str:
 
 
 def read_excel_file(
-    path: Path, expected: list[str], sheet: str | None = None, header_row: int | None = None
+    path: Path,
+    expected: list[str],
+    sheet: str | None = None,
+    header_row: int | None = None,
+    sha256: str | None = None,
 ) -> RawTable:
     """Read a sheet (named, or the first) of an Excel workbook, finding the header row."""
     import zipfile
@@ -352,7 +377,7 @@ def read_excel_file(
     import openpyxl
 
     data = path.read_bytes()
-    digest = sha256_bytes(data)
+    digest = sha256 or sha256_bytes(data)
     _check_bytes(path, data, "excel")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -400,17 +425,20 @@ def read_file(
     encoding: str | None = None,
     sheet: str | None = None,
     header_row: int | None = None,
+    sha256: str | None = None,
 ) -> RawTable:
     """Read ``path`` as ``fmt`` (``csv`` or ``excel``), requiring the ``expected`` headers.
+
+    ``sha256``, when the caller has just computed the file's checksum, saves computing it again.
 
     The returned table's columns are renamed to the ``expected`` spelling, so a
     header exported as ``"SERVICE  code "`` still maps onto ``"Service Code"``.
     """
     path = Path(path)
     if fmt == "csv":
-        raw = read_csv_file(path, expected, encoding, header_row)
+        raw = read_csv_file(path, expected, encoding, header_row, sha256)
     elif fmt in ("excel", "xlsx"):
-        raw = read_excel_file(path, expected, sheet, header_row)
+        raw = read_excel_file(path, expected, sheet, header_row, sha256)
     else:
         raise SourceFileError(path, f"has unknown format {fmt!r}", "Set `format` to csv or excel")
     spelling = {normalise_header(h): h for h in expected}

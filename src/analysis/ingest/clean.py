@@ -127,7 +127,7 @@ def _convert(
         sha256=sha,
     )
     seconds["read"] += time.perf_counter() - start
-    result = convert_file(raw, spec, ctx, rel)
+    result = convert_file(raw, spec, ctx, rel, executor)
     for stage, t in result.seconds.items():
         seconds[stage] += t
     start = time.perf_counter()

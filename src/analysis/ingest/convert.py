@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -382,11 +383,18 @@ class _Converter:
                     MESSAGES["percent_out_of_range"],
                 )
 
-    def comments(self) -> None:
+    def comments(self, wide: Future | None = None) -> None:
+        """Comment text, redacted; ``wide`` holds the comment columns' text if already under way."""
         spec = self.spec
-        for question, header in spec.comments.items():
-            text = value_rules.parse_text(self.raw.table.column(header).combine_chunks())[0]
-            self.out[f"comment:{question}"] = self.redact(text)
+        if spec.comments:
+            start = time.perf_counter()
+            texts, found = wide.result() if wide else comment_columns(self.raw, spec, self.ctx)
+            self.seconds["redact"] += time.perf_counter() - start
+            self.out.update(texts)
+            for per_row in found:
+                for k, v in per_row.items():
+                    if v.any():
+                        self.redactions[k] = self.redactions[k] + v
         rows = spec.comment_rows
         if not rows:
             return
@@ -543,16 +551,39 @@ def row_key(spec: SourceSpec, df: pd.DataFrame) -> list[str]:
     return key
 
 
-def convert_file(raw: RawTable, spec: SourceSpec, ctx: Context, file: str) -> FileResult:
-    """Validate and redact one file's rows: valid rows, quarantine, redaction counts."""
+def comment_columns(
+    raw: RawTable, spec: SourceSpec, ctx: Context
+) -> tuple[dict[str, pa.Array], list[dict[str, np.ndarray]]]:
+    """Each comment column of a wide export (``comments:``), trimmed and redacted.
+
+    Returns the texts by output column and, per column, the identifiers of each kind
+    redacted from each row. Reads only the raw file, so it can run alongside the other rules.
+    """
+    texts, found = {}, []
+    for question, header in spec.comments.items():
+        text = value_rules.parse_text(raw.table.column(header).combine_chunks())[0]
+        texts[f"comment:{question}"], per_row = redact_rows(text, ctx.staff_names)
+        found.append(per_row)
+    return texts, found
+
+
+def convert_file(
+    raw: RawTable, spec: SourceSpec, ctx: Context, file: str, executor: Executor | None = None
+) -> FileResult:
+    """Validate and redact one file's rows: valid rows, quarantine, redaction counts.
+
+    With an ``executor``, the comment columns are redacted on another thread while the
+    other columns are parsed (pyarrow's kernels run without holding the interpreter).
+    """
     c = _Converter(raw, spec, ctx, file)
+    wide = executor.submit(comment_columns, raw, spec, ctx) if executor and spec.comments else None
     with c.stage("parse"):
         c.dates()
     with c.stage("validate"):
         c.service()
     with c.stage("parse"):
         c.values()
-        c.comments()
+        c.comments(wide)
     with c.stage("validate"):
         df = c.frame()
         c.across_rows(df)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from analysis.ingest.readers import SourceFileError, detect_encoding, read_file
+from analysis.ingest.readers import (
+    SourceFileError,
+    _csv_arrow,
+    _csv_python,
+    _is_utf8,
+    detect_encoding,
+    read_file,
+)
 
 EXPECTED = ["ID", "Comment"]
 
@@ -141,3 +152,66 @@ def test_configured_header_row_is_the_only_one_considered(tmp_path):
     data = b"ID,Comment\n1,a\nID,Comment\n2,b\n"
     raw = read_file(write(tmp_path, data), EXPECTED, header_row=3)
     assert raw.table.column("ID").to_pylist() == ["2"]
+
+
+# The fast CSV path (pyarrow) must agree with the exact one (Python's csv module, the
+# reference): same values, records and starting lines, whichever columns hold line breaks.
+CELL = st.one_of(
+    st.sampled_from(["", "plain", "two\nlines", "three\nshort\nlines", "a\r\nb", 'say "hi"']),
+    st.text(st.sampled_from("ab \n,é£"), max_size=8),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.tuples(CELL, CELL, CELL), min_size=1, max_size=8),
+    long_text=st.integers(0, 2),
+    terminator=st.sampled_from(["\n", "\r\n"]),
+)
+def test_fast_csv_path_agrees_with_the_exact_path(rows, long_text, terminator):
+    rows = [
+        tuple(c * 20 if i == long_text and "\n" not in c else c for i, c in enumerate(row))
+        for row in rows
+    ]  # one column much larger than the others: its line breaks are counted first
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=terminator)
+    writer.writerow(["A", "B", "C"])
+    writer.writerows(rows)
+    text = out.getvalue()
+    fast = _csv_arrow(text.encode("utf-8"), 0, 1, ["A", "B", "C"])
+    exact = _csv_python(text, 0, "test.csv")
+    assert fast is not None  # these files line up: the fast path must take them
+    assert fast[0].to_pylist() == exact[0].to_pylist()
+    assert fast[1].tolist() == exact[1].tolist() and fast[2].tolist() == exact[2].tolist()
+
+
+# Any bytes, and text with lone surrogates written in (which UTF-8 must refuse).
+SURROGATE_TEXT = st.text(
+    st.one_of(st.characters(), st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)),
+    max_size=20,
+).map(lambda t: t.encode("utf-8", "surrogatepass"))
+
+
+@given(st.one_of(st.binary(max_size=40), SURROGATE_TEXT))
+def test_utf8_check_agrees_with_pythons_strict_decoder(data):
+    try:
+        data.decode("utf-8")
+        valid = True
+    except UnicodeDecodeError:
+        valid = False
+    assert _is_utf8(data) == valid
+
+
+@pytest.mark.parametrize(
+    "data, valid",
+    [
+        (b"caf\xc3\xa9", True),
+        (b"caf\xe9", False),  # Windows-1252 e-acute
+        (b"\xc0\xaf", False),  # overlong form of "/"
+        (b"\xed\xa0\x80", False),  # a surrogate, never valid in UTF-8
+        (b"\xf4\x90\x80\x80", False),  # beyond U+10FFFF
+        (b"\xe2\x82", False),  # truncated euro sign
+    ],
+)
+def test_utf8_check_on_named_byte_sequences(data, valid):
+    assert _is_utf8(data) is valid

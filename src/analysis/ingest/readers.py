@@ -247,7 +247,7 @@ def _csv_arrow(data: bytes, header_index: int, header_line: int, header: list[st
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(data),
+            pa.BufferReader(data),  # read in place, no copy
             read_options=pacsv.ReadOptions(skip_rows=header_index),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=handler),
             convert_options=pacsv.ConvertOptions(

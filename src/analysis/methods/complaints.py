@@ -29,6 +29,7 @@ A partnership may replace any limit, or count calendar days instead
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -159,28 +160,84 @@ OPEN_AGE_BANDS = [
 ]
 
 
+def return_subjects(
+    raised: pd.DataFrame, mapping: Mapping[str, str], subjects: list[str]
+) -> pd.DataFrame:
+    """Complaints under each subject area of a national return, such as NHS England's KO41a.
+
+    ``raised`` has a row per complaint and local subject (``complaint_id``, ``subject``);
+    ``mapping`` takes local subjects to the return's ``subjects``. As the KO41a
+    guidance records a complaint covering several aspects, a complaint counts once
+    under each return subject it raises (two local subjects with one home count
+    once). Every return subject is listed, in the return's order, zeros included;
+    subjects the mapping lacks count under "Not mapped" and are named in
+    ``local_subjects`` so they can be added; complaints with no subject, under
+    "Not recorded".
+
+    >>> raised = pd.DataFrame({"complaint_id": ["C1", "C1", "C2"],
+    ...     "subject": ["Staff attitude", "Rudeness", "Parking"]})
+    >>> t = return_subjects(raised, {"Staff attitude": "Values", "Rudeness": "Values"},
+    ...     ["Values", "Other"])
+    >>> t[["subject", "complaints"]].values.tolist()
+    [['Values', 1], ['Other', 0], ['Not mapped', 1]]
+    """
+    national = raised["subject"].map(mapping)
+    national = national.where(raised["subject"].notna(), "Not recorded").fillna("Not mapped")
+    pairs = pd.DataFrame(
+        {"complaint_id": raised["complaint_id"], "subject": national, "local": raised["subject"]}
+    )
+    counts = pairs.drop_duplicates(["complaint_id", "subject"]).value_counts("subject")
+    local = (
+        pairs.dropna(subset=["local"])
+        .groupby("subject")["local"]
+        .agg(lambda names: "; ".join(sorted(set(names))))
+    )
+    extra = [s for s in ("Not mapped", "Not recorded") if s in counts.index]
+    order = list(subjects) + extra
+    return pd.DataFrame(
+        {
+            "subject": order,
+            "complaints": counts.reindex(order, fill_value=0).astype(int).to_numpy(),
+            "local_subjects": local.reindex(order, fill_value="").to_numpy(),
+        }
+    )
+
+
 def profile(
     complaints: pd.DataFrame,
     start: pd.Timestamp,
     end: pd.Timestamp,
     subjects: pd.DataFrame | None = None,
+    subject_map: Mapping[str, str] | None = None,
+    national_subjects: list[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The complaints lead's profile for complaints received from ``start`` to ``end``.
 
-    Returns tables: ``by_subject`` and ``by_service`` (volumes, in the subject categories
-    the data records, e.g. the national KO41a return's; with the ``complaint_subjects``
-    table a complaint counts once under each subject it raises), ``outcomes`` (upheld / partly
-    upheld / not upheld counts and shares of complaints with an outcome), ``flags``
-    (reopened and ombudsman referrals), and ``open_by_age`` (complaints still open at
-    ``end``, received at any time, by days since receipt).
+    Returns tables: ``by_subject`` and ``by_service`` (volumes, in the subject
+    categories the data records; with the ``complaint_subjects`` table a complaint
+    counts once under each subject it raises); with ``subject_map`` and
+    ``national_subjects``, ``by_return_subject`` (the same volumes in the national
+    return's subject areas, see :func:`return_subjects`); ``outcomes`` (upheld /
+    partly upheld / not upheld counts and shares of complaints with an outcome),
+    ``flags`` (reopened and ombudsman referrals), and ``open_by_age`` (complaints
+    still open at ``end``, received at any time, by days since receipt).
     """
     in_period = complaints[complaints["received_date"].between(start, end)]
     if subjects is not None:
-        raised = subjects.loc[subjects["complaint_id"].isin(in_period["complaint_id"]), "subject"]
+        raised = subjects[subjects["complaint_id"].isin(in_period["complaint_id"])]
+        unrecorded = in_period.loc[~in_period["complaint_id"].isin(raised["complaint_id"])]
+        raised = pd.concat(
+            [
+                raised[["complaint_id", "subject"]],
+                unrecorded[["complaint_id"]].assign(subject=None),
+            ],
+            ignore_index=True,
+        )
     else:
-        raised = in_period["subject"]
+        raised = in_period[["complaint_id", "subject"]]
     by_subject = (
-        raised.fillna("Not recorded")
+        raised["subject"]
+        .fillna("Not recorded")
         .value_counts()
         .rename_axis("subject")
         .reset_index(name="complaints")
@@ -221,8 +278,10 @@ def profile(
         .rename_axis("age")
         .reset_index(name="complaints")
     )
-    return {
-        "by_subject": by_subject,
+    tables = {"by_subject": by_subject}
+    if subject_map is not None and national_subjects is not None:
+        tables["by_return_subject"] = return_subjects(raised, subject_map, national_subjects)
+    return tables | {
         "by_service": by_service,
         "outcomes": outcomes,
         "flags": flags,

@@ -271,3 +271,25 @@ def test_complaint_subject_settings_are_checked_on_use():
     assert subject_mapping(load_config(complaint_subjects={})) is None
     with pytest.raises(ConfigError, match="complaints: unknown complaint rule"):
         handling_rules(load_config(complaints={"respnd": 20}))
+
+
+def test_counting_the_day_of_receipt_as_day_one_is_a_configuration_choice():
+    # Received Monday 4 March 2024 at stage 1 (5 working days). Counting from the day
+    # after: 5–8 and 11 March are days 1–5. Counting the day of receipt: 4–8 March.
+    c = complaints(
+        [
+            {"received_date": "2024-03-04", "responded_date": "2024-03-08", "stage": "Stage 1"},
+            {"received_date": "2024-03-04", "responded_date": "2024-03-11", "stage": "Stage 1"},
+            # Received on Saturday 2 March: day 1 is the next working day, Monday 4 March.
+            {"received_date": "2024-03-02", "responded_date": "2024-03-08", "stage": "Stage 1"},
+        ]
+    )
+    after = timeliness(c, "scotland", as_of=T("2024-03-31"))
+    assert after["respond_days"].tolist() == [4, 5, 5]
+    assert after["responded_within"].tolist() == [True, True, True]
+    rules = rules_for("scotland", {"receipt_day": True})
+    same = timeliness(c, "scotland", as_of=T("2024-03-31"), rules=rules)
+    assert same["respond_days"].tolist() == [5, 6, 5]
+    assert same["responded_within"].tolist() == [True, False, True]
+    with pytest.raises(ValueError, match="receipt_day must be true or false"):
+        rules_for("scotland", {"receipt_day": "yes"})

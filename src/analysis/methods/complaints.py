@@ -14,8 +14,10 @@ Rules (limits in working days after the day of receipt, see :mod:`working_days`)
   resolution) decided within 5 working days; stage 2 (investigation) acknowledged
   within 3 and responded to within 20 working days.
 
-A partnership may replace any limit, or count calendar days instead
-(``basis: calendar``), in its configuration.
+A partnership may replace any limit, count calendar days instead
+(``basis: calendar``), or count the day of receipt as day 1 (``receipt_day: true``, as
+procedures that number their timelines from the day a complaint arrives do) in its
+configuration.
 
 >>> import pandas as pd
 >>> c = pd.DataFrame({"complaint_id": ["C1", "C2"], "stage": [None, None],
@@ -49,6 +51,7 @@ class Rules:
     respond: int
     stage1_respond: int | None = None
     basis: str = "working"
+    receipt_day: bool = False
 
 
 DEFAULT_RULES = {
@@ -74,6 +77,10 @@ def rules_for(nation: str, overrides: dict | None = None) -> Rules:
     if base["basis"] not in ("working", "calendar"):
         raise ValueError(
             f"complaint rule basis must be 'working' or 'calendar', not {base['basis']!r}"
+        )
+    if not isinstance(base["receipt_day"], bool):
+        raise ValueError(
+            f"complaint rule receipt_day must be true or false, not {base['receipt_day']!r}"
         )
     return Rules(**base)
 
@@ -101,13 +108,13 @@ def timeliness(
 
     def elapsed(end):
         if rules.basis == "calendar":
-            return (end - received).dt.days.astype("Int64")
-        return cal.elapsed(received, end)
+            return ((end - received).dt.days + int(rules.receipt_day)).astype("Int64")
+        return cal.elapsed(received, end, rules.receipt_day)
 
     def deadline(days):
         if rules.basis == "calendar":
-            return received + pd.to_timedelta(days, unit="D")
-        return cal.deadline(received, int(days)).set_axis(received.index)
+            return received + pd.to_timedelta(days - int(rules.receipt_day), unit="D")
+        return cal.deadline(received, int(days), rules.receipt_day).set_axis(received.index)
 
     def within(done: pd.Series, limit: pd.Series) -> pd.Series:
         taken = elapsed(done)

@@ -337,11 +337,9 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
             else:
                 final[table] = pd.concat(frames, ignore_index=True) if frames else _no_rows(table)
         written, sizes = list(final), {t: len(f) for t, f in final.items()}
-        # The first table alone, then the largest first, two at a time.
-        warm_up.result()
-        write_table(final[written[0]], written[0], staging)
-        rest = sorted(written[1:], key=lambda t: -sizes[t])
-        pending += [executor.submit(write_table, final[t], t, staging) for t in rest]
+        warm_up.result()  # the schema checks are loaded: tables are checked two at a time
+        largest_first = sorted(written, key=lambda t: -sizes[t])
+        pending += [executor.submit(write_table, final[t], t, staging) for t in largest_first]
         try:
             for future in pending:
                 future.result()

@@ -204,10 +204,13 @@ class _Converter:
         out, per_row = redact_rows(arr, self.ctx.staff_names)
         self.seconds["redact"] += time.perf_counter() - start
         if count:
-            for k, v in per_row.items():
-                if v.any():
-                    self.redactions[k] = self.redactions[k] + v
+            self.count_redactions(per_row)
         return out
+
+    def count_redactions(self, per_row: dict[str, np.ndarray]) -> None:
+        for k, v in per_row.items():
+            if v.any():
+                self.redactions[k] = self.redactions[k] + v
 
     # --- the rules, in the order a row meets them -------------------------------------
     def dates(self) -> None:
@@ -392,9 +395,7 @@ class _Converter:
             self.seconds["redact"] += time.perf_counter() - start
             self.out.update(texts)
             for per_row in found:
-                for k, v in per_row.items():
-                    if v.any():
-                        self.redactions[k] = self.redactions[k] + v
+                self.count_redactions(per_row)
         rows = spec.comment_rows
         if not rows:
             return

@@ -100,11 +100,12 @@ def write_table(df: pd.DataFrame, name: str, processed_dir: str | os.PathLike) -
         if by and len(checked) >= PARTITION_ROWS:
             written = tmp / name
             written.mkdir()
-            months = checked[by].to_numpy().astype("datetime64[M]")
-            for month in np.unique(months):
-                part = months == month
+            months = checked[by].to_numpy().astype("datetime64[M]").astype(np.int64)
+            first = months.min()
+            for offset in np.flatnonzero(np.bincount(months - first)):  # months in order, no sort
+                part = months == first + offset
                 rows = table if part.all() else table.filter(pa.array(part))
-                _write_parquet(rows, written / f"{month}.parquet")
+                _write_parquet(rows, written / f"{np.datetime64(int(first + offset), 'M')}.parquet")
         else:
             written = tmp / f"{name}.parquet"
             _write_parquet(table, written)

@@ -186,3 +186,40 @@ def test_care_opinion_story_export(partnership):
     assert stories["text"].iat[0] == "Nurse [name] was kind.\nThank you."
     q = read_table("quarantine", cfg.processed_dir)
     assert q[["source_line", "rule"]].values.tolist() == [[5, "not_a_whole_number"]]
+
+
+def test_service_codes_take_the_first_entry_in_effect_on_each_rows_date():
+    import pandas as pd
+
+    from analysis.ingest.validation import service_ids
+
+    table = pd.DataFrame(
+        [
+            ("all", "X", "S1", None, "2024-03-31"),  # X meant S1 until March, then S2
+            ("all", "X", "S2", None, None),
+            ("all", "Y", "S3", None, None),  # Y is S3 always: the later dated entry never applies
+            ("all", "Y", "S4", "2024-04-01", None),
+            ("all", "Z", "S5", "2024-04-01", None),  # Z starts in April
+            ("other", "W", "S6", None, None),  # another source's code
+        ],
+        columns=["source", "code", "service_id", "valid_from", "valid_to"],
+    ).assign(
+        valid_from=lambda d: pd.to_datetime(d.valid_from),
+        valid_to=lambda d: pd.to_datetime(d.valid_to),
+    )
+    codes = ["X", " x ", "X", "Y", "Y", "Z", "Z", "", "Q", "W", "X"]
+    dates = pd.to_datetime(
+        ["2024-03-15", "2024-04-02", None, "2024-03-01", "2024-04-09"]
+        + ["2024-03-31", "2024-04-01", "2024-04-01", "2024-04-01", "2024-04-01", "2024-03-31"]
+    ).to_numpy()
+    ids, problems = service_ids(codes, dates, table, "fft")
+    # A row without a date falls in every window, so the first entry for its code applies.
+    assert ids.to_pylist() == ["S1", "S2", "S1", "S3", "S3", None, "S5", None, None, None, "S1"]
+    assert list(problems) == [None] * 5 + [
+        "service_code_not_in_effect",
+        None,
+        "missing_service_code",
+        "unknown_service_code",
+        "unknown_service_code",
+        None,
+    ]

@@ -95,21 +95,40 @@ def service_ids(codes, dates: np.ndarray, code_table: pd.DataFrame, source: str)
     )
     dates = pd.to_datetime(dates).to_numpy() if len(dates) else np.array([], dtype="datetime64[ns]")
     service_list = list(dict.fromkeys(table["service_id"]))
-    ids = np.full(n, -1, dtype=np.int64)  # position in service_list
-    known = np.zeros(n, dtype=bool)
+    # The configured entries in order, each as the distinct codes it applies to. A code's rows
+    # take the first entry in effect on their date; an entry without dates settles all the
+    # code's remaining rows, so only codes with dated entries are looked at row by row.
+    known_codes = np.zeros(len(unique_keys), dtype=bool)
+    settled = np.full(len(unique_keys), -1, dtype=np.int64)  # position in service_list
+    dated = np.zeros(len(unique_keys), dtype=bool)
+    steps = []
     for key, entry in zip(table_keys, table.itertuples(index=False), strict=True):
-        has_code = unique_keys == key
-        if not has_code.any():
+        hit = unique_keys == key
+        known_codes |= hit
+        live = hit & (settled < 0)
+        if not live.any():
             continue
-        rows = has_code[index]
-        known |= rows
         start, end = pd.Timestamp(entry.valid_from), pd.Timestamp(entry.valid_to)
-        in_effect = rows & (ids < 0)
-        if not pd.isna(start):
-            in_effect &= np.isnat(dates) | (dates >= start.to_datetime64())
-        if not pd.isna(end):
-            in_effect &= np.isnat(dates) | (dates <= end.to_datetime64())
-        ids[in_effect] = service_list.index(entry.service_id)
+        position = service_list.index(entry.service_id)
+        if pd.isna(start) and pd.isna(end):
+            settled[live] = position
+        else:
+            dated |= live
+        steps.append((live, start, end, position))
+    ids = np.where(dated[index], -1, settled[index])
+    by_date = np.flatnonzero(dated[index])
+    if len(by_date):
+        codes_of, dates_of = index[by_date], dates[by_date]
+        found = np.full(len(by_date), -1, dtype=np.int64)
+        for live, start, end, position in steps:
+            in_effect = live[codes_of] & (found < 0)
+            if not pd.isna(start):
+                in_effect &= np.isnat(dates_of) | (dates_of >= start.to_datetime64())
+            if not pd.isna(end):
+                in_effect &= np.isnat(dates_of) | (dates_of <= end.to_datetime64())
+            found[in_effect] = position
+        ids[by_date] = found
+    known = known_codes[index]
     blank = (unique_keys == "")[index] if n else np.zeros(0, dtype=bool)
     problems = np.full(n, None, dtype=object)
     problems[blank] = "missing_service_code"

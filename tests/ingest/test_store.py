@@ -106,11 +106,10 @@ def test_the_clean_step_writes_large_tables_by_month_and_reads_them_back(
     manifest = clean(cfg)
     folder = cfg.processed_dir / "fft_responses"
     assert sorted(p.name for p in folder.iterdir()) == ["2024-03.parquet", "2024-04.parquet"]
-    assert read_table("fft_responses", cfg.processed_dir)["response_id"].tolist() == [
-        "R1",
-        "R2",
-        "R3",
-        "R4",
-    ]
+    back = read_table("fft_responses", cfg.processed_dir)
+    assert back["response_id"].tolist() == ["R1", "R2", "R3", "R4"]
+    # Each row still names the file and record it came from.
+    assert back["source_file"].tolist() == ["fft/fft_2024-03.csv"] * 2 + ["fft/fft_2024-04.csv"] * 2
+    assert back["source_record"].tolist() == [1, 2, 1, 2]
     assert clean(cfg)["status"] == "unchanged"
     assert manifest["tables"]["fft_responses"] == 4

@@ -438,7 +438,6 @@ class _Converter:
             else:
                 data[name] = pd.Series(values)
         df = pd.DataFrame(data)
-        df["source_file"] = _arrow_text(pa.repeat(pa.scalar(self.file, pa.large_string()), self.n))
         df["source_record"] = pd.array(self.raw.records, dtype="Int64")
         df["source_line"] = self.raw.lines
         for kind, counts in self.redactions.items():

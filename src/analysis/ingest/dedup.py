@@ -33,6 +33,7 @@ import pandas as pd
 
 from analysis.ingest.convert import KEY_REPEATS, FileResult, content_hash, repeated, row_key
 from analysis.ingest.sources import SourceSpec
+from analysis.ingest.values import take_text
 
 DUPLICATE_KINDS = ("revision", "exact", "re_exported", "respondent")
 _AS_AT = re.compile(r"(?i)[ _\-]*as[ _\-]?at[ _\-]*(\d{4})-?(\d{2})-?(\d{2})")
@@ -89,6 +90,10 @@ def combine(results: list[FileResult], spec: SourceSpec) -> Combined:
     duplicates["revision"] = sum(r.read for r in results if r.file in superseded)
     live = [r for r in results if r.file not in superseded]
     frames = [r.rows for r in live if len(r.rows)]
+    files = [r.file for r in live if len(r.rows)]
+    # Each row's file, as a position in ``files``: the file names are written out only for
+    # the rows kept, rather than for every row read.
+    file_of = np.repeat(np.arange(len(frames)), [len(f) for f in frames])
     if len(frames) == 1:
         rows = frames[0]
     else:
@@ -121,7 +126,13 @@ def combine(results: list[FileResult], spec: SourceSpec) -> Combined:
             again = rows.iloc[remaining].duplicated(subset=key, keep="last").to_numpy()
             duplicates["re_exported"] = int(again.sum())
             drop[remaining[again]] = True
-    rows = rows[~drop].reset_index(drop=True) if drop.any() else rows
+    # What only de-duplication needed goes before the rows are copied.
+    rows = rows.drop(columns=[c for c in (KEY_REPEATS, "source_line") if c in rows])
+    if drop.any():
+        rows, file_of = rows[~drop].reset_index(drop=True), file_of[~drop]
+    rows["source_file"] = pd.Series(
+        pd.arrays.ArrowStringArray(take_text(files, file_of)), index=rows.index
+    )
     rule = spec.dedup.get("respondent")
     if rule:
         keys = list(rule["keys"])

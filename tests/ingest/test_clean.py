@@ -309,3 +309,18 @@ def test_every_written_table_validates_against_its_schema(two_months):
     manifest = clean(two_months)
     for table, rows in manifest["tables"].items():
         assert len(read_table(table, two_months.processed_dir)) == rows
+
+
+def test_rows_kept_from_several_files_name_their_own_file_and_record(partnership):
+    # R1 is exported again in April with a correction: April's row replaces March's.
+    cfg = partnership(
+        {
+            MARCH: fft_csv("R1,A1,15/03/2024,Good,,", "R2,A1,16/03/2024,Poor,,"),
+            APRIL: fft_csv("R1,A1,15/03/2024,Very good,,", "R3,B2,02/04/2024,Good,,"),
+        }
+    )
+    assert clean(cfg)["counts"]["fft"]["duplicates_by_kind"]["re_exported"] == 1
+    rows = read_table("fft_responses", cfg.processed_dir).set_index("response_id")
+    assert rows.loc[["R1", "R2", "R3"], "source_file"].tolist() == [APRIL, MARCH, APRIL]
+    assert rows.loc[["R1", "R2", "R3"], "source_record"].tolist() == [1, 2, 2]
+    assert rows.loc["R1", "rating"] == "Very good"

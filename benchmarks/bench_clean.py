@@ -235,9 +235,11 @@ def main() -> int:
         f"rows: {c['read']:,} read = {c['kept']:,} kept + {c['quarantined']:,} quarantined + "
         f"{c['duplicates']:,} duplicates; redacted {sum(c['redactions'].values()):,} identifiers"
     )
-    # Stage figures are the time the step spent in each; comment redaction and file writing
-    # also run on a second thread, so their own work overlaps the other stages.
     print("stages (s): " + ", ".join(f"{k} {v:.2f}" for k, v in r["stages"].items()))
+    print(
+        "  (comment redaction, the file cache and the tables' writing run on a second thread: "
+        "their figures are the time the step waited for them)"
+    )
     ratio = r["seconds"] / bare
     print(f"pyarrow bare CSV read: {bare:.2f} s")
     print(

@@ -1,4 +1,4 @@
-"""p, Laney p′, c and u charts against hand-worked figures (formulas in the module docstring)."""
+"""p, Laney p′, c and u charts against Montgomery's published examples and hand-worked figures."""
 
 from __future__ import annotations
 
@@ -88,3 +88,60 @@ def test_bad_points_are_reported_with_place():
         attribute_spc(d, "pos", None, "month", chart="u")
     with pytest.raises(ValueError, match="chart must be one of"):
         attribute_spc(d, "pos", "n", "month", chart="np")
+
+
+# Montgomery D.C., Introduction to Statistical Quality Control (7th ed.), Chapter 7.
+# The data are the book's tables; the expected limits are the figures printed in its text.
+
+#: Example 7.1 (Table 7.1): nonconforming orange-juice cans in 30 samples of 50.
+MONTGOMERY_7_1 = [12, 15, 8, 10, 4, 7, 16, 9, 14, 10, 5, 6, 17, 12, 22,
+                  8, 10, 5, 13, 11, 20, 18, 24, 15, 9, 12, 7, 13, 9, 6]  # fmt: skip
+#: Example 7.3 (Table 7.7): nonconformities in 26 samples of 100 printed circuit boards.
+MONTGOMERY_7_3 = [21, 24, 16, 12, 15, 5, 28, 20, 31, 25, 20, 24, 16,
+                  19, 10, 17, 13, 22, 18, 39, 30, 24, 16, 19, 17, 15]  # fmt: skip
+#: Example 7.4 (Table 7.9): nonconformities in 20 samples of 5 personal computers.
+MONTGOMERY_7_4 = [10, 12, 8, 14, 10, 16, 11, 7, 10, 15, 9, 5, 7, 11, 12, 6, 8, 10, 7, 5]
+
+
+def test_p_chart_reproduces_montgomery_example_7_1():
+    d = monthly(x=MONTGOMERY_7_1, n=[50] * 30)
+    out = attribute_spc(d, "x", "n", "month", chart="p", improvement_direction="decrease")
+    # Trial limits: p̄ = 347/1500 = 0.2313, UCL = 0.4102, LCL = 0.0524.
+    assert round(out["mean"].iloc[0], 4) == 0.2313
+    assert round(out["upl"].iloc[0], 4) == 0.4102
+    assert round(out["lpl"].iloc[0], 4) == 0.0524
+    # Samples 15 and 23 are above the upper limit, and only they.
+    assert (out.index[out["outside_limits"]] + 1).tolist() == [15, 23]
+    # Revised limits without samples 15 and 23: p̄ = 301/1400 = 0.2150, 0.3893, 0.0407.
+    revised = attribute_spc(
+        d.drop(index=[14, 22]), "x", "n", "month", chart="p", improvement_direction="decrease"
+    )
+    assert round(revised["mean"].iloc[0], 4) == 0.2150
+    assert round(revised["upl"].iloc[0], 4) == 0.3893
+    assert round(revised["lpl"].iloc[0], 4) == 0.0407
+
+
+def test_c_chart_reproduces_montgomery_example_7_3():
+    d = monthly(x=MONTGOMERY_7_3)
+    out = attribute_spc(d, "x", None, "month", chart="c", improvement_direction="decrease")
+    # c̄ = 516/26 = 19.85, UCL = 33.22, LCL = 6.48; samples 6 and 20 are outside. The book
+    # rounds c̄ to 19.85 before taking 3√c̄, which puts its UCL 0.005 above the exact 33.211.
+    assert round(out["mean"].iloc[0], 2) == 19.85
+    assert out["upl"].iloc[0] == pytest.approx(33.22, abs=0.01)
+    assert round(out["lpl"].iloc[0], 2) == 6.48
+    assert (out.index[out["outside_limits"]] + 1).tolist() == [6, 20]
+    # Revised without them: c̄ = 19.67, UCL = 32.97, LCL = 6.36.
+    revised = attribute_spc(d.drop(index=[5, 19]), "x", None, "month", chart="c")
+    assert round(revised["mean"].iloc[0], 2) == 19.67
+    assert round(revised["upl"].iloc[0], 2) == 32.97
+    assert round(revised["lpl"].iloc[0], 2) == 6.36
+
+
+def test_u_chart_reproduces_montgomery_example_7_4():
+    d = monthly(x=MONTGOMERY_7_4, n=[5] * 20)
+    out = attribute_spc(d, "x", "n", "month", chart="u", improvement_direction="decrease")
+    # ū = 193/100 = 1.93, UCL = 3.79, LCL = 0.07; the process is in control.
+    assert round(out["mean"].iloc[0], 2) == 1.93
+    assert round(out["upl"].iloc[0], 2) == 3.79
+    assert round(out["lpl"].iloc[0], 2) == 0.07
+    assert not out["outside_limits"].any()

@@ -10,8 +10,7 @@ models, from the authors' ``Rcode.R``:
 
 Expected values come from an independent Poisson maximum-likelihood fit written out
 below (Newton–Raphson in numpy, Pearson-χ² dispersion as R's ``quasipoisson``), not from
-the module. For the record, the paper reports the seasonally adjusted step as RR ≈ 0.885
-(an 11–12% fall); that figure is quoted from memory of the paper, not checked here.
+the module; the paper's printed rate ratios are not asserted.
 """
 
 from __future__ import annotations

@@ -105,3 +105,34 @@ def test_surveys_pool_services_and_suppress_small_years(tmp_path):
     )
     assert "<td>75.0%</td>" in page
     assert "<td>*</td>" in page and "66.7%" not in page
+
+
+def test_complaints_section_uses_configured_rules_and_shows_the_ko41a_subject_areas(tmp_path):
+    from analysis.config import load_config
+    from analysis.publish.sections import complaints_section
+
+    n = 6  # enough that no count is suppressed
+    complaints = pd.DataFrame(
+        {
+            "complaint_id": [f"K{i}" for i in range(n)],
+            "service_id": "S1",
+            "received_date": pd.Timestamp("2025-03-03"),  # Monday
+            "acknowledged_date": pd.Timestamp("2025-03-07"),  # 4th working day after
+            "responded_date": pd.NaT,
+            "closed_date": pd.NaT,
+            "stage": None,
+            "subject": "Staff attitude",
+            "outcome": None,
+            "reopened": False,
+            "ombudsman_referral": False,
+        }
+    )
+    subjects = complaints[["complaint_id", "subject"]]
+    strict = load_config()
+    page, _ = complaints_section(ReportBuilder(tmp_path), complaints, subjects, MARCH, strict)
+    assert "KO41a" in page and "Values and behaviours (staff)" in page
+    # England's 3 working days: none of the six acknowledgements was in time.
+    assert "<td>Acknowledged in time</td><td class='count'>6</td><td class='count'>0</td>" in page
+    lenient = load_config(complaints={"acknowledge": 4})
+    page, _ = complaints_section(ReportBuilder(tmp_path), complaints, subjects, MARCH, lenient)
+    assert "<td>Acknowledged in time</td><td class='count'>6</td><td class='count'>6</td>" in page

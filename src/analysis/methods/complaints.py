@@ -14,8 +14,10 @@ Rules (limits in working days after the day of receipt, see :mod:`working_days`)
   resolution) decided within 5 working days; stage 2 (investigation) acknowledged
   within 3 and responded to within 20 working days.
 
-A partnership may replace any limit, or count calendar days instead
-(``basis: calendar``), in its configuration.
+A partnership may replace any limit, count calendar days instead
+(``basis: calendar``), or count the day of receipt as day 1 (``receipt_day: true``, as
+procedures that number their timelines from the day a complaint arrives do) in its
+configuration.
 
 >>> import pandas as pd
 >>> c = pd.DataFrame({"complaint_id": ["C1", "C2"], "stage": [None, None],
@@ -29,6 +31,7 @@ A partnership may replace any limit, or count calendar days instead
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -48,6 +51,7 @@ class Rules:
     respond: int
     stage1_respond: int | None = None
     basis: str = "working"
+    receipt_day: bool = False
 
 
 DEFAULT_RULES = {
@@ -73,6 +77,10 @@ def rules_for(nation: str, overrides: dict | None = None) -> Rules:
     if base["basis"] not in ("working", "calendar"):
         raise ValueError(
             f"complaint rule basis must be 'working' or 'calendar', not {base['basis']!r}"
+        )
+    if not isinstance(base["receipt_day"], bool):
+        raise ValueError(
+            f"complaint rule receipt_day must be true or false, not {base['receipt_day']!r}"
         )
     return Rules(**base)
 
@@ -100,13 +108,13 @@ def timeliness(
 
     def elapsed(end):
         if rules.basis == "calendar":
-            return (end - received).dt.days.astype("Int64")
-        return cal.elapsed(received, end)
+            return ((end - received).dt.days + int(rules.receipt_day)).astype("Int64")
+        return cal.elapsed(received, end, rules.receipt_day)
 
     def deadline(days):
         if rules.basis == "calendar":
-            return received + pd.to_timedelta(days, unit="D")
-        return cal.deadline(received, int(days)).set_axis(received.index)
+            return received + pd.to_timedelta(days - int(rules.receipt_day), unit="D")
+        return cal.deadline(received, int(days), rules.receipt_day).set_axis(received.index)
 
     def within(done: pd.Series, limit: pd.Series) -> pd.Series:
         taken = elapsed(done)
@@ -159,28 +167,84 @@ OPEN_AGE_BANDS = [
 ]
 
 
+def return_subjects(
+    raised: pd.DataFrame, mapping: Mapping[str, str], subjects: list[str]
+) -> pd.DataFrame:
+    """Complaints under each subject area of a national return, such as NHS England's KO41a.
+
+    ``raised`` has a row per complaint and local subject (``complaint_id``, ``subject``);
+    ``mapping`` takes local subjects to the return's ``subjects``. As the KO41a
+    guidance records a complaint covering several aspects, a complaint counts once
+    under each return subject it raises (two local subjects with one home count
+    once). Every return subject is listed, in the return's order, zeros included;
+    subjects the mapping lacks count under "Not mapped" and are named in
+    ``local_subjects`` so they can be added; complaints with no subject, under
+    "Not recorded".
+
+    >>> raised = pd.DataFrame({"complaint_id": ["C1", "C1", "C2"],
+    ...     "subject": ["Staff attitude", "Rudeness", "Parking"]})
+    >>> t = return_subjects(raised, {"Staff attitude": "Values", "Rudeness": "Values"},
+    ...     ["Values", "Other"])
+    >>> t[["subject", "complaints"]].values.tolist()
+    [['Values', 1], ['Other', 0], ['Not mapped', 1]]
+    """
+    national = raised["subject"].map(mapping)
+    national = national.where(raised["subject"].notna(), "Not recorded").fillna("Not mapped")
+    pairs = pd.DataFrame(
+        {"complaint_id": raised["complaint_id"], "subject": national, "local": raised["subject"]}
+    )
+    counts = pairs.drop_duplicates(["complaint_id", "subject"]).value_counts("subject")
+    local = (
+        pairs.dropna(subset=["local"])
+        .groupby("subject")["local"]
+        .agg(lambda names: "; ".join(sorted(set(names))))
+    )
+    extra = [s for s in ("Not mapped", "Not recorded") if s in counts.index]
+    order = list(subjects) + extra
+    return pd.DataFrame(
+        {
+            "subject": order,
+            "complaints": counts.reindex(order, fill_value=0).astype(int).to_numpy(),
+            "local_subjects": local.reindex(order, fill_value="").to_numpy(),
+        }
+    )
+
+
 def profile(
     complaints: pd.DataFrame,
     start: pd.Timestamp,
     end: pd.Timestamp,
     subjects: pd.DataFrame | None = None,
+    subject_map: Mapping[str, str] | None = None,
+    national_subjects: list[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The complaints lead's profile for complaints received from ``start`` to ``end``.
 
-    Returns tables: ``by_subject`` and ``by_service`` (volumes, in the subject categories
-    the data records, e.g. the national KO41a return's; with the ``complaint_subjects``
-    table a complaint counts once under each subject it raises), ``outcomes`` (upheld / partly
-    upheld / not upheld counts and shares of complaints with an outcome), ``flags``
-    (reopened and ombudsman referrals), and ``open_by_age`` (complaints still open at
-    ``end``, received at any time, by days since receipt).
+    Returns tables: ``by_subject`` and ``by_service`` (volumes, in the subject
+    categories the data records; with the ``complaint_subjects`` table a complaint
+    counts once under each subject it raises); with ``subject_map`` and
+    ``national_subjects``, ``by_return_subject`` (the same volumes in the national
+    return's subject areas, see :func:`return_subjects`); ``outcomes`` (upheld /
+    partly upheld / not upheld counts and shares of complaints with an outcome),
+    ``flags`` (reopened and ombudsman referrals), and ``open_by_age`` (complaints
+    still open at ``end``, received at any time, by days since receipt).
     """
     in_period = complaints[complaints["received_date"].between(start, end)]
     if subjects is not None:
-        raised = subjects.loc[subjects["complaint_id"].isin(in_period["complaint_id"]), "subject"]
+        raised = subjects[subjects["complaint_id"].isin(in_period["complaint_id"])]
+        unrecorded = in_period.loc[~in_period["complaint_id"].isin(raised["complaint_id"])]
+        raised = pd.concat(
+            [
+                raised[["complaint_id", "subject"]],
+                unrecorded[["complaint_id"]].assign(subject=None),
+            ],
+            ignore_index=True,
+        )
     else:
-        raised = in_period["subject"]
+        raised = in_period[["complaint_id", "subject"]]
     by_subject = (
-        raised.fillna("Not recorded")
+        raised["subject"]
+        .fillna("Not recorded")
         .value_counts()
         .rename_axis("subject")
         .reset_index(name="complaints")
@@ -221,8 +285,10 @@ def profile(
         .rename_axis("age")
         .reset_index(name="complaints")
     )
-    return {
-        "by_subject": by_subject,
+    tables = {"by_subject": by_subject}
+    if subject_map is not None and national_subjects is not None:
+        tables["by_return_subject"] = return_subjects(raised, subject_map, national_subjects)
+    return tables | {
         "by_service": by_service,
         "outcomes": outcomes,
         "flags": flags,

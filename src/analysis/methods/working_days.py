@@ -64,9 +64,11 @@ class WorkingDays:
             np.is_busday(np.datetime64(pd.Timestamp(day).date(), "D"), holidays=self._closed)
         )
 
-    def elapsed(self, start, end):
+    def elapsed(self, start, end, receipt_day: bool = False):
         """Working days after ``start`` up to and including ``end``.
 
+        With ``receipt_day`` the day of ``start`` counts too when it is a working day
+        (procedures that number the day a complaint arrives as day 1).
         Element-wise on Series (missing dates give <NA>); scalars give an int.
         """
         s, scalar = _as_dates(start)
@@ -74,19 +76,19 @@ class WorkingDays:
         ok = (s.notna() & e.notna()).to_numpy()
         out = pd.Series(pd.NA, index=s.index, dtype="Int64")
         if ok.any():
-            a = s[ok].to_numpy().astype("datetime64[D]") + 1
+            a = s[ok].to_numpy().astype("datetime64[D]") + (0 if receipt_day else 1)
             b = e.set_axis(s.index)[ok].to_numpy().astype("datetime64[D]") + 1
             out[ok] = np.busday_count(a, b, holidays=self._closed)
         return (None if pd.isna(out.iloc[0]) else int(out.iloc[0])) if scalar else out
 
-    def deadline(self, start, days: int):
-        """The last day still within ``days`` working days after ``start``."""
+    def deadline(self, start, days: int, receipt_day: bool = False):
+        """The last day still within ``days`` working days after ``start`` (see :meth:`elapsed`)."""
         s, scalar = _as_dates(start)
         ok = s.notna().to_numpy()
         out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
         if ok.any():
-            day_after = s[ok].to_numpy().astype("datetime64[D]") + 1
-            first = np.busday_offset(day_after, 0, roll="forward", holidays=self._closed)
+            day_one = s[ok].to_numpy().astype("datetime64[D]") + (0 if receipt_day else 1)
+            first = np.busday_offset(day_one, 0, roll="forward", holidays=self._closed)
             due = np.busday_offset(first, days - 1, holidays=self._closed)
             out[ok] = due.astype("datetime64[ns]")
         return out.iloc[0] if scalar else out

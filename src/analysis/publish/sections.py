@@ -12,6 +12,8 @@ import html
 
 import pandas as pd
 
+from analysis.complaint_settings import handling_rules, subject_mapping
+from analysis.config import Config
 from analysis.methods import theme_trends, triangulation
 from analysis.methods.attribute_charts import attribute_spc
 from analysis.methods.complaints import profile, timeliness
@@ -86,9 +88,17 @@ def complaints_section(
     complaints: pd.DataFrame,
     subjects: pd.DataFrame | None,
     period: Period,
-    nation: str,
+    cfg: Config,
 ) -> tuple[str, list[str]]:
-    """Complaints received, their timeliness in working days, and the complaints lead's profile."""
+    """Complaints received, their timeliness in working days, and the complaints lead's profile.
+
+    Time limits are the nation's with the partnership's overrides; with a
+    ``complaint_subjects`` map the volumes are also shown in the national return's
+    subject areas (see :mod:`analysis.complaint_settings`).
+    """
+    nation = cfg.nation
+    rules = handling_rules(cfg)
+    mapping = subject_mapping(cfg)
     min_count = report.min_count
     start = period.months[0].start_time
     end = period.months[-1].end_time.normalize()
@@ -102,7 +112,7 @@ def complaints_section(
         f"{_count(len(received), min_count)} complaints were received in {period.label} "
         f"({_count(len(before), min_count)} in the previous {period.kind})."
     )
-    t = timeliness(complaints, nation, end)
+    t = timeliness(complaints, nation, end, rules)
     rows = []
     for what, within, decided in (
         ("Acknowledged in time", "acknowledged_within", "acknowledge_decided"),
@@ -125,18 +135,26 @@ def complaints_section(
         report.table(
             table,
             "complaints-timeliness",
-            caption=f"Complaints answered within the time limits (working days, {nation.title()} rules), {period.label}",
+            caption=(
+                f"Complaints answered within the time limits ({rules.basis} days, "
+                f"{nation.replace('_', ' ').title()} rules), {period.label}"
+            ),
             counts=("Complaints due", "Met"),
         ),
     ]
-    for part, frame in profile(complaints, start, end, subjects).items():
+    subject_map, national = mapping or (None, None)
+    captions = {
+        "by_return_subject": "by subject area of the national return (KO41a), with the "
+        "subjects recorded locally under each"
+    }
+    for part, frame in profile(complaints, start, end, subjects, subject_map, national).items():
         rule = suppress if part == "flags" else suppress_column_against_total
         safe = rule(frame, count="complaints", dependent=["percent"], min_count=min_count)
         parts.append(
             report.table(
                 safe,
                 f"complaints-{part}",
-                caption=f"Complaints, {part.replace('_', ' ')}, {period.label}",
+                caption=f"Complaints, {captions.get(part, part.replace('_', ' '))}, {period.label}",
                 counts=("complaints",),
             )
         )

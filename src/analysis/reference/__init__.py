@@ -9,6 +9,7 @@ their licence and attribution, and the v6 → v7 mapping.
 * :func:`v6_to_v7` — how each v6 sub-category of the labelled comments maps to v7.
 * :func:`labelled_comments` — the shipped comments as published (v6 one-hot columns).
 * :func:`training_comments` — the same comments, tidy, with v7 sub-categories.
+* :func:`ko41a_subjects` — the subject areas of NHS England's KO41a complaints return.
 
 Example
 -------
@@ -29,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 LABELLED_COMMENTS = HERE / "labelled_comments_v6.csv.gz"
 FRAMEWORK = HERE / "framework_v7.csv"
 V6_TO_V7 = HERE / "v6_to_v7.csv"
+KO41A_SUBJECTS = HERE / "ko41a_subjects.csv"
 
 #: The marker the public file uses for names removed by hand, and that the shipped copy uses too.
 NAME_MARKER = "[name redacted]"
@@ -74,6 +76,16 @@ def framework() -> pd.DataFrame:
 def v6_to_v7() -> pd.DataFrame:
     """The v6 → v7 mapping: ``v6_subcategory``, ``v7_subcategory`` (empty: no v7 home), ``reason``."""
     return pd.read_csv(V6_TO_V7, dtype=str, keep_default_na=False)
+
+
+def ko41a_subjects() -> list[str]:
+    """The subject areas of the KO41a return, in the return's order ("Other" last).
+
+    >>> subjects = ko41a_subjects()
+    >>> subjects[0], subjects[-1], len(subjects)
+    ('Access to treatment or drugs', 'Other', 21)
+    """
+    return pd.read_csv(KO41A_SUBJECTS, dtype=str)["subject"].tolist()
 
 
 def labelled_comments() -> pd.DataFrame:

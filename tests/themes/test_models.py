@@ -15,6 +15,7 @@ from analysis.textmodels.models import (
     best_f1_thresholds,
     evaluate_sentiment,
     evaluate_themes,
+    sentiment_coefficients,
     theme_coefficients,
 )
 from analysis.textmodels.training import load_or_train, load_settings, training_set
@@ -105,7 +106,7 @@ def test_grouped_cross_validated_scores_stay_at_the_reported_level(data):
     NB-SVM per sub-category, thresholds from an inner grouped CV of the training
     folds) reach macro 0.603, meeting its target, and micro 0.701, short of its
     target (see the closing note), so the test holds micro at the reached level.
-    Sentiment: accuracy 0.685, macro F1 0.613.
+    Sentiment (SVM and NB-SVM): accuracy 0.689, macro F1 0.623.
     """
     ev = SETTINGS["evaluation"]
     per_label, themes = evaluate_themes(
@@ -123,7 +124,7 @@ def test_grouped_cross_validated_scores_stay_at_the_reported_level(data):
         data.frame, data.sentiment, data.groups, SETTINGS["model"], ev["folds"]
     )
     assert sentiment["accuracy_5"] >= 0.68
-    assert sentiment["macro_f1_5"] >= 0.61
+    assert sentiment["macro_f1_5"] >= 0.62
     assert sentiment["accuracy_3"] >= 0.83
 
 
@@ -164,3 +165,30 @@ def test_thresholds_are_chosen_per_label_for_the_best_f1():
     np.testing.assert_array_equal(
         best_f1_thresholds(values, truth, np.array([-1.0, 0.0, 1.0])), [0.0, -1.0]
     )
+
+
+def test_sentiment_model_is_the_mean_of_the_five_class_svm_and_per_class_nb_svms():
+    """Reference: scikit-learn's class-weighted LinearSVC over the classes, and per class
+    a class-weighted LinearSVC of the class against the rest on x·diag(r_class)."""
+    x = sparse.csr_matrix(
+        np.array(
+            [[1, 0, 2], [0, 1, 1], [3, 0, 0], [0, 2, 0], [1, 1, 0], [0, 0, 1], [2, 1, 1]],
+            np.float32,
+        )
+    )
+    classes = np.array(
+        ["positive", "negative", "positive", "neutral", "negative", "neutral", "positive"]
+    )
+    settings = {"nb_alpha": 1.0, "sentiment_C": 0.5, "random_state": 0}
+    names, coef, intercept = sentiment_coefficients(x, classes, settings)
+    svm = LinearSVC(C=0.5, class_weight="balanced", random_state=0, max_iter=10_000)
+    expected = svm.fit(x, classes).decision_function(x)
+    dense = x.toarray()
+    for k, name in enumerate(names):
+        positive = classes == name
+        p, q = 1 + dense[positive].sum(axis=0), 1 + dense[~positive].sum(axis=0)
+        r = np.log((p / p.sum()) / (q / q.sum()))
+        nb = LinearSVC(C=0.5, class_weight="balanced", random_state=0, max_iter=10_000)
+        expected[:, k] += nb.fit(dense * r, positive).decision_function(dense * r)
+    np.testing.assert_array_equal(names, ["negative", "neutral", "positive"])
+    np.testing.assert_allclose(x @ coef + intercept, expected / 2, rtol=1e-5, atol=1e-6)

@@ -1,8 +1,8 @@
 """The theme (multi-label) and sentiment (five-class) models, and their grouped cross-validation.
 
-One set of features (:mod:`analysis.textmodels.features`) feeds two linear
-support vector machines, trained with a fixed ``random_state`` so the same data and
-settings give the same model and the same predictions.
+One set of features (:mod:`analysis.textmodels.features`) feeds two linear models,
+each built from support vector machines trained with a fixed ``random_state`` so the
+same data and settings give the same model and the same predictions.
 
 * Themes: per v7 sub-category (one-vs-rest), the mean of two linear support vector
   machines reading the shared features (the question-specific words helped
@@ -17,7 +17,8 @@ settings give the same model and the same predictions.
   or least below (every usable comment is about something, "Not assigned"
   included). Scores are the logistic of the decision value minus the threshold (so
   0.5 is the threshold): an ordering, not a calibrated probability.
-* Sentiment: a class-weighted ``LinearSVC`` over the five classes; its score is the
+* Sentiment: per class, the mean of a class-weighted five-class ``LinearSVC`` and a
+  class-weighted NB-SVM of the class against the rest; the score is the
   polarity ``Σ softmax(decision) × (+1 positive classes, 0 neutral, −1 negative)``,
   from −1 to 1, again an ordering rather than a probability.
 """
@@ -68,7 +69,6 @@ class TextModel:
         self.features = Features(s).fit(frame)
         blocks = self.features.transform(frame)
         shared = blocks.stacked(with_questions=False)
-        self.sentiment_classifier = None
         if subcategories is not None:
             if groups is None:
                 raise ValueError(
@@ -88,12 +88,9 @@ class TextModel:
             sentiment = pd.Series(list(sentiment), dtype=object)
             known = sentiment.notna().to_numpy()
             x = blocks.stacked(with_questions=True)[known]
-            self.sentiment_classifier = LinearSVC(
-                C=s["sentiment_C"],
-                class_weight="balanced",
-                random_state=s["random_state"],
-                max_iter=10_000,
-            ).fit(x, sentiment[known].to_numpy())
+            self.sentiment_classes, self._sentiment_coef, self._sentiment_intercept = (
+                sentiment_coefficients(x, sentiment[known].to_numpy(), s)
+            )
         return self
 
     def transform(self, frame: pd.DataFrame):
@@ -109,41 +106,65 @@ class TextModel:
 
     def sentiment(self, x) -> tuple[np.ndarray, np.ndarray]:
         """The predicted class of each comment and its polarity score in [−1, 1]."""
-        clf = self.sentiment_classifier
-        values = x.score(clf.coef_.T, clf.intercept_)
-        classes = clf.classes_
+        values = x.score(self._sentiment_coef, self._sentiment_intercept)
+        classes = self.sentiment_classes
         polarity = softmax(values, axis=1) @ np.array([SENTIMENT_POLARITY[c] for c in classes])
         return classes[values.argmax(axis=1)], polarity
+
+
+def nb_svm(x, positive: np.ndarray, settings: dict, C: float, class_weight=None):
+    """Coefficients over ``x``'s features and intercept of an NB-SVM for one class.
+
+    The NB-SVM (Wang & Manning 2012) learns ``w`` on ``x · diag(r)``, with ``r`` the
+    log ratio of the class's smoothed feature totals (``nb_alpha``) in its positive
+    and negative comments; its decision value ``(x · diag(r)) w`` is ``x (r ⊙ w)``,
+    a linear model in ``x``.
+    """
+    alpha = settings["nb_alpha"]
+    p = alpha + np.asarray(x[positive].sum(axis=0)).ravel()
+    q = alpha + np.asarray(x[~positive].sum(axis=0)).ravel()
+    ratio = np.log((p / p.sum()) / (q / q.sum()))
+    svm = LinearSVC(
+        C=C, class_weight=class_weight, random_state=settings["random_state"], max_iter=10_000
+    ).fit(x @ sparse.diags(ratio.astype(np.float32)), positive)
+    return svm.coef_.ravel() * ratio, svm.intercept_[0]
 
 
 def theme_coefficients(x, y: np.ndarray, settings: dict) -> tuple[np.ndarray, np.ndarray]:
     """Coefficients (feature × label) and intercepts: mean of the SVM and the NB-SVM.
 
-    The NB-SVM learns ``w`` on ``x · diag(r)``, with ``r`` the log ratio of the
-    label's smoothed feature totals in its positive and negative comments; its
-    decision value ``(x · diag(r)) w`` is ``x (r ⊙ w)``, a linear model in ``x``. A
-    label with one class only (in an inner fold) gets a constant, ±infinity.
+    A label with one class only (possible in an inner fold) gets a constant, ±infinity.
     """
-    alpha = settings["nb_alpha"]
     coef = np.zeros((x.shape[1], y.shape[1]), dtype=np.float64)
     intercept = np.zeros(y.shape[1])
     for j in range(y.shape[1]):
         positive = y[:, j] == 1
-        if positive.all() or not positive.any():  # possible in an inner fold: a constant
+        if positive.all() or not positive.any():
             intercept[j] = np.inf if positive.all() else -np.inf
             continue
-        p = alpha + np.asarray(x[positive].sum(axis=0)).ravel()
-        q = alpha + np.asarray(x[~positive].sum(axis=0)).ravel()
-        ratio = np.log((p / p.sum()) / (q / q.sum()))
-        for scale in (None, ratio):
-            xs = x if scale is None else x @ sparse.diags(scale.astype(np.float32))
-            svm = LinearSVC(
-                C=settings["theme_C"], random_state=settings["random_state"], max_iter=10_000
-            ).fit(xs, y[:, j])
-            w = svm.coef_.ravel() if scale is None else svm.coef_.ravel() * scale
-            coef[:, j] += w / 2
-            intercept[j] += svm.intercept_[0] / 2
+        svm = LinearSVC(
+            C=settings["theme_C"], random_state=settings["random_state"], max_iter=10_000
+        ).fit(x, positive)
+        w, b = nb_svm(x, positive, settings, settings["theme_C"])
+        coef[:, j] = (svm.coef_.ravel() + w) / 2
+        intercept[j] = (svm.intercept_[0] + b) / 2
     return coef.astype(np.float32), intercept
+
+
+def sentiment_coefficients(x, classes: np.ndarray, settings: dict):
+    """Classes, coefficients (feature × class) and intercepts of the sentiment model.
+
+    The mean of a class-weighted five-class ``LinearSVC`` (one-vs-rest) and, per
+    class, a class-weighted NB-SVM of that class against the rest.
+    """
+    C = settings["sentiment_C"]
+    svm = LinearSVC(
+        C=C, class_weight="balanced", random_state=settings["random_state"], max_iter=10_000
+    ).fit(x, classes)
+    nb = [nb_svm(x, classes == c, settings, C, class_weight="balanced") for c in svm.classes_]
+    coef = (svm.coef_.T + np.column_stack([w for w, _ in nb])) / 2
+    intercept = (svm.intercept_ + np.array([b for _, b in nb])) / 2
+    return svm.classes_, coef.astype(np.float32), intercept
 
 
 def _theme_thresholds(x, y: np.ndarray, groups: np.ndarray, settings: dict) -> np.ndarray:

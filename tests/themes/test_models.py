@@ -5,10 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
+from sklearn.svm import LinearSVC
 
 from analysis.textmodels import training
 from analysis.textmodels.features import model_frame
-from analysis.textmodels.models import TextModel, evaluate_sentiment, evaluate_themes
+from analysis.textmodels.models import (
+    TextModel,
+    best_f1_thresholds,
+    evaluate_sentiment,
+    evaluate_themes,
+    sentiment_coefficients,
+    theme_coefficients,
+)
 from analysis.textmodels.training import load_or_train, load_settings, training_set
 
 SETTINGS = load_settings()
@@ -21,13 +30,13 @@ def data():
 
 def _subset(data, n=1200):
     frame = data.frame.iloc[:n]
-    return frame, data.subcategories[:n], data.sentiment.iloc[:n]
+    return frame, data.subcategories[:n], data.sentiment.iloc[:n], data.groups.iloc[:n]
 
 
 def test_same_data_gives_the_same_model_and_predictions(data):
-    frame, labels, sentiment = _subset(data)
-    first = TextModel(SETTINGS["model"]).fit(frame, labels, sentiment)
-    second = TextModel(SETTINGS["model"]).fit(frame, labels, sentiment)
+    frame, labels, sentiment, groups = _subset(data)
+    first = TextModel(SETTINGS["model"]).fit(frame, labels, sentiment, groups)
+    second = TextModel(SETTINGS["model"]).fit(frame, labels, sentiment, groups)
     new = model_frame(
         ["The nurse was kind but I waited four hours."], ["what_could_be_better"], ["Good"]
     )
@@ -35,15 +44,13 @@ def test_same_data_gives_the_same_model_and_predictions(data):
     assert first.labels == second.labels
     np.testing.assert_array_equal(first.themes(x1)[1], second.themes(x2)[1])
     np.testing.assert_array_equal(first.sentiment(x1)[1], second.sentiment(x2)[1])
-    for a, b in zip(
-        first.theme_classifier.estimators_, second.theme_classifier.estimators_, strict=True
-    ):
-        np.testing.assert_array_equal(a.coef_, b.coef_)
+    np.testing.assert_array_equal(first._theme_coef, second._theme_coef)
+    np.testing.assert_array_equal(first._theme_threshold, second._theme_threshold)
 
 
 def test_every_usable_comment_gets_at_least_one_theme(data):
-    frame, labels, sentiment = _subset(data)
-    model = TextModel(SETTINGS["model"]).fit(frame, labels, sentiment)
+    frame, labels, sentiment, groups = _subset(data)
+    model = TextModel(SETTINGS["model"]).fit(frame, labels, sentiment, groups)
     chosen, scores = model.themes(model.transform(data.frame.iloc[2000:2300]))
     assert (chosen.sum(axis=1) >= 1).all()
     assert ((scores > 0) & (scores < 1)).all()
@@ -95,9 +102,11 @@ def test_models_are_trained_once_per_data_version(tmp_path, monkeypatch):
 def test_grouped_cross_validated_scores_stay_at_the_reported_level(data):
     """Recomputes the evaluation the closing note reports (5 folds grouped by respondent).
 
-    The issue's targets are macro F1 ≥ 0.60 and micro F1 ≥ 0.75; these linear models
-    reach 0.573 and 0.686 on this scoring, so the test holds them there and the
-    targets stay open (see the closing note). Sentiment: accuracy 0.685, macro F1 0.613.
+    The issue's targets are macro F1 ≥ 0.60 and micro F1 ≥ 0.75. The models (SVM and
+    NB-SVM per sub-category, thresholds from an inner grouped CV of the training
+    folds) reach macro 0.603, meeting its target, and micro 0.701, short of its
+    target (see the closing note), so the test holds micro at the reached level.
+    Sentiment (SVM and NB-SVM): accuracy 0.689, macro F1 0.623.
     """
     ev = SETTINGS["evaluation"]
     per_label, themes = evaluate_themes(
@@ -109,16 +118,77 @@ def test_grouped_cross_validated_scores_stay_at_the_reported_level(data):
         ev["min_examples"],
     )
     assert themes["labels_in_macro"] == 23
-    assert themes["macro_f1"] >= 0.57
-    assert themes["micro_f1"] >= 0.68
+    assert themes["macro_f1"] >= 0.60
+    assert themes["micro_f1"] >= 0.70
     sentiment = evaluate_sentiment(
         data.frame, data.sentiment, data.groups, SETTINGS["model"], ev["folds"]
     )
     assert sentiment["accuracy_5"] >= 0.68
-    assert sentiment["macro_f1_5"] >= 0.61
+    assert sentiment["macro_f1_5"] >= 0.62
     assert sentiment["accuracy_3"] >= 0.83
 
 
 def test_no_usable_text_is_left_out_of_training_and_scoring(data):
     assert not any("Labelling not possible" in s for s in data.subcategories)
     assert not data.frame["text"].str.strip().str.lower().eq("did not answer").any()
+
+
+def test_theme_training_without_respondents_is_refused(data):
+    frame, labels, sentiment, _ = _subset(data, 300)
+    with pytest.raises(ValueError, match="groups="):
+        TextModel(SETTINGS["model"]).fit(frame, labels, sentiment)
+
+
+def test_theme_model_is_the_mean_of_the_svm_and_the_nb_svm():
+    """Reference: scikit-learn's LinearSVC on x and on x·diag(r), r the NB log-count ratio
+    of Wang & Manning (2012), alpha 1: r_k = log((p_k/|p|₁) / (q_k/|q|₁)), p = 1 + Σ positive x."""
+    x = sparse.csr_matrix(
+        np.array([[1, 0, 2], [0, 1, 1], [3, 0, 0], [0, 2, 0], [1, 1, 0], [0, 0, 1]], np.float32)
+    )
+    y = np.array([[1], [0], [1], [0], [1], [0]])
+    settings = {"nb_alpha": 1.0, "theme_C": 0.5, "random_state": 0}
+    coef, intercept = theme_coefficients(x, y, settings)
+    p = 1 + np.array([5, 1, 2])  # column totals over rows 0, 2, 4
+    q = 1 + np.array([0, 3, 2])  # column totals over rows 1, 3, 5
+    r = np.log((p / p.sum()) / (q / q.sum()))
+    plain = LinearSVC(C=0.5, random_state=0, max_iter=10_000).fit(x, y[:, 0])
+    nb = LinearSVC(C=0.5, random_state=0, max_iter=10_000).fit(x @ sparse.diags(r), y[:, 0])
+    expected = (plain.decision_function(x) + nb.decision_function(x @ sparse.diags(r))) / 2
+    np.testing.assert_allclose(x @ coef[:, 0] + intercept[0], expected, rtol=1e-5, atol=1e-6)
+
+
+def test_thresholds_are_chosen_per_label_for_the_best_f1():
+    # Label a: F1 at -1, 0, 1 = 2·2/(4+1)=.8, 2·2/(4+0)=1, 2·1/(2+1)=.67 → 0.
+    # Label b: a single positive with the lowest value: only -1 catches it (F1 2/(2+3)=.4).
+    values = np.array([[0.5, 0.8], [2.0, 0.6], [-0.5, 0.1], [-2.0, -0.5]])
+    truth = np.array([[1, 0], [1, 0], [0, 0], [0, 1]])
+    np.testing.assert_array_equal(
+        best_f1_thresholds(values, truth, np.array([-1.0, 0.0, 1.0])), [0.0, -1.0]
+    )
+
+
+def test_sentiment_model_is_the_mean_of_the_five_class_svm_and_per_class_nb_svms():
+    """Reference: scikit-learn's class-weighted LinearSVC over the classes, and per class
+    a class-weighted LinearSVC of the class against the rest on x·diag(r_class)."""
+    x = sparse.csr_matrix(
+        np.array(
+            [[1, 0, 2], [0, 1, 1], [3, 0, 0], [0, 2, 0], [1, 1, 0], [0, 0, 1], [2, 1, 1]],
+            np.float32,
+        )
+    )
+    classes = np.array(
+        ["positive", "negative", "positive", "neutral", "negative", "neutral", "positive"]
+    )
+    settings = {"nb_alpha": 1.0, "sentiment_C": 0.5, "random_state": 0}
+    names, coef, intercept = sentiment_coefficients(x, classes, settings)
+    svm = LinearSVC(C=0.5, class_weight="balanced", random_state=0, max_iter=10_000)
+    expected = svm.fit(x, classes).decision_function(x)
+    dense = x.toarray()
+    for k, name in enumerate(names):
+        positive = classes == name
+        p, q = 1 + dense[positive].sum(axis=0), 1 + dense[~positive].sum(axis=0)
+        r = np.log((p / p.sum()) / (q / q.sum()))
+        nb = LinearSVC(C=0.5, class_weight="balanced", random_state=0, max_iter=10_000)
+        expected[:, k] += nb.fit(dense * r, positive).decision_function(dense * r)
+    np.testing.assert_array_equal(names, ["negative", "neutral", "positive"])
+    np.testing.assert_allclose(x @ coef + intercept, expected / 2, rtol=1e-5, atol=1e-6)

@@ -234,3 +234,66 @@ def test_thematic_review_puts_sources_side_by_side():
     assert row["FFT theme"] == "Service location (2); Access (1)"
     assert row["complaint subject"] == "Car parking (2); Staff attitude (1)"
     assert row["compliments"] == 1
+
+
+def test_estimated_response_rates_by_group_and_mode_by_hand():
+    def rows(service, date, group, mode, n):
+        return pd.DataFrame(
+            {"service_id": service, "response_date": pd.Timestamp(date), "mode": mode,
+             "rating": "Good", "age_band": None, "sex": None, "ethnicity": [group] * n}
+        )  # fmt: skip
+
+    responses = pd.concat(
+        [
+            rows("S1", "2024-01-10", "A", "SMS", 6),
+            rows("S1", "2024-02-10", "A", "Paper", 4),
+            rows("S1", "2024-02-11", "B", "Paper", 4),
+            rows("S1", "2024-01-12", None, "SMS", 2),  # group not answered
+            rows("S1", "2024-03-05", "B", "Paper", 7),  # outside S1's population period
+            rows("S2", "2024-01-20", "B", "SMS", 6),
+            rows("S2", "2024-01-21", "A", "SMS", 3),
+            rows("S3", "2024-01-21", "A", "SMS", 9),  # no population supplied for S3
+        ],
+        ignore_index=True,
+    )
+    eligible = pd.DataFrame(
+        {
+            "service_id": ["S1", "S1", "S1", "S2", "S3"],
+            "month": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01", "2024-01-01", "2024-01-01"]),
+            "eligible": [100, 100, 500, 50, 90],
+        }
+    )  # fmt: skip
+    population = pd.DataFrame(
+        {
+            "service_id": ["S1", "S1", "S2", "S2"],
+            "period_start": pd.Timestamp("2024-01-01"),
+            "period_end": pd.to_datetime(["2024-02-29", "2024-02-29", "2024-01-31", "2024-01-31"]),
+            "group_type": "ethnicity",
+            "group": ["A", "B", "A", "B"],
+            "people": [600, 400, 100, 400],
+        }
+    )  # fmt: skip
+    table = voices.estimated_response_rates(responses, eligible, population, "ethnicity")
+    rate = table.set_index(["group", "mode"])
+    # S1: 200 eligible in January and February, A 600/1000 of its users → 120, B → 80.
+    # S2: 50 eligible in January, A 100/500 → 10, B → 40. A: 130, B: 120.
+    assert rate.loc[("A", "all"), "estimated_eligible"] == pytest.approx(130)
+    assert rate.loc[("B", "all"), "estimated_eligible"] == pytest.approx(120)
+    # A: 6 + 4 + 3 = 13 responses → 13/130 = 0.10; B: 4 + 6 = 10 → 10/120.
+    assert rate.loc[("A", "all"), "rate"] == pytest.approx(0.10)
+    assert rate.loc[("B", "all"), "rate"] == pytest.approx(10 / 120)
+    # Modes: A by SMS 6 + 3 = 9 → 9/130, on paper 4/130; B on paper 4/120, by SMS 6/120.
+    assert rate.loc[("A", "SMS"), "rate"] == pytest.approx(9 / 130)
+    assert rate.loc[("A", "Paper"), "rate"] == pytest.approx(4 / 130)
+    assert rate.loc[("B", "Paper"), "rate"] == pytest.approx(4 / 120)
+    assert rate.loc[("B", "SMS"), "rate"] == pytest.approx(6 / 120)
+    # 2 of the 25 responses in the periods (16 at S1, 9 at S2) did not answer ethnicity.
+    assert table["unanswered_share"].tolist() == pytest.approx([2 / 25] * len(table))
+    # Wilson 95% for 13 of 130 by hand: centre (0.1 + z²/260)/(1 + z²/130),
+    # half-width z·√(0.1·0.9/130 + z²/67600)/(1 + z²/130).
+    z = 1.959964
+    centre = (0.1 + z**2 / 260) / (1 + z**2 / 130)
+    half = z * math.sqrt(0.09 / 130 + z**2 / 67600) / (1 + z**2 / 130)
+    assert rate.loc[("A", "all"), "low"] == pytest.approx(centre - half, abs=1e-6)
+    assert rate.loc[("A", "all"), "high"] == pytest.approx(centre + half, abs=1e-6)
+    assert table["estimate"].all()

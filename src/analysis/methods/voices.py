@@ -148,6 +148,64 @@ def response_rates(
     return out
 
 
+def estimated_response_rates(
+    responses: pd.DataFrame,
+    eligible: pd.DataFrame,
+    population: pd.DataFrame,
+    group_type: str,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """ESTIMATED response rate per group and mode: responses ÷ (eligible × population share).
+
+    Eligible counts exist per service and month only, so each group's eligible count
+    is estimated as the service's eligible people in a population period times the
+    group's share of that service's population in the period (assuming the group
+    uses the service in proportion to its share of the population). Services and
+    periods without a population for ``group_type`` are left out. Rows: every
+    group with ``mode`` "all" (the group's response rate), then one row per mode
+    (that mode's part of the rate; the parts sum to the "all" row). Responses whose
+    respondent did not answer ``group_type`` belong to no group, so the group rates
+    understate the service's rate by the share of such responses
+    (``unanswered_share``, the same on every row). The Wilson interval (as for
+    :func:`response_rates`) treats the estimated eligible count as known, so it is
+    narrower than the true uncertainty.
+    """
+    _check_group_type(group_type)
+    pop = population.loc[population["group_type"] == group_type]
+    periods = pop[["service_id", "period_start", "period_end"]].drop_duplicates()
+    months = eligible[["service_id", "month", "eligible"]].merge(periods, on="service_id")
+    months = months.loc[months["month"].between(months["period_start"], months["period_end"])]
+    keys = ["service_id", "period_start"]
+    per_period = months.groupby(keys)["eligible"].sum().rename("eligible_in_period")
+    shares = pop.assign(share=pop["people"] / pop.groupby(keys)["people"].transform("sum"))
+    shares = shares.merge(per_period.reset_index(), on=keys)
+    estimated = (shares["share"] * shares["eligible_in_period"]).groupby(shares["group"]).sum()
+    counted = responses_in_population_periods(responses, pop)
+    counted = counted.assign(
+        month=counted["response_date"].dt.to_period("M").dt.to_timestamp()
+    ).merge(
+        months[["service_id", "month", "period_start"]], on=["service_id", "month", "period_start"]
+    )
+    answered = counted[group_type].notna() & (counted[group_type].astype(str).str.strip() != "")
+    unanswered_share = float((~answered).mean()) if len(counted) else np.nan
+    counted = counted.loc[answered]
+    by_mode = counted.groupby([counted[group_type].rename("group"), "mode"]).size()
+    groups = sorted(set(estimated.index) | set(by_mode.index.get_level_values(0)))
+    rows = [(g, "all", int(by_mode.get(g, pd.Series(dtype=int)).sum())) for g in groups]
+    rows += [(g, str(m), int(n)) for (g, m), n in by_mode.items()]
+    out = pd.DataFrame(rows, columns=["group", "mode", "responses"])
+    out["estimated_eligible"] = out["group"].map(estimated).fillna(0.0)
+    out["rate"] = out["responses"] / out["estimated_eligible"].where(out["estimated_eligible"] > 0)
+    ok = (out["estimated_eligible"] > 0) & (out["responses"] <= out["estimated_eligible"])
+    out["low"], out["high"] = np.nan, np.nan
+    if ok.any():
+        low, high = wilson_interval(
+            out.loc[ok, "responses"], out.loc[ok, "estimated_eligible"], confidence
+        )
+        out.loc[ok, "low"], out.loc[ok, "high"] = low, high
+    return out.assign(group_type=group_type, unanswered_share=unanswered_share, estimate=True)
+
+
 def responses_by_mode_and_group(responses: pd.DataFrame, group_type: str) -> pd.DataFrame:
     """How each group responds: counts and share of the group's responses by mode (SMS, paper …)."""
     _check_group_type(group_type)

@@ -1,16 +1,24 @@
 """The theme (multi-label) and sentiment (five-class) models, and their grouped cross-validation.
 
-One set of features (:mod:`analysis.textmodels.features`) feeds two linear
-support vector machines, trained with a fixed ``random_state`` so the same data and
-settings give the same model and the same predictions.
+One set of features (:mod:`analysis.textmodels.features`) feeds two linear models,
+each built from support vector machines trained with a fixed ``random_state`` so the
+same data and settings give the same model and the same predictions.
 
-* Themes: one class-weighted ``LinearSVC`` per v7 sub-category (one-vs-rest), reading
-  the shared features (the question-specific words helped sentiment, not themes). A
-  comment gets every sub-category whose decision value is above 0, and at least its
-  best one (every usable comment is about something, "Not assigned" included).
-  Scores are the logistic of the decision value: an ordering, not a calibrated
-  probability.
-* Sentiment: a class-weighted ``LinearSVC`` over the five classes; its score is the
+* Themes: per v7 sub-category (one-vs-rest), the mean of two linear support vector
+  machines reading the shared features (the question-specific words helped
+  sentiment, not themes): a plain ``LinearSVC`` and an NB-SVM (the same machine on
+  features scaled by their naive Bayes log-count ratio; Wang & Manning 2012,
+  "Baselines and bigrams", ACL), which does better on the rarer sub-categories.
+  Both are linear in the features, so their mean is one coefficient matrix and
+  classifying costs one product. Each sub-category has its own decision threshold,
+  the one that maximises its F1 over an inner cross-validation of the training
+  comments grouped by respondent (never on the comments being scored). A comment
+  gets every sub-category above its threshold, and at least the one furthest above
+  or least below (every usable comment is about something, "Not assigned"
+  included). Scores are the logistic of the decision value minus the threshold (so
+  0.5 is the threshold): an ordering, not a calibrated probability.
+* Sentiment: per class, the mean of a class-weighted five-class ``LinearSVC`` and a
+  class-weighted NB-SVM of the class against the rest; the score is the
   polarity ``Σ softmax(decision) × (+1 positive classes, 0 neutral, −1 negative)``,
   from −1 to 1, again an ordering rather than a probability.
 """
@@ -21,9 +29,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy.special import expit, softmax
 from sklearn.model_selection import GroupKFold
-from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
@@ -45,47 +53,44 @@ class TextModel:
 
     ``fit`` takes a :func:`~analysis.textmodels.features.model_frame`, a tuple of
     sub-categories per comment (empty: no themes recorded, left out of the theme
-    model) and a sentiment per comment (missing: left out of the sentiment model).
+    model), a sentiment per comment (missing: left out of the sentiment model) and
+    the respondent of each comment (``groups``), which the theme thresholds' inner
+    cross-validation keeps together.
     """
 
     settings: dict
     labels: list[str] = field(default_factory=list)
     key: str = ""
 
-    def fit(self, frame: pd.DataFrame, subcategories=None, sentiment=None) -> TextModel:
+    def fit(
+        self, frame: pd.DataFrame, subcategories=None, sentiment=None, groups=None
+    ) -> TextModel:
         s = self.settings
         self.features = Features(s).fit(frame)
         blocks = self.features.transform(frame)
         shared = blocks.stacked(with_questions=False)
-        self.theme_classifier = self.sentiment_classifier = None
         if subcategories is not None:
+            if groups is None:
+                raise ValueError(
+                    "theme training needs the respondent of each comment (groups=...), "
+                    "so that the thresholds' inner cross-validation keeps respondents together"
+                )
             subcategories = list(subcategories)
             rows = np.array([bool(t) for t in subcategories])
             binarizer = MultiLabelBinarizer()
             y = binarizer.fit_transform([t for t in subcategories if t])
             active = y.sum(axis=0) >= s["min_train_examples"]
             self.labels = list(binarizer.classes_[active])
-            self.theme_classifier = OneVsRestClassifier(
-                LinearSVC(
-                    C=s["theme_C"],
-                    class_weight="balanced",
-                    random_state=s["random_state"],
-                    max_iter=10_000,
-                )
-            ).fit(shared[rows], y[:, active])
-            estimators = self.theme_classifier.estimators_
-            self._theme_coef = np.vstack([e.coef_ for e in estimators]).T.astype(np.float32)
-            self._theme_intercept = np.hstack([e.intercept_ for e in estimators])
+            x, y, groups = shared[rows], y[:, active], np.asarray(groups)[rows]
+            self._theme_coef, self._theme_intercept = theme_coefficients(x, y, s)
+            self._theme_threshold = _theme_thresholds(x, y, groups, s)
         if sentiment is not None:
             sentiment = pd.Series(list(sentiment), dtype=object)
             known = sentiment.notna().to_numpy()
             x = blocks.stacked(with_questions=True)[known]
-            self.sentiment_classifier = LinearSVC(
-                C=s["sentiment_C"],
-                class_weight="balanced",
-                random_state=s["random_state"],
-                max_iter=10_000,
-            ).fit(x, sentiment[known].to_numpy())
+            self.sentiment_classes, self._sentiment_coef, self._sentiment_intercept = (
+                sentiment_coefficients(x, sentiment[known].to_numpy(), s)
+            )
         return self
 
     def transform(self, frame: pd.DataFrame):
@@ -94,18 +99,106 @@ class TextModel:
 
     def themes(self, x) -> tuple[np.ndarray, np.ndarray]:
         """0/1 matrix over ``labels`` (at least one per comment) and scores in (0, 1)."""
-        values = x.score(self._theme_coef, self._theme_intercept)
-        chosen = values > 0
-        chosen[np.arange(len(values)), values.argmax(axis=1)] = True
-        return chosen.astype(np.int8), expit(values)
+        margin = x.score(self._theme_coef, self._theme_intercept) - self._theme_threshold
+        chosen = margin > 0
+        chosen[np.arange(len(margin)), margin.argmax(axis=1)] = True
+        return chosen.astype(np.int8), expit(margin)
 
     def sentiment(self, x) -> tuple[np.ndarray, np.ndarray]:
         """The predicted class of each comment and its polarity score in [−1, 1]."""
-        clf = self.sentiment_classifier
-        values = x.score(clf.coef_.T, clf.intercept_)
-        classes = clf.classes_
+        values = x.score(self._sentiment_coef, self._sentiment_intercept)
+        classes = self.sentiment_classes
         polarity = softmax(values, axis=1) @ np.array([SENTIMENT_POLARITY[c] for c in classes])
         return classes[values.argmax(axis=1)], polarity
+
+
+def nb_svm(x, positive: np.ndarray, settings: dict, C: float, class_weight=None):
+    """Coefficients over ``x``'s features and intercept of an NB-SVM for one class.
+
+    The NB-SVM (Wang & Manning 2012) learns ``w`` on ``x · diag(r)``, with ``r`` the
+    log ratio of the class's smoothed feature totals (``nb_alpha``) in its positive
+    and negative comments; its decision value ``(x · diag(r)) w`` is ``x (r ⊙ w)``,
+    a linear model in ``x``.
+    """
+    alpha = settings["nb_alpha"]
+    p = alpha + np.asarray(x[positive].sum(axis=0)).ravel()
+    q = alpha + np.asarray(x[~positive].sum(axis=0)).ravel()
+    ratio = np.log((p / p.sum()) / (q / q.sum()))
+    svm = LinearSVC(
+        C=C, class_weight=class_weight, random_state=settings["random_state"], max_iter=10_000
+    ).fit(x @ sparse.diags(ratio.astype(np.float32)), positive)
+    return svm.coef_.ravel() * ratio, svm.intercept_[0]
+
+
+def theme_coefficients(x, y: np.ndarray, settings: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients (feature × label) and intercepts: mean of the SVM and the NB-SVM.
+
+    A label with one class only (possible in an inner fold) gets a constant, ±infinity.
+    """
+    coef = np.zeros((x.shape[1], y.shape[1]), dtype=np.float64)
+    intercept = np.zeros(y.shape[1])
+    for j in range(y.shape[1]):
+        positive = y[:, j] == 1
+        if positive.all() or not positive.any():
+            intercept[j] = np.inf if positive.all() else -np.inf
+            continue
+        svm = LinearSVC(
+            C=settings["theme_C"], random_state=settings["random_state"], max_iter=10_000
+        ).fit(x, positive)
+        w, b = nb_svm(x, positive, settings, settings["theme_C"])
+        coef[:, j] = (svm.coef_.ravel() + w) / 2
+        intercept[j] = (svm.intercept_[0] + b) / 2
+    return coef.astype(np.float32), intercept
+
+
+def sentiment_coefficients(x, classes: np.ndarray, settings: dict):
+    """Classes, coefficients (feature × class) and intercepts of the sentiment model.
+
+    The mean of a class-weighted five-class ``LinearSVC`` (one-vs-rest) and, per
+    class, a class-weighted NB-SVM of that class against the rest.
+    """
+    C = settings["sentiment_C"]
+    svm = LinearSVC(
+        C=C, class_weight="balanced", random_state=settings["random_state"], max_iter=10_000
+    ).fit(x, classes)
+    nb = [nb_svm(x, classes == c, settings, C, class_weight="balanced") for c in svm.classes_]
+    coef = (svm.coef_.T + np.column_stack([w for w, _ in nb])) / 2
+    intercept = (svm.intercept_ + np.array([b for _, b in nb])) / 2
+    return svm.classes_, coef.astype(np.float32), intercept
+
+
+def _theme_thresholds(x, y: np.ndarray, groups: np.ndarray, settings: dict) -> np.ndarray:
+    """Per label, the decision threshold with the best F1 over an inner grouped CV of ``x``.
+
+    Out-of-fold decision values come from :func:`theme_coefficients` on ``folds`` groups of
+    respondents; each label's threshold is the point of the configured grid where
+    its F1 over those values is highest (the lowest such point on ties).
+    """
+    t = settings["thresholds"]
+    values = np.zeros(y.shape)
+    for inner, held in GroupKFold(n_splits=t["folds"]).split(x, y, groups):
+        coef, intercept = theme_coefficients(x[inner], y[inner], settings)
+        values[held] = x[held] @ coef + intercept
+    return best_f1_thresholds(values, y, np.linspace(t["low"], t["high"], t["steps"]))
+
+
+def best_f1_thresholds(values: np.ndarray, truth: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Per column of ``values``, the point of ``grid`` whose ``values > point`` has the best F1.
+
+    Ties go to the lowest point; a label with no true positive at any point gets the
+    lowest point.
+
+    >>> values = np.array([[0.9], [0.4], [0.2], [-0.5]]); truth = np.array([[1], [1], [0], [0]])
+    >>> best_f1_thresholds(values, truth, np.array([-1.0, 0.0, 0.3, 0.5]))  # F1 .67, .8, 1, .67
+    array([0.3])
+    """
+    above = values[:, :, None] > grid  # comment × label × threshold
+    positive = truth.astype(bool)[:, :, None]
+    tp = (above & positive).sum(axis=0)
+    fp = (above & ~positive).sum(axis=0)
+    fn = (~above & positive).sum(axis=0)
+    f1 = np.divide(2 * tp, 2 * tp + fp + fn, out=np.zeros(tp.shape), where=tp > 0)
+    return grid[f1.argmax(axis=1)]
 
 
 def evaluate_themes(
@@ -127,7 +220,9 @@ def evaluate_themes(
     names = list(binarizer.classes_)
     predicted = np.zeros_like(truth)
     for train, test in GroupKFold(n_splits=folds).split(frame, truth, groups):
-        model = TextModel(settings).fit(frame.iloc[train], [subcategories[i] for i in train])
+        model = TextModel(settings).fit(
+            frame.iloc[train], [subcategories[i] for i in train], groups=groups[train]
+        )
         chosen, _ = model.themes(model.transform(frame.iloc[test]))
         columns = [names.index(label) for label in model.labels]
         predicted[np.ix_(test, columns)] = chosen

@@ -28,7 +28,7 @@ from analysis.textmodels.models import TextModel
 log = logging.getLogger(__name__)
 
 #: Bump when the model code changes in a way that changes predictions.
-MODEL_VERSION = "4"
+MODEL_VERSION = "5"
 THEMES_CONFIG = CONFIG_DIR / "themes.yaml"
 
 
@@ -95,7 +95,9 @@ def training_set(settings: dict, corrected: pd.DataFrame | None = None) -> Train
 
 def train(data: TrainingSet, settings: dict) -> TextModel:
     """Train the theme and sentiment models on ``data``; the model records the data's key."""
-    model = TextModel(settings["model"]).fit(data.frame, data.subcategories, data.sentiment)
+    model = TextModel(settings["model"]).fit(
+        data.frame, data.subcategories, data.sentiment, groups=data.groups
+    )
     model.key = data.key(settings)
     return model
 

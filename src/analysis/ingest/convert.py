@@ -33,6 +33,7 @@ from analysis.config import ConfigError
 from analysis.ingest import dates as date_rules
 from analysis.ingest import validation
 from analysis.ingest import values as value_rules
+from analysis.ingest.frames import keep_rows
 from analysis.ingest.readers import RawTable, normalise_header, period_from_name
 from analysis.ingest.redaction import KINDS, redact_rows
 from analysis.ingest.schemas import CRITICALITY, SCHEMAS
@@ -588,7 +589,7 @@ def convert_file(
         df = c.frame()
         c.across_rows(df)
         bad = c.problems.bad
-        rows = df[~bad].reset_index(drop=True) if bad.any() else df
+        rows = keep_rows(df, ~bad) if bad.any() else df
         quarantine = c.quarantine(spec.name)
     c.seconds["parse"] -= c.seconds["redact"]  # redaction happens while values are parsed
     found = {k: int(np.sum(v)) for k, v in c.redactions.items()}

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.ingest.convert import KEY_REPEATS, FileResult, content_hash, repeated, row_key
+from analysis.ingest.frames import keep_rows
 from analysis.ingest.sources import SourceSpec
 from analysis.ingest.values import take_text
 
@@ -129,7 +130,7 @@ def combine(results: list[FileResult], spec: SourceSpec) -> Combined:
     # What only de-duplication needed goes before the rows are copied.
     rows = rows.drop(columns=[c for c in (KEY_REPEATS, "source_line") if c in rows])
     if drop.any():
-        rows, file_of = rows[~drop].reset_index(drop=True), file_of[~drop]
+        rows, file_of = keep_rows(rows, ~drop), file_of[~drop]
     rows["source_file"] = pd.Series(
         pd.arrays.ArrowStringArray(take_text(files, file_of)), index=rows.index
     )
@@ -143,7 +144,7 @@ def combine(results: list[FileResult], spec: SourceSpec) -> Combined:
             )
         same = rows.duplicated(subset=keys, keep=rule.get("keep", "first"))
         duplicates["respondent"] = int(same.sum())
-        rows = rows[~same]
+        rows = keep_rows(rows, ~same.to_numpy())
     return Combined(
         rows.reset_index(drop=True), quarantine.reset_index(drop=True), duplicates, revisions
     )

@@ -113,3 +113,24 @@ def test_the_clean_step_writes_large_tables_by_month_and_reads_them_back(
     assert back["source_record"].tolist() == [1, 2, 1, 2]
     assert clean(cfg)["status"] == "unchanged"
     assert manifest["tables"]["fft_responses"] == 4
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["R1", "R2", "R2", "R3"],  # in order: the one-pass proof fails, the lookup finds R2
+        ["R3", "R2", "R1", "R2"],  # out of order
+        ["R1", "R1"],
+    ],
+)
+def test_writing_refuses_a_repeated_response_id(tmp_path, ids):
+    df = responses(*[(i, "2024-03-01") for i in ids])
+    with pytest.raises(SchemaError, match="column 'response_id': unique.*value 'R[12]'"):
+        write_table(df, "fft_responses", tmp_path)
+    assert not table_path("fft_responses", tmp_path).exists()
+
+
+@pytest.mark.parametrize("ids", [["R1", "R2", "R3"], ["R3", "R1", "R2"], ["R1"]])
+def test_distinct_response_ids_are_written_in_or_out_of_order(tmp_path, ids):
+    write_table(responses(*[(i, "2024-03-01") for i in ids]), "fft_responses", tmp_path)
+    assert read_table("fft_responses", tmp_path)["response_id"].tolist() == ids

@@ -214,16 +214,22 @@ def complaints_per_1000_eligible(tables, frequency, params, context):
     return out.fillna({"numerator": 0}).rename_axis("period").reset_index()
 
 
-def _complaints_within(tables, frequency, params, context, column, decided_column):
+def _complaint_timeliness(tables, params, context) -> pd.DataFrame:
+    """Timeliness of the selected services' complaints (at the chosen stages), with response dates."""
     c = _select(_table(tables, "complaints"), _service_ids(tables, params))
     rules = complaint_methods.rules_for(
         context.nation, {**context.complaint_rules, **params.get("rules", {})}
     )
     t = complaint_methods.timeliness(c, context.nation, context.as_of, rules)
+    t = t.assign(responded_date=c["responded_date"].to_numpy())
     if params.get("stage"):
-        t = t[
-            c["stage"].fillna("").str.lower().isin([s.lower() for s in params["stage"]]).to_numpy()
-        ]
+        stages = [s.lower() for s in params["stage"]]
+        t = t[c["stage"].fillna("").str.lower().isin(stages).to_numpy()]
+    return t
+
+
+def _complaints_within(tables, frequency, params, context, column, decided_column):
+    t = _complaint_timeliness(tables, params, context)
     decided = t[t[column].notna()]
     grouped = decided.groupby(to_period(decided[decided_column], frequency))[column]
     out = pd.DataFrame(
@@ -266,12 +272,7 @@ def complaints_responded_in_time(tables, frequency, params, context):
 )
 def complaints_mean_days_to_respond(tables, frequency, params, context):
     """Mean days from receipt to response, for complaints responded to, by month of response."""
-    c = _select(_table(tables, "complaints"), _service_ids(tables, params))
-    rules = complaint_methods.rules_for(
-        context.nation, {**context.complaint_rules, **params.get("rules", {})}
-    )
-    t = complaint_methods.timeliness(c, context.nation, context.as_of, rules)
-    t = t.assign(responded_date=c["responded_date"].to_numpy())
+    t = _complaint_timeliness(tables, params, context)
     t = t[t["respond_days"].notna()]
     rows = []
     for period, g in t.groupby(to_period(t["responded_date"], frequency)):

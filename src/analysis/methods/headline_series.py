@@ -21,6 +21,18 @@ from analysis.methods.fft import monthly_summary
 LEVELS = ("partnership", "setting", "service")
 
 
+def _with_facet(rows: pd.DataFrame, by: str, services, label: str) -> pd.DataFrame:
+    """``rows`` with column ``facet``: ``label``, the service id, or the service's setting."""
+    if by == "partnership":
+        return rows.assign(facet=label)
+    if by == "service":
+        return rows.assign(facet=rows["service_id"])
+    if services is None:
+        raise ValueError("by='setting' needs the services table (service_id → setting)")
+    rows = rows.merge(services[["service_id", "setting"]], on="service_id", how="left")
+    return rows.assign(facet=rows["setting"].fillna("unknown setting"))
+
+
 def headline_series(
     responses: pd.DataFrame,
     eligible: pd.DataFrame | None = None,
@@ -40,15 +52,7 @@ def headline_series(
     summary = monthly_summary(responses, eligible)
     if "eligible" not in summary:
         summary["eligible"] = np.nan
-    if by == "partnership":
-        summary["facet"] = label
-    elif by == "service":
-        summary["facet"] = summary["service_id"]
-    else:
-        if services is None:
-            raise ValueError("by='setting' needs the services table (service_id → setting)")
-        summary = summary.merge(services[["service_id", "setting"]], on="service_id", how="left")
-        summary["facet"] = summary["setting"].fillna("unknown setting")
+    summary = _with_facet(summary, by, services, label)
     agg = summary.groupby(["facet", "month"], observed=True)[
         ["responses", "positive", "eligible"]
     ].sum(min_count=1)
@@ -93,15 +97,7 @@ def complaint_series(
     if by not in LEVELS:
         raise ValueError(f"by must be one of {', '.join(LEVELS)}, got {by!r}")
     d = complaints.assign(month=complaints["received_date"].dt.to_period("M").dt.to_timestamp())
-    if by == "partnership":
-        d["facet"] = label
-    elif by == "service":
-        d["facet"] = d["service_id"]
-    else:
-        if services is None:
-            raise ValueError("by='setting' needs the services table (service_id → setting)")
-        d = d.merge(services[["service_id", "setting"]], on="service_id", how="left")
-        d["facet"] = d["setting"].fillna("unknown setting")
+    d = _with_facet(d, by, services, label)
     counts = d.groupby(["facet", "month"]).size().rename("complaints")
     if counts.empty:
         return pd.DataFrame(columns=["facet", "month", "complaints"])

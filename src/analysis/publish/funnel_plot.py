@@ -21,23 +21,16 @@ def funnel_chart(
     style.apply()
     fig, ax = plt.subplots(figsize=(8, 4.5))
     curve = funnel_curve(fit, units["denominator"].max() * 1.1)
-    for col, ls in (("95", "--"), ("998", "-")):
-        label = "95% limits" if col == "95" else "99.8% limits"
-        ax.plot(
-            curve["denominator"],
-            curve[f"lower_{col}"] * multiplier,
-            color=style.NHS_MID_GREY,
-            linestyle=ls,
-            marker="none",
-            label=label,
-        )
-        ax.plot(
-            curve["denominator"],
-            curve[f"upper_{col}"] * multiplier,
-            color=style.NHS_MID_GREY,
-            linestyle=ls,
-            marker="none",
-        )
+    for col, ls, label in (("95", "--", "95% limits"), ("998", "-", "99.8% limits")):
+        for side in ("lower", "upper"):
+            ax.plot(
+                curve["denominator"],
+                curve[f"{side}_{col}"] * multiplier,
+                color=style.NHS_MID_GREY,
+                linestyle=ls,
+                marker="none",
+                label=label if side == "lower" else None,
+            )
     ax.axhline(fit["target"] * multiplier, color=style.NHS_DARK_GREY, linewidth=1, label="Overall")
     inside = ~units["outside"]
     ax.scatter(

@@ -6,7 +6,7 @@ import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.ingest.convert import repeated_values
+from analysis.ingest.frames import repeated_values
 
 keys = st.lists(st.one_of(st.none(), st.sampled_from(["R1", "R2", "R3", "R10", "R9", ""])))
 

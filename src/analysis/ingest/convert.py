@@ -33,7 +33,7 @@ from analysis.config import ConfigError
 from analysis.ingest import dates as date_rules
 from analysis.ingest import validation
 from analysis.ingest import values as value_rules
-from analysis.ingest.frames import keep_rows
+from analysis.ingest.frames import keep_rows, repeated_values
 from analysis.ingest.readers import RawTable, normalise_header, period_from_name
 from analysis.ingest.redaction import KINDS, redact_rows
 from analysis.ingest.schemas import CRITICALITY, SCHEMAS
@@ -141,39 +141,6 @@ def repeated(rows: pd.DataFrame, key: list[str]) -> np.ndarray | None:
     else:
         dup = rows.duplicated(subset=key, keep=False).to_numpy()
     return dup if dup.any() else None
-
-
-def repeated_values(values: pa.Array) -> np.ndarray:
-    """Which values occur more than once (two nulls are the same value).
-
-    Exports usually list their keys in order, with any re-exported rows after them.
-    The leading run of values each greater than the one before is distinct (one
-    pass), so only the values after it go into a hash table, and the run is looked
-    up in that small table, rather than hashing every value into a table of a million.
-
-    >>> repeated_values(pa.array(["R1", "R2", "R3", "R2", None, None])).tolist()
-    [False, True, False, True, True, True]
-    """
-    n = len(values)
-    run = 0
-    if n and values[0].is_valid:
-        breaks = pc.fill_null(pc.less_equal(values[1:], values[:-1]), True)
-        first = np.flatnonzero(breaks.to_numpy(zero_copy_only=False))
-        run = int(first[0]) + 1 if len(first) else n
-    dup = np.zeros(n, dtype=bool)
-    if run == n:
-        return dup
-    rest = pc.dictionary_encode(values[run:])
-    size = max(len(rest.dictionary), 1)
-    codes = pc.fill_null(rest.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    hits = pc.fill_null(pc.index_in(values[:run], value_set=rest.dictionary), -1)
-    hits = hits.to_numpy(zero_copy_only=False).astype(np.int64)
-    counts = np.bincount(codes[codes >= 0], minlength=size) + np.bincount(
-        hits[hits >= 0], minlength=size
-    )
-    dup[:run] = hits >= 0
-    dup[run:] = np.where(codes >= 0, counts[np.maximum(codes, 0)] > 1, (codes < 0).sum() > 1)
-    return dup
 
 
 def content_hash(rows: pd.DataFrame) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Row selection for frames whose text columns are held in Arrow.
+"""Row selection and repeated values for frames whose text columns are held in Arrow.
 
 Pandas selects rows of an Arrow-backed column by turning the mask into
 positions and taking each one; Arrow's own ``filter`` reads the mask directly
@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def _in_arrow(dtype) -> bool:
@@ -44,3 +45,36 @@ def keep_rows(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     kept = pd.DataFrame(columns, columns=df.columns)
     kept.attrs = dict(df.attrs)
     return kept
+
+
+def repeated_values(values: pa.Array) -> np.ndarray:
+    """Which values occur more than once (two nulls are the same value).
+
+    Exports usually list their keys in order, with any re-exported rows after them.
+    The leading run of values each greater than the one before is distinct (one
+    pass), so only the values after it go into a hash table, and the run is looked
+    up in that small table, rather than hashing every value into a table of a million.
+
+    >>> repeated_values(pa.array(["R1", "R2", "R3", "R2", None, None])).tolist()
+    [False, True, False, True, True, True]
+    """
+    n = len(values)
+    run = 0
+    if n and values[0].is_valid:
+        breaks = pc.fill_null(pc.less_equal(values[1:], values[:-1]), True)
+        first = np.flatnonzero(breaks.to_numpy(zero_copy_only=False))
+        run = int(first[0]) + 1 if len(first) else n
+    dup = np.zeros(n, dtype=bool)
+    if run == n:
+        return dup
+    rest = pc.dictionary_encode(values[run:])
+    size = max(len(rest.dictionary), 1)
+    codes = pc.fill_null(rest.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    hits = pc.fill_null(pc.index_in(values[:run], value_set=rest.dictionary), -1)
+    hits = hits.to_numpy(zero_copy_only=False).astype(np.int64)
+    counts = np.bincount(codes[codes >= 0], minlength=size) + np.bincount(
+        hits[hits >= 0], minlength=size
+    )
+    dup[:run] = hits >= 0
+    dup[run:] = np.where(codes >= 0, counts[np.maximum(codes, 0)] > 1, (codes < 0).sum() > 1)
+    return dup

@@ -27,7 +27,8 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
-import pyarrow.compute as pc
+
+from analysis.ingest.frames import repeated_values
 
 #: FFT ratings on the scale in use since April 2020 (NHS England FFT guidance).
 RATINGS = ["Very good", "Good", "Neither good nor poor", "Poor", "Very poor", "Don't know"]
@@ -56,24 +57,19 @@ SENTIMENTS = ["very positive", "positive", "neutral", "negative", "very negative
 DATE = "datetime64[ns]"
 
 
-def distinct(values: pd.Series) -> bool | pd.Series:
+def distinct(values: pd.Series) -> pd.Series:
     """Whether each identifier is the only one of its value (the check of a unique ``_id``).
 
-    Exports usually list their identifiers in order: when each is greater than the one
-    before, all are distinct, found in one pass without hashing a million strings.
-    Otherwise every value is looked up and each repeated one fails.
+    See :func:`analysis.ingest.frames.repeated_values`: identifiers listed in order
+    are proven distinct in one pass, without hashing a million strings.
 
-    >>> distinct(pd.Series(["R1", "R2", "R3"]))
-    True
     >>> distinct(pd.Series(["R2", "R1", "R2"])).tolist()
     [False, True, False]
     """
     text = pyarrow.array(values, from_pandas=True)
-    if len(text) < 2:
-        return True
-    if text.null_count == 0 and not pc.any(pc.less_equal(text[1:], text[:-1])).as_py():
-        return True
-    return ~values.duplicated(keep=False)
+    if isinstance(text, pyarrow.ChunkedArray):
+        text = text.combine_chunks()
+    return pd.Series(~repeated_values(text), index=values.index)
 
 
 def _id(unique: bool = False, nullable: bool = False) -> pa.Column:

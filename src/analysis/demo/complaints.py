@@ -18,30 +18,25 @@ import pandas as pd
 
 from analysis.demo.comments import CommentBank, comment_kind
 from analysis.demo.partnership import Partnership
+from analysis.methods.complaints import DEFAULT_RULES
 
-#: Working days allowed: acknowledgement and (local target) response, by nation.
-#: ``quick`` is a stage answered within ``quick_respond`` working days (Scotland's frontline
-#: stage 1, five working days); other stages are answered around ``respond``.
-RULES = {
+#: How each nation's complaints are staged. ``quick`` is the stage answered within the
+#: rules' ``stage1_respond`` working days (Scotland's frontline stage 1); other stages are
+#: answered around the rules' ``respond``. Time limits come from
+#: :data:`analysis.methods.complaints.DEFAULT_RULES`.
+STAGES = {
     "england": {
-        "acknowledge": 3,
-        "respond": 25,
         "stages": ["Local resolution"],
         "escalated": "Further local resolution",
         "quick": None,
-        "quick_respond": None,
     },
     "scotland": {
-        "acknowledge": 3,
-        "respond": 20,
         "stages": ["Stage 1 frontline", "Stage 2 investigation"],
         "escalated": "Stage 2 investigation",
         "quick": "Stage 1 frontline",
-        "quick_respond": 5,
     },
 }
-RULES["wales"] = RULES["england"]
-RULES["northern_ireland"] = RULES["england"]
+STAGES["wales"] = STAGES["northern_ireland"] = STAGES["england"]
 SUBJECTS = [
     "Communication",
     "Clinical treatment",
@@ -75,7 +70,13 @@ def generate_complaints(
     part: Partnership, rng: np.random.Generator, planted: dict
 ) -> tuple[pd.DataFrame, dict]:
     """Complaints for every service and month, and the truth about their acknowledgement."""
-    rules = RULES[part.cfg.nation]
+    limits = DEFAULT_RULES[part.cfg.nation]
+    rules = {
+        **STAGES[part.cfg.nation],
+        "acknowledge": limits.acknowledge,
+        "respond": limits.respond,
+        "quick_respond": limits.stage1_respond,
+    }
     run = planted.get("late_acknowledgements")
     rows = []
     for m in part.months:

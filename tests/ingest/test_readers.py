@@ -59,10 +59,6 @@ def test_configured_utf8_is_still_checked(tmp_path, prefix):
 
 
 def test_line_breaks_inside_values_are_counted_per_value():
-    import pyarrow as pa
-
-    from analysis.ingest.readers import _line_breaks
-
     chunked = pa.chunked_array([["a\nb", "", "c"], ["\n\n", "d"]]).slice(1)  # sliced chunk
     assert _line_breaks(chunked).tolist() == [0, 0, 2, 0]
 

@@ -338,8 +338,11 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
             else:
                 final[table] = pd.concat(frames, ignore_index=True) if frames else _no_rows(table)
         sizes = {t: len(f) for t, f in {**early, **final}.items()}
-        largest_first = sorted(final, key=lambda t: -sizes[t])
-        pending += [executor.submit(write_table, final[t], t, staging) for t in largest_first]
+        # The largest table is checked on this thread while a worker encodes it; the others
+        # are written by the workers meanwhile.
+        largest, *others = sorted(final, key=lambda t: -sizes[t])
+        pending += [executor.submit(write_table, final[t], t, staging) for t in others]
+        write_table(final[largest], largest, staging, executor)
         for future in pending:
             future.result()
         seconds["write"] = time.perf_counter() - start

@@ -29,16 +29,40 @@ def _in_arrow(dtype) -> bool:
     return isinstance(dtype, pd.ArrowDtype) or getattr(dtype, "storage", None) == "pyarrow"
 
 
+#: Up to how many runs of kept rows an Arrow column is sliced rather than filtered.
+MAX_SLICED_RUNS = 16
+
+
+def _runs(keep: np.ndarray) -> list[tuple[int, int]]:
+    """The (start, stop) of each run of ``True`` in ``keep``."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], keep.view(np.int8), [0]))))
+    return list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def _sliced(column: pa.ChunkedArray, runs: list[tuple[int, int]]) -> pa.ChunkedArray:
+    """The rows of ``runs`` as slices of ``column``'s own buffers (nothing copied)."""
+    parts = [chunk for a, b in runs for chunk in column.slice(a, b - a).chunks]
+    return pa.chunked_array(parts, type=column.type)
+
+
 def keep_rows(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
-    """``df[keep]`` with a fresh ``RangeIndex``; Arrow-backed columns are filtered in Arrow."""
+    """``df[keep]`` with a fresh ``RangeIndex``; Arrow-backed columns are filtered in Arrow.
+
+    Rows removed are often few and together (a file's re-exported rows at its end):
+    when the rows kept form at most :data:`MAX_SLICED_RUNS` runs, Arrow columns keep
+    slices of their buffers instead of copying every value.
+    """
     keep = np.asarray(keep, dtype=bool)
     if len(keep) != len(df):
         raise ValueError(f"a mask of {len(keep)} values for {len(df)} rows")
+    runs = _runs(keep)
     mask = pa.array(keep)
     columns = {}
     for name, column in df.items():
         if _in_arrow(column.dtype):
-            values = column.dtype.__from_arrow__(pa.array(column).filter(mask))
+            arrow = pa.chunked_array(pa.array(column))
+            chosen = _sliced(arrow, runs) if len(runs) <= MAX_SLICED_RUNS else arrow.filter(mask)
+            values = column.dtype.__from_arrow__(chosen)
         else:
             values = column.array[keep]
         columns[name] = pd.Series(values, name=name, copy=False)

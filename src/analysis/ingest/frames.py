@@ -76,8 +76,9 @@ def repeated_values(values: pa.Array) -> np.ndarray:
 
     Exports usually list their keys in order, with any re-exported rows after them.
     The leading run of values each greater than the one before is distinct (one
-    pass), so only the values after it go into a hash table, and the run is looked
-    up in that small table, rather than hashing every value into a table of a million.
+    pass); when it holds most of the values, only the values after it go into a hash
+    table and the run is looked up in that small table, rather than hashing every
+    value into a table of a million. Otherwise every value goes into one table.
 
     >>> repeated_values(pa.array(["R1", "R2", "R3", "R2", None, None])).tolist()
     [False, True, False, True, True, True]
@@ -91,14 +92,16 @@ def repeated_values(values: pa.Array) -> np.ndarray:
     dup = np.zeros(n, dtype=bool)
     if run == n:
         return dup
+    if run < n - run:  # mostly out of order: one table of every value is cheaper
+        run = 0
     rest = pc.dictionary_encode(values[run:])
     size = max(len(rest.dictionary), 1)
     codes = pc.fill_null(rest.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    hits = pc.fill_null(pc.index_in(values[:run], value_set=rest.dictionary), -1)
-    hits = hits.to_numpy(zero_copy_only=False).astype(np.int64)
-    counts = np.bincount(codes[codes >= 0], minlength=size) + np.bincount(
-        hits[hits >= 0], minlength=size
-    )
-    dup[:run] = hits >= 0
+    counts = np.bincount(codes[codes >= 0], minlength=size)
+    if run:
+        hits = pc.fill_null(pc.index_in(values[:run], value_set=rest.dictionary), -1)
+        hits = hits.to_numpy(zero_copy_only=False).astype(np.int64)
+        counts += np.bincount(hits[hits >= 0], minlength=size)
+        dup[:run] = hits >= 0
     dup[run:] = np.where(codes >= 0, counts[np.maximum(codes, 0)] > 1, (codes < 0).sum() > 1)
     return dup

@@ -11,8 +11,9 @@ In order:
    and "very good" are the same answer).
 3. ``re_exported``: the same response (or complaint, action …, by the table's
    key) exported again in a later file; the latest export's row is kept.
-4. ``respondent``: the source's configured rule, ``dedup: {respondent: {keys:
-   [...], keep: first|last}}``, e.g. one response per person, service and day.
+4. ``respondent``: the source's configured rules, in order (``dedup: {respondent:
+   [{keys: [...], keep: first|last, within_days: N}]}``), e.g. one response per
+   person, service and day, or per person and service within 7 days.
 
 Example
 -------
@@ -40,7 +41,7 @@ from analysis.ingest.convert import (
     row_key,
 )
 from analysis.ingest.frames import keep_rows
-from analysis.ingest.sources import SourceSpec
+from analysis.ingest.sources import RespondentRule, SourceSpec
 from analysis.ingest.values import take_text
 
 DUPLICATE_KINDS = ("revision", "exact", "re_exported", "respondent")
@@ -139,17 +140,44 @@ def combine(results: list[FileResult], spec: SourceSpec) -> Combined:
     if drop.any():
         rows, file_of = keep_rows(rows, ~drop), file_of[~drop]
     rows["source_file"] = arrow_text(take_text(files, file_of)).set_axis(rows.index)
-    rule = spec.dedup.get("respondent")
-    if rule:
-        keys = list(rule["keys"])
-        missing = [k for k in keys if k not in rows]
-        if missing:
-            raise ValueError(
-                f"sources.{spec.name}.dedup.respondent: {missing} are not columns of the rows"
-            )
-        same = rows.duplicated(subset=keys, keep=rule.get("keep", "first"))
-        duplicates["respondent"] = int(same.sum())
-        rows = keep_rows(rows, ~same.to_numpy())
+    for rule in spec.respondent_rules:
+        same = respondent_duplicates(rows, rule)
+        duplicates["respondent"] += int(same.sum())
+        if same.any():
+            rows = keep_rows(rows, ~same)
     return Combined(
         rows.reset_index(drop=True), quarantine.reset_index(drop=True), duplicates, revisions
     )
+
+
+def respondent_duplicates(rows: pd.DataFrame, rule: RespondentRule) -> np.ndarray:
+    """Which rows ``rule`` removes as another row of the same respondent.
+
+    >>> rows = pd.DataFrame({"who": ["a", "a", "a", "b"],
+    ...     "response_date": pd.to_datetime(["2024-03-01", "2024-03-05", "2024-03-20", "2024-03-02"])})
+    >>> respondent_duplicates(rows, RespondentRule(("who",), within_days=7, date="response_date")).tolist()
+    [False, True, False, False]
+    """
+    keys = list(rule.keys)
+    same = rows.duplicated(subset=keys, keep=False).to_numpy()
+    if rule.within_days is None or not same.any():
+        return rows.duplicated(subset=keys, keep=rule.keep).to_numpy() if same.any() else same
+    # Rows of repeated keys, each respondent's in date order (latest first for keep=last).
+    group = rows.loc[same, keys].groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
+    dates = rows[rule.date].to_numpy()[same].astype("datetime64[D]").astype(np.int64)
+    dated = ~np.isnat(rows[rule.date].to_numpy()[same])
+    position = np.flatnonzero(same)
+    sign = 1 if rule.keep == "first" else -1
+    order = np.lexsort((sign * position, sign * dates, ~dated, group))
+    drop = np.zeros(len(rows), dtype=bool)
+    kept_group, kept_date = -1, 0
+    for g, d, ok, pos in zip(
+        group[order], dates[order], dated[order], position[order], strict=True
+    ):
+        if not ok:
+            continue  # no date: never within a window
+        if g == kept_group and abs(d - kept_date) <= rule.within_days:
+            drop[pos] = True
+        else:
+            kept_group, kept_date = g, d
+    return drop

@@ -29,8 +29,10 @@ and how their headers map onto the table's columns. Everything else is optional:
           comment_id: Comment ID   # optional
           questions: {What was good?: what_was_good, FFT Why?: other}
           no_answer: [Did not answer]
-        dedup:
-          respondent: {keys: [service_id, response_date, age_band, sex], keep: first}
+        dedup:                     # respondent-level rules (one, or a list), applied in order
+          respondent:
+            - {keys: [service_id, response_date, age_band, sex], keep: first}
+            - {keys: [service_id, age_band, sex, ethnicity], within_days: 7}
         on_error: stop             # or continue: a broken file stops this source only
         level_by:                  # fft_published: the level of each row from a column's value
           header: Org Name
@@ -115,6 +117,57 @@ _KNOWN = {
 
 
 @dataclass(frozen=True)
+class RespondentRule:
+    """Rows sharing ``keys`` are one respondent's: only one is kept (``keep``: first or last).
+
+    With ``within_days``, only rows whose ``date`` (a tidy date column; default the
+    table's service date) lies within that many days of the row kept are
+    duplicates; a row further away starts a new window. Rows without a date are kept.
+    """
+
+    keys: tuple[str, ...]
+    keep: str = "first"
+    within_days: int | None = None
+    date: str | None = None
+
+    @classmethod
+    def from_config(cls, where: str, table: str, entry: Any) -> RespondentRule:
+        if not isinstance(entry, dict) or not entry.get("keys"):
+            raise ConfigError(f"{where}: a rule needs `keys`, a list of the table's columns")
+        unknown = sorted(set(entry) - {"keys", "keep", "within_days", "date"})
+        if unknown:
+            raise ConfigError(f"{where}: unknown setting(s) {unknown}")
+        keys = [entry["keys"]] if isinstance(entry["keys"], str) else list(entry["keys"])
+        columns = SCHEMAS[table].columns
+        bad = sorted(set(keys) - set(columns))
+        if bad:
+            raise ConfigError(f"{where}: {bad} are not columns of table {table!r}")
+        keep = entry.get("keep", "first")
+        if keep not in ("first", "last"):
+            raise ConfigError(f"{where}: `keep` is {keep!r}; use first or last")
+        days = entry.get("within_days")
+        if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 0):
+            raise ConfigError(f"{where}: `within_days` must be a whole number of days, 0 or more")
+        date = entry.get("date", SERVICE_DATE.get(table)) if days is not None else None
+        if days is not None and (
+            date not in columns or not str(columns[date].dtype).startswith("datetime")
+        ):
+            raise ConfigError(f"{where}: `date` must name a date column of table {table!r}")
+        return cls(tuple(keys), keep, days, date)
+
+
+def _respondent_rules(where: str, table: str, dedup: Any) -> tuple[RespondentRule, ...]:
+    if not isinstance(dedup, dict) or set(dedup) - {"respondent"}:
+        raise ConfigError(f"{where}.dedup: the only setting is `respondent` (a rule or a list)")
+    rules = dedup.get("respondent") or []
+    rules = [rules] if isinstance(rules, dict) else list(rules)
+    return tuple(
+        RespondentRule.from_config(f"{where}.dedup.respondent[{i}]", table, rule)
+        for i, rule in enumerate(rules)
+    )
+
+
+@dataclass(frozen=True)
 class SourceSpec:
     """One configured source, checked."""
 
@@ -138,7 +191,7 @@ class SourceSpec:
     rating_codes: dict[str, str] | None = None
     comments: dict[str, str] = field(default_factory=dict)
     comment_rows: dict[str, Any] | None = None
-    dedup: dict[str, Any] = field(default_factory=dict)
+    respondent_rules: tuple[RespondentRule, ...] = ()
     on_error: str = "stop"
     level_by: dict[str, Any] | None = None
 
@@ -206,7 +259,7 @@ class SourceSpec:
             else None,
             comments=dict(entry.get("comments", {})),
             comment_rows=dict(entry["comment_rows"]) if entry.get("comment_rows") else None,
-            dedup=dict(entry.get("dedup", {})),
+            respondent_rules=_respondent_rules(where, table, entry.get("dedup", {})),
             on_error=entry.get("on_error", "stop"),
             level_by=dict(entry["level_by"]) if entry.get("level_by") else None,
         )

@@ -1,9 +1,15 @@
 """Row selection in Arrow matches pandas' own boolean selection, dtypes included."""
 
+from unittest.mock import patch
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from analysis.ingest import frames
 from analysis.ingest.frames import keep_rows
 
 
@@ -29,3 +35,21 @@ def test_keep_rows_matches_pandas_boolean_selection(keep):
 def test_keep_rows_rejects_a_mask_of_the_wrong_length():
     with pytest.raises(ValueError, match="a mask of 3 values for 4 rows"):
         keep_rows(_frame(), np.array([True, True, False]))
+
+
+@pytest.mark.parametrize("sliced_runs", [0, 10_000])  # always filtered, always sliced
+@given(keep=st.lists(st.booleans(), min_size=8, max_size=8).map(lambda k: np.repeat(k, 5)))
+@settings(max_examples=40, deadline=None)
+def test_keep_rows_sliced_or_filtered_matches_pandas_on_columns_of_several_chunks(
+    sliced_runs, keep
+):
+    chunked = pa.chunked_array([[f"v{i}" for i in range(s, s + 10)] for s in range(0, 40, 10)])
+    df = pd.DataFrame(
+        {
+            "text": pd.Series(pd.arrays.ArrowStringArray(chunked.cast(pa.large_string()))),
+            "n": np.arange(40),
+        }
+    )
+    with patch.object(frames, "MAX_SLICED_RUNS", sliced_runs):
+        kept = keep_rows(df, keep)
+    pd.testing.assert_frame_equal(kept, df[keep].reset_index(drop=True))

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import openpyxl
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,6 +17,7 @@ from analysis.ingest.readers import (
     _csv_arrow,
     _csv_python,
     _is_utf8,
+    _line_breaks,
     detect_encoding,
     read_file,
 )
@@ -45,6 +47,20 @@ def test_csv_encodings_are_detected_not_assumed(tmp_path, encoding, prefix, dete
 def test_utf16_with_bom_is_read(tmp_path):
     raw = read_file(write(tmp_path, "ID,Comment\n1,ok\n".encode("utf-16")), EXPECTED)
     assert raw.table.column("Comment").to_pylist() == ["ok"]
+
+
+@pytest.mark.parametrize("prefix", [b"", b"\xef\xbb\xbf"])
+def test_configured_utf8_is_still_checked(tmp_path, prefix):
+    # Detection checks the bytes itself; a configured encoding (or a byte-order mark) skips
+    # detection, so the reader must still refuse Windows-1252 bytes under a UTF-8 label.
+    data = prefix + "ID,Comment\n1,café\n".encode("cp1252")
+    with pytest.raises(SourceFileError, match="not valid UTF-8"):
+        read_file(write(tmp_path, data), EXPECTED, encoding="utf-8" if not prefix else None)
+
+
+def test_line_breaks_inside_values_are_counted_per_value():
+    chunked = pa.chunked_array([["a\nb", "", "c"], ["\n\n", "d"]]).slice(1)  # sliced chunk
+    assert _line_breaks(chunked).tolist() == [0, 0, 2, 0]
 
 
 def test_detect_encoding_prefers_utf8_when_valid():

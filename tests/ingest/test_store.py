@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from analysis.ingest import store
@@ -134,3 +138,43 @@ def test_writing_refuses_a_repeated_response_id(tmp_path, ids):
 def test_distinct_response_ids_are_written_in_or_out_of_order(tmp_path, ids):
     write_table(responses(*[(i, "2024-03-01") for i in ids]), "fft_responses", tmp_path)
     assert read_table("fft_responses", tmp_path)["response_id"].tolist() == ids
+
+
+@pytest.fixture
+def executor():
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        yield pool
+
+
+def test_encoding_alongside_the_check_writes_what_the_plain_write_writes(tmp_path, executor):
+    df = responses(("R1", "2024-03-01"), ("R2", "2024-04-02"))
+    write_table(df, "fft_responses", tmp_path / "plain")
+    write_table(df, "fft_responses", tmp_path / "alongside", executor)
+    pd.testing.assert_frame_equal(
+        read_table("fft_responses", tmp_path / "alongside"),
+        read_table("fft_responses", tmp_path / "plain"),
+    )
+
+
+def test_encoding_alongside_a_check_that_converts_types_encodes_the_checked_table(
+    tmp_path, executor
+):
+    # Object columns (the check converts them to text) and dates as text: the file
+    # encoded from the unchecked frame is thrown away and the checked one written.
+    df = responses(("R1", "2024-03-01"), ("R2", "2024-04-02")).astype(object)
+    df["response_date"] = ["2024-03-01", "2024-04-02"]
+    write_table(df, "fft_responses", tmp_path, executor)
+    back = read_table("fft_responses", tmp_path)
+    assert back["response_date"].tolist() == list(pd.to_datetime(["2024-03-01", "2024-04-02"]))
+    assert [p.name for p in tmp_path.iterdir()] == ["fft_responses.parquet"]
+    stored = pq.read_schema(tmp_path / "fft_responses.parquet")
+    assert pa.types.is_timestamp(stored.field("response_date").type)  # not the text given
+
+
+def test_encoding_alongside_a_failing_check_keeps_the_previous_table(tmp_path, executor):
+    write_table(responses(("R1", "2024-03-01")), "fft_responses", tmp_path)
+    bad = responses(("R1", "2024-03-01"), ("R1", "2024-03-02"))  # a repeated id
+    with pytest.raises(SchemaError):
+        write_table(bad, "fft_responses", tmp_path, executor)
+    assert read_table("fft_responses", tmp_path)["response_id"].tolist() == ["R1"]
+    assert [p.name for p in tmp_path.iterdir()] == ["fft_responses.parquet"]

@@ -49,7 +49,7 @@ from analysis.ingest.readers import SourceFileError, read_file
 from analysis.ingest.redaction import KINDS
 from analysis.ingest.schemas import SCHEMAS
 from analysis.ingest.sources import KEYS, SourceSpec, source_specs
-from analysis.ingest.store import replace_table, table_path, validate, write_table
+from analysis.ingest.store import replace_table, table_path, write_table
 from analysis.ingest.tables import build_tables, service_codes_table, services_table
 
 log = logging.getLogger(__name__)
@@ -252,83 +252,84 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
         )
         return {**previous, "status": "unchanged"}
 
-    # The schema checks load their machinery on first use: let that happen while files are read.
-    warm_up = executor.submit(validate, _no_rows("quarantine"), "quarantine")
-    ctx = Context(codes, {s["service_id"] for s in cfg.services}, names)
-    cache = FileCache(out)
-    if force and cache.dir.exists():
-        shutil.rmtree(cache.dir)
-    context_key = {"services": cfg.services, "staff": names_sha}
-    tables: dict[str, list[pd.DataFrame]] = {}
-    counts, revisions, evidence, quarantine = {}, [], {}, []
-    failed: set[str] = {e["source"] for e in errors}
-    for name, spec in specs.items():
-        if name in failed:
-            continue
-        try:
-            results, processed = [], 0
-            for path, rel, sha in files[name]:
-                result, fresh = _convert(
-                    path,
-                    rel,
-                    sha,
-                    spec,
-                    ctx,
-                    cache,
-                    {**context_key, "spec": cfg.sources[name]},
-                    seconds,
-                    executor,
-                    pending,
-                )
-                processed += fresh
-                results.append(result)
-                inputs.append(
-                    {
-                        "source": name,
-                        "file": rel,
-                        "sha256": sha,
-                        "encoding": result.encoding,
-                        "rows": result.read,
-                        "processed": fresh,
-                    }
-                )
-                log.info(
-                    "%s: %s (%d rows%s)", name, rel, result.read, "" if fresh else ", unchanged"
-                )
-            start = time.perf_counter()
-            combined = combine(results, spec)
-            counts[name] = _counts(results, combined, processed)
-            revisions += [{"source": name, **r} for r in combined.revisions]
-            evidence[name] = {r.file: r.date_evidence for r in results if r.date_evidence}
-            quarantine.append(combined.quarantine)
-            for table, frame in build_tables(spec, combined.rows).items():
-                tables.setdefault(table, []).append(frame)
-            seconds["dedup"] += time.perf_counter() - start
-        except SourceFileError as exc:
-            errors.append(
-                {"source": name, "file": exc.path, "problem": exc.problem, "advice": exc.advice}
-            )
-            failed.add(name)
-    stopping = [e for e in errors if specs[e["source"]].on_error == "stop"]
-    if stopping:
-        raise CleanError(
-            "the clean step stopped; nothing was written:\n"
-            + "\n".join(
-                f"  source {e['source']!r}: {e['file']}: {e['problem']}. {e['advice']}"
-                for e in errors
-            )
-            + "\n(set `on_error: continue` for a source to write the others without it)"
-        )
-    failed_tables = {t for n in failed for t in build_tables(specs[n], _empty_rows(specs[n]))}
-    tables.setdefault("quarantine", []).extend(quarantine)
-    tables["services"] = [services_table(cfg)]
-    tables["service_codes"] = [codes]
     out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=out, prefix=".staging-"))
-    start = time.perf_counter()
-    try:
+    with _staging(out, pending) as staging:
+        # Tables no source feeds are written first, on the second thread; their checks also load
+        # the schema machinery, which the big tables' checks then find ready.
+        early = _early_tables(cfg, specs, codes)
+        pending.append(executor.submit(_write_each, early, staging))
+        ctx = Context(codes, {s["service_id"] for s in cfg.services}, names)
+        cache = FileCache(out)
+        if force and cache.dir.exists():
+            shutil.rmtree(cache.dir)
+        context_key = {"services": cfg.services, "staff": names_sha}
+        tables: dict[str, list[pd.DataFrame]] = {}
+        counts, revisions, evidence, quarantine = {}, [], {}, []
+        failed: set[str] = {e["source"] for e in errors}
+        for name, spec in specs.items():
+            if name in failed:
+                continue
+            try:
+                results, processed = [], 0
+                for path, rel, sha in files[name]:
+                    result, fresh = _convert(
+                        path,
+                        rel,
+                        sha,
+                        spec,
+                        ctx,
+                        cache,
+                        {**context_key, "spec": cfg.sources[name]},
+                        seconds,
+                        executor,
+                        pending,
+                    )
+                    processed += fresh
+                    results.append(result)
+                    inputs.append(
+                        {
+                            "source": name,
+                            "file": rel,
+                            "sha256": sha,
+                            "encoding": result.encoding,
+                            "rows": result.read,
+                            "processed": fresh,
+                        }
+                    )
+                    log.info(
+                        "%s: %s (%d rows%s)", name, rel, result.read, "" if fresh else ", unchanged"
+                    )
+                start = time.perf_counter()
+                combined = combine(results, spec)
+                counts[name] = _counts(results, combined, processed)
+                revisions += [{"source": name, **r} for r in combined.revisions]
+                evidence[name] = {r.file: r.date_evidence for r in results if r.date_evidence}
+                quarantine.append(combined.quarantine)
+                for table, frame in build_tables(spec, combined.rows).items():
+                    tables.setdefault(table, []).append(frame)
+                seconds["dedup"] += time.perf_counter() - start
+            except SourceFileError as exc:
+                errors.append(
+                    {"source": name, "file": exc.path, "problem": exc.problem, "advice": exc.advice}
+                )
+                failed.add(name)
+        stopping = [e for e in errors if specs[e["source"]].on_error == "stop"]
+        if stopping:
+            raise CleanError(
+                "the clean step stopped; nothing was written:\n"
+                + "\n".join(
+                    f"  source {e['source']!r}: {e['file']}: {e['problem']}. {e['advice']}"
+                    for e in errors
+                )
+                + "\n(set `on_error: continue` for a source to write the others without it)"
+            )
+        failed_tables = {t for n in failed for t in build_tables(specs[n], _empty_rows(specs[n]))}
+        tables.setdefault("quarantine", []).extend(quarantine)
+        start = time.perf_counter()
         final = {}
         for table in TABLES:
+            if table in early:
+                continue
             if table in failed_tables and table not in tables and table_path(table, out).exists():
                 continue  # a failed source's previous table stays as it was
             frames = [f for f in tables.get(table, []) if len(f)]
@@ -336,16 +337,14 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
                 final[table] = frames[0]
             else:
                 final[table] = pd.concat(frames, ignore_index=True) if frames else _no_rows(table)
-        written, sizes = list(final), {t: len(f) for t, f in final.items()}
-        warm_up.result()  # the schema checks are loaded: tables are checked two at a time
-        largest_first = sorted(written, key=lambda t: -sizes[t])
-        pending += [executor.submit(write_table, final[t], t, staging) for t in largest_first]
-        try:
-            for future in pending:
-                future.result()
-        except BaseException:
-            _stop(pending)  # before the staging folder is removed
-            raise
+        sizes = {t: len(f) for t, f in {**early, **final}.items()}
+        # The largest table is checked on this thread while a worker encodes it; the others
+        # are written by the workers meanwhile.
+        largest, *others = sorted(final, key=lambda t: -sizes[t])
+        pending += [executor.submit(write_table, final[t], t, staging) for t in others]
+        write_table(final[largest], largest, staging, executor)
+        for future in pending:
+            future.result()
         seconds["write"] = time.perf_counter() - start
         manifest = {
             "status": "updated",
@@ -365,11 +364,34 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
             "run_seconds": round(time.perf_counter() - started, 3),
             "stage_seconds": {k: round(v, 3) for k, v in seconds.items()},
         }
-        _commit(staging, out, written, manifest)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        _commit(staging, out, [t for t in TABLES if t in sizes], manifest)
     cache.prune()
     return manifest
+
+
+@contextmanager
+def _staging(out: Path, pending: list[Future]):
+    """A staging folder in ``out`` for the tables, removed at the end, once no write is under way."""
+    staging = Path(tempfile.mkdtemp(dir=out, prefix=".staging-"))
+    try:
+        yield staging
+    finally:
+        _stop(pending)
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _early_tables(cfg: Config, specs: dict[str, SourceSpec], codes: pd.DataFrame) -> dict:
+    """The tables no source feeds: from the configuration (services, service codes), or empty."""
+    fed = {"quarantine"}
+    for spec in specs.values():
+        fed.update(build_tables(spec, _empty_rows(spec)))
+    configured = {"services": services_table(cfg), "service_codes": codes}
+    return {t: configured.get(t, _no_rows(t)) for t in TABLES if t not in fed}
+
+
+def _write_each(frames: dict[str, pd.DataFrame], staging: Path) -> None:
+    for name, frame in frames.items():
+        write_table(frame, name, staging)
 
 
 def _no_rows(table: str) -> pd.DataFrame:

@@ -153,11 +153,15 @@ def content_hash(rows: pd.DataFrame) -> np.ndarray:
     return pd.util.hash_pandas_object(rows[columns], index=False).to_numpy()
 
 
-def _arrow_text(values: pa.Array) -> pd.Series:
-    """Text as pandas' Arrow-backed ``string[pyarrow]``, without a copy into Python objects."""
+#: Pandas' own text dtype (``str``: held in Arrow, missing as NaN), the one the schemas check.
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def arrow_text(values: pa.Array) -> pd.Series:
+    """Arrow text as a pandas ``str`` column, without a copy into Python objects."""
     if values.type != pa.large_string():
         values = values.cast(pa.large_string())
-    return pd.Series(pd.arrays.ArrowStringArray(values))
+    return pd.Series(pd.arrays.ArrowStringArray(values, dtype=TEXT))
 
 
 class _Converter:
@@ -432,7 +436,7 @@ class _Converter:
             ):
                 values = pa.array(values, pa.string(), from_pandas=True)
             if isinstance(values, pa.Array):
-                data[name] = _arrow_text(values)
+                data[name] = arrow_text(values)
             else:
                 data[name] = pd.Series(values)
         df = pd.DataFrame(data)

@@ -31,7 +31,14 @@ from pathlib import PurePosixPath
 import numpy as np
 import pandas as pd
 
-from analysis.ingest.convert import KEY_REPEATS, FileResult, content_hash, repeated, row_key
+from analysis.ingest.convert import (
+    KEY_REPEATS,
+    FileResult,
+    arrow_text,
+    content_hash,
+    repeated,
+    row_key,
+)
 from analysis.ingest.frames import keep_rows
 from analysis.ingest.sources import SourceSpec
 from analysis.ingest.values import take_text
@@ -131,9 +138,7 @@ def combine(results: list[FileResult], spec: SourceSpec) -> Combined:
     rows = rows.drop(columns=[c for c in (KEY_REPEATS, "source_line") if c in rows])
     if drop.any():
         rows, file_of = keep_rows(rows, ~drop), file_of[~drop]
-    rows["source_file"] = pd.Series(
-        pd.arrays.ArrowStringArray(take_text(files, file_of)), index=rows.index
-    )
+    rows["source_file"] = arrow_text(take_text(files, file_of)).set_axis(rows.index)
     rule = spec.dedup.get("respondent")
     if rule:
         keys = list(rule["keys"])

@@ -29,16 +29,40 @@ def _in_arrow(dtype) -> bool:
     return isinstance(dtype, pd.ArrowDtype) or getattr(dtype, "storage", None) == "pyarrow"
 
 
+#: Up to how many runs of kept rows an Arrow column is sliced rather than filtered.
+MAX_SLICED_RUNS = 16
+
+
+def _runs(keep: np.ndarray) -> list[tuple[int, int]]:
+    """The (start, stop) of each run of ``True`` in ``keep``."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], keep.view(np.int8), [0]))))
+    return list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def _sliced(column: pa.ChunkedArray, runs: list[tuple[int, int]]) -> pa.ChunkedArray:
+    """The rows of ``runs`` as slices of ``column``'s own buffers (nothing copied)."""
+    parts = [chunk for a, b in runs for chunk in column.slice(a, b - a).chunks]
+    return pa.chunked_array(parts, type=column.type)
+
+
 def keep_rows(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
-    """``df[keep]`` with a fresh ``RangeIndex``; Arrow-backed columns are filtered in Arrow."""
+    """``df[keep]`` with a fresh ``RangeIndex``; Arrow-backed columns are filtered in Arrow.
+
+    Rows removed are often few and together (a file's re-exported rows at its end):
+    when the rows kept form at most :data:`MAX_SLICED_RUNS` runs, Arrow columns keep
+    slices of their buffers instead of copying every value.
+    """
     keep = np.asarray(keep, dtype=bool)
     if len(keep) != len(df):
         raise ValueError(f"a mask of {len(keep)} values for {len(df)} rows")
+    runs = _runs(keep)
     mask = pa.array(keep)
     columns = {}
     for name, column in df.items():
         if _in_arrow(column.dtype):
-            values = column.dtype.__from_arrow__(pa.array(column).filter(mask))
+            arrow = pa.chunked_array(pa.array(column))
+            chosen = _sliced(arrow, runs) if len(runs) <= MAX_SLICED_RUNS else arrow.filter(mask)
+            values = column.dtype.__from_arrow__(chosen)
         else:
             values = column.array[keep]
         columns[name] = pd.Series(values, name=name, copy=False)
@@ -52,8 +76,9 @@ def repeated_values(values: pa.Array) -> np.ndarray:
 
     Exports usually list their keys in order, with any re-exported rows after them.
     The leading run of values each greater than the one before is distinct (one
-    pass), so only the values after it go into a hash table, and the run is looked
-    up in that small table, rather than hashing every value into a table of a million.
+    pass); when it holds most of the values, only the values after it go into a hash
+    table and the run is looked up in that small table, rather than hashing every
+    value into a table of a million. Otherwise every value goes into one table.
 
     >>> repeated_values(pa.array(["R1", "R2", "R3", "R2", None, None])).tolist()
     [False, True, False, True, True, True]
@@ -67,14 +92,16 @@ def repeated_values(values: pa.Array) -> np.ndarray:
     dup = np.zeros(n, dtype=bool)
     if run == n:
         return dup
+    if run < n - run:  # mostly out of order: one table of every value is cheaper
+        run = 0
     rest = pc.dictionary_encode(values[run:])
     size = max(len(rest.dictionary), 1)
     codes = pc.fill_null(rest.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    hits = pc.fill_null(pc.index_in(values[:run], value_set=rest.dictionary), -1)
-    hits = hits.to_numpy(zero_copy_only=False).astype(np.int64)
-    counts = np.bincount(codes[codes >= 0], minlength=size) + np.bincount(
-        hits[hits >= 0], minlength=size
-    )
-    dup[:run] = hits >= 0
+    counts = np.bincount(codes[codes >= 0], minlength=size)
+    if run:
+        hits = pc.fill_null(pc.index_in(values[:run], value_set=rest.dictionary), -1)
+        hits = hits.to_numpy(zero_copy_only=False).astype(np.int64)
+        counts += np.bincount(hits[hits >= 0], minlength=size)
+        dup[:run] = hits >= 0
     dup[run:] = np.where(codes >= 0, counts[np.maximum(codes, 0)] > 1, (codes < 0).sum() > 1)
     return dup

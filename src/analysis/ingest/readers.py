@@ -40,7 +40,6 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 #: How many rows at the top of a file may hold titles before the header row.
@@ -84,12 +83,13 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _is_utf8(data: bytes) -> bool:
-    """Whether ``data`` is valid UTF-8, checked by Arrow in place (no decoded copy)."""
-    if data.isascii():
+def _is_utf8(data) -> bool:
+    """Whether ``data`` (bytes or a buffer) is valid UTF-8, checked by Arrow in place (no decoded copy)."""
+    if isinstance(data, bytes) and data.isascii():
         return True
-    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
-    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
+    data = data if isinstance(data, pa.Buffer) else pa.py_buffer(data)
+    offsets = pa.py_buffer(np.array([0, data.size], dtype=np.int64))
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, data])
     try:
         text.validate(full=True)
     except pa.ArrowInvalid:
@@ -97,7 +97,7 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def detect_encoding(data: bytes, path: str | Path = "") -> str:
+def detect_encoding(data, path: str | Path = "") -> str:
     """The text encoding of ``data``: UTF-8 (with or without BOM) or what charset-normalizer finds.
 
     >>> detect_encoding("naïve".encode("utf-8")), detect_encoding("\\ufeffa".encode("utf-8"))
@@ -105,12 +105,14 @@ def detect_encoding(data: bytes, path: str | Path = "") -> str:
     >>> detect_encoding("Don’t know – café, 12 £".encode("cp1252"))
     'cp1252'
     """
-    if data.startswith(b"\xef\xbb\xbf"):
+    start = bytes(memoryview(data)[:3])
+    if start.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
     if _is_utf8(data):
         return "utf-8"
+    data = bytes(data)  # the other detections need the bytes themselves
     # Single-byte exports from UK systems are Windows-1252 (Excel's "CSV" on
     # Windows); statistical detectors confuse its sibling code pages on short
     # text, so it is tried first, and charset-normalizer decides otherwise.
@@ -131,8 +133,11 @@ def detect_encoding(data: bytes, path: str | Path = "") -> str:
     return best.encoding
 
 
-def _check_bytes(path: Path, data: bytes, fmt: str) -> None:
-    if len(data) < 65536 and not data.strip():
+def _check_bytes(path: Path, data, fmt: str) -> None:
+    """Stop at files that are empty, binary or a workbook; ``data`` is bytes or a buffer."""
+    size = len(memoryview(data))
+    data = bytes(memoryview(data)[:65536])
+    if size <= len(data) and not data.strip():
         raise SourceFileError(path, "is empty", "Export the data again; an empty file has no rows")
     if fmt == "csv" and data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         raise SourceFileError(
@@ -140,7 +145,7 @@ def _check_bytes(path: Path, data: bytes, fmt: str) -> None:
             "is an Excel workbook, not a CSV file",
             "Set `format: excel` for this source or save the sheet as CSV",
         )
-    if fmt == "csv" and b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if fmt == "csv" and b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SourceFileError(
             path,
             "is a binary file, not a CSV file",
@@ -237,8 +242,48 @@ def _csv_python(text: str, header_index: int, path: Path):
     return table, np.array(records, dtype=np.int64), np.array(lines, dtype=np.int64), malformed
 
 
-def _csv_arrow(data: bytes, header_index: int, header_line: int, header: list[str]):
-    """Fast path; returns None when records do not line up and the exact path is needed."""
+def _line_feeds(data, block: int = 1 << 23) -> int:
+    """How many line feeds ``data`` (bytes or a buffer) holds, counted a block at a time.
+
+    >>> _line_feeds(b"a\\nb\\n\\nc", block=2)
+    3
+    """
+    values = np.frombuffer(data, np.uint8)
+    return sum(
+        int(np.count_nonzero(values[i : i + block] == 10)) for i in range(0, len(values), block)
+    )
+
+
+def _line_breaks(column: pa.ChunkedArray) -> np.ndarray:
+    """How many line feeds each value of a text column holds, read from its bytes directly.
+
+    >>> _line_breaks(pa.chunked_array([["a", "b\\nc\\nd"], ["", "e\\n"]])).tolist()
+    [0, 2, 0, 1]
+    """
+    counts = []
+    for chunk in column.chunks:
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        _, offsets, data = chunk.buffers()
+        offsets = np.frombuffer(offsets, width)[chunk.offset : chunk.offset + len(chunk) + 1]
+        found = np.zeros(len(chunk), dtype=np.int64)
+        if data is not None and len(chunk):
+            values = np.frombuffer(data, np.uint8)[offsets[0] : offsets[-1]]
+            at = np.flatnonzero(values == 10) + offsets[0]
+            found = np.bincount(
+                np.searchsorted(offsets, at, side="right") - 1, minlength=len(chunk)
+            )
+        counts.append(found)
+    return np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
+
+
+def _csv_arrow(
+    data, header_index: int, header_line: int, header: list[str], verified_utf8: bool = False
+):
+    """Fast path; returns None when records do not line up and the exact path is needed.
+
+    ``data`` is UTF-8 bytes (or a buffer); ``verified_utf8`` says the whole of it is
+    already known to be valid UTF-8, so the values need not be checked again.
+    """
     invalid = []
 
     def handler(row):
@@ -254,7 +299,7 @@ def _csv_arrow(data: bytes, header_index: int, header_line: int, header: list[st
                 column_types={h: pa.string() for h in header},
                 strings_can_be_null=False,
                 null_values=[],
-                check_utf8=True,
+                check_utf8=not verified_utf8,
                 auto_dict_encode=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -264,7 +309,7 @@ def _csv_arrow(data: bytes, header_index: int, header_line: int, header: list[st
     if invalid:
         return None
     n = table.num_rows
-    total_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    total_lines = _line_feeds(data) + (0 if bytes(memoryview(data)[-1:]) == b"\n" else 1)
     if total_lines == header_line + n:  # one line per record: nothing spans lines
         return (
             table,
@@ -279,7 +324,7 @@ def _csv_arrow(data: bytes, header_index: int, header_line: int, header: list[st
     for col in sorted(table.columns, key=lambda c: -c.nbytes):
         if missing <= 0:
             break
-        found = pc.count_substring(col, "\n").to_numpy(zero_copy_only=False)
+        found = _line_breaks(col)
         embedded += found
         missing -= int(found.sum())
     lines = (
@@ -301,26 +346,34 @@ def read_csv_file(
     header_row: int | None = None,
     sha256: str | None = None,
 ) -> RawTable:
-    """Read a CSV export; see the module docstring for what is detected."""
-    data = path.read_bytes()
+    """Read a CSV export; see the module docstring for what is detected.
+
+    The file is memory-mapped, not copied: the raw bytes are only ever read.
+    """
+    with pa.memory_map(str(path)) as mapped:
+        data = mapped.read_buffer()
     digest = sha256 or sha256_bytes(data)
     _check_bytes(path, data, "csv")
     enc = encoding or detect_encoding(data, path)
+    # Detected UTF-8 was checked whole, and text decoded here is re-encoded as UTF-8:
+    # only a configured UTF-8 encoding leaves pyarrow to check the values.
+    verified = encoding is None or enc not in ("utf-8", "utf-8-sig")
     if enc in ("utf-8", "utf-8-sig"):
-        # UTF-8 goes to pyarrow as it is (it checks the encoding); only the top is decoded here.
-        body = data.removeprefix(b"\xef\xbb\xbf")
-        head_text = body[: 1 << 20].decode("utf-8", errors="replace")
+        # UTF-8 goes to pyarrow as it is, in place; only the top is decoded here.
+        body = data[3:] if data[:3].to_pybytes() == b"\xef\xbb\xbf" else data
+        head_text = body[: 1 << 20].to_pybytes().decode("utf-8", errors="replace")
+        verified = verified and enc == "utf-8"  # a byte-order mark was not checked past
 
         def full_text() -> str:
             try:
-                return body.decode("utf-8")
+                return body.to_pybytes().decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise SourceFileError(
                     path, f"is not valid UTF-8 ({exc})", "Set the right `encoding` for the source"
                 ) from None
     else:
         try:
-            text = data.decode(enc).removeprefix("\ufeff")
+            text = data.to_pybytes().decode(enc).removeprefix("\ufeff")
         except (UnicodeDecodeError, LookupError) as exc:
             raise SourceFileError(
                 path,
@@ -345,8 +398,13 @@ def read_csv_file(
     header_index = _find_header(head, expected, path, "rows", header_row)
     _dedupe_check(head[header_index], path)
     header_line = ends[header_index]  # titles above may hold quoted newlines
-    bare_cr = b"\r" in body[:65536] and b"\n" not in body[:65536]  # old Mac line endings
-    fast = None if bare_cr else _csv_arrow(body, header_index, header_line, head[header_index])
+    top = bytes(memoryview(body)[:65536])
+    bare_cr = b"\r" in top and b"\n" not in top  # old Mac line endings
+    fast = (
+        None
+        if bare_cr
+        else _csv_arrow(body, header_index, header_line, head[header_index], verified)
+    )
     table, records, lines, malformed = fast or _csv_python(full_text(), header_index, path)
     return RawTable(path, table, records, lines, enc, digest, malformed)
 

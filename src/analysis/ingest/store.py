@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from concurrent.futures import Executor, wait
 from pathlib import Path
 
 import numpy as np
@@ -88,12 +89,39 @@ def _write_parquet(table: pa.Table, path: Path) -> None:
     pq.write_table(table, path, write_statistics=stats)
 
 
-def write_table(df: pd.DataFrame, name: str, processed_dir: str | os.PathLike) -> Path:
-    """Validate ``df`` as table ``name`` and write it atomically as Parquet (by month when large)."""
-    checked = validate(df, name).reset_index(drop=True)
-    table = pa.Table.from_pandas(checked, preserve_index=False)
+def write_table(
+    df: pd.DataFrame, name: str, processed_dir: str | os.PathLike, executor: Executor | None = None
+) -> Path:
+    """Validate ``df`` as table ``name`` and write it atomically as Parquet (by month when large).
+
+    With an ``executor``, the Parquet file is encoded there while this thread checks the
+    schema; it is kept only if the check passes and changed no column's type (else it is
+    encoded again from the checked table). Do not call it with an executor from one of
+    that executor's own workers: it waits for the encoding.
+    """
     out = Path(processed_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if executor is None:
+        return _move_in(_encode(validate(df, name), name, out), name, out)
+    encoding = executor.submit(_encode, df, name, out)
+    try:
+        checked = validate(df, name)
+    except BaseException:
+        wait([encoding])
+        if encoding.exception() is None:
+            shutil.rmtree(encoding.result()[0], ignore_errors=True)
+        raise
+    unchanged = checked.columns.equals(df.columns) and checked.dtypes.equals(df.dtypes)
+    if unchanged:
+        return _move_in(encoding.result(), name, out)
+    if encoding.exception() is None:
+        shutil.rmtree(encoding.result()[0], ignore_errors=True)
+    return _move_in(_encode(checked, name, out), name, out)
+
+
+def _encode(checked: pd.DataFrame, name: str, out: Path) -> tuple[Path, Path]:
+    """Write ``checked`` as table ``name`` into a new temporary folder in ``out``: (folder, table)."""
+    table = pa.Table.from_pandas(checked.reset_index(drop=True), preserve_index=False)
     tmp = Path(tempfile.mkdtemp(dir=out, prefix=f".{name}-"))
     try:
         by = PARTITION_BY.get(name)
@@ -109,6 +137,15 @@ def write_table(df: pd.DataFrame, name: str, processed_dir: str | os.PathLike) -
         else:
             written = tmp / f"{name}.parquet"
             _write_parquet(table, written)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return tmp, written
+
+
+def _move_in(encoded: tuple[Path, Path], name: str, out: Path) -> Path:
+    tmp, written = encoded
+    try:
         return replace_table(written, name, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -12,9 +12,12 @@ from analysis.textmodels import training
 from analysis.textmodels.features import model_frame
 from analysis.textmodels.models import (
     TextModel,
-    best_f1_thresholds,
+    best_micro_f1_threshold,
+    choose_themes,
     evaluate_sentiment,
     evaluate_themes,
+    platt_parameters,
+    platt_probabilities,
     sentiment_coefficients,
     theme_coefficients,
 )
@@ -53,7 +56,7 @@ def test_every_usable_comment_gets_at_least_one_theme(data):
     model = TextModel(SETTINGS["model"]).fit(frame, labels, sentiment, groups)
     chosen, scores = model.themes(model.transform(data.frame.iloc[2000:2300]))
     assert (chosen.sum(axis=1) >= 1).all()
-    assert ((scores > 0) & (scores < 1)).all()
+    assert ((scores >= 0) & (scores <= 1)).all()
 
 
 def test_the_key_changes_with_the_data_and_the_settings(data):
@@ -103,9 +106,10 @@ def test_grouped_cross_validated_scores_stay_at_the_reported_level(data):
     """Recomputes the evaluation the closing note reports (5 folds grouped by respondent).
 
     The issue's targets are macro F1 ≥ 0.60 and micro F1 ≥ 0.75. The models (SVM and
-    NB-SVM per sub-category, thresholds from an inner grouped CV of the training
-    folds) reach macro 0.603, meeting its target, and micro 0.701, short of its
-    target (see the closing note), so the test holds micro at the reached level.
+    NB-SVM per sub-category, Platt-scaled, one probability threshold; calibration and
+    threshold from an inner grouped CV of the training folds) reach macro 0.602,
+    meeting its target, and micro 0.718, short of its target (see the closing note),
+    so the test holds micro at the reached level.
     Sentiment (SVM and NB-SVM): accuracy 0.689, macro F1 0.623.
     """
     ev = SETTINGS["evaluation"]
@@ -119,7 +123,7 @@ def test_grouped_cross_validated_scores_stay_at_the_reported_level(data):
     )
     assert themes["labels_in_macro"] == 23
     assert themes["macro_f1"] >= 0.60
-    assert themes["micro_f1"] >= 0.70
+    assert themes["micro_f1"] >= 0.715
     sentiment = evaluate_sentiment(
         data.frame, data.sentiment, data.groups, SETTINGS["model"], ev["folds"]
     )
@@ -146,7 +150,7 @@ def test_theme_model_is_the_mean_of_the_svm_and_the_nb_svm():
         np.array([[1, 0, 2], [0, 1, 1], [3, 0, 0], [0, 2, 0], [1, 1, 0], [0, 0, 1]], np.float32)
     )
     y = np.array([[1], [0], [1], [0], [1], [0]])
-    settings = {"nb_alpha": 1.0, "theme_C": 0.5, "random_state": 0}
+    settings = {"theme_nb_alpha": 1.0, "theme_C": 0.5, "random_state": 0}
     coef, intercept = theme_coefficients(x, y, settings)
     p = 1 + np.array([5, 1, 2])  # column totals over rows 0, 2, 4
     q = 1 + np.array([0, 3, 2])  # column totals over rows 1, 3, 5
@@ -157,14 +161,32 @@ def test_theme_model_is_the_mean_of_the_svm_and_the_nb_svm():
     np.testing.assert_allclose(x @ coef[:, 0] + intercept[0], expected, rtol=1e-5, atol=1e-6)
 
 
-def test_thresholds_are_chosen_per_label_for_the_best_f1():
-    # Label a: F1 at -1, 0, 1 = 2·2/(4+1)=.8, 2·2/(4+0)=1, 2·1/(2+1)=.67 → 0.
-    # Label b: a single positive with the lowest value: only -1 catches it (F1 2/(2+3)=.4).
-    values = np.array([[0.5, 0.8], [2.0, 0.6], [-0.5, 0.1], [-2.0, -0.5]])
-    truth = np.array([[1, 0], [1, 0], [0, 0], [0, 1]])
-    np.testing.assert_array_equal(
-        best_f1_thresholds(values, truth, np.array([-1.0, 0.0, 1.0])), [0.0, -1.0]
-    )
+def test_platt_scaling_matches_an_unregularised_logistic_fit():
+    """Reference: statsmodels' maximum-likelihood Logit of the label on the decision value."""
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(400, 1))
+    truth = (rng.random(400) < 1 / (1 + np.exp(-(2.0 * values[:, 0] - 0.5)))).astype(int)
+    reference = sm.Logit(truth, sm.add_constant(values[:, 0])).fit(disp=0).params
+    a, b = platt_parameters(values, truth[:, None])[:, 0]
+    np.testing.assert_allclose([b, a], reference, rtol=1e-3)
+
+
+def test_a_label_with_one_class_is_never_probable():
+    values = np.array([[0.5, -np.inf], [1.0, -np.inf], [-1.0, -np.inf]])
+    parameters = platt_parameters(values, np.array([[1, 0], [1, 0], [0, 0]]))
+    np.testing.assert_array_equal(platt_probabilities(values, parameters)[:, 1], 0.0)
+
+
+def test_the_shared_threshold_is_the_best_micro_f1_and_every_comment_gets_a_theme():
+    probability = np.array([[0.8, 0.5], [0.6, 0.3], [0.2, 0.1], [0.3, 0.45]])
+    truth = np.array([[1, 1], [1, 0], [0, 1], [0, 1]])
+    # 0.25: chosen (0,0) (0,1) (1,0) (1,1) (2,0 by argmax) (3,0) (3,1): tp 4, fp 3, fn 1 → 8/12
+    # 0.4:  chosen (0,0) (0,1) (1,0) (2,0 by argmax) (3,1): tp 4, fp 1, fn 1 → 8/10
+    # 0.55: chosen (0,0) (1,0) (2,0 by argmax) (3,1 by argmax): tp 3, fp 1, fn 2 → 6/9
+    assert best_micro_f1_threshold(probability, truth, np.array([0.25, 0.4, 0.55])) == 0.4
+    np.testing.assert_array_equal(choose_themes(probability, 0.4), [[1, 1], [1, 0], [1, 0], [0, 1]])
 
 
 def test_sentiment_model_is_the_mean_of_the_five_class_svm_and_per_class_nb_svms():
@@ -179,7 +201,7 @@ def test_sentiment_model_is_the_mean_of_the_five_class_svm_and_per_class_nb_svms
     classes = np.array(
         ["positive", "negative", "positive", "neutral", "negative", "neutral", "positive"]
     )
-    settings = {"nb_alpha": 1.0, "sentiment_C": 0.5, "random_state": 0}
+    settings = {"sentiment_nb_alpha": 1.0, "sentiment_C": 0.5, "random_state": 0}
     names, coef, intercept = sentiment_coefficients(x, classes, settings)
     svm = LinearSVC(C=0.5, class_weight="balanced", random_state=0, max_iter=10_000)
     expected = svm.fit(x, classes).decision_function(x)

@@ -10,13 +10,17 @@ same data and settings give the same model and the same predictions.
   features scaled by their naive Bayes log-count ratio; Wang & Manning 2012,
   "Baselines and bigrams", ACL), which does better on the rarer sub-categories.
   Both are linear in the features, so their mean is one coefficient matrix and
-  classifying costs one product. Each sub-category has its own decision threshold,
-  the one that maximises its F1 over an inner cross-validation of the training
-  comments grouped by respondent (never on the comments being scored). A comment
-  gets every sub-category above its threshold, and at least the one furthest above
-  or least below (every usable comment is about something, "Not assigned"
-  included). Scores are the logistic of the decision value minus the threshold (so
-  0.5 is the threshold): an ordering, not a calibrated probability.
+  classifying costs one product. The mean decision value of each sub-category is
+  turned into a probability by Platt scaling (a logistic fit of the label on the
+  value; Platt 1999, "Probabilistic outputs for support vector machines"), fitted
+  on out-of-fold values of an inner cross-validation of the training comments
+  grouped by respondent (never on the comments being scored). With calibrated
+  probabilities the thresholds that maximise micro F1 are one shared value (F*/2;
+  Lipton, Elkan & Naryanaswamy 2014, "Optimal thresholding of classifiers to
+  maximize F1 measure", ECML PKDD): it is the point of a grid with the best micro F1
+  over the same inner out-of-fold probabilities. A comment gets every sub-category
+  above it, and at least the most probable one (every usable comment is about
+  something, "Not assigned" included). Scores are the calibrated probabilities.
 * Sentiment: per class, the mean of a class-weighted five-class ``LinearSVC`` and a
   class-weighted NB-SVM of the class against the rest; the score is the
   polarity ``Σ softmax(decision) × (+1 positive classes, 0 neutral, −1 negative)``,
@@ -31,6 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.special import expit, softmax
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
@@ -83,7 +88,7 @@ class TextModel:
             self.labels = list(binarizer.classes_[active])
             x, y, groups = shared[rows], y[:, active], np.asarray(groups)[rows]
             self._theme_coef, self._theme_intercept = theme_coefficients(x, y, s)
-            self._theme_threshold = _theme_thresholds(x, y, groups, s)
+            self._theme_platt, self._theme_threshold = _theme_calibration(x, y, groups, s)
         if sentiment is not None:
             sentiment = pd.Series(list(sentiment), dtype=object)
             known = sentiment.notna().to_numpy()
@@ -98,11 +103,10 @@ class TextModel:
         return self.features.transform(frame)
 
     def themes(self, x) -> tuple[np.ndarray, np.ndarray]:
-        """0/1 matrix over ``labels`` (at least one per comment) and scores in (0, 1)."""
-        margin = x.score(self._theme_coef, self._theme_intercept) - self._theme_threshold
-        chosen = margin > 0
-        chosen[np.arange(len(margin)), margin.argmax(axis=1)] = True
-        return chosen.astype(np.int8), expit(margin)
+        """0/1 matrix over ``labels`` (at least one per comment) and probabilities in [0, 1]."""
+        values = x.score(self._theme_coef, self._theme_intercept)
+        probability = platt_probabilities(values, self._theme_platt)
+        return choose_themes(probability, self._theme_threshold), probability
 
     def sentiment(self, x) -> tuple[np.ndarray, np.ndarray]:
         """The predicted class of each comment and its polarity score in [−1, 1]."""
@@ -112,15 +116,14 @@ class TextModel:
         return classes[values.argmax(axis=1)], polarity
 
 
-def nb_svm(x, positive: np.ndarray, settings: dict, C: float, class_weight=None):
+def nb_svm(x, positive: np.ndarray, settings: dict, C: float, alpha: float, class_weight=None):
     """Coefficients over ``x``'s features and intercept of an NB-SVM for one class.
 
     The NB-SVM (Wang & Manning 2012) learns ``w`` on ``x · diag(r)``, with ``r`` the
-    log ratio of the class's smoothed feature totals (``nb_alpha``) in its positive
+    log ratio of the class's feature totals, smoothed by ``alpha``, in its positive
     and negative comments; its decision value ``(x · diag(r)) w`` is ``x (r ⊙ w)``,
     a linear model in ``x``.
     """
-    alpha = settings["nb_alpha"]
     p = alpha + np.asarray(x[positive].sum(axis=0)).ravel()
     q = alpha + np.asarray(x[~positive].sum(axis=0)).ravel()
     ratio = np.log((p / p.sum()) / (q / q.sum()))
@@ -145,7 +148,7 @@ def theme_coefficients(x, y: np.ndarray, settings: dict) -> tuple[np.ndarray, np
         svm = LinearSVC(
             C=settings["theme_C"], random_state=settings["random_state"], max_iter=10_000
         ).fit(x, positive)
-        w, b = nb_svm(x, positive, settings, settings["theme_C"])
+        w, b = nb_svm(x, positive, settings, settings["theme_C"], settings["theme_nb_alpha"])
         coef[:, j] = (svm.coef_.ravel() + w) / 2
         intercept[j] = (svm.intercept_[0] + b) / 2
     return coef.astype(np.float32), intercept
@@ -161,44 +164,86 @@ def sentiment_coefficients(x, classes: np.ndarray, settings: dict):
     svm = LinearSVC(
         C=C, class_weight="balanced", random_state=settings["random_state"], max_iter=10_000
     ).fit(x, classes)
-    nb = [nb_svm(x, classes == c, settings, C, class_weight="balanced") for c in svm.classes_]
+    alpha = settings["sentiment_nb_alpha"]
+    nb = [nb_svm(x, classes == c, settings, C, alpha, "balanced") for c in svm.classes_]
     coef = (svm.coef_.T + np.column_stack([w for w, _ in nb])) / 2
     intercept = (svm.intercept_ + np.array([b for _, b in nb])) / 2
     return svm.classes_, coef.astype(np.float32), intercept
 
 
-def _theme_thresholds(x, y: np.ndarray, groups: np.ndarray, settings: dict) -> np.ndarray:
-    """Per label, the decision threshold with the best F1 over an inner grouped CV of ``x``.
+def _theme_calibration(x, y: np.ndarray, groups: np.ndarray, settings: dict):
+    """Platt parameters per label and the shared probability threshold, from an inner grouped CV.
 
-    Out-of-fold decision values come from :func:`theme_coefficients` on ``folds`` groups of
-    respondents; each label's threshold is the point of the configured grid where
-    its F1 over those values is highest (the lowest such point on ties).
+    Out-of-fold decision values come from :func:`theme_coefficients` on ``folds`` groups
+    of respondents; :func:`platt_parameters` calibrates them and
+    :func:`best_micro_f1_threshold` picks the threshold.
     """
     t = settings["thresholds"]
     values = np.zeros(y.shape)
     for inner, held in GroupKFold(n_splits=t["folds"]).split(x, y, groups):
         coef, intercept = theme_coefficients(x[inner], y[inner], settings)
         values[held] = x[held] @ coef + intercept
-    return best_f1_thresholds(values, y, np.linspace(t["low"], t["high"], t["steps"]))
+    platt = platt_parameters(values, y)
+    grid = np.linspace(t["low"], t["high"], t["steps"])
+    return platt, best_micro_f1_threshold(platt_probabilities(values, platt), y, grid)
 
 
-def best_f1_thresholds(values: np.ndarray, truth: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """Per column of ``values``, the point of ``grid`` whose ``values > point`` has the best F1.
+def platt_parameters(values: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    """Per column, the slope and intercept of a logistic fit of ``truth`` on ``values`` (Platt 1999).
 
-    Ties go to the lowest point; a label with no true positive at any point gets the
-    lowest point.
+    Fitted (practically unregularised) on the rows whose value is finite; a label
+    with one class among them gets slope 0 and intercept −∞ (probability 0).
 
-    >>> values = np.array([[0.9], [0.4], [0.2], [-0.5]]); truth = np.array([[1], [1], [0], [0]])
-    >>> best_f1_thresholds(values, truth, np.array([-1.0, 0.0, 0.3, 0.5]))  # F1 .67, .8, 1, .67
-    array([0.3])
+    >>> values = np.array([[-2.0], [-1.0], [-0.5], [0.5], [1.0], [2.0]])
+    >>> a, b = platt_parameters(values, np.array([[0], [0], [1], [0], [1], [1]]))[:, 0]
+    >>> bool(a > 0), bool(abs(b) < 1e-4)   # symmetric data: increasing, centred on 0
+    (True, True)
     """
-    above = values[:, :, None] > grid  # comment × label × threshold
-    positive = truth.astype(bool)[:, :, None]
-    tp = (above & positive).sum(axis=0)
-    fp = (above & ~positive).sum(axis=0)
-    fn = (~above & positive).sum(axis=0)
-    f1 = np.divide(2 * tp, 2 * tp + fp + fn, out=np.zeros(tp.shape), where=tp > 0)
-    return grid[f1.argmax(axis=1)]
+    parameters = np.zeros((2, values.shape[1]))
+    for j in range(values.shape[1]):
+        finite = np.isfinite(values[:, j])
+        positive = truth[finite, j] == 1
+        if positive.all() or not positive.any():
+            parameters[:, j] = 0.0, -np.inf
+            continue
+        fit = LogisticRegression(C=1e4).fit(values[finite, j, None], positive)
+        parameters[:, j] = fit.coef_[0, 0], fit.intercept_[0]
+    return parameters
+
+
+def platt_probabilities(values: np.ndarray, parameters: np.ndarray) -> np.ndarray:
+    """``expit(slope × value + intercept)`` per column (−∞ values give 0)."""
+    with np.errstate(invalid="ignore"):
+        logit = parameters[0] * values + parameters[1]
+    return expit(np.nan_to_num(logit, nan=-np.inf))
+
+
+def choose_themes(probability: np.ndarray, threshold: float) -> np.ndarray:
+    """0/1 matrix: every label above ``threshold``, and at least each row's most probable one.
+
+    >>> choose_themes(np.array([[0.6, 0.5, 0.1], [0.2, 0.3, 0.1]]), 0.4)
+    array([[1, 1, 0],
+           [0, 1, 0]], dtype=int8)
+    """
+    chosen = probability > threshold
+    chosen[np.arange(len(probability)), probability.argmax(axis=1)] = True
+    return chosen.astype(np.int8)
+
+
+def best_micro_f1_threshold(probability: np.ndarray, truth: np.ndarray, grid: np.ndarray) -> float:
+    """The point of ``grid`` whose :func:`choose_themes` has the best micro F1 (lowest on ties).
+
+    >>> p = np.array([[0.9, 0.35], [0.2, 0.45], [0.3, 0.1]]); t = np.array([[1, 1], [0, 0], [1, 0]])
+    >>> best_micro_f1_threshold(p, t, np.array([0.1, 0.25, 0.4]))  # micro F1 .75, .86, .67
+    np.float64(0.25)
+    """
+    positive = truth.astype(bool)
+    scores = []
+    for point in grid:
+        chosen = choose_themes(probability, point).astype(bool)
+        tp = (chosen & positive).sum()
+        scores.append(2 * tp / (2 * tp + (chosen != positive).sum()))
+    return grid[int(np.argmax(scores))]
 
 
 def evaluate_themes(

@@ -28,7 +28,7 @@ from analysis.textmodels.models import TextModel
 log = logging.getLogger(__name__)
 
 #: Bump when the model code changes in a way that changes predictions.
-MODEL_VERSION = "5"
+MODEL_VERSION = "6"
 THEMES_CONFIG = CONFIG_DIR / "themes.yaml"
 
 

@@ -229,10 +229,12 @@ class _Converter:
         period = (np.datetime64(named[0], "ns"), np.datetime64(named[1], "ns")) if named else None
         for column in SCHEMAS[table].columns:
             kind = _kind(table, column)
+            if kind not in ("date", "month"):
+                continue
             arr = self.column(column)
             if kind == "month" and arr is None and named:  # a monthly file's month, from its name
                 arr = pa.repeat(pa.scalar(named[0].isoformat()), self.n)
-            if kind not in ("date", "month") or arr is None:
+            if arr is None:
                 continue
             if kind == "month":
                 parsed = date_rules.parse_months(arr)

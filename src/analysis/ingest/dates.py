@@ -244,7 +244,8 @@ def parse_dates(
     problems[parsed_any & ~valid] = "invalid_date"
     problems[quarantine_ambiguous] = "ambiguous_date_order"
     problems[blank] = "missing_date"
-    dates = np.where(problems == None, dates, np.datetime64("NaT", "ns"))  # noqa: E711
+    ok = parsed_any & valid & ~quarantine_ambiguous & ~blank  # the rows with no problem
+    dates = np.where(ok, dates, np.datetime64("NaT", "ns"))
     other, other_ok = assemble(
         year,
         np.where(iso, p2, np.where(day_first, a, b)).astype(np.int64),

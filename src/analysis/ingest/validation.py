@@ -62,7 +62,7 @@ class Problems:
     def flag_each(self, problems: np.ndarray, column: str, messages: dict[str, str]) -> None:
         """Record per-row problem names (from a parser) with their messages."""
         problems = np.asarray(problems, dtype=object)
-        named = problems != None  # noqa: E711
+        named = pd.notna(problems)
         if not named.any():
             return
         for rule in pd.unique(problems[named]):

@@ -26,3 +26,12 @@ def test_an_ordered_export_with_rows_exported_again_after_it(n, again):
     values = [f"R{i:03d}" for i in range(n)] + [f"R{i:03d}" for i in again]
     found = repeated_values(pa.array(values, pa.large_string()))
     assert found.tolist() == _reference(values).tolist()
+
+
+@given(keys, st.integers(1, 4))
+def test_repeated_values_of_a_chunked_array_match_pandas_duplicated(values, size):
+    chunked = pa.chunked_array(
+        [pa.array(values[i : i + size], pa.large_string()) for i in range(0, len(values), size)]
+        or [pa.array([], pa.large_string())]
+    )
+    assert repeated_values(chunked).tolist() == _reference(values).tolist()

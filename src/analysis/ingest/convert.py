@@ -135,9 +135,7 @@ KEY_REPEATS = "_key_repeats"
 def repeated(rows: pd.DataFrame, key: list[str]) -> np.ndarray | None:
     """Which rows share their key with another row (``None`` when every key is distinct)."""
     if len(key) == 1:
-        values = pa.array(rows[key[0]], from_pandas=True)
-        values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-        dup = repeated_values(values)
+        dup = repeated_values(pa.array(rows[key[0]], from_pandas=True))
     else:
         dup = rows.duplicated(subset=key, keep=False).to_numpy()
     return dup if dup.any() else None
@@ -157,7 +155,7 @@ def content_hash(rows: pd.DataFrame) -> np.ndarray:
 TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 
 
-def arrow_text(values: pa.Array) -> pd.Series:
+def arrow_text(values: pa.Array | pa.ChunkedArray) -> pd.Series:
     """Arrow text as a pandas ``str`` column, without a copy into Python objects."""
     if values.type != pa.large_string():
         values = values.cast(pa.large_string())
@@ -182,9 +180,10 @@ class _Converter:
         yield
         self.seconds[name] += time.perf_counter() - start
 
-    def column(self, tidy: str) -> pa.Array | None:
+    def column(self, tidy: str) -> pa.Array | pa.ChunkedArray | None:
+        """The raw text of a tidy column (the CSV's chunks as read: copying them costs memory)."""
         if tidy in self.spec.columns:
-            arr = self.raw.table.column(self.spec.columns[tidy]).combine_chunks()
+            arr = self.raw.table.column(self.spec.columns[tidy])
         elif tidy in self.spec.constants:
             arr = pa.repeat(pa.scalar(str(self.spec.constants[tidy])), self.n)
         elif tidy in self.defaults:
@@ -432,12 +431,12 @@ class _Converter:
             if values is None:
                 values = pa.nulls(self.n, pa.string())
             elif (
-                not isinstance(values, pa.Array)
+                not isinstance(values, pa.Array | pa.ChunkedArray)
                 and values.dtype == object
                 and name not in self.flags
             ):
                 values = pa.array(values, pa.string(), from_pandas=True)
-            if isinstance(values, pa.Array):
+            if isinstance(values, pa.Array | pa.ChunkedArray):
                 data[name] = arrow_text(values)
             else:
                 data[name] = pd.Series(values)

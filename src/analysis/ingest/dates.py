@@ -89,6 +89,11 @@ class ParsedDates:
     proves: tuple[np.ndarray, np.ndarray] | None = None  # rows proving day-first, month-first
 
 
+def _combined(values):
+    """One array from a chunked one (dictionary chunks share one dictionary)."""
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
 def _as_strings(values) -> pa.Array:
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
@@ -144,11 +149,11 @@ def parse_dates(
         raise ValueError(f"date order {order!r} is not one of dmy, mdy, ymd")
     if ambiguous is not None and ambiguous not in ORDERS:
         raise ValueError(f"ambiguous_date_order {ambiguous!r} is not dmy or mdy")
-    text = _as_strings(values)
+    text = values.cast(pa.string()) if isinstance(values, pa.ChunkedArray) else _as_strings(values)
     n = len(text)
     if groups is None and n >= 10_000:
         # An export holds few distinct dates: parse each once, then spread to the rows.
-        encoded = pc.dictionary_encode(text)
+        encoded = _combined(pc.dictionary_encode(text))
         distinct = pa.concat_arrays([encoded.dictionary, pa.array([None], pa.string())])
         if 4 * len(distinct) < n:
             index = pc.fill_null(encoded.indices, len(distinct) - 1).to_numpy(zero_copy_only=False)
@@ -165,6 +170,7 @@ def parse_dates(
                 once.other_reading[index],
                 (day_first[index], month_first[index]),
             )
+    text = _combined(text)
     blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(text), ""), True).to_numpy(
         zero_copy_only=False
     )

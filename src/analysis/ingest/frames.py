@@ -71,7 +71,7 @@ def keep_rows(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     return kept
 
 
-def repeated_values(values: pa.Array) -> np.ndarray:
+def repeated_values(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Which values occur more than once (two nulls are the same value).
 
     Exports usually list their keys in order, with any re-exported rows after them.
@@ -95,6 +95,8 @@ def repeated_values(values: pa.Array) -> np.ndarray:
     if run < n - run:  # mostly out of order: one table of every value is cheaper
         run = 0
     rest = pc.dictionary_encode(values[run:])
+    if isinstance(rest, pa.ChunkedArray):  # the chunks share one dictionary
+        rest = rest.combine_chunks()
     size = max(len(rest.dictionary), 1)
     codes = pc.fill_null(rest.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
     counts = np.bincount(codes[codes >= 0], minlength=size)

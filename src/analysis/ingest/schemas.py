@@ -66,10 +66,7 @@ def distinct(values: pd.Series) -> pd.Series:
     >>> distinct(pd.Series(["R2", "R1", "R2"])).tolist()
     [False, True, False]
     """
-    text = pyarrow.array(values, from_pandas=True)
-    if isinstance(text, pyarrow.ChunkedArray):
-        text = text.combine_chunks()
-    return pd.Series(~repeated_values(text), index=values.index)
+    return pd.Series(~repeated_values(pyarrow.array(values, from_pandas=True)), index=values.index)
 
 
 def _id(unique: bool = False, nullable: bool = False) -> pa.Column:

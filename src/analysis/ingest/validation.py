@@ -78,13 +78,13 @@ def service_ids(codes, dates: np.ndarray, code_table: pd.DataFrame, source: str)
     any run of spaces (a non-breaking one included) counts as one space.
     ``ids`` is a pyarrow text array (null where no service applies).
     """
-    if isinstance(codes, pa.ChunkedArray):
-        codes = codes.combine_chunks()
-    if not isinstance(codes, pa.Array):
+    if not isinstance(codes, pa.Array | pa.ChunkedArray):
         codes = pa.array([None if pd.isna(c) else str(c) for c in codes], pa.string())
     n = len(codes)
     # Few distinct codes: each is normalised once, then the rows follow their code's position.
     encoded = pc.dictionary_encode(pc.fill_null(codes.cast(pa.string()), ""))
+    if isinstance(encoded, pa.ChunkedArray):  # the chunks share one dictionary
+        encoded = encoded.combine_chunks()
     index = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     unique_keys = np.array(
         [" ".join(u.split()).casefold() for u in encoded.dictionary.to_pylist()], dtype=object

@@ -83,6 +83,8 @@ def lookup_index(arr: pa.Array, keys: list[str]) -> np.ndarray:
     arr = pc.fill_null(arr, "")
     if len(arr) >= 10_000:
         encoded = pc.dictionary_encode(arr)
+        if isinstance(encoded, pa.ChunkedArray):  # the chunks share one dictionary
+            encoded = encoded.combine_chunks()
         if 4 * len(encoded.dictionary) < len(arr):
             once = lookup_index(encoded.dictionary, keys)
             return once[encoded.indices.to_numpy(zero_copy_only=False)]

@@ -1,0 +1,54 @@
+"""A file read in many chunks converts exactly as the same file read in one."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+
+from analysis.ingest.convert import Context, convert_file
+from analysis.ingest.dedup import combine
+from analysis.ingest.readers import read_file
+from analysis.ingest.sources import source_specs
+from analysis.ingest.tables import service_codes_table
+from tests.ingest.conftest import fft_csv
+
+RATINGS = ["Very good", "Good", "poor", "7", "Dont Know", ""]
+WARDS = ["A1", "B1", "B2", "ZZ9", " a1 ", ""]
+DATES = ["15/03/2024", "3/4/2024", "31/02/2024", "", "2024-03-09", "13/13/2024"]
+
+
+def _rows(n: int) -> list[str]:
+    """``n`` rows (enough for the paths that look up each distinct value once) with every kind
+    of problem, some ids repeated (exact copies and conflicting ones) and some comments."""
+    rows = []
+    for i in range(n):
+        rid = f"R{i % (n - 40):05d}"  # the last 40 rows repeat earlier ids
+        good = f"Kind staff {i % 7}" if i % 3 == 0 else ""
+        better = "Call 07700 900123" if i % 50 == 0 else ""
+        rating = RATINGS[i % len(RATINGS)] if i % 40 else RATINGS[(i // 40) % len(RATINGS)]
+        rows.append(
+            f"{rid},{WARDS[i % len(WARDS)]},{DATES[i % len(DATES)]},{rating},{good},{better}"
+        )
+    return rows
+
+
+def test_conversion_does_not_depend_on_how_the_file_is_chunked(partnership):
+    cfg = partnership({"fft/fft_2024-03.csv": fft_csv(*_rows(12_000))})
+    spec = source_specs(cfg.sources)["fft"]
+    ctx = Context(service_codes_table(cfg), {"S1", "S2"})
+    path = cfg.raw_dir / "fft/fft_2024-03.csv"
+
+    whole = read_file(path, spec.expected_headers)
+    whole.table = whole.table.combine_chunks()
+    chunked = read_file(path, spec.expected_headers)
+    chunked.table = pa.Table.from_batches(chunked.table.to_batches(max_chunksize=997))
+    assert chunked.table.column(0).num_chunks > 10
+
+    one, many = (convert_file(raw, spec, ctx, "fft/fft_2024-03.csv") for raw in (whole, chunked))
+    pd.testing.assert_frame_equal(many.rows, one.rows)
+    pd.testing.assert_frame_equal(many.quarantine, one.quarantine)
+    assert many.redactions == one.redactions and many.date_evidence == one.date_evidence
+    assert len(one.quarantine) and len(one.rows)  # the file exercises both
+    kept_one, kept_many = combine([one], spec), combine([many], spec)
+    pd.testing.assert_frame_equal(kept_many.rows, kept_one.rows)
+    assert kept_many.duplicates == kept_one.duplicates

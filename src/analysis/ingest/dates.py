@@ -35,6 +35,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis.ingest.values import no_problems, problem_names
+
 ORDERS = ("dmy", "mdy")
 _NUMERIC = (
     r"^\s*(?P<p1>\d{1,4})[/.\-](?P<p2>\d{1,2})[/.\-](?P<p3>\d{2,4})"
@@ -165,7 +167,7 @@ def parse_dates(
             }
             return ParsedDates(
                 once.dates[index],
-                once.problems[index],
+                once.problems[index] if pd.notna(once.problems).any() else no_problems(n),
                 evidence,
                 once.other_reading[index],
                 (day_first[index], month_first[index]),
@@ -245,11 +247,13 @@ def parse_dates(
 
     parsed_any = iso | triple | named_ok
     dates, valid = assemble(year, month, day)
-    problems = np.full(n, None, dtype=object)
-    problems[~parsed_any] = "unparseable_date"
-    problems[parsed_any & ~valid] = "invalid_date"
-    problems[quarantine_ambiguous] = "ambiguous_date_order"
-    problems[blank] = "missing_date"
+    problems = problem_names(
+        n,
+        (~parsed_any, "unparseable_date"),
+        (parsed_any & ~valid, "invalid_date"),
+        (quarantine_ambiguous, "ambiguous_date_order"),
+        (blank, "missing_date"),
+    )
     ok = parsed_any & valid & ~quarantine_ambiguous & ~blank  # the rows with no problem
     dates = np.where(ok, dates, np.datetime64("NaT", "ns"))
     other, other_ok = assemble(

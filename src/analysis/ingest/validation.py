@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.ingest.values import take_text
+from analysis.ingest.values import no_problems, problem_names, take_text
 
 RULE_MESSAGES = {
     "missing_service_code": "no service code given",
@@ -44,16 +44,19 @@ class Problems:
     """The first rule each row of a file breaks (``None`` where it breaks none)."""
 
     def __init__(self, n: int):
-        self.rules = np.full(n, None, dtype=object)
-        self.columns = np.full(n, None, dtype=object)
-        self.messages = np.full(n, None, dtype=object)
         self.bad = np.zeros(n, dtype=bool)  # rows that broke a rule
+        # Per row: the rule, the column and the message (made at the first problem found).
+        self.rules = self.columns = self.messages = no_problems(n)
 
     def flag(self, mask, column: str, rule: str, message: str | np.ndarray) -> None:
         """Record ``rule`` for rows in ``mask`` not already quarantined."""
         new = np.asarray(mask, dtype=bool) & ~self.bad
         if not new.any():
             return
+        if not self.bad.any():
+            self.rules, self.columns, self.messages = (
+                np.full(len(self.bad), None, dtype=object) for _ in range(3)
+            )
         self.bad |= new
         self.rules[new] = rule
         self.columns[new] = column
@@ -130,8 +133,10 @@ def service_ids(codes, dates: np.ndarray, code_table: pd.DataFrame, source: str)
         ids[by_date] = found
     known = known_codes[index]
     blank = (unique_keys == "")[index] if n else np.zeros(0, dtype=bool)
-    problems = np.full(n, None, dtype=object)
-    problems[blank] = "missing_service_code"
-    problems[~blank & ~known] = "unknown_service_code"
-    problems[~blank & known & (ids < 0)] = "service_code_not_in_effect"
+    problems = problem_names(
+        n,
+        (blank, "missing_service_code"),
+        (~blank & ~known, "unknown_service_code"),
+        (~blank & known & (ids < 0), "service_code_not_in_effect"),
+    )
     return take_text(service_list, ids), problems

@@ -59,6 +59,31 @@ RULE_MESSAGES = {
 }
 
 
+def no_problems(n: int) -> np.ndarray:
+    """``n`` rows without a problem: a read-only view of ``None`` that takes no memory."""
+    return np.broadcast_to(np.array(None, dtype=object), (n,))
+
+
+def problem_names(n: int, *rules: tuple[np.ndarray, str]) -> np.ndarray:
+    """Per row, the rule of the last ``(mask, rule)`` holding it, else ``None``.
+
+    With no problem at all (the usual case) the result is a read-only view of ``None``
+    that takes no memory, rather than a million pointers.
+
+    >>> problem_names(3, (np.array([1, 1, 0], bool), "a"), (np.array([0, 1, 0], bool), "b")).tolist()
+    ['a', 'b', None]
+    >>> problem_names(2, (np.zeros(2, bool), "a")).tolist()
+    [None, None]
+    """
+    found = [(mask, rule) for mask, rule in rules if mask.any()]
+    if not found:
+        return no_problems(n)
+    problems = np.full(n, None, dtype=object)
+    for mask, rule in found:
+        problems[mask] = rule
+    return problems
+
+
 def normalise_text(arr: pa.Array) -> pa.Array:
     """Lower case, apostrophes dropped, runs of space made one, trimmed (for vocabulary matching)."""
     out = pc.utf8_lower(pc.fill_null(arr, ""))
@@ -151,12 +176,11 @@ def parse_ratings(arr: pa.Array, codes: dict | None = None):
         label[rest] = np.array([RATINGS.index(v) for v in code_map.values()] + [-1])[code_idx]
         scale[rest] = RATING_SCALES.index("six_point")
         code_found[rest] = code_idx >= 0
-    problems = np.full(len(arr), None, dtype=object)
     missing = ~(text_found | code_found)
-    if missing.any():
-        empty = blank(arr)
-        problems[missing & empty] = "missing_value"
-        problems[missing & ~empty] = "unknown_rating"
+    empty = blank(arr) if missing.any() else np.zeros(len(arr), dtype=bool)
+    problems = problem_names(
+        len(arr), (missing & empty, "missing_value"), (missing & ~empty, "unknown_rating")
+    )
     return take_text(RATINGS, label), take_text(RATING_SCALES, scale), problems
 
 
@@ -169,11 +193,12 @@ def parse_integers(arr: pa.Array, nullable: bool = True):
     if ok.any():
         values[ok] = pc.cast(pc.filter(clean, pa.array(ok)), pa.int64()).to_numpy().astype(float)
     empty = blank(arr)
-    problems = np.full(len(arr), None, dtype=object)
-    problems[~ok & ~empty] = "not_a_whole_number"
-    problems[ok & (values < 0)] = "negative_count"
-    if not nullable:
-        problems[empty] = "missing_value"
+    problems = problem_names(
+        len(arr),
+        (~ok & ~empty, "not_a_whole_number"),
+        (ok & (values < 0), "negative_count"),
+        (empty & (not nullable), "missing_value"),
+    )
     return values, problems
 
 
@@ -185,10 +210,9 @@ def parse_floats(arr: pa.Array, nullable: bool = True):
     if ok.any():
         values[ok] = pc.cast(pc.filter(clean, pa.array(ok)), pa.float64()).to_numpy()
     empty = blank(arr)
-    problems = np.full(len(arr), None, dtype=object)
-    problems[~ok & ~empty] = "not_a_number"
-    if not nullable:
-        problems[empty] = "missing_value"
+    problems = problem_names(
+        len(arr), (~ok & ~empty, "not_a_number"), (empty & (not nullable), "missing_value")
+    )
     return values, problems
 
 
@@ -212,10 +236,9 @@ def parse_flags(arr: pa.Array, nullable: bool = True, synonyms: dict | None = No
     }
     values, found = lookup(arr, {**FLAGS, **extra})
     empty = blank(arr)
-    problems = np.full(len(arr), None, dtype=object)
-    problems[~found & ~empty] = "not_a_flag"
-    if not nullable:
-        problems[empty] = "missing_value"
+    problems = problem_names(
+        len(arr), (~found & ~empty, "not_a_flag"), (empty & (not nullable), "missing_value")
+    )
     return values, problems
 
 
@@ -233,10 +256,9 @@ def parse_choices(
         idx >= 0,
     )
     empty = blank(arr)
-    problems = np.full(len(arr), None, dtype=object)
-    problems[~found & ~empty] = "unknown_value"
-    if not nullable:
-        problems[empty] = "missing_value"
+    problems = problem_names(
+        len(arr), (~found & ~empty, "unknown_value"), (empty & (not nullable), "missing_value")
+    )
     return values, problems
 
 
@@ -245,7 +267,5 @@ def parse_text(arr: pa.Array, nullable: bool = True):
     trimmed = pc.utf8_trim_whitespace(arr)
     empty = pc.fill_null(pc.equal(pc.binary_length(trimmed), 0), True)
     values = pc.if_else(empty, pa.scalar(None, trimmed.type), trimmed)
-    problems = np.full(len(arr), None, dtype=object)
-    if not nullable:
-        problems[empty.to_numpy(zero_copy_only=False)] = "missing_value"
-    return values, problems
+    missing = empty.to_numpy(zero_copy_only=False) if not nullable else np.zeros(0, dtype=bool)
+    return values, problem_names(len(arr), (missing, "missing_value"))

@@ -35,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis.ingest.frames import dictionary_array
 from analysis.ingest.values import no_problems, problem_names
 
 ORDERS = ("dmy", "mdy")
@@ -89,11 +90,6 @@ class ParsedDates:
     evidence: dict  # group → {"dmy": rows proving day-first, "mdy": rows proving month-first}
     other_reading: np.ndarray | None = None  # ambiguous rows read the other way round (else NaT)
     proves: tuple[np.ndarray, np.ndarray] | None = None  # rows proving day-first, month-first
-
-
-def _combined(values):
-    """One array from a chunked one (dictionary chunks share one dictionary)."""
-    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def _as_strings(values) -> pa.Array:
@@ -155,7 +151,7 @@ def parse_dates(
     n = len(text)
     if groups is None and n >= 10_000:
         # An export holds few distinct dates: parse each once, then spread to the rows.
-        encoded = _combined(pc.dictionary_encode(text))
+        encoded = dictionary_array(text)
         distinct = pa.concat_arrays([encoded.dictionary, pa.array([None], pa.string())])
         if 4 * len(distinct) < n:
             index = pc.fill_null(encoded.indices, len(distinct) - 1).to_numpy(zero_copy_only=False)
@@ -172,7 +168,7 @@ def parse_dates(
                 once.other_reading[index],
                 (day_first[index], month_first[index]),
             )
-    text = _combined(text)
+    text = _as_strings(text)
     blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(text), ""), True).to_numpy(
         zero_copy_only=False
     )

@@ -56,12 +56,12 @@ def keep_rows(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     if len(keep) != len(df):
         raise ValueError(f"a mask of {len(keep)} values for {len(df)} rows")
     runs = _runs(keep)
-    mask = pa.array(keep)
+    mask = None if len(runs) <= MAX_SLICED_RUNS else pa.array(keep)
     columns = {}
     for name, column in df.items():
         if _in_arrow(column.dtype):
             arrow = pa.chunked_array(pa.array(column))
-            chosen = _sliced(arrow, runs) if len(runs) <= MAX_SLICED_RUNS else arrow.filter(mask)
+            chosen = _sliced(arrow, runs) if mask is None else arrow.filter(mask)
             values = column.dtype.__from_arrow__(chosen)
         else:
             values = column.array[keep]
@@ -69,6 +69,20 @@ def keep_rows(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     kept = pd.DataFrame(columns, columns=df.columns)
     kept.attrs = dict(df.attrs)
     return kept
+
+
+def dictionary_array(values: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
+    """``values`` dictionary-encoded as one array, whether or not they come in chunks.
+
+    The chunks of an encoded chunked array share one dictionary, so joining them
+    copies the indices only, never the text.
+
+    >>> d = dictionary_array(pa.chunked_array([["a", "b"], ["a"]]))
+    >>> d.dictionary.to_pylist(), d.indices.to_pylist()
+    (['a', 'b'], [0, 1, 0])
+    """
+    encoded = pc.dictionary_encode(values)
+    return encoded.combine_chunks() if isinstance(encoded, pa.ChunkedArray) else encoded
 
 
 def repeated_values(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -94,9 +108,7 @@ def repeated_values(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
         return dup
     if run < n - run:  # mostly out of order: one table of every value is cheaper
         run = 0
-    rest = pc.dictionary_encode(values[run:])
-    if isinstance(rest, pa.ChunkedArray):  # the chunks share one dictionary
-        rest = rest.combine_chunks()
+    rest = dictionary_array(values[run:])
     size = max(len(rest.dictionary), 1)
     codes = pc.fill_null(rest.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
     counts = np.bincount(codes[codes >= 0], minlength=size)

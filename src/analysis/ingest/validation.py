@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis.ingest.frames import dictionary_array
 from analysis.ingest.values import no_problems, problem_names, take_text
 
 RULE_MESSAGES = {
@@ -85,9 +86,7 @@ def service_ids(codes, dates: np.ndarray, code_table: pd.DataFrame, source: str)
         codes = pa.array([None if pd.isna(c) else str(c) for c in codes], pa.string())
     n = len(codes)
     # Few distinct codes: each is normalised once, then the rows follow their code's position.
-    encoded = pc.dictionary_encode(pc.fill_null(codes.cast(pa.string()), ""))
-    if isinstance(encoded, pa.ChunkedArray):  # the chunks share one dictionary
-        encoded = encoded.combine_chunks()
+    encoded = dictionary_array(pc.fill_null(codes.cast(pa.string()), ""))
     index = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     unique_keys = np.array(
         [" ".join(u.split()).casefold() for u in encoded.dictionary.to_pylist()], dtype=object

@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis.ingest.frames import dictionary_array
 from analysis.ingest.schemas import RATING_SCALES, RATINGS
 
 #: Rating labels on either FFT scale (normalised: lower case, no apostrophes) → (six-point label, scale).
@@ -107,9 +108,7 @@ def lookup_index(arr: pa.Array, keys: list[str]) -> np.ndarray:
     """
     arr = pc.fill_null(arr, "")
     if len(arr) >= 10_000:
-        encoded = pc.dictionary_encode(arr)
-        if isinstance(encoded, pa.ChunkedArray):  # the chunks share one dictionary
-            encoded = encoded.combine_chunks()
+        encoded = dictionary_array(arr)
         if 4 * len(encoded.dictionary) < len(arr):
             once = lookup_index(encoded.dictionary, keys)
             return once[encoded.indices.to_numpy(zero_copy_only=False)]

@@ -105,10 +105,10 @@ def combine(results: list[FileResult], spec: SourceSpec) -> Combined:
     file_of = np.repeat(np.arange(len(frames)), [len(f) for f in frames])
     if len(frames) == 1:
         rows = frames[0]
+    elif frames:
+        rows = pd.concat(frames, ignore_index=True)
     else:
-        rows = (
-            pd.concat(frames, ignore_index=True) if frames else (live or results)[0].rows.iloc[0:0]
-        )
+        rows = (live or results)[0].rows.iloc[0:0]
     quarantine = (
         pd.concat([r.quarantine for r in live], ignore_index=True)
         if live
@@ -164,8 +164,8 @@ def respondent_duplicates(rows: pd.DataFrame, rule: RespondentRule) -> np.ndarra
         return rows.duplicated(subset=keys, keep=rule.keep).to_numpy() if same.any() else same
     # Rows of repeated keys, each respondent's in date order (latest first for keep=last).
     group = rows.loc[same, keys].groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
-    dates = rows[rule.date].to_numpy()[same].astype("datetime64[D]").astype(np.int64)
-    dated = ~np.isnat(rows[rule.date].to_numpy()[same])
+    when = rows[rule.date].to_numpy()[same]
+    dates, dated = when.astype("datetime64[D]").astype(np.int64), ~np.isnat(when)
     position = np.flatnonzero(same)
     sign = 1 if rule.keep == "first" else -1
     order = np.lexsort((sign * position, sign * dates, ~dated, group))

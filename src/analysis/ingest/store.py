@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from concurrent.futures import Executor, wait
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 import numpy as np
@@ -107,16 +107,18 @@ def write_table(
     try:
         checked = validate(df, name)
     except BaseException:
-        wait([encoding])
-        if encoding.exception() is None:
-            shutil.rmtree(encoding.result()[0], ignore_errors=True)
+        _discard(encoding)
         raise
-    unchanged = checked.columns.equals(df.columns) and checked.dtypes.equals(df.dtypes)
-    if unchanged:
+    if checked.columns.equals(df.columns) and checked.dtypes.equals(df.dtypes):
         return _move_in(encoding.result(), name, out)
+    _discard(encoding)
+    return _move_in(_encode(checked, name, out), name, out)
+
+
+def _discard(encoding: Future) -> None:
+    """Wait for an encoding no longer wanted and remove what it wrote."""
     if encoding.exception() is None:
         shutil.rmtree(encoding.result()[0], ignore_errors=True)
-    return _move_in(_encode(checked, name, out), name, out)
 
 
 def _encode(checked: pd.DataFrame, name: str, out: Path) -> tuple[Path, Path]:

@@ -14,8 +14,7 @@ from analysis.textmodels.models import (
     TextModel,
     best_micro_f1_threshold,
     choose_themes,
-    evaluate_sentiment,
-    evaluate_themes,
+    evaluate,
     platt_parameters,
     platt_probabilities,
     sentiment_coefficients,
@@ -112,21 +111,10 @@ def test_grouped_cross_validated_scores_stay_at_the_reported_level(data):
     the test holds micro at the reached level.
     Sentiment (SVM and NB-SVM): accuracy 0.689, macro F1 0.623.
     """
-    ev = SETTINGS["evaluation"]
-    per_label, themes = evaluate_themes(
-        data.frame,
-        data.subcategories,
-        data.groups,
-        SETTINGS["model"],
-        ev["folds"],
-        ev["min_examples"],
-    )
+    _, themes, sentiment = evaluate(data, SETTINGS)
     assert themes["labels_in_macro"] == 23
     assert themes["macro_f1"] >= 0.60
     assert themes["micro_f1"] >= 0.715
-    sentiment = evaluate_sentiment(
-        data.frame, data.sentiment, data.groups, SETTINGS["model"], ev["folds"]
-    )
     assert sentiment["accuracy_5"] >= 0.68
     assert sentiment["macro_f1_5"] >= 0.62
     assert sentiment["accuracy_3"] >= 0.83

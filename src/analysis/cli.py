@@ -3,7 +3,10 @@
 Exit codes: 0 done; 1 unexpected error (a bug: please report it with the log);
 2 bad input or configuration (the message says what, where and what to do);
 3 the publish gate refused a stakeholder page (identifier or small count);
-4 a backfill finished but some months failed (listed).
+4 a backfill finished but some months failed (listed);
+5 another run is using the same data folder (``--no-wait``), or waited too long for it.
+
+``--config`` may be given before or after the command (``make report CONFIG=…`` puts it after).
 """
 
 from __future__ import annotations
@@ -13,15 +16,8 @@ import sys
 
 from analysis.config import ConfigError, load_config
 
-EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_REFUSED, EXIT_PARTIAL = 0, 1, 2, 3, 4
-INPUT_ERRORS = (
-    "ConfigError",
-    "SchemaError",
-    "CleanError",
-    "FileNotFoundError",
-    "ValueError",
-    "KeyError",
-)
+EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_REFUSED, EXIT_PARTIAL, EXIT_BUSY = 0, 1, 2, 3, 4, 5
+INPUT_ERRORS = ("ConfigError", "SchemaError", "CleanError", "FileNotFoundError", "ValueError")
 REFUSALS = ("PublishRefused", "DisclosureError")
 
 
@@ -46,11 +42,13 @@ def _clean(args) -> int:
     import logging
 
     from analysis.ingest.clean import CleanError, clean
+    from analysis.pipeline import locked_run
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     cfg = load_config(args.config)
     try:
-        manifest = clean(cfg, force=args.force)
+        with locked_run(cfg, "clean", wait=not args.no_wait):
+            manifest = clean(cfg, force=args.force)
     except CleanError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
@@ -83,12 +81,26 @@ def _ensure_raw_data(args) -> None:
         )
 
 
+def check_scope(cfg, scope: str) -> None:
+    """Refuse a scope that is neither a configured setting nor a service id (bad input)."""
+    settings = sorted({str(s.get("setting")) for s in cfg.services})
+    ids = sorted(str(s["service_id"]) for s in cfg.services)
+    if scope and scope not in settings and scope not in ids:
+        raise ValueError(
+            f"--scope {scope!r} is neither a setting nor a service id of {cfg.path.name}; "
+            f"settings: {', '.join(settings)}; services: {', '.join(ids)}"
+        )
+
+
 def _report(args) -> int:
     from analysis import pipeline
 
-    _ensure_raw_data(args)
     cfg = load_config(args.config)
-    out = pipeline.run(cfg.path, args.month, pdf=not args.no_pdf, scope=args.scope or "")
+    check_scope(cfg, args.scope or "")
+    _ensure_raw_data(args)
+    out = pipeline.run(
+        cfg.path, args.month, pdf=not args.no_pdf, scope=args.scope or "", wait=not args.no_wait
+    )
     print(f"report: {out / 'index.html'}")
     print(f"all reports: {cfg.reports_dir / 'index.html'}")
     return EXIT_OK
@@ -106,6 +118,7 @@ def _backfill(args) -> int:
         workers=args.workers,
         pdf=not args.no_pdf,
         analyses=args.with_analyses,
+        wait=not args.no_wait,
     )
     failed = {p: r for p, r in results.items() if r != "ok"}
     print(
@@ -218,13 +231,24 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 done, 1 unexpected error, 2 bad input or configuration, "
         "3 publish gate refused a page, 4 some backfill months failed.",
     )
-    parser.add_argument(
-        "--config", help="partnership configuration YAML (default: the demonstration partnership)"
+    config_help = "partnership configuration YAML (default: the demonstration partnership)"
+    parser.add_argument("--config", help=config_help)
+    # The same option after the command (``analysis report --config …``), as make passes it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", default=argparse.SUPPRESS, help=config_help)
+    locking = argparse.ArgumentParser(add_help=False)
+    locking.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="stop at once (exit 5) if another run is using the same data folder, "
+        "rather than wait for it",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
 
     p = sub.add_parser(
-        "demo-data", help="write the synthetic demonstration partnership's raw exports"
+        "demo-data",
+        parents=[common],
+        help="write the synthetic demonstration partnership's raw exports",
     )
     p.add_argument("--seed", type=int, help="random seed (same seed, byte-identical files)")
     p.add_argument("--start", help="first month, YYYY-MM")
@@ -233,12 +257,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=int, help="write exactly N FFT responses (for benchmarks)")
     p.set_defaults(func=_demo_data)
 
-    p = sub.add_parser("clean", help="read, validate and redact the raw exports into tidy tables")
+    p = sub.add_parser(
+        "clean",
+        parents=[common, locking],
+        help="read, validate and redact the raw exports into tidy tables",
+    )
     p.add_argument("--force", action="store_true", help="re-read every file even if unchanged")
     p.set_defaults(func=_clean)
 
     p = sub.add_parser(
-        "themes", help="classify comments' themes and sentiment (or --evaluate the models)"
+        "themes",
+        parents=[common],
+        help="classify comments' themes and sentiment (or --evaluate the models)",
     )
     p.add_argument(
         "--evaluate",
@@ -248,7 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_themes)
 
     p = sub.add_parser(
-        "indicators", help="evaluate a logic model's indicators for a month and print the table"
+        "indicators",
+        parents=[common],
+        help="evaluate a logic model's indicators for a month and print the table",
     )
     p.add_argument(
         "--model",
@@ -257,7 +289,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--month", help="YYYY-MM (default: the latest complete month in the data)")
     p.set_defaults(func=_indicators)
 
-    p = sub.add_parser("report", help="run the monthly pipeline and write the month's reports")
+    p = sub.add_parser(
+        "report",
+        parents=[common, locking],
+        help="run the monthly pipeline and write the month's reports",
+    )
     p.add_argument("--month", help="YYYY-MM (default: the latest complete month in the data)")
     p.add_argument(
         "--scope", help="a setting or service id to report on alone (default: the partnership)"
@@ -265,7 +301,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pdf", action="store_true", help="skip the PDFs (no browser needed)")
     p.set_defaults(func=_report)
 
-    p = sub.add_parser("trends", help="print the SPC reading of the FFT positive share per chart")
+    p = sub.add_parser(
+        "trends", parents=[common], help="print the SPC reading of the FFT positive share per chart"
+    )
     p.add_argument("--month", help="YYYY-MM (default: the latest complete month in the data)")
     p.add_argument(
         "--by", default="partnership", choices=["partnership", "setting", "service"],
@@ -277,7 +315,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_trends)
 
     p = sub.add_parser(
-        "backfill", help="write the reports of many months, in parallel, with progress"
+        "backfill",
+        parents=[common, locking],
+        help="write the reports of many months, in parallel, with progress",
     )
     p.add_argument("--from", dest="first", required=True, help="first month, YYYY-MM")
     p.add_argument("--to", dest="last", required=True, help="last month, YYYY-MM")
@@ -301,6 +341,9 @@ def main(argv: list[str] | None = None) -> int:
         if name in REFUSALS or type(exc).__name__ in REFUSALS:
             print(f"refused: {getattr(exc, 'evalue', exc)}", file=sys.stderr)
             return EXIT_REFUSED
+        if type(exc).__name__ == "Busy":
+            print(f"busy: {exc}", file=sys.stderr)
+            return EXIT_BUSY
         if name in INPUT_ERRORS or isinstance(exc, ConfigError | FileNotFoundError | ValueError):
             print(f"error: {getattr(exc, 'evalue', exc)}", file=sys.stderr)
             return EXIT_INPUT

@@ -14,22 +14,23 @@ import datetime as dt
 import json
 import logging
 import os
-import re
 import shutil
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import papermill
 from tqdm import tqdm
 
 import analysis
+from analysis import kernels, staging
 from analysis.config import NOTEBOOKS_DIR, Config, load_config
-from analysis.ingest.store import read_table
-from analysis.methods.fft import latest_complete_month
+from analysis.coverage import coverage, parse_month, report_period
+from analysis.ingest.schemas import SCHEMAS
 from analysis.publish import browser
 from analysis.publish.html import export_html
 from analysis.publish.index import write_index
@@ -38,6 +39,8 @@ from analysis.publish.report import slug
 
 log = logging.getLogger("analysis")
 
+#: The environment variable naming the folder a pipeline run's notebooks write into.
+OUTPUT_ENV = "ANALYSIS_OUTPUT_DIR"
 #: The clean step's notebook; it runs once before the month is known.
 CLEAN = "01_clean"
 #: Analysis notebooks, run in order for each month, saved executed as the audit record.
@@ -75,27 +78,16 @@ REPORTS = [
 
 
 def run_notebook(name: str, output: Path, parameters: dict) -> Path:
-    """Execute ``notebooks/<name>.ipynb`` with ``parameters`` into ``output``."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    papermill.execute_notebook(
-        str(NOTEBOOKS_DIR / f"{name}.ipynb"),
-        str(output),
-        parameters=parameters,
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(NOTEBOOKS_DIR),
-    )
-    return output
+    """Execute ``notebooks/<name>.ipynb`` with the ``parameters`` it declares into ``output``."""
+    return kernels.execute(NOTEBOOKS_DIR / f"{name}.ipynb", output, parameters, NOTEBOOKS_DIR)
 
 
 def report_month(cfg: Config, month: str | None) -> pd.Period:
-    """The month to report: ``month`` if given, else the latest complete month in the data."""
-    if month:
-        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(month)):
-            raise ValueError(f"month {month!r} is not a month: give it as YYYY-MM")
-        return pd.Period(month, "M")
-    responses = read_table("fft_responses", cfg.processed_dir)
-    return latest_complete_month(responses["response_date"])
+    """The month to report: ``month`` if the data covers it, else the latest complete month.
+
+    A month the data does not cover is a ValueError naming the months available.
+    """
+    return report_period(cfg.processed_dir, month)
 
 
 def clean(cfg: Config, audit_dir: Path | None = None) -> Path:
@@ -111,10 +103,99 @@ def clean(cfg: Config, audit_dir: Path | None = None) -> Path:
     return executed
 
 
-def report_folder(cfg: Config, period: pd.Period | str, scope: str = "") -> Path:
-    """Where a period's reports go: ``reports/<period>/``, or ``reports/<period>/<scope>/``."""
+def final_folder(cfg: Config, period: pd.Period | str, scope: str = "") -> Path:
+    """Where a period's finished reports live: ``reports/<period>/`` or ``…/<period>/<scope>/``."""
     folder = cfg.reports_dir / str(period)
     return folder / slug(scope) if scope else folder
+
+
+def report_folder(cfg: Config, period: pd.Period | str, scope: str = "") -> Path:
+    """Where a notebook writes its tables and figures.
+
+    The pipeline builds a period's reports in a staging folder and swaps it in whole
+    (:mod:`analysis.staging`); it names that folder in the environment variable
+    :data:`OUTPUT_ENV`, which the notebooks' kernels inherit. Run by hand (JupyterLab),
+    a notebook writes straight to :func:`final_folder`.
+    """
+    staging = os.environ.get(OUTPUT_ENV)
+    return Path(staging) if staging else final_folder(cfg, period, scope)
+
+
+@dataclass(frozen=True)
+class MonthOptions:
+    """What to produce for a month: PDFs, one setting or service alone, the analyses, parallel notebooks."""
+
+    pdf: bool = True
+    scope: str = ""
+    analyses: bool = True
+    jobs: int = 2
+
+
+def build_month(
+    config_path: str, period: str, staging: Path, options: MonthOptions, progress=None
+) -> dict:
+    """Run the month's notebooks into ``staging`` and export its pages there; returns ``run.json``.
+
+    Nothing is written outside ``staging``; PDFs are not printed here (see :func:`print_pdfs`).
+    """
+    cfg = load_config(config_path)
+    p = pd.Period(period, "M")
+    params = {"config_path": str(cfg.path), "month": period, "scope": options.scope}
+    min_count = cfg.section("disclosure", {}).get("min_count", 5)
+    reports = [r for r in REPORTS if r.due(p)]
+    names = (ANALYSES if options.analyses else []) + [r.notebook for r in reports]
+    seconds: dict[str, float] = {}
+    os.environ[OUTPUT_ENV] = str(staging)
+    try:
+
+        def execute(name: str) -> Path:
+            start = time.perf_counter()
+            executed = run_notebook(name, staging / f"{name}.ipynb", params)
+            seconds[name] = time.perf_counter() - start
+            if progress is not None:
+                progress.update(1)
+            return executed
+
+        with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
+            executed = dict(zip(names, pool.map(execute, names), strict=True))
+    finally:
+        os.environ.pop(OUTPUT_ENV, None)
+    pages = []
+    for report in reports:
+        start = time.perf_counter()
+        title = f"{report.title}: {Period.of(report.kind, p).label}"
+        notebook = executed[report.notebook]
+        export_html(
+            notebook,
+            staging / report.analyst_page,
+            title=f"{title} (analyst version)",
+            include_code=True,
+        )
+        pages.append(export_html(notebook, staging / report.page, title=title, min_count=min_count))
+        seconds[f"export+gate {report.page}"] = time.perf_counter() - start
+    run = {
+        "period": period,
+        "parameters": params,
+        "code_version": analysis.__version__,
+        "pages": [pg.name for pg in pages],
+        "ran_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "seconds": {k: round(v, 2) for k, v in seconds.items()},
+    }
+    _write_run(staging, run)
+    return run
+
+
+def _write_run(folder: Path, run: dict) -> None:
+    (folder / "run.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
+
+
+def print_pdfs(folders: list[Path]) -> None:
+    """Print every stakeholder page in ``folders`` to PDF, in one browser session."""
+    pages = [f / r.page for f in folders for r in REPORTS if (f / r.page).exists()]
+    if pages and browser.available():
+        browser.write_pdfs(pages)
+    elif pages:
+        log.warning("chromium not found: no PDFs written (make browser installs it)")
 
 
 def produce_month(
@@ -125,59 +206,13 @@ def produce_month(
     analyses: bool = True,
     jobs: int = 2,
 ) -> dict:
-    """Run the analyses (unless ``analyses`` is false) and reports for one month (data
-    already clean); returns the timings.
-
-    The notebooks only read the processed data, so ``jobs`` of them run at once. With a
-    ``scope`` (a setting or a service id) the reports cover just that part of the
-    partnership and go to ``reports/<period>/<scope>/``.
-    """
+    """Produce one month's reports (data already clean) and swap them in whole; returns ``run.json``."""
     cfg = load_config(config_path)
-    p = pd.Period(period, "M")
-    out = report_folder(cfg, period, scope)
-    out.mkdir(parents=True, exist_ok=True)
-    params = {"config_path": str(cfg.path), "month": period, "scope": scope}
-    min_count = cfg.section("disclosure", {}).get("min_count", 5)
-    reports = [r for r in REPORTS if r.due(p)]
-    names = (ANALYSES if analyses else []) + [r.notebook for r in reports]
-    seconds: dict[str, float] = {}
-
-    def execute(name: str) -> Path:
-        start = time.perf_counter()
-        executed = run_notebook(name, out / f"{name}.ipynb", params)
-        seconds[name] = time.perf_counter() - start
-        return executed
-
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        executed = dict(zip(names, pool.map(execute, names), strict=True))
-    pages = []
-    for report in reports:
-        start = time.perf_counter()
-        title = f"{report.title}: {Period.of(report.kind, p).label}"
-        notebook = executed[report.notebook]
-        export_html(
-            notebook,
-            out / report.analyst_page,
-            title=f"{title} (analyst version)",
-            include_code=True,
-        )
-        pages.append(export_html(notebook, out / report.page, title=title, min_count=min_count))
-        seconds[f"export+gate {report.page}"] = time.perf_counter() - start
-    if pdf and browser.available():
-        start = time.perf_counter()
-        browser.write_pdfs(pages)
-        seconds["pdf"] = time.perf_counter() - start
-    elif pdf:
-        log.warning("chromium not found: no PDFs written (make browser installs it)")
-    run = {
-        "period": period,
-        "parameters": params,
-        "code_version": analysis.__version__,
-        "pages": [pg.name for pg in pages],
-        "ran_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "seconds": {k: round(v, 2) for k, v in seconds.items()},
-    }
-    (out / "run.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
+    options = MonthOptions(pdf=pdf, scope=scope, analyses=analyses, jobs=jobs)
+    with staging.staged(final_folder(cfg, period, scope)) as folder:
+        run = build_month(config_path, period, folder, options)
+        if pdf:
+            print_pdfs([folder])
     return run
 
 
@@ -192,32 +227,89 @@ def _log_to_file(cfg: Config, command: str) -> Path:
     return path
 
 
+@contextmanager
+def locked_run(cfg: Config, command: str, wait: bool = True):
+    """Hold the data folder's lock and clean up what killed runs left behind."""
+    with staging.data_lock(cfg.processed_dir, command, wait=wait, say=_say):
+        for line in staging.recover(cfg.reports_dir, cfg.processed_dir, SCHEMAS):
+            log.info("recovered: %s", line)
+        yield
+
+
+def _say(message: str) -> None:
+    tqdm.write(message, file=sys.stderr)
+    log.info(message)
+
+
+def describe(exc: BaseException) -> str:
+    """One line saying what failed: a notebook's own error rather than papermill's wrapper."""
+    name = getattr(exc, "ename", None) or type(exc).__name__
+    value = str(getattr(exc, "evalue", None) or exc).strip()
+    return f"{name}: {value.splitlines()[0] if value else '(no message)'}"
+
+
 def run(
     config_path: str | os.PathLike | None = None,
     month: str | None = None,
     pdf: bool = True,
     scope: str = "",
+    wait: bool = True,
 ) -> Path:
-    """Clean the raw data, then produce the month's reports. Returns the report folder."""
+    """Clean the raw data, then produce the month's reports. Returns the report folder.
+
+    All or nothing: the reports are built in a staging folder and swapped in whole, so a
+    failed or killed run leaves the previous complete reports. One run per data folder.
+    """
     cfg = load_config(config_path)
+    if month:
+        parse_month(month)  # a malformed month is refused before anything runs
     logfile = _log_to_file(cfg, "report")
-    log.info("clean: %s", cfg.path)
-    with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
-        executed_clean = clean(cfg, Path(tmp))
-        clean_seconds = time.perf_counter() - start
-        period = report_month(cfg, month)
-        out = cfg.reports_dir / str(period)
-        out.mkdir(parents=True, exist_ok=True)
-        shutil.copy(executed_clean, out / f"{CLEAN}.ipynb")
-    log.info("report %s", period)
-    result = produce_month(str(cfg.path), str(period), pdf=pdf, scope=scope)
-    result["seconds"][CLEAN] = round(clean_seconds, 2)
-    out = report_folder(cfg, period, scope)
-    (out / "run.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
-    write_index(cfg.reports_dir, cfg.name)
-    log.info("done %s: %s (log %s)", period, out, logfile)
-    return out
+    started = time.perf_counter()
+    with locked_run(cfg, "report", wait=wait):
+        reports = None
+        steps = 2 + len(ANALYSES) + len(REPORTS) + 1
+        with tqdm(total=steps, desc="report", unit="step", file=sys.stderr) as bar:
+            bar.set_postfix_str("clean")
+            audit = staging.staging_folder(cfg.reports_dir / "clean")
+            try:
+                start = time.perf_counter()
+                executed_clean = clean(cfg, audit)
+                clean_seconds = time.perf_counter() - start
+                bar.update(2)
+                period = report_month(cfg, month)
+                reports = [r for r in REPORTS if r.due(period)]
+                bar.total = 2 + len(ANALYSES) + len(reports) + 1
+                bar.set_postfix_str(f"notebooks for {period}")
+                final = final_folder(cfg, period, scope)
+                with staging.staged(final) as folder:
+                    if not scope:
+                        shutil.copy(executed_clean, folder / f"{CLEAN}.ipynb")
+                    result = build_month(
+                        str(cfg.path), str(period), folder, MonthOptions(pdf, scope), progress=bar
+                    )
+                    result["seconds"][CLEAN] = round(clean_seconds, 2)
+                    _write_run(folder, result)
+                    if pdf:
+                        bar.set_postfix_str("PDFs")
+                        print_pdfs([folder])
+            finally:
+                shutil.rmtree(audit, ignore_errors=True)
+            write_index(cfg.reports_dir, cfg.name)
+            bar.set_postfix_str("published")
+            bar.update(1)
+    seconds = time.perf_counter() - started
+    print(
+        f"{period:%B %Y}{f' ({scope})' if scope else ''}: {len(reports)} report(s) "
+        f"({', '.join(r.page for r in reports)}) published in {seconds:.0f} s",
+        file=sys.stderr,
+    )
+    log.info("done %s: %s (log %s)", period, final, logfile)
+    return final
+
+
+def _build_in_worker(config_path: str, period: str, folder: str, analyses: bool) -> dict:
+    options = MonthOptions(pdf=False, analyses=analyses, jobs=1)
+    return build_month(config_path, period, Path(folder), options)
 
 
 def backfill(
@@ -227,50 +319,52 @@ def backfill(
     workers: int = 2,
     pdf: bool = True,
     analyses: bool = False,
+    wait: bool = True,
 ) -> dict[str, str]:
     """Clean once, then produce every month from ``first`` to ``last`` with ``workers`` processes.
 
     By default only the report notebooks run (the stakeholder and analyst pages and their
     executed notebooks); ``analyses`` also runs the analysis notebooks for every month.
+    Each month is built in its own staging folder and swapped in whole once complete
+    (with its PDFs, printed in one browser session: starting a browser per month would
+    cost more than printing).
 
-    PDFs are printed at the end in one browser session (starting a browser per month
-    would cost more than printing).
-
-    Returns ``{period: "ok" | error message}``; one month failing does not stop the others.
+    Returns ``{period: "ok" | what failed}``; one month failing does not stop the others.
     """
     cfg = load_config(config_path)
-    logfile = _log_to_file(cfg, "backfill")
-    periods = [
-        str(p) for p in pd.period_range(pd.Period(first, "M"), pd.Period(last, "M"), freq="M")
-    ]
+    first_p, last_p = parse_month(first), parse_month(last)
+    periods = [str(p) for p in pd.period_range(first_p, last_p, freq="M")]
     if not periods:
         raise ValueError(f"no months from {first} to {last}: the first must not be after the last")
-    clean(cfg, cfg.reports_dir / "logs")
-    results: dict[str, str] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {
-            pool.submit(produce_month, str(cfg.path), p, False, "", analyses, 1): p for p in periods
-        }
-        for future in tqdm(as_completed(futures), total=len(futures), desc="months", unit="month"):
-            period = futures[future]
-            try:
-                future.result()
-                results[period] = "ok"
-                log.info("report %s: ok", period)
-            except Exception as exc:  # one failing month must not stop the backfill
-                results[period] = (
-                    f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-                )
-                log.error("report %s failed: %s", period, exc)
-    if pdf and browser.available():
-        pages = [
-            cfg.reports_dir / period / r.page
-            for period, status in results.items()
-            if status == "ok"
-            for r in REPORTS
-            if r.due(pd.Period(period, "M"))
-        ]
-        browser.write_pdfs(pages)
-    write_index(cfg.reports_dir, cfg.name)
+    logfile = _log_to_file(cfg, "backfill")
+    with locked_run(cfg, "backfill", wait=wait):
+        clean(cfg, cfg.reports_dir / "logs")
+        span = coverage(cfg.processed_dir)
+        span.check(first_p), span.check(last_p)
+        results: dict[str, str] = {}
+        built: dict[str, Path] = {}
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {}
+            for p in periods:
+                folder = staging.staging_folder(final_folder(cfg, p))
+                built[p] = folder
+                futures[pool.submit(_build_in_worker, str(cfg.path), p, str(folder), analyses)] = p
+            for future in tqdm(
+                as_completed(futures), total=len(futures), desc="months", unit="month"
+            ):
+                period = futures[future]
+                try:
+                    future.result()
+                    results[period] = "ok"
+                    log.info("report %s: ok", period)
+                except Exception as exc:  # one failing month must not stop the backfill
+                    results[period] = describe(exc)
+                    shutil.rmtree(built.pop(period), ignore_errors=True)
+                    log.error("report %s failed: %s", period, exc)
+        if pdf:
+            print_pdfs(list(built.values()))
+        for period, folder in sorted(built.items()):
+            staging.swap_in(folder, final_folder(cfg, period))
+        write_index(cfg.reports_dir, cfg.name)
     log.info("backfill done (log %s)", logfile)
     return dict(sorted(results.items()))

@@ -159,3 +159,34 @@ def test_too_few_points_either_side_is_a_clear_error(sicily):
         interrupted_time_series(sicily, "aces", "date", "2006-10-01", exposure_field="stdpop")
     with pytest.raises(ValueError, match="needs trials_field"):
         interrupted_time_series(sicily, "aces", "date", "2005-01-01", family="binomial")
+
+
+def test_no_months_at_all_is_a_clear_error_not_a_crash():
+    """A scope or month with no data before the action (an empty series) says so."""
+    empty = pd.DataFrame({"positive": [], "responses": [], "month": pd.to_datetime([])})
+    with pytest.raises(ValueError, match="no months of data"):
+        interrupted_time_series(
+            empty, "positive", "month", "2024-06-01", family="binomial", trials_field="responses"
+        )
+
+
+def test_actions_in_a_scope_without_data_are_not_evaluated_rather_than_failing():
+    """evaluate_actions gives each action a reason when its service has no series."""
+    from analysis.methods.interrupted_time_series import evaluate_actions
+
+    series = pd.DataFrame(
+        {"facet": [], "month": pd.to_datetime([]), "positive": [], "responses": []}
+    )
+    actions = pd.DataFrame(
+        {
+            "action_id": ["A1"],
+            "service_id": ["UC-111"],
+            "we_did": ["more staff"],
+            "status": ["completed"],
+            "action_date": pd.to_datetime(["2024-05-10"]),
+            "heard_date": pd.to_datetime(["2024-02-01"]),
+        }
+    )
+    out = evaluate_actions(series, actions)
+    assert out["odds_ratio"].isna().all()
+    assert "not evaluated" in out["reading"].iloc[0]

@@ -114,7 +114,12 @@ def interrupted_time_series(
         raise ValueError("a binomial model needs trials_field (e.g. the number of responses)")
     d = data[need].copy()
     d[date_field] = pd.to_datetime(d[date_field])
-    d = d.sort_values(date_field)
+    d = d[d[date_field].notna()].sort_values(date_field)
+    if d.empty:
+        raise ValueError(
+            "no months of data to evaluate (the scope or period has no responses); "
+            "choose another scope or period"
+        )
     month = d[date_field].dt.to_period("M")
     action = pd.Period(pd.Timestamp(action_date), "M")
     d["t"] = (month - month.min()).apply(lambda p: p.n).astype("int64") + 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 
 #: Stakeholder pages in the order they are listed, with their labels.
@@ -54,5 +55,7 @@ def write_index(reports_dir: Path, partnership: str) -> Path:
         f"<ul>{items or '<li>No reports yet.</li>'}</ul></main></body></html>"
     )
     out = reports_dir / "index.html"
-    out.write_text(page, encoding="utf-8")
+    tmp = out.with_name(f".index-{os.getpid()}.html")
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, out)  # readers see the old index or the new one, never half of one
     return out

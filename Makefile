@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MONTH ?=
 CONFIG ?=
 
-.PHONY: help env report test test-fast lint lab bench browser clean-outputs lock
+.PHONY: help env report test test-journeys test-fast lint lab bench browser clean-outputs lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -24,8 +24,11 @@ env: $(STAMP) ## create or update the environment (.venv)
 report: $(STAMP) ## produce the latest complete month's reports (MONTH=YYYY-MM, CONFIG=path to choose)
 	$(PY) -m analysis report $(if $(MONTH),--month $(MONTH)) $(if $(CONFIG),--config $(CONFIG))
 
-test: $(STAMP) ## run every test (unit, notebooks, end-to-end)
-	$(PY) -m pytest -n auto
+test: $(STAMP) ## run every test (unit, notebooks, end-to-end, journeys)
+	$(PY) -m pytest -n auto --dist loadgroup
+
+test-journeys: $(STAMP) ## run only the journeys: documented commands as subprocesses
+	$(PY) -m pytest -m journey
 
 test-fast: $(STAMP) ## run the tests that take seconds
 	$(PY) -m pytest -m "not slow"

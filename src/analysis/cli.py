@@ -59,7 +59,7 @@ def _clean(args) -> int:
             f"{source}: {c['read']} read, {c['kept']} kept, {c['quarantined']} quarantined, "
             f"{c['duplicates']} duplicates"
         )
-    found = {k: v for k, v in manifest["redactions"].items() if v}
+    found = ", ".join(f"{n:,} {kind}" for kind, n in manifest["redactions"].items() if n)
     print(f"redacted: {found or 'nothing'}")
     for error in manifest["errors"]:
         print(f"warning: source {error['source']!r} skipped: {error['file']}: {error['problem']}")
@@ -141,12 +141,13 @@ def _themes(args) -> int:
             f"cross-validating on {len(data.frame):,} labelled comments ({ev['folds']} folds grouped by respondent)"
         )
         per_label, themes, sentiment = evaluate(data, settings)
-        for row in per_label.sort_values("examples", ascending=False).itertuples():
-            mark = "*" if row.in_macro else " "
-            print(
-                f"  {row.f1:.2f} {row.precision:.2f} {row.recall:.2f} {row.examples:5d} {mark} {row.subcategory}"
-            )
-        print("  (F1, precision, recall, examples; * = in the macro average)")
+        table = per_label.sort_values("examples", ascending=False).assign(
+            macro=lambda t: t["in_macro"].map({True: "yes", False: ""})
+        )
+        table = table[["subcategory", "examples", "f1", "precision", "recall", "macro"]].rename(
+            columns={"subcategory": "sub-category", "f1": "F1", "macro": "in macro F1"}
+        )
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
         print(
             f"themes: macro F1 {themes['macro_f1']:.3f} over {themes['labels_in_macro']} sub-categories "
             f"with at least {ev['min_examples']} examples, micro F1 {themes['micro_f1']:.3f}"
@@ -156,13 +157,16 @@ def _themes(args) -> int:
             f"three classes accuracy {sentiment['accuracy_3']:.3f}, macro F1 {sentiment['macro_f1_3']:.3f}"
         )
         return 0
+    from analysis.pipeline import locked_run
     from analysis.textmodels.classify import classify
 
     cfg = load_config(args.config)
-    summary = classify(cfg, settings)
+    with locked_run(cfg, "themes"):
+        summary = classify(cfg, settings)
+    origins = ", ".join(f"{n:,} {origin}" for origin, n in summary["theme_rows"].items())
     print(
-        f"{summary['comments']:,} comments, {summary['usable']:,} with usable text; theme rows by origin: "
-        f"{summary['theme_rows']}; {summary['corrections']} corrections applied"
+        f"{summary['comments']:,} comments, {summary['usable']:,} with usable text; theme rows: "
+        f"{origins or 'none'}; {summary['corrections']} corrections applied"
     )
     print(
         f"model {summary['model_key'][:12]}; comment_themes and comment_sentiment in {cfg.processed_dir}"

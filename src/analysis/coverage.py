@@ -78,6 +78,19 @@ def coverage(processed_dir: Path, today: pd.Timestamp | None = None) -> Coverage
     return Coverage(first=pd.Timestamp(low.as_py()).to_period("M"), last=last)
 
 
+def check_written(month: str, processed_dir: Path) -> pd.Period:
+    """``month`` as a period; if malformed, a ValueError that also names the months available
+    (when the data has been cleaned before)."""
+    try:
+        return parse_month(month)
+    except ValueError as exc:
+        try:
+            span = coverage(processed_dir)
+        except (FileNotFoundError, ValueError, OSError):
+            raise exc from None
+        raise ValueError(f"{exc}; {span.label}") from None
+
+
 def report_period(processed_dir: Path, month: str | None) -> pd.Period:
     """The month to report: ``month`` checked against the data, or the latest complete one."""
     span = coverage(processed_dir)

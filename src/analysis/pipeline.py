@@ -29,7 +29,7 @@ from tqdm import tqdm
 import analysis
 from analysis import kernels, staging
 from analysis.config import NOTEBOOKS_DIR, Config, load_config
-from analysis.coverage import coverage, parse_month, report_period
+from analysis.coverage import check_written, coverage, parse_month, report_period
 from analysis.ingest.schemas import SCHEMAS
 from analysis.publish import browser
 from analysis.publish.html import export_html
@@ -262,7 +262,7 @@ def run(
     """
     cfg = load_config(config_path)
     if month:
-        parse_month(month)  # a malformed month is refused before anything runs
+        check_written(month, cfg.processed_dir)  # refused before anything runs
     logfile = _log_to_file(cfg, "report")
     started = time.perf_counter()
     with locked_run(cfg, "report", wait=wait):

@@ -39,6 +39,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
+from tqdm import tqdm
 
 from analysis.methods.themes import multilabel_scores, sentiment_scores
 from analysis.textmodels.features import Features
@@ -264,7 +265,8 @@ def evaluate_themes(
     truth = binarizer.fit_transform(subcategories)
     names = list(binarizer.classes_)
     predicted = np.zeros_like(truth)
-    for train, test in GroupKFold(n_splits=folds).split(frame, truth, groups):
+    splits = GroupKFold(n_splits=folds).split(frame, truth, groups)
+    for train, test in tqdm(splits, total=folds, desc="themes: folds", unit="fold"):
         model = TextModel(settings).fit(
             frame.iloc[train], [subcategories[i] for i in train], groups=groups[train]
         )
@@ -281,7 +283,8 @@ def evaluate_sentiment(frame: pd.DataFrame, sentiment, groups, settings: dict, f
     frame, groups = frame.loc[known].reset_index(drop=True), np.asarray(groups)[known]
     truth = sentiment[known].to_numpy()
     predicted = np.empty(len(truth), dtype=object)
-    for train, test in GroupKFold(n_splits=folds).split(frame, truth, groups):
+    splits = GroupKFold(n_splits=folds).split(frame, truth, groups)
+    for train, test in tqdm(splits, total=folds, desc="sentiment: folds", unit="fold"):
         model = TextModel(settings).fit(frame.iloc[train], sentiment=truth[train])
         predicted[test], _ = model.sentiment(model.transform(frame.iloc[test]))
     return sentiment_scores(truth, predicted)

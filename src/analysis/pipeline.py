@@ -360,7 +360,7 @@ def backfill(
                 except Exception as exc:  # one failing month must not stop the backfill
                     results[period] = describe(exc)
                     shutil.rmtree(built.pop(period), ignore_errors=True)
-                    log.error("report %s failed: %s", period, exc)
+                    log.error("report %s failed: %s\n%s", period, results[period], exc)
         if pdf:
             print_pdfs(list(built.values()))
         for period, folder in sorted(built.items()):

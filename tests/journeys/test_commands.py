@@ -154,3 +154,39 @@ def test_make_report_with_config_and_month(england):
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
     assert_published(england.cfg.reports_dir / "2021-02", pages_due("2021-02"))
     assert "report:" in proc.stdout
+
+
+def test_help_lists_every_command():
+    from tests.journeys.conftest import run_cli
+
+    result = run_cli("--help")
+    assert result.code == 0
+    for command in ("demo-data", "clean", "themes", "indicators", "report", "trends", "backfill"):
+        assert command in result.out
+        sub = run_cli(command, "--help")
+        assert sub.code == 0 and "--config" in sub.out, command
+
+
+@pytest.mark.parametrize("by", ["partnership", "setting", "service"])
+def test_trends_reads_every_chart(england, by):
+    result = england.cli("trends", "--by", by, "--month", "2021-03")
+    assert result.code == 0, result
+    assert "March 2021" in result.out
+
+
+def test_trends_in_a_scope(england):
+    result = england.cli("trends", "--scope", "urgent care", "--month", "2020-02")
+    assert result.code == 0, result
+
+
+@pytest.mark.parametrize("month", ["2019-04", "2020-06", "2021-03"])
+def test_indicators_for_a_month(england, month):
+    result = england.cli("indicators", "--month", month)
+    assert result.code == 0, result
+    assert f"{pd.Period(month, 'M'):%B %Y}" in result.out
+
+
+def test_indicators_for_a_month_the_data_does_not_cover(england):
+    result = england.cli("indicators", "--month", "2031-01")
+    assert result.code == 2, result
+    assert "April 2019 to March 2021" in result.err

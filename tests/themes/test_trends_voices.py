@@ -297,3 +297,21 @@ def test_estimated_response_rates_by_group_and_mode_by_hand():
     assert rate.loc[("A", "all"), "low"] == pytest.approx(centre - half, abs=1e-6)
     assert rate.loc[("A", "all"), "high"] == pytest.approx(centre + half, abs=1e-6)
     assert table["estimate"].all()
+
+
+def test_concerns_in_positive_responses_of_a_month_without_comments():
+    """A month without comments (the 2020 pause) gives an empty table, not a KeyError.
+
+    The frame is the shape ``sentence_scores`` returns for no comments.
+    """
+    import pandas as pd
+
+    from analysis.methods.theme_trends import concerns_in_positive_responses
+
+    sentences = pd.DataFrame(
+        columns=["comment_id", "sentence_no", "sentence", "question", "rating"]
+    ).assign(subcategories=[], sentiment=[], polarity=[])
+    comments = pd.DataFrame(columns=["comment_id", "response_id", "service_id", "response_date"])
+    responses = pd.DataFrame(columns=["response_id", "rating"])
+    out = concerns_in_positive_responses(sentences, comments, responses)
+    assert out.empty and "rating" in out.columns

@@ -247,7 +247,10 @@ def concerns_in_positive_responses(
         responses[["response_id", "rating"]], on="response_id"
     )
     positive = rated.loc[rated["rating"].isin(["Very good", "Good"])]
-    out = sentences.merge(positive, on="comment_id")
+    # The rating comes from the response; a sentence frame's own copy would clash with it.
+    out = sentences.drop(columns=["rating", "question"], errors="ignore").merge(
+        positive, on="comment_id"
+    )
     out = out.loc[out["sentiment"].isin(["negative", "very negative"])]
     out = out.assign(themes=out["subcategories"].map("; ".join))
     columns = [

@@ -21,7 +21,7 @@ better. Two charts, as the R package qicharts2 draws them (anhoej/qicharts2,
 A point above the upper limit on either chart is a longer gap than chance explains
 (fewer events: improvement when events are bad); below the lower limit, a shorter gap.
 
->>> round(t_chart([286, 948, 536, 124, 816])["cl"].iloc[0], 1)
+>>> round(float(t_chart([286, 948, 536, 124, 816])["cl"].iloc[0]), 1)
 463.2
 """
 

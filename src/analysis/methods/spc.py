@@ -29,6 +29,17 @@ is not a date of the series is an error rather than being silently ignored; a co
 series keeps zero-width limits (R screens all its zero moving ranges out and leaves
 none); and ``short_group_warning`` counts observed points, not rows.
 
+Parity with NHSRplotthedots v0.2.2 at the edges: a facet and rebase group with fewer
+than 13 points (R: ``getOption("ptd_spc.warning_threshold", 13)``; its help page says
+12 but the code's default is 13) has ``short_group_warning`` set and :func:`ptd_spc`
+warns with R's message (:class:`ShortGroupWarning`); the threshold is
+``OPTIONS["ptd_spc.warning_threshold"]``, as R's ``options(ptd_spc.warning_threshold =
+10)``. Every argument default is R's (``fix_after_n_points`` none and at least 12,
+``improvement_direction="increase"``, ``screen_outliers=True``). Version 0.2.2 names
+the centre line ``mean_col``; this package keeps the 0.1 name ``mean``. R gives the
+assurance "inconsistent" when the latest limits are missing; :func:`assurance_type`
+gives none.
+
 ``rules="mdc_tool"`` gives the behaviour of Making Data Count's *Single Chart Tool*
 (Excel) as this project understands it: runs and trends of 6, no screening of
 moving ranges, and limits only for groups of at least 13 points (shorter groups
@@ -47,6 +58,7 @@ rnorm(20)``) has mean 0.142 and limits −3.01 to 3.29.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -83,8 +95,21 @@ from analysis.methods.spc_series import (  # noqa: F401
 
 #: Limit multiplier for individuals charts: 3 / d2 with d2 = 1.128 (Making Data Count).
 LIMIT = 2.66
-#: Groups with fewer points than this carry NHSRplotthedots' ``short_group_warning``.
-SHORT_GROUP = 12
+#: Options NHSRplotthedots reads with ``getOption`` (v0.2.2), at its defaults: groups with
+#: fewer points than ``ptd_spc.warning_threshold`` carry ``short_group_warning``.
+OPTIONS: dict[str, int] = {"ptd_spc.warning_threshold": 13}
+#: The default threshold (the option may change the one in force).
+SHORT_GROUP = OPTIONS["ptd_spc.warning_threshold"]
+#: NHSRplotthedots' warning text, word for word (``R/ptd_add_short_group_warnings.R``).
+SHORT_GROUP_MESSAGE = (
+    "Some groups have 'n < 12' observations. These have trial limits, which will be "
+    "revised with each additional observation until 'n = fix_after_n_points' has been reached."
+)
+
+
+class ShortGroupWarning(UserWarning):
+    """A facet and rebase group is shorter than ``ptd_spc.warning_threshold``."""
+
 
 #: Columns of ``ptd_spc``'s result, in NHSRplotthedots' names and order (plus ``target``
 #: and ``special_cause_type`` from its later versions).
@@ -159,13 +184,16 @@ def finish(
     y = fr["y"].to_numpy()
     flags = classify(series, y, mean, lpl, upl, nlpl, nupl, improvement_direction, rules)
     n_obs = group_count(series, ~np.isnan(y))
+    short = n_obs < OPTIONS["ptd_spc.warning_threshold"]
+    if short.any():
+        warnings.warn(SHORT_GROUP_MESSAGE, ShortGroupWarning, stacklevel=3)
     out = pd.DataFrame(
         {
             "y": y,
             "x": fr["x"].to_numpy(),
             "f": fr["f"].to_numpy(),
             "rebase_group": fr["rebase_group"].to_numpy(),
-            "short_group_warning": n_obs[series.group] < SHORT_GROUP,
+            "short_group_warning": short[series.group],
             "trajectory": trajectory if trajectory is not None else np.full(len(y), np.nan),
             "target": target_column(series, target),
             "fix_y": np.where(fix, y, np.nan),

@@ -41,9 +41,13 @@ assurance "inconsistent" when the latest limits are missing; :func:`assurance_ty
 gives none.
 
 ``rules="mdc_tool"`` gives the behaviour of Making Data Count's *Single Chart Tool*
-(Excel) as this project understands it: runs and trends of 6, no screening of
-moving ranges, and limits only for groups of at least 13 points (shorter groups
-keep their mean and run rules but have no limits).
+(Excel) as its team describes it (NHSRplotthedots issue #194): runs and trends of 6, no
+screening of moving ranges, limits and icons only for groups of at least 13 points
+(shorter groups keep their mean and run rules), every point beyond two sigma counting
+towards "two in three", and a point breaking rules both ways shown as improvement
+(:mod:`analysis.methods.spc_rules`). ``rules`` may also be an :class:`SpcRules`, e.g.
+``MDC_TOOL_RULES.with_run_length(7)``; a partnership chooses per measure in its
+``spc:`` configuration (:mod:`analysis.methods.spc_options`).
 
 Example: the first series of NHSRplotthedots' own tests (R ``set.seed(123);
 rnorm(20)``) has mean 0.142 and limits −3.01 to 3.29.
@@ -134,8 +138,10 @@ COLUMNS = [
 ]
 
 
-def validate_options(improvement_direction: str, fix_after_n_points, rules: str) -> SpcRules:
-    """Check the options shared by every chart; return the rule set."""
+def validate_options(
+    improvement_direction: str, fix_after_n_points, rules: str | SpcRules
+) -> SpcRules:
+    """Check the options shared by every chart; return the rule set (a name or an :class:`SpcRules`)."""
     if improvement_direction not in DIRECTIONS:
         _fail(
             f"improvement_direction must be one of {', '.join(DIRECTIONS)}, got {improvement_direction!r}"
@@ -147,6 +153,8 @@ def validate_options(improvement_direction: str, fix_after_n_points, rules: str)
             f"fix_after_n_points must be a whole number of at least 12 (Making Data Count), "
             f"got {fix_after_n_points!r}"
         )
+    if isinstance(rules, SpcRules):
+        return rules
     if rules not in RULES:
         _fail(f"rules must be one of {', '.join(RULES)}, got {rules!r}")
     return RULES[rules]
@@ -211,6 +219,7 @@ def finish(
         **options,
         "improvement_direction": improvement_direction,
         "target": target,
+        "icons_from": rules.min_points,
     }
     return out
 
@@ -226,7 +235,7 @@ def ptd_spc(
     target: float | Mapping | None = None,
     trajectory: str | None = None,
     screen_outliers: bool | None = None,
-    rules: str = "ptd",
+    rules: str | SpcRules = "ptd",
     freq: str | None = None,
 ) -> pd.DataFrame:
     """XmR chart values for every point of every facet, NHSRplotthedots style.
@@ -273,6 +282,6 @@ def ptd_spc(
             "rebase": rebase,
             "fix_after_n_points": fix_after_n_points,
             "screen_outliers": screen,
-            "rules": rules,
+            "rules": rules if isinstance(rules, str) else "custom",
         },
     )

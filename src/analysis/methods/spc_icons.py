@@ -57,13 +57,26 @@ def _last_observed(spc: pd.DataFrame) -> pd.DataFrame:
 
 
 def ptd_icons(spc: pd.DataFrame) -> pd.DataFrame:
-    """One row per facet: the latest point, its variation icon and the assurance icon."""
+    """One row per facet: the latest point, its variation icon and the assurance icon.
+
+    No icons when the latest rebase group has fewer points than the rule set gives
+    limits from (``icons_from``: 13 for Making Data Count's Single Chart Tool).
+    """
     opts = spc.attrs.get("ptd_options", {})
     direction = opts.get("improvement_direction", "increase")
+    icons_from = opts.get("icons_from", 0)
+    observed = spc[spc["y"].notna()]
+    sizes = observed.groupby(["f", "rebase_group"], sort=False, observed=True).size()
     last = _last_observed(spc)
     rows = []
     for r in last.itertuples(index=False):
         pt = None if pd.isna(r.point_type) else str(r.point_type)
+        if sizes.get((r.f, r.rebase_group), 0) < icons_from:
+            rows.append(
+                {"f": r.f, "x": r.x, "y": r.y, "point_type": pt, "special_cause_type": None}
+                | {"variation_icon": None, "assurance_type": None}
+            )
+            continue
         rows.append(
             {
                 "f": r.f,

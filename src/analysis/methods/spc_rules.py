@@ -13,7 +13,7 @@ is shown as improvement.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -33,21 +33,47 @@ POINT_TYPES = [
 
 @dataclass(frozen=True)
 class SpcRules:
-    """Run lengths and the least number of points that get limits.
+    """How special cause is judged, and from how many points limits and icons are given.
 
-    ``PTD_RULES`` are NHSRplotthedots' (runs of 7); ``MDC_TOOL_RULES`` those of Making
-    Data Count's Single Chart Tool (runs of 6, no screening, limits from 13 points).
+    ``PTD_RULES`` are NHSRplotthedots' (runs of 7, screening, limits from 2 points);
+    ``MDC_TOOL_RULES`` those of Making Data Count's Single Chart Tool as its team
+    describes it: runs of 6, no screening, limits and icons only from 13 points, points
+    beyond three sigma counting towards "two in three" (``two_in_three_beyond``), and a
+    point that breaks rules in both directions shown as improvement
+    (``conflict="improvement"``; NHSRplotthedots takes the first rule in its priority
+    order, ``"priority"``). ``runs_across_rebase`` lets shifts and trends run on over a
+    recalculation point (each point judged against its own period's mean); off in both
+    rule sets.
     """
 
     shift_run: int = 7
     trend_run: int = 7
     min_points: int = 2
     screen_outliers: bool = True
+    two_in_three_beyond: bool = False
+    conflict: str = "priority"
+    runs_across_rebase: bool = False
+
+    def with_run_length(self, n: int | None) -> SpcRules:
+        """The same rules with shifts and trends of ``n`` points (6 or 7)."""
+        if n is None:
+            return self
+        if n not in (6, 7):
+            raise ValueError(f"run_length must be 6 or 7 points, not {n!r}")
+        return replace(self, shift_run=n, trend_run=n)
 
 
 PTD_RULES = SpcRules()
-MDC_TOOL_RULES = SpcRules(shift_run=6, trend_run=6, min_points=13, screen_outliers=False)
-RULES = {"ptd": PTD_RULES, "mdc_tool": MDC_TOOL_RULES}
+MDC_TOOL_RULES = SpcRules(
+    shift_run=6,
+    trend_run=6,
+    min_points=13,
+    screen_outliers=False,
+    two_in_three_beyond=True,
+    conflict="improvement",
+)
+#: Rule sets by name; ``nhsr`` is another name for NHSRplotthedots' ``ptd``.
+RULES = {"ptd": PTD_RULES, "nhsr": PTD_RULES, "mdc_tool": MDC_TOOL_RULES}
 
 
 def _runs(values: np.ndarray, same: np.ndarray, length: int) -> np.ndarray:
@@ -60,6 +86,15 @@ def _runs(values: np.ndarray, same: np.ndarray, length: int) -> np.ndarray:
     run = np.cumsum(new) - 1
     lengths = np.bincount(run)
     return (values != 0) & (lengths[run] >= length)
+
+
+def _same_facet(series: Series) -> np.ndarray:
+    """Row i is in the same facet as row i−1 (whatever its rebase group)."""
+    f = series.frame["f"].to_numpy()
+    same = np.zeros(len(f), dtype=bool)
+    if len(f) > 1:
+        same[1:] = f[1:] == f[:-1]
+    return same
 
 
 def classify(
@@ -80,32 +115,35 @@ def classify(
     """
     n = len(y)
     same = series.same
+    run_same = _same_facet(series) if rules.runs_across_rebase else same
     observed = ~np.isnan(y)
     with np.errstate(invalid="ignore"):
         outside = observed & ((y > upl) | (y < lpl))
         rtm = np.sign(y - mean)
-        close = observed & ~outside & ((y < nlpl) | (y > nupl))
+        beyond_two = observed & ((y < nlpl) | (y > nupl))
+    close = beyond_two & ~outside
     r = np.where(np.isnan(rtm), 0, rtm).astype(np.int8)
 
-    shift = _runs(r, same, rules.shift_run)
+    shift = _runs(r, run_same, rules.shift_run)
 
     d = np.zeros(n, dtype=np.int8)
     if n > 1:
-        ok = same[1:] & observed[1:] & observed[:-1]
+        ok = run_same[1:] & observed[1:] & observed[:-1]
         with np.errstate(invalid="ignore"):
             d[1:] = np.where(ok, np.sign(y[1:] - y[:-1]), 0)
-    in_trend_diff = _runs(d, same, rules.trend_run - 1)
+    in_trend_diff = _runs(d, run_same, rules.trend_run - 1)
     trend = in_trend_diff.copy()
     trend[:-1] |= in_trend_diff[1:]
     # Direction of a trend point: the step to the next point when both are in a trend
     # (NHSRplotthedots: "if a point is part of a trend either side, use right side").
     right = np.zeros(n, dtype=bool)
-    right[:-1] = trend[:-1] & trend[1:] & same[1:]
+    right[:-1] = trend[:-1] & trend[1:] & run_same[1:]
     d_right = np.zeros(n, dtype=np.int8)
     d_right[:-1] = d[1:]
     trend_dir = np.where(right, d_right, d)
 
-    c = close.astype(np.int8)
+    counted = beyond_two if rules.two_in_three_beyond else close
+    c = counted.astype(np.int8)
     ok3 = np.zeros(n, dtype=bool)
     if n > 2:
         valid = same[1:-1] & same[2:]
@@ -115,15 +153,20 @@ def classify(
     window = ok3.copy()
     window[1:] |= ok3[:-1]
     window[2:] |= ok3[:-2]
-    two_in_three = close & window
+    two_in_three = counted & window
 
     # Label priority as NHSRplotthedots: outside limits, trend, 2 in 3, shift.
     side = np.where(r > 0, 1, -1)
-    kind = np.select(
-        [~observed, outside, trend, two_in_three, shift],
-        [-1, 0, 1, 2, 3],
-        default=4,
-    )
+    fired = [outside, trend, two_in_three, shift]
+    kind = np.select([~observed, *fired], [-1, 0, 1, 2, 3], default=4)
+    direction = DIRECTIONS[improvement_direction]
+    if rules.conflict == "improvement" and direction != 0:
+        # The Single Chart Tool shows improvement when a point breaks rules both ways:
+        # the first rule (in priority order) that signals improvement wins.
+        signs = [np.where(r == 1, 1, -1), np.where(trend_dir == 1, 1, -1), side, side]
+        better = [f & (sg * direction > 0) for f, sg in zip(fired, signs, strict=True)]
+        first_better = np.select(better, [0, 1, 2, 3], default=-1)
+        kind = np.where(observed & (first_better >= 0), first_better, kind)
     labels = [
         "Above UCL",
         "Below LCL",
@@ -143,7 +186,6 @@ def classify(
         default=-1,
     )
     v = np.select([np.isin(code, [0, 2, 4, 6]), np.isin(code, [1, 3, 5, 7])], [1, -1], default=0)
-    direction = DIRECTIONS[improvement_direction]
     if direction == 0:
         pcode = np.select([v > 0, v < 0], [3, 4], default=0)
     else:

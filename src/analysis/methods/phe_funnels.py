@@ -314,6 +314,26 @@ def calculate_funnel_limits(
     return t
 
 
+def proportion_significance(num, den, average: float) -> pd.Categorical:
+    """Each proportion ``num / den`` against ``average`` (0–1) by the Wilson funnel lines.
+
+    As ``assign_funnel_significance`` for proportions, but with the average given (e.g.
+    England's, when the records are a few services rather than every provider).
+    """
+    num = np.asarray(num, dtype="float64")
+    den = np.asarray(den, dtype="float64")
+    y = num / den
+    conditions = [
+        y < sigma_adjustment(0.999, den, average, "low", 1),
+        y < sigma_adjustment(0.975, den, average, "low", 1),
+        y > sigma_adjustment(0.999, den, average, "high", 1),
+        y > sigma_adjustment(0.975, den, average, "high", 1),
+    ]
+    labels = ["Low (0.001)", "Low (0.025)", "High (0.001)", "High (0.025)"]
+    sig = np.select(conditions, labels, default="Not significant")
+    return pd.Categorical(sig, categories=SIGNIFICANCE_LEVELS[:-1])
+
+
 def assign_funnel_significance(
     data: pd.DataFrame,
     numerator: str,
@@ -355,31 +375,24 @@ def assign_funnel_significance(
         return funnel_ratio_significance(num, expected, conf, side)
 
     if kind == "proportion":
-        av = num.sum() / den.sum()
-        y = num / den
-        conditions = [
-            y < sigma_adjustment(0.999, den, av, "low", 1),
-            y < sigma_adjustment(0.975, den, av, "low", 1),
-            y > sigma_adjustment(0.999, den, av, "high", 1),
-            y > sigma_adjustment(0.975, den, av, "high", 1),
-        ]
-        labels = ["Low (0.001)", "Low (0.025)", "High (0.001)", "High (0.025)"]
+        out = data.copy()
+        out["significance"] = proportion_significance(num, den, num.sum() / den.sum())
+        return out
+    if kind == "ratio":
+        expected, centre = den, 1.0
     else:
-        if kind == "ratio":
-            expected, centre = den, 1.0
-        else:
-            r = _column(data, rate, "rate")
-            _check_rate_inputs(num, den, r)
-            expected = _derived_denominator(num, den, r, statistic)
-            centre = num.sum() / np.nansum(expected)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            conditions = [
-                centre < lim(0.998, "low", expected),
-                centre < lim(0.95, "low", expected),
-                centre > lim(0.998, "high", expected),
-                centre > lim(0.95, "high", expected),
-            ]
-        labels = ["High (0.001)", "High (0.025)", "Low (0.001)", "Low (0.025)"]
+        r = _column(data, rate, "rate")
+        _check_rate_inputs(num, den, r)
+        expected = _derived_denominator(num, den, r, statistic)
+        centre = num.sum() / np.nansum(expected)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        conditions = [
+            centre < lim(0.998, "low", expected),
+            centre < lim(0.95, "low", expected),
+            centre > lim(0.998, "high", expected),
+            centre > lim(0.95, "high", expected),
+        ]
+    labels = ["High (0.001)", "High (0.025)", "Low (0.001)", "Low (0.025)"]
     sig = np.select(conditions, labels, default="Not significant").astype(object)
     if kind == "rate" and statistic.rate_type == "dsr":
         sig = np.where(num < 10, SIGNIFICANCE_LEVELS[-1], sig)

@@ -176,3 +176,18 @@ def test_england_funnel_figure(demo_national):
     assert "Willow Ward below the 99.8% limit" in alt and alt.endswith(FFT_COMPARISON_CAVEAT)
     assert len(fig.axes[0].collections) == 2  # providers, our services
     plt.close(fig)
+
+
+def test_every_fft_indicator_gets_an_england_comparator():
+    from analysis.methods.national import england_comparator
+
+    services = pd.DataFrame(
+        {"service_id": ["MH", "UC"], "setting": ["mental health inpatient", "urgent care"]}
+    )
+    assert england_comparator("fft_percent_positive", {}, services) == {
+        "source": "fft_published", "statistic": "percent_positive", "settings": ["Mental Health"],
+    }  # fmt: skip
+    rr = england_comparator("fft_response_rate", {"settings": ["community health"]}, None)
+    assert rr["settings"] == ["Community"] and rr["statistic"] == "response_rate"
+    assert england_comparator("fft_percent_positive", {"services": ["UC"]}, services) is None
+    assert england_comparator("complaints_received", {}, services) is None

@@ -65,6 +65,38 @@ PUBLISHED_SETTING = {
     "ambulance": "Ambulance",
 }
 INDICATORS = {"percent_positive": "FFT percentage positive", "response_rate": "FFT response rate"}
+#: Indicator computations (:mod:`analysis.methods.indicators`) that have an England figure.
+FFT_COMPUTATIONS = {
+    "fft_percent_positive": "percent_positive",
+    "fft_response_rate": "response_rate",
+}
+
+
+def england_comparator(
+    computation: str, params: Mapping, services: pd.DataFrame | None
+) -> dict | None:
+    """The England comparator an FFT indicator gets when its logic model names none.
+
+    The published collections of the indicator's settings (``params["settings"]``, or
+    the settings of ``params["services"]``, or every service's), as a logic model's
+    ``comparator:`` entry; None for other computations or settings NHS England does
+    not publish.
+    """
+    statistic = FFT_COMPUTATIONS.get(computation)
+    if statistic is None:
+        return None
+    if params.get("settings"):
+        settings = list(params["settings"])
+    elif services is None or services.empty:
+        return None
+    elif params.get("services"):
+        settings = services.loc[services["service_id"].isin(params["services"]), "setting"]
+    else:
+        settings = services["setting"]
+    found = {_published_setting(s, None) for s in settings} - {None}
+    if not found:
+        return None
+    return {"source": "fft_published", "statistic": statistic, "settings": sorted(found)}
 
 
 def _published_setting(setting: str, mapping: Mapping[str, str] | None) -> str | None:

@@ -71,3 +71,27 @@ def test_errors():
         g_chart([4])
     with pytest.raises(ValueError, match="cannot be negative"):
         g_chart([4, -1, 3])
+
+
+def test_rare_event_charts_from_complaints():
+    # Ten complaints, the 2nd, 5th and 10th referred: 2 and 4 complaints lie between them;
+    # referrals on 5 Jan, 20 Jan and 4 Mar 2024 (day 64 of a leap year): 15 and 44 days apart.
+    from analysis.methods.rare_events import rare_event_charts
+
+    days = [1, 5, 8, 12, 20, 25, 30, 40, 50, 64]
+    complaints = pd.DataFrame(
+        {
+            "complaint_id": [f"C{i}" for i in range(10)],
+            "received_date": pd.Timestamp("2024-01-01")
+            + pd.to_timedelta([d - 1 for d in days], "D"),
+            "ombudsman_referral": [False, True, False, False, True] + [False] * 4 + [True],
+        }
+    ).sample(frac=1, random_state=1)  # order does not matter
+    out = rare_event_charts(complaints, "ombudsman_referral", "received_date", "complaint_id")
+    assert out["g"]["y"].iloc[1:].tolist() == [2, 4]
+    assert out["t"]["y"].iloc[1:].tolist() == [15, 44]
+    assert out["t"]["date"].iloc[-1] == pd.Timestamp("2024-03-04")
+    with pytest.raises(ValueError, match="at least three"):
+        rare_event_charts(
+            complaints.assign(ombudsman_referral=False), "ombudsman_referral", "received_date"
+        )

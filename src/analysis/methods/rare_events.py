@@ -140,3 +140,31 @@ def g_chart(counts, centre: str = "median") -> pd.DataFrame:
         mean + 2 * sd,
         mean=mean,
     )
+
+
+def rare_event_charts(
+    records: pd.DataFrame, flag: str, date_field: str, order_field: str | None = None
+) -> dict[str, pd.DataFrame | None]:
+    """g- and t-charts of the records ``flag`` marks, e.g. complaints referred to an ombudsman.
+
+    ``records`` (e.g. the ``complaints`` table) are put in date order (then
+    ``order_field``); the g-chart counts the records strictly between flagged ones
+    (Benneyan's "number between"), the t-chart the days between flagged records' dates.
+    Each chart gains ``date``, the flagged record's date. The t-chart is None when two
+    flagged records share a date (no time between them: use the g-chart).
+    """
+    for col in (flag, date_field, order_field):
+        if col is not None and col not in records.columns:
+            raise ValueError(f"{col!r} is not a column of the records")
+    keys = [date_field] + ([order_field] if order_field else [])
+    r = records.dropna(subset=[date_field]).sort_values(keys, kind="stable")
+    flagged = r[flag].fillna(False).astype(bool).to_numpy()
+    dates = pd.to_datetime(r.loc[flagged, date_field]).reset_index(drop=True)
+    if len(dates) < 3:
+        raise ValueError(
+            f"only {len(dates)} records are flagged {flag!r}: a rare-event chart needs at least three"
+        )
+    g = g_chart(cases_between(flagged, inclusive=False)).assign(date=dates)
+    gaps = times_between(dates)
+    t = t_chart(gaps).assign(date=dates) if (gaps.dropna() > 0).all() else None
+    return {"g": g, "t": t}

@@ -142,6 +142,17 @@ def test_configuration_per_partnership_and_measure():
         parse_spc({"measures": {"x": {"rebase": ["April"]}}})
     with pytest.raises(ConfigError, match="fix_after_n_points"):
         parse_spc({"measures": {"x": {"fix_after_n_points": 6}}})
+    # The tool fixes a baseline of 12 to 20 points (PowerBI-SPC issue #253).
+    with pytest.raises(ConfigError, match="12 to 20 points"):
+        parse_spc({"measures": {"x": {"rules": "mdc_tool", "fix_after_n_points": 24}}})
+    assert (
+        parse_spc({"measures": {"x": {"fix_after_n_points": 24}}}).arguments("x")[
+            "fix_after_n_points"
+        ]
+        == 24
+    )  # NHSRplotthedots has no upper bound
+    with pytest.raises(ValueError, match="between 12 and 20"):
+        ptd_spc(frame(BASE * 2), "y", "x", rules="mdc_tool", fix_after_n_points=24)
 
 
 def test_demo_partnership_declares_its_spc_section():

@@ -153,11 +153,17 @@ def validate_options(
             f"fix_after_n_points must be a whole number of at least 12 (Making Data Count), "
             f"got {fix_after_n_points!r}"
         )
-    if isinstance(rules, SpcRules):
-        return rules
-    if rules not in RULES:
-        _fail(f"rules must be one of {', '.join(RULES)}, got {rules!r}")
-    return RULES[rules]
+    if not isinstance(rules, SpcRules):
+        if rules not in RULES:
+            _fail(f"rules must be one of {', '.join(RULES)}, got {rules!r}")
+        rules = RULES[rules]
+    too_long = rules.max_baseline is not None and (fix_after_n_points or 0) > rules.max_baseline
+    if too_long:
+        _fail(
+            f"fix_after_n_points must be between 12 and {rules.max_baseline} with these "
+            f"rules (Making Data Count's tool), got {fix_after_n_points}"
+        )
+    return rules
 
 
 def target_column(series: Series, target) -> np.ndarray:

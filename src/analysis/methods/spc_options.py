@@ -26,7 +26,14 @@ import re
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from analysis.config import ConfigError
 from analysis.methods.spc_rules import RULES, SpcRules
@@ -76,6 +83,17 @@ class SpcSettings(BaseModel):
         name = (m.rules if m and m.rules else None) or self.rules
         length = (m.run_length if m and m.run_length else None) or self.run_length
         return RULES[name].with_run_length(length)
+
+    @model_validator(mode="after")
+    def _baselines_fit_their_rules(self) -> SpcSettings:
+        for name, m in self.measures.items():
+            limit = self.rules_for(name).max_baseline
+            if m.fix_after_n_points is not None and limit and m.fix_after_n_points > limit:
+                raise ValueError(
+                    f"measures.{name}.fix_after_n_points is {m.fix_after_n_points}; Making Data "
+                    f"Count's tool fixes a baseline of 12 to {limit} points"
+                )
+        return self
 
     def arguments(self, measure: str | None = None) -> dict[str, Any]:
         """Keyword arguments of ``ptd_spc`` for ``measure``: ``rules``, ``rebase``, ``fix_after_n_points``."""

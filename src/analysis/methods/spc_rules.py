@@ -41,7 +41,9 @@ class SpcRules:
     beyond three sigma counting towards "two in three" (``two_in_three_beyond``), and a
     point that breaks rules in both directions shown as improvement
     (``conflict="improvement"``; NHSRplotthedots takes the first rule in its priority
-    order, ``"priority"``). ``runs_across_rebase`` lets shifts and trends run on over a
+    order, ``"priority"``), and a fixed baseline of 12 to 20 points (``max_baseline``;
+    the team on PowerBI-SPC issue #253: "In our Excel tool, this has to be for the first
+    12-20 points"). ``runs_across_rebase`` lets shifts and trends run on over a
     recalculation point (each point judged against its own period's mean); off in both
     rule sets.
     """
@@ -53,6 +55,7 @@ class SpcRules:
     two_in_three_beyond: bool = False
     conflict: str = "priority"
     runs_across_rebase: bool = False
+    max_baseline: int | None = None
 
     def with_run_length(self, n: int | None) -> SpcRules:
         """The same rules with shifts and trends of ``n`` points (6 or 7)."""
@@ -71,6 +74,7 @@ MDC_TOOL_RULES = SpcRules(
     screen_outliers=False,
     two_in_three_beyond=True,
     conflict="improvement",
+    max_baseline=20,
 )
 #: Rule sets by name; ``nhsr`` is another name for NHSRplotthedots' ``ptd``.
 RULES = {"ptd": PTD_RULES, "nhsr": PTD_RULES, "mdc_tool": MDC_TOOL_RULES}

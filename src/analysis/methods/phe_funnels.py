@@ -37,7 +37,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2, norm, poisson
+
+from analysis.methods.phe_funnel_helpers import (
+    axis_points,
+    funnel_ratio_significance,
+    poisson_funnel,
+    sigma_adjustment,
+    signif_ceiling,
+    signif_floor,
+)
 
 SIGNIFICANCE_LEVELS = [
     "High (0.001)",
@@ -76,94 +84,6 @@ class FunnelStatistic:
             raise ValueError("ratio funnels need ratio_type 'count' or 'isr'")
         if self.statistic == "rate" and self.rate_type not in ("dsr", "crude"):
             raise ValueError("rate funnels need rate_type 'dsr' or 'crude'")
-
-
-# ---------------------------------------------------------------- helpers (R/utils.R)
-
-
-def sigma_adjustment(p: float, population, average: float, side: str, multiplier: float):
-    """The proportion whose Wilson interval at quantile ``p`` just reaches ``average``."""
-    n = np.asarray(population, dtype="float64")
-    q2 = norm.ppf(p) ** 2
-    first = average * (n / q2 + 1)
-    with np.errstate(invalid="ignore"):
-        adj = np.sqrt(
-            (-8 * average * (n / q2 + 1)) ** 2
-            - 64
-            * (1 / q2 + 1 / n)
-            * average
-            * (n * (average * (n / q2 + 2) - 1) + q2 * (average - 1))
-        )
-    last = 1 / q2 + 1 / n
-    value = (first - adj / 8) / last if side == "low" else (first + adj / 8) / last
-    return value / n * multiplier
-
-
-def poisson_funnel(obs, p: float, side: str) -> np.ndarray:
-    """Expected events at which ``obs`` sits at tail probability ``p`` (bisection, as R).
-
-    ``side="low"``: P(K ≥ obs) = p (the lower exact limit); ``"high"``: P(K ≤ obs) = p.
-    """
-    obs = np.asarray(obs, dtype="float64")
-    v = np.full(obs.shape, 0.5)
-    dv = 0.5
-    while dv > 1e-7:
-        dv /= 2
-        mu = (1 + obs) * v / (1 - v)
-        move_down = poisson.sf(obs - 1, mu) > p if side == "low" else poisson.cdf(obs, mu) < p
-        v = np.where(move_down, v - dv, v + dv)
-    return (1 + obs) * v / (1 - v)
-
-
-def funnel_ratio_significance(obs, expected, p: float, side: str) -> np.ndarray:
-    """Limit of ``obs / expected`` at confidence ``p``: exact below 10 events, Byar's from 10."""
-    obs = np.asarray(obs, dtype="float64")
-    expected = np.asarray(expected, dtype="float64")
-    z = norm.ppf(0.5 + p / 2)
-    if side == "low":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            exact = chi2.isf(0.5 + p / 2, 2 * obs) / 2
-            byar = obs * (1 - 1 / (9 * obs) - z / 3 / np.sqrt(obs)) ** 3
-        stat = np.where(obs < 10, np.where(obs == 0, 0.0, exact), byar)
-    else:
-        exact = chi2.ppf(0.5 + p / 2, 2 * obs + 2) / 2
-        o1 = obs + 1
-        byar = o1 * (1 - 1 / (9 * o1) + z / 3 / np.sqrt(o1)) ** 3
-        stat = np.where(obs < 10, exact, byar)
-    return stat / expected
-
-
-def _r_nchar(x: float) -> int:
-    """Characters R prints for a whole number (``as.character``): 100000 is ``1e+05``."""
-    fixed = str(int(x))
-    digits = fixed.rstrip("0") or "0"
-    exponent = len(fixed) - 1
-    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-    sci = f"{mantissa}e+{exponent:02d}"
-    return len(sci) if len(sci) < len(fixed) else len(fixed)
-
-
-def _signif_floor(x: float, down: float = 0.95) -> float:
-    if x == 0:
-        return 0.0
-    n = _r_nchar(np.floor(x * down)) - 1
-    return float(np.floor(x * down / 10**n) * 10**n)
-
-
-def _signif_ceiling(x: float, up: float = 1.05) -> float:
-    if x == 0:
-        return 0.0
-    n = _r_nchar(np.ceil(x * up)) - 2
-    return float(np.ceil(x * up / 10.0**n) * 10.0**n)
-
-
-def _axis_points(lo: float, hi: float, ratio: bool) -> np.ndarray:
-    first = [max(1.0, lo)]
-    for j in range(2, 101):
-        offset = j - 1 if ratio else j
-        prev = first[-1]
-        first.append(max(float(np.round((hi / prev) ** (1 / (101 - offset)) * prev)), prev + 1))
-    return np.array(first)
 
 
 def _column(data: pd.DataFrame, name: str | None, what: str) -> np.ndarray | None:
@@ -257,13 +177,13 @@ def calculate_funnel_limits(
     if hi_d > 2 * lo_d:
         axis_min = 0.0
     elif kind == "rate":
-        axis_min = _signif_floor(lo_d / years) * years
+        axis_min = signif_floor(lo_d / years) * years
     else:
-        axis_min = _signif_floor(lo_d)
-    axis_max = _signif_ceiling(hi_d / years) * years if kind == "rate" else _signif_ceiling(hi_d)
+        axis_min = signif_floor(lo_d)
+    axis_max = signif_ceiling(hi_d / years) * years if kind == "rate" else signif_ceiling(hi_d)
     if kind == "rate":
         axis_min, axis_max = float(np.floor(axis_min * av)), float(np.ceil(axis_max * av))
-    x = _axis_points(axis_min, axis_max, ratio=kind == "ratio")
+    x = axis_points(axis_min, axis_max, ratio=kind == "ratio")
 
     if kind == "proportion":
         t = pd.DataFrame({"Population": x})

@@ -225,3 +225,14 @@ def test_errors_as_the_package():
             rate="rate",
             statistic=FunnelStatistic("rate", 100, rate_type="dsr", years_of_data=1),
         )
+
+
+def test_axis_rounding_counts_rs_printed_characters():
+    # R: nchar(100000) is 5 ("1e+05"), nchar(120000) is 6, nchar(1e6) is 5, nchar(123) is 3.
+    from analysis.methods.phe_funnel_helpers import r_nchar, signif_ceiling, signif_floor
+
+    assert [r_nchar(v) for v in (100000, 120000, 1e6, 123)] == [5, 6, 5, 3]
+    # signif.floor(41980): floor(0.95 × 41980) = 39881 (5 characters) → floor to 10^4: 30000.
+    assert signif_floor(41980) == 30000
+    # signif.ceiling(61921): ceiling(1.05 × 61921) = 65018 (5 characters) → ceiling to 10^3.
+    assert signif_ceiling(61921) == 66000

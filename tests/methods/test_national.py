@@ -137,6 +137,20 @@ def test_provider_funnel_places_local_services_among_providers(demo_national):
         provider_funnel(pub, local, "maternity", "2024-02")
 
 
+def test_provider_funnel_over_a_quarter_sums_the_months(demo_national):
+    pub, truth, _ = demo_national
+    local = pd.DataFrame({"unit": ["Willow Ward"], "numerator": [40], "denominator": [80]})
+    q = provider_funnel(pub, local, "Community", pd.Period("2024Q4", "Q-MAR"))  # Jan–Mar 2024
+    jan = provider_funnel(pub, local, "Community", "2024-01")
+    feb = provider_funnel(pub, local, "Community", "2024-02")
+    providers = q.points[~q.points["local"]].set_index("unit")
+    one = jan.points[~jan.points["local"]].set_index("unit")
+    two = feb.points[~feb.points["local"]].set_index("unit")
+    assert (providers["denominator"] == one["denominator"] + two["denominator"]).all()
+    e = pub[(pub.level == "england") & (pub.setting == "Community")]
+    assert q.england == pytest.approx(100 * (e.very_good + e.good).sum() / e.total_responses.sum())
+
+
 def test_local_counts_by_setting():
     services = pd.DataFrame({"service_id": ["A", "B"], "setting": ["community health"] * 2})
     responses = pd.DataFrame(

@@ -233,7 +233,7 @@ class ProviderFunnel:
     limits: pd.DataFrame  # PHEindicatormethods' lines (Population, lower_2s_limit, …) in %
     england: float  # %
     setting: str
-    month: pd.Timestamp
+    period: pd.Period
     indicator: str
     caveat: str = FFT_COMPARISON_CAVEAT
 
@@ -242,30 +242,41 @@ def provider_funnel(
     published: pd.DataFrame,
     local_units: pd.DataFrame,
     setting: str,
-    month,
+    period,
     indicator: str = "percent_positive",
 ) -> ProviderFunnel:
-    """The partnership's services among England's providers of one collection in one month.
+    """The partnership's services among England's providers of one collection in a period.
 
     ``setting`` is the NHS England collection (``fft_published.setting``, any case);
-    ``local_units`` has ``unit`` (e.g. a service name), ``numerator`` and
-    ``denominator`` for the same month (positive of responses for percentage positive,
-    responses of eligible for the response rate). Each point's ``significance`` is
-    PHEindicatormethods' (``High (0.001)`` … ``Not significant``) against the England
-    value; the lines are its Wilson funnel limits for the same value.
+    ``period`` a month (``"2024-05"``) or any ``pd.Period`` (a financial quarter
+    ``pd.Period("2025Q1", "Q-MAR")``: each provider's months are summed). ``local_units``
+    has ``unit`` (e.g. a service name), ``numerator`` and ``denominator`` for the same
+    period (positive of responses for percentage positive, responses of eligible for the
+    response rate). Each point's ``significance`` is PHEindicatormethods' (``High (0.001)``
+    … ``Not significant``) against the England value; the lines are its Wilson funnel
+    limits for the same value.
     """
     if indicator not in INDICATORS:
         raise ValueError(f"indicator must be one of {', '.join(INDICATORS)}, not {indicator!r}")
-    month = pd.Timestamp(month).to_period("M").to_timestamp()
+    if not isinstance(period, pd.Period):
+        period = pd.Timestamp(period).to_period("M")
+    first, last = period.start_time.normalize(), period.end_time.normalize()
     p = published[
-        (published["setting"].str.lower() == str(setting).lower()) & (published["month"] == month)
+        (published["setting"].str.lower() == str(setting).lower())
+        & published["month"].between(first, last)
     ]
     if p.empty:
         raise ValueError(
-            f"no published FFT figures for {setting!r} in {month:%B %Y}: check the fft_published "
+            f"no published FFT figures for {setting!r} in {period}: check the fft_published "
             "sources and the setting's name"
         )
-    orgs = p[p["level"] == "organisation"]
+    counts = ["very_good", "good", "total_responses", "total_eligible"]
+    orgs = (
+        p[p["level"] == "organisation"]
+        .groupby(["org_code", "org_name"], dropna=False, sort=True)[counts]
+        .sum(min_count=1)
+        .reset_index()
+    )
     pos = orgs["very_good"].fillna(0) + orgs["good"].fillna(0)
     if indicator == "percent_positive":
         num, den = pos, orgs["total_responses"]
@@ -275,13 +286,14 @@ def provider_funnel(
         {"unit": orgs["org_code"], "name": orgs["org_name"], "numerator": num, "denominator": den}
     ).dropna(subset=["numerator", "denominator"])
     providers = providers[providers["denominator"] > 0]
-    eng = england_values(p).iloc[0]
-    england = float(
-        eng["percent_positive"] if indicator == "percent_positive" else eng["response_rate"]
-    )
+    eng = england_values(p)[["responses", "positive", "eligible"]].sum(min_count=1)
+    if indicator == "percent_positive":
+        england = float(100 * eng["positive"] / eng["responses"])
+    else:
+        england = float(100 * eng["responses"] / eng["eligible"])
     if np.isnan(england) or providers.empty:
         raise ValueError(
-            f"NHS England's {setting!r} files for {month:%B %Y} give no {INDICATORS[indicator]}"
+            f"NHS England's {setting!r} files for {period} give no {INDICATORS[indicator]}"
         )
     local = local_units.assign(name=local_units["unit"]).loc[
         :, ["unit", "name", "numerator", "denominator"]
@@ -300,4 +312,4 @@ def provider_funnel(
         statistic=FunnelStatistic("proportion", 100),
         full=False,
     )
-    return ProviderFunnel(points, limits, england, str(setting), month, indicator)
+    return ProviderFunnel(points, limits, england, str(setting), period, indicator)

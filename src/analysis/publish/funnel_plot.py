@@ -81,6 +81,14 @@ def funnel_chart(
     return fig, alt
 
 
+def _period_words(period: pd.Period) -> str:
+    if period.freqstr.startswith("M"):
+        return period.strftime("%B %Y")
+    if period.freqstr.startswith("Q"):
+        return f"{period.start_time:%B} to {period.end_time:%B %Y}"
+    return str(period)
+
+
 def england_funnel_chart(funnel: ProviderFunnel, title: str) -> tuple[plt.Figure, str]:
     """The partnership's services among England's providers (a :class:`ProviderFunnel`).
 
@@ -134,7 +142,7 @@ def england_funnel_chart(funnel: ProviderFunnel, title: str) -> tuple[plt.Figure
     what = "percentage positive" if funnel.indicator == "percent_positive" else "response rate"
     alt = (
         f"Funnel plot of the FFT {what} of {len(others)} {funnel.setting} providers in England, "
-        f"{funnel.month:%B %Y}, England {funnel.england:.1f}%; {placed or 'no local services'}. "
+        f"{_period_words(funnel.period)}, England {funnel.england:.1f}%; {placed or 'no local services'}. "
         + funnel.caveat
     )
     return fig, alt

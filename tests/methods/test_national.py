@@ -79,6 +79,27 @@ def test_compare_with_england_hand_worked():
     assert rr.loc["mental health inpatient", "value"] == pytest.approx(5.0)
     assert rr.loc["mental health inpatient", "compared_95"] == "Better"
     assert "mental health community" not in rr.index  # no eligible count
+    assert out["period"].iloc[0] == pd.Period("2024-05", "M")
+
+
+def test_compare_with_england_by_financial_quarter():
+    may = ENGLAND | {"very_good": 1800, "good": 600}  # 2,400 of 3,000
+    june = may | {"month": T("2024-06-01"), "very_good": 2000, "good": 700}  # 2,700 of 3,000
+    local = pd.DataFrame(
+        {
+            "setting": ["mental health inpatient"] * 2,
+            "month": [T("2024-05-01"), T("2024-06-01")],
+            "responses": [50, 50],
+            "positive": [45, 45],
+            "eligible": [1000, 1000],
+        }
+    )
+    out = compare_with_england(local, published([may, june]), frequency="Q-MAR")
+    pos = out[out.indicator == "percent_positive"].iloc[0]
+    assert pos.period == pd.Period("2024-06", "M").asfreq("Q-MAR")  # 2024/25 Q1
+    assert pos.england == pytest.approx(5100 / 6000 * 100) and pos.value == pytest.approx(90.0)
+    # 90 of 100: Wilson 82.56% to 94.48% contains 85%: Similar.
+    assert pos.compared_95 == "Similar"
 
 
 @pytest.fixture(scope="module")

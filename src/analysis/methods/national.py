@@ -169,29 +169,48 @@ def local_fft_by_setting(
     return out
 
 
+def _by_period(df: pd.DataFrame, frequency: str) -> pd.DataFrame:
+    """Counts summed per setting and period (eligible only where every month has it)."""
+    d = df.assign(period=pd.to_datetime(df["month"]).dt.to_period(frequency))
+    return (
+        d.groupby(["setting", "period"], sort=True)
+        .agg(
+            responses=("responses", "sum"),
+            positive=("positive", "sum"),
+            eligible=("eligible", lambda e: e.sum() if e.notna().all() else np.nan),
+        )
+        .reset_index()
+    )
+
+
 def compare_with_england(
     local: pd.DataFrame,
     published: pd.DataFrame,
     settings: Mapping[str, str] | None = None,
+    frequency: str = "M",
 ) -> pd.DataFrame:
-    """Each local setting and month against England, for both FFT indicators.
+    """Each local setting and period against England, for both FFT indicators.
 
     ``local`` has ``setting, month, responses, positive, eligible`` (as
-    :func:`local_fft_by_setting`). Returns one row per setting, month and indicator
-    (``percent_positive``, ``response_rate``): ``setting, published_setting, month,
+    :func:`local_fft_by_setting`); ``frequency`` is a pandas period frequency (``"M"``,
+    or ``"Q-MAR"`` for financial quarters: counts are summed over the period's months
+    on both sides). Returns one row per setting, period and indicator
+    (``percent_positive``, ``response_rate``): ``setting, published_setting, period,
     indicator, numerator, denominator, value, england, compared_95, compared_998,
     colour_95, colour_998``; values in %. Settings without an NHS England collection,
-    or months without published figures, are left out. Higher is better for both.
+    or periods without published figures, are left out. Higher is better for both.
     """
-    eng = england_values(published)
-    eng_key = eng.assign(key=eng["setting"].str.lower()).set_index(["key", "month"])
+    eng = _by_period(england_values(published), frequency)
+    eng["percent_positive"] = 100 * eng["positive"] / eng["responses"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        eng["response_rate"] = 100 * eng["responses"] / eng["eligible"]
+    eng_key = eng.assign(key=eng["setting"].str.lower()).set_index(["key", "period"])
     rows = []
-    for r in local.itertuples(index=False):
+    for r in _by_period(local, frequency).itertuples(index=False):
         pub = _published_setting(r.setting, settings)
-        month = pd.Timestamp(r.month)
-        if pub is None or (pub.lower(), month) not in eng_key.index:
+        if pub is None or (pub.lower(), r.period) not in eng_key.index:
             continue
-        e = eng_key.loc[(pub.lower(), month)]
+        e = eng_key.loc[(pub.lower(), r.period)]
         for indicator, num, den, bench in (
             ("percent_positive", r.positive, r.responses, e["percent_positive"]),
             ("response_rate", r.responses, r.eligible, e["response_rate"]),
@@ -206,7 +225,7 @@ def compare_with_england(
                 {
                     "setting": r.setting,
                     "published_setting": pub,
-                    "month": month,
+                    "period": r.period,
                     "indicator": indicator,
                     "numerator": float(num),
                     "denominator": float(den),
@@ -219,7 +238,7 @@ def compare_with_england(
                 }
             )
     cols = [
-        "setting", "published_setting", "month", "indicator", "numerator", "denominator",
+        "setting", "published_setting", "period", "indicator", "numerator", "denominator",
         "value", "england", "compared_95", "compared_998", "colour_95", "colour_998",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=cols)

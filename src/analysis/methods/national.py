@@ -1,18 +1,18 @@
 """England as a comparator: NHS England's published FFT figures beside the partnership's.
 
 From the ``fft_published`` table (NHS England's monthly FFT data files, read by the
-clean step) this module gives, per NHS England collection ("setting") and month:
+clean step) this module gives, per NHS England collection ("setting"):
 
 * :func:`england_values`: England's percentage positive ((Very good + Good) ÷ all
   responses) and response rate (responses ÷ people eligible, where the files give
   eligible counts), from the ``ENGLAND`` row, or the sum of the organisations' rows
   when a file has none;
 * :func:`compare_with_england`: each of the partnership's settings against England,
-  for both FFT indicators, significantly *Better*, *Similar* or *Worse* at 95% and 99.8%
+  per month or financial quarter, for both FFT indicators, significantly *Better*, *Similar* or *Worse* at 95% and 99.8%
   by Fingertips' benchmark comparison (Wilson interval of the local value against the
   England value: :mod:`analysis.methods.benchmark`), with the RAG colours;
 * :func:`provider_funnel`: a funnel of the partnership's services among England's
-  providers of the same collection in a month, with PHEindicatormethods' proportion
+  providers of the same collection in a month or quarter, with PHEindicatormethods' proportion
   limits around the England value (:mod:`analysis.methods.phe_funnels`).
 
 NHS England's caveat goes with every comparison (:data:`FFT_COMPARISON_CAVEAT`): the

@@ -226,3 +226,34 @@ def test_every_fft_indicator_gets_an_england_comparator():
     assert rr["settings"] == ["Community"] and rr["statistic"] == "response_rate"
     assert england_comparator("fft_percent_positive", {"services": ["UC"]}, services) is None
     assert england_comparator("complaints_received", {}, services) is None
+
+
+def test_site_level_sheet_reads_with_a_constant_level(tmp_path):
+    # NHS England's site sheets carry `Site Code` and `Site Name MAX` beside the trust;
+    # a source gives the level as a constant (no ENGLAND row on that sheet).
+    raw = tmp_path / "raw" / "nhse_sites"
+    raw.mkdir(parents=True)
+    head = "Org code,Org name,Site Code,Site Name MAX,1 Very Good SUM,2 Good SUM,"
+    head += "3 Neither Good nor Poor SUM,4 Poor SUM,5 Very Poor SUM,6 Dont Know SUM,"
+    head += "Total Responses,Total Eligible SUM\n"
+    rows = "RX1,Trust One,RX1AA,Main Site,60,20,5,5,5,5,100,900\n"
+    rows += "RX1,Trust One,RX1AB,Other Site,30,10,0,0,0,0,40,400\n"
+    (raw / "FFT_Inpatient_Sites_2024-05.csv").write_text(head + rows, encoding="utf-8")
+    columns = {k: v for k, v in source_entry(COLLECTIONS[0])["columns"].items()}
+    spec = {
+        "table": "fft_published",
+        "files": "nhse_sites/*.csv",
+        "constants": {"setting": "Inpatient", "level": "site"},
+        "columns": columns | {"site_code": "Site Code"},
+    }
+    cfg = load_config()
+    path = write_config(
+        cfg, tmp_path / "p.yaml", raw_dir=str(tmp_path / "raw"),
+        processed_dir=str(tmp_path / "processed"), sources={"sites": spec},
+    )  # fmt: skip
+    clean(load_config(path))
+    pub = read_table("fft_published", tmp_path / "processed")
+    assert pub["level"].tolist() == ["site", "site"]
+    assert pub["site_code"].tolist() == ["RX1AA", "RX1AB"]
+    e = england_values(pub)  # no England or organisation rows: nothing to give
+    assert e.empty

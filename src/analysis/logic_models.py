@@ -26,6 +26,7 @@ import yaml
 
 from analysis.config import CONFIG_DIR, Config, ConfigError
 from analysis.methods import indicators as ind
+from analysis.methods import national
 
 LOGIC_MODELS_DIR = CONFIG_DIR / "logic_models"
 TERMS = ("short", "medium", "long")
@@ -337,7 +338,9 @@ def read_tables(processed_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
 
 
 def _comparator_series(indicator: Indicator, tables) -> pd.Series | None:
-    c = indicator.comparator
+    c = indicator.comparator or national.england_comparator(
+        indicator.computation, indicator.params, tables.get("services")
+    )
     if not c:
         return None
     return ind.england_fft(

@@ -63,7 +63,7 @@ def test_hand_worked_limits():
     assert out["mean"].iloc[0] == pytest.approx(2.6)
     assert out["lpl"].iloc[0] == pytest.approx(-1.39)
     assert out["upl"].iloc[0] == pytest.approx(6.59)
-    assert out["short_group_warning"].all()  # fewer than 12 points
+    assert out["short_group_warning"].all()  # fewer than 13 points
 
 
 def test_outlying_moving_ranges_screened_once():

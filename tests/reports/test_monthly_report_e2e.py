@@ -23,7 +23,7 @@ def published(tmp_path_factory):
     cfg = relocate(load_config(), root)
     demo.generate(cfg.raw_dir, seed=3, start="2024-01", end=MONTH, config=cfg)
     code = cfg.services[0]["codes"][0]["code"]
-    fft_file = next(cfg.raw_dir.glob(f"**/*{MONTH}*.csv"))
+    fft_file = next(cfg.raw_dir.glob(f"fft/*{MONTH}*.csv"))
     with open(fft_file, newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     code_col = rows[0].index(cfg.sources["fft"]["columns"]["service_code"])

@@ -23,7 +23,8 @@ Files written (paths under ``raw_dir``)
 ``complaints/complaints_export.csv`` (Windows-1252); ``compliments/compliments_YYYY-YY.csv``
 (Windows-1252, one per financial year); ``actions/you_said_we_did.csv``;
 ``surveys/survey_results.xlsx`` (title row above the header); ``measures/measures.csv``;
-``truth.json``.
+``nhse_fft/FFT_<collection>_YYYY-MM.csv`` (NHS England's national FFT files, synthetic: see
+:mod:`analysis.demo.national`; only when a source reads ``fft_published``); ``truth.json``.
 
 truth.json
 ----------
@@ -64,6 +65,8 @@ sizes in percentage points):
                      ``rows``}; ``personal_details`` {``nhs_number``, ``phone``, ``email``,
                      ``titled_name``}; ``service_code_change`` [{``service_id``, ``old_code``,
                      ``new_code``, ``from``}].
+``national``         the synthetic national files (or null): ``providers`` per collection
+                     and ``england_percent_positive`` {collection: {month: %}}.
 ``files``            every file written: rows and encoding.
 """
 
@@ -82,6 +85,7 @@ from analysis.demo.activity import generate_actions, generate_measures, generate
 from analysis.demo.comments import CommentBank
 from analysis.demo.complaints import generate_complaints, generate_compliments
 from analysis.demo.fft import generate_fft
+from analysis.demo.national import generate_national
 from analysis.demo.partnership import load_partnership
 from analysis.demo.truth import fft_truth
 from analysis.demo.writers import export_frame, write_csv, write_xlsx
@@ -115,9 +119,11 @@ def generate(
             f"({part.paused[0]} to {part.paused[1]}); choose a period with FFT months."
         )
     raw = Path(raw_dir)
-    fft_rng, complaint_rng, compliment_rng, action_rng, survey_rng, measure_rng, defect_rng = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(7)
-    )
+    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
+    fft_rng, complaint_rng, compliment_rng, action_rng, survey_rng, measure_rng, defect_rng = rngs[
+        :7
+    ]
+    national_rng = rngs[7]
     planted = (cfg.section("demo", {}) or {}).get("planted", {})
     theme = planted.get("rising_theme", {}).get("subcategory", "Timeliness of care")
     bank = CommentBank(training_comments(), theme)
@@ -170,6 +176,8 @@ def generate(
     enc = spec.get("encoding", "utf-8")
     record(write_csv(out, raw / spec["files"], enc), len(out), enc)
 
+    national_truth = _write_national(cfg, part, raw, national_rng, record)
+
     truth = {
         "generator": {
             "seed": seed,
@@ -181,6 +189,7 @@ def generate(
         **fft_truth(part, fft, planted),
         **complaints_truth,
         "measures": measure_truth,
+        "national": national_truth,
         "defects": {**defect_truth, "service_code_change": _code_changes(part)},
         "files": {p.relative_to(raw).as_posix(): info for p, info in sorted(written.items())},
     }
@@ -250,6 +259,27 @@ def _write_fft(cfg: Config, responses: pd.DataFrame, raw: Path, rng, record) -> 
             }
     truth["unknown_service_codes"] = dict(sorted(truth["unknown_service_codes"].items()))
     return truth
+
+
+def _write_national(cfg: Config, part, raw: Path, rng, record) -> dict | None:
+    """NHS England's monthly FFT files (synthetic), when a source reads them."""
+    wanted = [
+        spec["files"] for spec in cfg.sources.values() if spec.get("table") == "fft_published"
+    ]
+    if not wanted:
+        return None
+    tables = generate_national(part.fft_months, rng)
+    england = {}
+    for (stem, m), df in tables.items():
+        path = raw / "nhse_fft" / f"FFT_{stem}_{m}.csv"
+        record(write_csv(df.astype(str), path), len(df), "utf-8")
+        row = df.iloc[0]
+        england.setdefault(stem, {})[str(m)] = round(float(row["Prop_Pos"]) * 100, 2)
+    return {
+        "files": "nhse_fft/FFT_<collection>_<YYYY-MM>.csv",
+        "providers": {stem: int(len(df) - 1) for (stem, _), df in tables.items()},
+        "england_percent_positive": england,
+    }
 
 
 def _code_changes(part) -> list[dict]:

@@ -140,7 +140,7 @@ def attribute_spc(
             "date_field": date_field,
             "facet_field": facet_field,
             "multiplier": multiplier,
-            "rules": rules,
+            "rules": rules if isinstance(rules, str) else "custom",
         },
     )
     if chart in ("pprime", "uprime"):

@@ -36,7 +36,7 @@ import pandas as pd
 from analysis.ingest.schemas import POSITIVE_RATINGS
 from analysis.methods import complaints as complaint_methods
 from analysis.methods.intervals import mean_limits, poisson_limits, rate_limits, wilson
-from analysis.methods.spc import SHORT_GROUP, assurance_type, ptd_spc
+from analysis.methods.spc import assurance_type, ptd_spc
 
 MEASURE_TYPES = ("proportion", "rate", "count", "mean", "score", "milestone")
 FREQUENCIES = {"monthly": "M", "quarterly": "Q-MAR", "annual": "Y-MAR"}
@@ -595,6 +595,10 @@ TREND_WORDS = {
     "special_cause_neutral_high": "special cause: higher",
     "special_cause_neutral_low": "special cause: lower",
 }
+#: Fewest periods given an SPC reading: Making Data Count's minimum for process limits (the
+#: least ``fix_after_n_points`` NHSRplotthedots accepts). NHSRplotthedots still flags groups
+#: under 13 points with ``short_group_warning`` (trial limits).
+MIN_SPC_POINTS = 12
 ASSURANCE_WORDS = {
     "consistent_pass": "target consistently met",
     "consistent_fail": "target consistently missed",
@@ -609,8 +613,8 @@ def spc_trend(
     """Each period's SPC point type in words, and the assurance for the latest target.
 
     An XmR chart over the indicator's values (Making Data Count, via
-    :func:`analysis.methods.spc.ptd_spc`); series shorter than NHSRplotthedots'
-    12-point minimum get no reading, and neither do series whose points are not
+    :func:`analysis.methods.spc.ptd_spc`); series shorter than Making Data Count's
+    12-point minimum (:data:`MIN_SPC_POINTS`) get no reading, and neither do series whose points are not
     independent readings (``applicable=False``: milestones, cumulative shares). No
     assurance is given when the limits collapse onto the mean (no variation).
     """
@@ -619,8 +623,8 @@ def spc_trend(
         return pd.Series(
             "SPC not applicable (milestone or cumulative series)", index=history.index
         ), None
-    if values.notna().sum() < SHORT_GROUP:
-        words = f"too few periods for SPC ({int(values.notna().sum())} of {SHORT_GROUP})"
+    if values.notna().sum() < MIN_SPC_POINTS:
+        words = f"too few periods for SPC ({int(values.notna().sum())} of {MIN_SPC_POINTS})"
         return pd.Series(words, index=history.index), None
     direction = DIRECTION[polarity]
     spc = ptd_spc(history, "value", "period_end", improvement_direction=direction)

@@ -20,16 +20,16 @@ _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _DATE = (
     r"\d{4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{1,2}"
     r"|\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}"
-    rf"|{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{2,4}}"
+    rf"|{_DAY}[\s\-]+(?:of\s+)?{_MONTH},?[\s\-]+\d{{2,4}}"
     rf"|{_MONTH}\s+{_DAY},?\s+\d{{2,4}}"
     rf"|{_MONTH},?\s+\d{{4}}"
 )
 _CUE = (
-    r"\b(?:d\s?\.?\s?o\s?\.?\s?b\b\.?|date\s+of\s+birth|birth\s*date|birthday"
+    r"\b(?:d\s?\.?\s?o\s?\.?\s?b(?![a-z])\.?|date\s+of\s+birth|birth\s*date|birthday"
     r"|born(?:\s+(?:on|in))?)"
 )
 PATTERN = re.compile(
-    rf"{_CUE}(?:\s*(?:[:\-–=]|is|was)\s*|\s+)(?:the\s+)?(?P<date>{_DATE})\b",
+    rf"{_CUE}\s*(?:(?:[:\-–=]|is|was)\s*)?(?:the\s+)?(?P<date>{_DATE})\b",
     re.IGNORECASE,
 )
 #: Quick test (RE2 syntax) every text holding a date of birth passes.

@@ -15,44 +15,20 @@ import re
 
 _LOCAL = r"[\w.%+'\-]*\w"
 _LABEL = r"[\w\-]+"
-_AT_BRACKETED = r"\s*[\[({<]\s*at\s*[\])}>]\s*"
-_DOT_BRACKETED = r"\s*[\[({<]\s*dot\s*[\])}>]\s*"
+_AT = r"(?:\s*@\s*|\s*[\[({<]\s*at\s*[\])}>]\s*)"
+_DOT = r"(?:\s*\.\s*|\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*|\s+dot\s+)"
 _TLD = r"(?:com|org|net|uk|co|gov|nhs|ac|edu|info|io|me|biz|scot|wales|ie|eu|email)\b"
 PATTERN = re.compile(
-    r"(?<![\w.%+'\-])(?:"
-    # user@domain.tld, spaces allowed around the @ and the dots
-    + _LOCAL
-    + r"\s*@\s*"
-    + _LABEL
-    + r"(?:\s*(?:\.|"
-    + _DOT_BRACKETED[3:]
-    + r")\s*"
-    + _LABEL
-    + r")+"
-    # user[at]domain[dot]tld (or a real dot)
-    + r"|"
-    + _LOCAL
-    + _AT_BRACKETED
-    + _LABEL
-    + r"(?:(?:\s*\.\s*|"
-    + _DOT_BRACKETED
-    + r")"
-    + _LABEL
-    + r")+"
-    # user at domain dot tld
-    + r"|"
-    + _LOCAL
-    + r"\s+at\s+"
-    + _LABEL
-    + r"(?:\s+dot\s+"
-    + _LABEL
-    + r")*\s+dot\s+"
-    + _TLD
-    + r")",
+    r"(?<![\w.%+\-])(?:"
+    # user@domain.tld or user[at]domain[dot]tld: spaces and spelt-out dots allowed
+    rf"{_LOCAL}{_AT}{_LABEL}(?:{_DOT}{_LABEL})+"
+    # user at domain dot tld, or user at domain.tld: the last part a common top-level domain
+    rf"|{_LOCAL}\s+at\s+{_LABEL}(?:(?:\s+dot\s+|\.){_LABEL})*(?:\s+dot\s+|\.){_TLD}"
+    r")",
     re.IGNORECASE,
 )
 #: Quick test (RE2 syntax) every text holding an address passes.
-PREFILTER = r"@|(?i:[\[({<]\s*at\s*[\])}>]|\sat\s.*\sdot\s)"
+PREFILTER = r"@|(?i:[\[({<]\s*at\s*[\])}>]|\sat\s.*(?:\sdot\s|\.[a-z]))"
 
 
 def find(text: str) -> list[re.Match]:

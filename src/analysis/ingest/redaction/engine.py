@@ -128,7 +128,12 @@ def _name_words() -> pa.Array:
 
 def _has_name_word(arr: pa.Array) -> np.ndarray:
     words = pc.split_pattern_regex(pc.fill_null(arr, ""), r"[^\p{L}'’\-]+")
-    hits = pc.is_in(pc.list_flatten(words), value_set=_name_words())
+    flat = pc.list_flatten(words)
+    accented = pc.match_substring_regex(flat, r"[^\x00-\x7f]")
+    if pc.any(accented).as_py():  # look names up without accents, as the lists also hold them
+        folded = pc.replace_substring_regex(pc.utf8_normalize(flat, "NFKD"), r"\p{Mn}", "")
+        flat = pc.if_else(accented, folded, flat)
+    hits = pc.is_in(flat, value_set=_name_words())
     rows = pc.filter(pc.list_parent_indices(words), hits).to_numpy(zero_copy_only=False)
     mask = np.zeros(len(arr), dtype=bool)
     mask[rows] = True

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import unicodedata
 import zlib
 from functools import lru_cache
 
@@ -52,8 +53,17 @@ WORD_NAMES = words("""
     lance neil nick bud buck hilary ken lou max mo rocky sid ted tom val wade wood eve ale amor
     ante canal coral corona diamond don edit forum german grant hardy marine mad nail pastor raid
     server sever sol tan toy urban wolf brandy misty olive robin raven lore loot peer pier mar grit
-    sonata nurser ester
+    sonata nurser ester africa america asia europe india china jordan
     """)
+#: Short forms of English given names that the lists lack ("thanks Will", "ask for Bev").
+SHORT_FORMS = words(
+    """
+    Will Bill Bob Rob Tom Jim Jo Liz Kate Kath Sue Pat Mike Dave Steve Chris Nick Andy Tony Pete
+    Ben Dan Joe Jen Jenny Beth Becky Vicky Nicky Alex Charlie Jack Harry Ted Ed Al Ali Di Meg Mel
+    Viv Val Bev Jan Pam Gill Jill Les Ron Reg Sid Stu Phil Rich Rick Ros Sal Sam Tash Trish Wendy
+    Abi Bex Cath Dot Fran Gaz Jas Jay Kez Lou Maz Mo Nat Nev Ollie Ray Tez Zoe Zoë
+    """
+)
 CALENDAR = words(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday"
@@ -61,12 +71,21 @@ CALENDAR = words(
 _LATIN = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ'’\-]+$")
 
 
+def fold(word: str) -> str:
+    """``word`` without accents, as name lists often write it.
+
+    >>> fold("Siobhán Ó Súilleabháin"), fold("Żaneta")
+    ('Siobhan O Suilleabhain', 'Zaneta')
+    """
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
 def _latin_words(names) -> set[str]:
     words = set()
     for name in names:
         for part in str(name).split():
             if len(part) >= 2 and _LATIN.match(part) and part.lower() not in PARTICLES:
-                words.add(part)
+                words |= {part, fold(part)}
     return words
 
 
@@ -79,16 +98,18 @@ def _lists() -> tuple[frozenset[str], frozenset[str]]:
         for attr in ("first_names", "first_names_male", "first_names_female"):
             first |= _latin_words(getattr(provider, attr, ()))
         last |= _latin_words(getattr(provider, "last_names", ()))
+    first |= _latin_words(SHORT_FORMS)
     return frozenset(first), frozenset(last)
 
 
 def first_names() -> frozenset[str]:
-    """Every first name of the lists, as written there (``"Kerry"``, ``"Żaneta"``)."""
+    """Every first name of the lists, as written there and without accents (``"Żaneta"``,
+    ``"Zaneta"``): look a word up by its :func:`fold`."""
     return _lists()[0]
 
 
 def surnames() -> frozenset[str]:
-    """Every surname of the lists, as written there (``"Patel"``, ``"Okafor"``)."""
+    """Every surname of the lists, as written there and without accents."""
     return _lists()[1]
 
 

@@ -53,7 +53,7 @@ _THANKS = (
 )
 _FILLER = r"(?:\s+(?:so|very|much|again|to|also|especially|particularly|in\s+particular|all))*"
 _CUES = re.compile(
-    rf"\b(?P<title>{_STRONG_TITLES})\b\.?[ \t]+"
+    rf"\b(?P<title>{_STRONG_TITLES})\b(?:\.[ \t]*|[ \t]+)"
     rf"|\b(?P<role>(?:{_ROLES})s?)\b\.?(?:[ \t]*[,:(\-–][ \t]*|[ \t]+)(?:(?:called|named)[ \t]+)?"
     r"|\b(?P<naming>called|named|name\s+(?:is|was)|names?\s*(?:is|was|:))[ \t]+"
     rf"|\b(?P<thanks>{_THANKS})\b{_FILLER}[ \t,:!.\-–]+",
@@ -77,7 +77,7 @@ _LOWER_OK_TITLES = words("dr mr mrs ms mx prof professor cllr")
 _RE2_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
 #: Quick test (RE2 syntax): a title and a word, or another cue and a capitalised word soon after.
 CUE_PREFILTER = (
-    rf"(?i:\b(?:{_STRONG_TITLES})\b\.?)[ \t]+\S"
+    rf"(?i:\b(?:{_STRONG_TITLES})\b)(?:\.[ \t]*|[ \t]+)\S"
     rf"|(?i:\b(?:{_ROLES}|called|named|names?|{_THANKS})s?\b)"
     rf"[^{_RE2_UPPER}.!?\n]{{0,40}}[{_RE2_UPPER}]"
 )
@@ -85,9 +85,15 @@ CUE_PREFILTER = (
 
 _FUNCTION = words(
     "the a an and or but to of in on at for with from by was is were are be been has had have "
-    "i it he she we they you me him her us them my his our your their this that"
+    "i it he she we they you me him her us them my his our your their this that i've i'm i'd "
+    "i'll i’ve i’m i’d i’ll"
 )
 _STRONG = frozenset(_STRONG_TITLES.split("|")) | {"title"}
+
+
+def _mixed(word: str) -> bool:
+    """Whether ``word`` is written in mixed case (``McAllister``), not all lower or all upper."""
+    return not (word.islower() or word.isupper())
 
 
 def _is_name(word: str, cue: str) -> bool:
@@ -96,19 +102,50 @@ def _is_name(word: str, cue: str) -> bool:
     lower = word.lower()
     if lower in _FUNCTION:
         return False
+    if len(word) < 2:
+        return False
     capital = word[0].isupper()
-    if cue in _STRONG and capital:
-        return True  # "Dr Ward" is a person
     ordinary = name_model.ordinary_words()
+    titled = name_model.fold(word if _mixed(word) else word.title())
+    listed = titled in name_model.first_names() or titled in name_model.surnames()
+    if cue in _STRONG and capital:
+        return listed or lower not in ordinary  # "Dr Ward" is a person; "a dr. However" is not
     if cue in _LOWER_OK_TITLES:
         return lower not in ordinary and lower not in NOT_NAMES  # "dr smith", not "dr said"
     if lower in NOT_NAMES or lower in _CUE_WORDS:
         return False
-    titled = word if not word.isupper() else word.title()
-    listed = titled in name_model.first_names() or titled in name_model.surnames()
     if capital:
         return listed or lower not in ordinary
     return listed and lower not in ordinary
+
+
+#: Words that, written with a capital after a name, make it the name of a place or service.
+PLACES = words(
+    """
+    ward wards unit house lodge centre center court clinic surgery practice medical hospital
+    hospice team service services road street lane avenue way drive close crescent suite wing
+    group health care trust school college university station hall park view place building
+    village gardens ward's unit's suite's infirmary university
+    """
+)
+_NEXT_WORD = re.compile(rf"[ \t]+([{_UPPER}][{_LETTER}'’]*)")
+
+
+_NUMBER_NEXT = re.compile(r"[ \t]+\d")
+
+
+def _place_follows(text: str, end: int) -> bool:
+    """Whether a place word or a number follows: "Rose Ward", "Rowan 1"."""
+    nxt = _NEXT_WORD.match(text, end)
+    return bool(nxt) and nxt.group(1).lower() in PLACES or bool(_NUMBER_NEXT.match(text, end))
+
+
+def _casing_hides_names(text: str, word: str) -> bool:
+    """Whether ``word`` is in capitals in a text that is not: an acronym ("TIA", "ASAP")."""
+    if not word.isupper():
+        return False
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.islower() for c in letters) > 0.3 * len(letters)
 
 
 _PARTICLES = (
@@ -125,14 +162,23 @@ def _take_name(text: str, pos: int, cue: str) -> tuple[int, int] | None:
     m = WORD.match(text, lead.end() if lead else pos)
     if not m or not _is_name(m.group(), "title" if lead else cue):
         return None
+    listed = name_model.fold(m.group().title()) in name_model.first_names()
+    if cue not in _STRONG and not listed and _casing_hides_names(text, m.group()):
+        return None  # "see a dentist ASAP"
     end = m.end()
     while gap := _GAP.match(text, end):  # more words of the name: "Mary Smith", "Ana de Sousa"
         nxt = WORD.match(text, gap.end())
+        if nxt and nxt.group().lower() in PLACES and nxt.group()[0].isupper():
+            return None  # "Arnold Lodge", "Rose Ward": a place, not a person
         if not (nxt and nxt.group()[0].isupper() and _is_name(nxt.group(), "surname")):
             break
         if nxt.group().isupper() != m.group().isupper():
             break  # a change of case ends the name: "KERRY Was", "Kerry NHS"
         end = nxt.end()
+    if _place_follows(text, end):
+        return None  # "Parkway Medical" (after "called"): a place, not a person
+    if text[end - 2 : end] in ("'s", "’s", "'S", "’S"):
+        end -= 2  # the possessive stays: "Dr [name]'s team"
     return (pos, end)
 
 
@@ -158,7 +204,7 @@ def find_cued(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_CAPITALISED = re.compile(rf"(?<![\w'’\-])[{_UPPER}][{_LETTER}{_EXTRA}'’\-]*")
+_CAPITALISED = re.compile(rf"(?<![\w\-])(?<!\w['’])[{_UPPER}][{_LETTER}{_EXTRA}'’\-]*")
 
 
 def find_listed(text: str) -> list[tuple[int, int]]:
@@ -173,19 +219,45 @@ def find_listed(text: str) -> list[tuple[int, int]]:
             continue
         word = m.group().rstrip("'’-")
         caps = word.isupper()
-        if caps and len(word) < 3:
+        if caps and (len(word) < 3 or _casing_hides_names(text, word)):
             continue
-        titled = word.title() if caps else word
+        titled = name_model.fold(word.title() if caps else word)
         if titled in unambiguous:
             span = _take_name(text, m.start(), "list")
         elif titled in first:  # "Grace Okafor", not "Grace and kindness"
             nxt = re.match(r"[ \t]+([^\W\d_][\w'’\-]*)", text[m.start() + len(word) :])
-            if not nxt or nxt.group(1) not in surnames:
+            if not nxt or name_model.fold(nxt.group(1)) not in surnames:
                 continue
             span = (m.start(), m.start() + len(word) + nxt.end())
+            if _place_follows(text, span[1]):
+                continue
         else:
             continue
         if span:
             spans.append(span)
             pos = span[1]
-    return spans
+    return _with_companions(text, spans)
+
+
+_BEFORE = re.compile(rf"(?<![\w'’\-])({WORD.pattern})[ \t]*(?:,|&|\band\b)[ \t]*$")
+_AFTER = re.compile(rf"[ \t]*(?:,|&|\band\b)[ \t]*({WORD.pattern})")
+
+
+def _with_companions(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Add the first names joined to a found one by "and", "&" or a comma: "Will and Kerry"."""
+    found = list(spans)
+    queue = list(spans)
+    while queue:
+        start, end = queue.pop()
+        before = _BEFORE.search(text[max(0, start - 60) : start])
+        after = _AFTER.match(text, end)
+        for m, offset in ((before, max(0, start - 60)), (after, 0)):
+            if not m or name_model.fold(m.group(1).title()) not in name_model.first_names():
+                continue
+            if not _is_name(m.group(1), "cue") or _casing_hides_names(text, m.group(1)):
+                continue
+            span = (offset + m.start(1), offset + m.end(1))
+            if not any(a < span[1] and span[0] < b for a, b in found):
+                found.append(span)
+                queue.append(span)
+    return sorted(found)

@@ -20,11 +20,22 @@ PATTERN = re.compile(
     r"(?:(?:\+|\b00)[ \t]*44[ \t]*(?:\([ \t]*0[ \t]*\)[ \t]*)?[ \t.\-]*|\([ \t]*0|\b0)"
     r"(?:" + _GAP + r"\d){9,10}(?![ \t.\-]?\d)"
 )
-_DATE_SHAPE = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}")
+_DATE_SHAPE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*\d{2,4}")
+
+
+def _looks_like_date(text: str) -> bool:
+    """Whether a day and a month (either order) start a date inside ``text``."""
+    for m in _DATE_SHAPE.finditer(text):
+        a, b = int(m.group(1)), int(m.group(2))
+        if (1 <= a <= 31 and 1 <= b <= 12) or (1 <= a <= 12 and 1 <= b <= 31):
+            return True
+    return False
+
+
 #: Quick test (RE2 syntax) every text holding a number passes.
-PREFILTER = r"(?:\+|00)[ \t]*44|\(?[ \t]*0[ \t]*\d"
+PREFILTER = r"(?:\+|00)[ \t]*44|0[ \t.\-()]{0,3}\d"
 
 
 def find(text: str) -> list[re.Match]:
     """Every UK telephone number in ``text``."""
-    return [m for m in PATTERN.finditer(text) if not _DATE_SHAPE.search(m.group())]
+    return [m for m in PATTERN.finditer(text) if not _looks_like_date(m.group())]

@@ -54,9 +54,9 @@ _THANKS = (
 _FILLER = r"(?:\s+(?:so|very|much|again|to|also|especially|particularly|in\s+particular|all))*"
 _CUES = re.compile(
     rf"\b(?P<title>{_STRONG_TITLES})\b(?:\.[ \t]*|[ \t]+)"
-    rf"|\b(?P<role>(?:{_ROLES})s?)\b\.?(?:[ \t]*[,:(\-–][ \t]*|[ \t]+)(?:(?:called|named)[ \t]+)?"
+    rf"|\b(?P<role>(?:{_ROLES})s?)\b(?:[ \t]*[,:(\-–][ \t]*|[ \t]+)(?:(?:called|named)[ \t]+)?"
     r"|\b(?P<naming>called|named|name\s+(?:is|was)|names?\s*(?:is|was|:))[ \t]+"
-    rf"|\b(?P<thanks>{_THANKS})\b{_FILLER}[ \t,:!.\-–]+",
+    rf"|\b(?P<thanks>{_THANKS})\b{_FILLER}[ \t,:\-–]+",
     re.IGNORECASE,
 )
 _JOIN = re.compile(r"[ \t]*(?:,|&|\+|/|\band\b)[ \t]*(?:\band\b[ \t]*)?", re.IGNORECASE)

@@ -117,22 +117,30 @@ def replace_spans(text: str, spans: list[Span]) -> str:
 
 @lru_cache(maxsize=1)
 def _name_words() -> pa.Array:
-    """Words whose presence sends a text to the name finders: names as written and in
-    capitals, and unambiguous names in lower case ("thanks to kerry")."""
+    """Words whose presence sends a text to the name finders: first names as written, with a
+    possessive and in capitals, and unambiguous names in lower case ("thanks to kerry")."""
     first = name_model.first_names()
-    words = set(first) | {n.upper() for n in first if len(n) >= 3}
+    words = set(first) | {f"{n}'s" for n in first} | {f"{n}’s" for n in first}
+    words |= {n.upper() for n in first if len(n) >= 3}
     words |= {n.lower() for n in name_model.unambiguous_first_names()}
     words |= {n.lower() for n in name_model.unambiguous_surnames()}
     return pa.array(sorted(words), pa.string())
 
 
+#: Punctuation around a word (``"Kerry,"``, ``"(Sam)"``), trimmed before it is looked up.
+_PUNCTUATION = ".,;:!?()[]{}<>\"'`*…/“”‘’-–—"
+
+
 def _has_name_word(arr: pa.Array) -> np.ndarray:
-    words = pc.split_pattern_regex(pc.fill_null(arr, ""), r"[^\p{L}'’\-]+")
-    flat = pc.list_flatten(words)
-    accented = pc.match_substring_regex(flat, r"[^\x00-\x7f]")
+    """Which texts hold a word of :func:`_name_words` (words split at white space)."""
+    words = pc.utf8_split_whitespace(pc.fill_null(arr, ""))
+    flat = pc.utf8_trim(pc.list_flatten(words), characters=_PUNCTUATION)
+    accented = pc.invert(pc.string_is_ascii(flat))
     if pc.any(accented).as_py():  # look names up without accents, as the lists also hold them
-        folded = pc.replace_substring_regex(pc.utf8_normalize(flat, "NFKD"), r"\p{Mn}", "")
-        flat = pc.if_else(accented, folded, flat)
+        folded = pc.replace_substring_regex(
+            pc.utf8_normalize(pc.filter(flat, accented), "NFKD"), r"\p{Mn}", ""
+        )
+        flat = pc.replace_with_mask(flat, accented, folded)
     hits = pc.is_in(flat, value_set=_name_words())
     rows = pc.filter(pc.list_parent_indices(words), hits).to_numpy(zero_copy_only=False)
     mask = np.zeros(len(arr), dtype=bool)

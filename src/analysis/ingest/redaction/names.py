@@ -79,7 +79,7 @@ _RE2_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
 CUE_PREFILTER = (
     rf"(?i:\b(?:{_STRONG_TITLES})\b)(?:\.[ \t]*|[ \t]+)\S"
     rf"|(?i:\b(?:{_ROLES}|called|named|names?|{_THANKS})s?\b)"
-    rf"[^{_RE2_UPPER}.!?\n]{{0,40}}[{_RE2_UPPER}]"
+    rf"[^{_RE2_UPPER}.!?\n]{{0,40}}[{_RE2_UPPER}]\pL"
 )
 
 

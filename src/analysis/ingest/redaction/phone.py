@@ -33,7 +33,7 @@ def _looks_like_date(text: str) -> bool:
 
 
 #: Quick test (RE2 syntax) every text holding a number passes.
-PREFILTER = r"(?:\+|00)[ \t]*44|0[ \t.\-()]{0,3}\d"
+PREFILTER = r"(?:\+|00)[ \t]*44|(?:^|[^\d])0(?:[ \t.\-()]{0,3}\d){9}"
 
 
 def find(text: str) -> list[re.Match]:

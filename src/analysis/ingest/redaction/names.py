@@ -75,11 +75,14 @@ NOT_NAMES = words("""
 _CUE_WORDS = frozenset({"again", "also", "both", "each", "every", "lot", "lots", "many", "much"})
 _LOWER_OK_TITLES = words("dr mr mrs ms mx prof professor cllr")
 _RE2_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
-#: Quick test (RE2 syntax): a title and a word, or another cue and a capitalised word soon after.
+#: Quick test (RE2 syntax): a title and a word, or another cue, a few little words
+#: ("thank you so much to") and a capitalised word.
 CUE_PREFILTER = (
     rf"(?i:\b(?:{_STRONG_TITLES})\b)(?:\.[ \t]*|[ \t]+)\S"
-    rf"|(?i:\b(?:{_ROLES}|called|named|names?|{_THANKS})s?\b)"
-    rf"[^{_RE2_UPPER}.!?\n]{{0,40}}[{_RE2_UPPER}]\pL"
+    rf"|(?i:\b(?:{_ROLES}|called|named|names?|{_THANKS})s?\b)[ \t,:\-–(]+"
+    r"(?:(?i:to|you|u|so|very|much|again|also|all|called|named|is|was|the|my|our|a|in"
+    r"|particular|especially|particularly)[ \t,]+){0,4}"
+    rf"[{_RE2_UPPER}]\pL"
 )
 
 

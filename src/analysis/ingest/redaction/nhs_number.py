@@ -18,8 +18,11 @@ import re
 _SEP = r"[ \t\-./_–—]{0,3}"
 #: A maximal run of digits joined by short separators (not inside a longer run of digits).
 CHAIN = re.compile(r"(?<![\d])\d(?:" + _SEP + r"\d)*")
-#: Shapes that are dates, not numbers: d/m/y (optionally with a time after it).
-_DATE_SHAPE = re.compile(r"^\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}(?:\D|$)")
+#: Shapes that are dates, not numbers: d/m/y or y-m-d (optionally with a time after it).
+_DATE_SHAPE = re.compile(
+    r"^(?:\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{1,2})"
+    r"(?:\D|$)"
+)
 #: Quick test (RE2 syntax) every text holding a candidate passes.
 PREFILTER = r"\d(?:[ \t\-./_–—]{0,3}\d){9}"
 

@@ -300,9 +300,11 @@ def test_staff_name_list_kept_with_the_raw_data(partnership):
     )
     manifest = clean(cfg)
     assert read_table("fft_comments", cfg.processed_dir)["text"].tolist() == [
-        "Thanks to [name] and Tom"
+        "Thanks to [name] and [name]"
     ]
+    # Priya from the staff list; Tom as a name after thanks
     assert manifest["redactions"]["staff_name"] == 1
+    assert manifest["redactions"]["name"] == 1
 
 
 def test_every_written_table_validates_against_its_schema(two_months):

@@ -10,7 +10,10 @@ Conventions
 * Identifiers are strings (``service_id``, ``response_id`` …).
 * Dates are ``datetime64[ns]`` at midnight; months are the first day of the month.
 * Free text (comments, "you said", compliments) is always *redacted* before it is
-  stored: no table here ever holds an identifier.
+  stored: no table here ever holds an identifier. A text column is free text unless it
+  is declared a label (:func:`_label`: a code or a name from a list), so a new text
+  column is redacted unless someone decides it cannot hold what people write;
+  :data:`FREE_TEXT` lists them, for the clean step.
 * ``source_file`` / ``source_record`` trace a row back to its raw export (file
   name relative to ``data/raw`` and 1-based record number), so nothing is lost.
 
@@ -79,7 +82,13 @@ def _id(unique: bool = False, nullable: bool = False) -> pa.Column:
 
 
 def _text(nullable: bool = True) -> pa.Column:
-    return pa.Column(str, nullable=nullable, coerce=True)
+    """Free text that people write: redacted before it is stored."""
+    return pa.Column(str, nullable=nullable, coerce=True, metadata={"free_text": True})
+
+
+def _label(nullable: bool = True) -> pa.Column:
+    """A short label or code from a list (a service name, a rule), never what people write."""
+    return pa.Column(str, nullable=nullable, coerce=True, metadata={"free_text": False})
 
 
 def _date(nullable: bool = False) -> pa.Column:
@@ -109,7 +118,7 @@ def _flag(nullable: bool = False) -> pa.Column:
 
 
 def _provenance() -> dict[str, pa.Column]:
-    return {"source_file": _text(), "source_record": _count(nullable=True)}
+    return {"source_file": _label(), "source_record": _count(nullable=True)}
 
 
 def _schema(name: str, columns: dict[str, pa.Column], unique: list[str] | None = None, checks=None):
@@ -129,17 +138,17 @@ SERVICES = _schema(
     "services",
     {
         "service_id": _id(unique=True),
-        "service_name": _text(nullable=False),
+        "service_name": _label(nullable=False),
         "setting": _choice(SETTINGS),
-        "directorate": _text(),
-        "partnership": _text(nullable=False),
+        "directorate": _label(),
+        "partnership": _label(nullable=False),
     },
 )
 
 SERVICE_CODES = _schema(
     "service_codes",
     {
-        "source": _text(nullable=False),
+        "source": _label(nullable=False),
         "code": _id(),
         "service_id": _id(),
         "valid_from": _date(nullable=True),
@@ -155,7 +164,7 @@ SERVICE_POPULATION = _schema(
         "period_start": _date(),
         "period_end": _date(),
         "group_type": _choice(["age_band", "sex", "ethnicity"]),
-        "group": _text(nullable=False),
+        "group": _label(nullable=False),
         "people": _count(),
     },
     unique=["service_id", "period_start", "group_type", "group"],
@@ -171,9 +180,9 @@ FFT_RESPONSES = _schema(
         "rating": _choice(RATINGS),
         "rating_scale": _choice(RATING_SCALES),
         "mode": _choice(MODES),
-        "age_band": _text(),
-        "sex": _text(),
-        "ethnicity": _text(),
+        "age_band": _label(),
+        "sex": _label(),
+        "ethnicity": _label(),
         **_provenance(),
     },
 )
@@ -195,8 +204,8 @@ COMMENT_THEMES = _schema(
     "comment_themes",
     {
         "comment_id": _id(),
-        "category": _text(nullable=False),
-        "subcategory": _text(nullable=False),
+        "category": _label(nullable=False),
+        "subcategory": _label(nullable=False),
         "origin": _choice(["model", "rule", "correction"]),
         "score": pa.Column(float, checks=pa.Check.in_range(0, 1), nullable=True, coerce=True),
     },
@@ -223,11 +232,11 @@ FFT_PUBLISHED = _schema(
     {
         "month": _month(),
         "level": _choice(["england", "organisation", "site", "ward"]),
-        "setting": _text(nullable=False),
-        "org_code": _text(),
-        "org_name": _text(),
-        "site_code": _text(),
-        "ward": _text(),
+        "setting": _label(nullable=False),
+        "org_code": _label(),
+        "org_name": _label(),
+        "site_code": _label(),
+        "ward": _label(),
         "total_responses": _count(),
         "total_eligible": _count(nullable=True),
         "very_good": _count(nullable=True),
@@ -249,8 +258,8 @@ COMPLAINTS = _schema(
         "acknowledged_date": _date(nullable=True),
         "responded_date": _date(nullable=True),
         "closed_date": _date(nullable=True),
-        "stage": _text(),
-        "subject": _text(),
+        "stage": _label(),
+        "subject": _label(),
         "outcome": _choice(COMPLAINT_OUTCOMES, nullable=True),
         "reopened": _flag(),
         "ombudsman_referral": _flag(),
@@ -265,7 +274,7 @@ COMPLAINTS = _schema(
 
 COMPLAINT_SUBJECTS = _schema(
     "complaint_subjects",
-    {"complaint_id": _id(), "subject": _text(nullable=False)},
+    {"complaint_id": _id(), "subject": _label(nullable=False)},
     unique=["complaint_id", "subject"],
 )
 
@@ -275,7 +284,7 @@ COMPLIMENTS = _schema(
         "compliment_id": _id(unique=True),
         "service_id": _id(),
         "received_date": _date(),
-        "channel": _text(),
+        "channel": _label(),
         "text": _text(),
         **_provenance(),
     },
@@ -286,7 +295,7 @@ ACTIONS = _schema(
     {
         "action_id": _id(unique=True),
         "service_id": _id(nullable=True),
-        "theme": _text(),
+        "theme": _label(),
         "you_said": _text(nullable=False),
         "we_did": _text(nullable=False),
         "heard_date": _date(),
@@ -302,12 +311,12 @@ ACTIONS = _schema(
 SURVEYS = _schema(
     "surveys",
     {
-        "survey": _text(nullable=False),
+        "survey": _label(nullable=False),
         "respondent_group": _choice(["staff", "service users", "carers"]),
         "year": pa.Column("Int64", checks=pa.Check.in_range(1990, 2100), coerce=True),
         "service_id": _id(nullable=True),
         "question_id": _id(),
-        "question": _text(nullable=False),
+        "question": _label(nullable=False),
         "responses": _count(nullable=True),
         "positive": _count(nullable=True),
         "percent_positive": pa.Column(
@@ -329,13 +338,13 @@ MEASURES = _schema(
     "measures",
     {
         "measure_id": _id(),
-        "label": _text(nullable=False),
+        "label": _label(nullable=False),
         "period_start": _date(),
         "period_end": _date(),
         "service_id": _id(nullable=True),
         "value": pa.Column(float, coerce=True),
         "unit": _choice(["count", "percent", "score", "flag"]),
-        "source_system": _text(),
+        "source_system": _label(),
         **_provenance(),
     },
     checks=[_not_before("period_end", "period_start")],
@@ -362,7 +371,7 @@ STORIES = _schema(
         "criticality": pa.Column(
             "Int64", checks=pa.Check.in_range(0, 5), nullable=True, coerce=True
         ),
-        "author_role": _text(),
+        "author_role": _label(),
         **_provenance(),
     },
 )
@@ -370,14 +379,14 @@ STORIES = _schema(
 QUARANTINE = _schema(
     "quarantine",
     {
-        "source": _text(nullable=False),
-        "source_file": _text(nullable=False),
+        "source": _label(nullable=False),
+        "source_file": _label(nullable=False),
         "source_record": _count(nullable=True),
         "source_line": _count(nullable=True),
-        "column": _text(),
+        "column": _label(),
         "value": _text(),
-        "rule": _text(nullable=False),
-        "message": _text(nullable=False),
+        "rule": _label(nullable=False),
+        "message": _label(nullable=False),
     },
 )
 
@@ -402,6 +411,13 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         STORIES,
         QUARANTINE,
     ]
+}
+
+
+#: Per table, its free-text columns: every text column not declared a label.
+FREE_TEXT: dict[str, list[str]] = {
+    name: [c for c, col in schema.columns.items() if (col.metadata or {}).get("free_text")]
+    for name, schema in SCHEMAS.items()
 }
 
 

@@ -56,6 +56,7 @@ from typing import Any
 
 from analysis.config import ConfigError
 from analysis.ingest.schemas import COMMENT_QUESTIONS, SCHEMAS
+from analysis.ingest.schemas import FREE_TEXT as SCHEMA_FREE_TEXT
 
 #: Tables whose rows are matched to a service on this date column.
 SERVICE_DATE = {
@@ -69,13 +70,8 @@ SERVICE_DATE = {
     "surveys": None,
     "stories": "published_date",
 }
-#: Free-text columns redacted before they are stored.
-FREE_TEXT = {
-    "compliments": ["text"],
-    "actions": ["you_said", "we_did"],
-    "fft_comments": ["text"],
-    "stories": ["title", "text"],
-}
+#: Free-text columns redacted before they are stored (declared in the schemas).
+FREE_TEXT = SCHEMA_FREE_TEXT
 #: The columns that identify a row of each table (a later export of the same key replaces it).
 KEYS = {
     "fft_responses": ["response_id"],

@@ -9,7 +9,9 @@
       approved_by: Head of Patient Experience
       approved_on: 2025-04-09
 
-A report without an approval is marked DRAFT.
+A report without an approval is marked DRAFT. The text is redacted as it is read, by the
+detector that redacts every free-text column (:func:`analysis.ingest.redaction.redact_text`):
+an analyst's note that names a patient or a member of staff does not reach a page.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from analysis.ingest.redaction import redact_text
 
 
 @dataclass(frozen=True)
@@ -73,9 +77,10 @@ def load_commentary(raw_dir: Path, period: str) -> Commentary:
     sections = data.get("sections") or {}
     if not isinstance(sections, dict):
         raise ValueError(f"{path}: 'sections' must map section names to text")
+    approved_by = approval.get("approved_by")
     return Commentary(
-        sections={str(k): str(v) for k, v in sections.items()},
-        approved_by=approval.get("approved_by"),
+        sections={str(k): redact_text(str(v)) for k, v in sections.items()},
+        approved_by=None if approved_by is None else redact_text(str(approved_by)),
         approved_on=approved_on,
         source=path,
     )

@@ -1,0 +1,167 @@
+"""Run the detectors over text: one document, or a column of texts with cheap vectorised tests first.
+
+Each detector (:data:`DETECTORS`) has a quick test in RE2 syntax that every text holding one of
+its identifiers passes (``pyarrow.compute`` runs it over the whole column at once) and a
+finder, in Python, run only on the texts that pass. The names of the name model are found in
+a column by splitting it into words and looking them up (``pyarrow.compute.is_in``), not by a
+regular expression of thousands of names.
+
+Spans found by an earlier detector win over overlapping later ones (an e-mail address is not
+also read as a name), and a span never takes the ``'`` that starts a text: a spreadsheet
+reads that quote as "this is text, not a formula".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analysis.ingest.redaction import (
+    date_of_birth,
+    email,
+    name_model,
+    names,
+    nhs_number,
+    phone,
+    postcode,
+)
+
+MARKERS = {
+    "email": "[email]",
+    "nhs_number": "[NHS number]",
+    "phone": "[phone]",
+    "date_of_birth": "[date of birth]",
+    "postcode": "[postcode]",
+    "staff_name": "[name]",
+    "name": "[name]",
+    "listed_name": "[name]",
+}
+KINDS = tuple(MARKERS)
+
+Span = tuple[int, int, str]
+
+
+@dataclass(frozen=True)
+class Detector:
+    """One kind of identifier: its quick test (RE2; ``None``: the name words) and its finder."""
+
+    kind: str
+    prefilter: str | None
+    find: Callable[[str], list[tuple[int, int]]]
+
+
+def _spans_of(finder) -> Callable[[str], list[tuple[int, int]]]:
+    return lambda text: [m.span() for m in finder(text)]
+
+
+DETECTORS = (
+    Detector("email", email.PREFILTER, _spans_of(email.find)),
+    Detector("nhs_number", nhs_number.PREFILTER, _spans_of(nhs_number.find)),
+    Detector("phone", phone.PREFILTER, _spans_of(phone.find)),
+    Detector(
+        "date_of_birth",
+        date_of_birth.PREFILTER,
+        lambda text: [m.span("date") for m in date_of_birth.find(text)],
+    ),
+    Detector("postcode", postcode.PREFILTER, _spans_of(postcode.find)),
+    Detector("name", names.CUE_PREFILTER, names.find_cued),
+    Detector("listed_name", None, names.find_listed),
+)
+
+
+def staff_pattern(staff_names: Iterable[str]) -> str | None:
+    """A whole-word pattern (Python and RE2) for every name of the staff list, longest first."""
+    found = sorted({" ".join(n.split()) for n in staff_names if n and n.strip()}, key=len)
+    if not found:
+        return None
+    alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in reversed(found))
+    return r"\b(?:" + alternatives + r")\b"
+
+
+@lru_cache(maxsize=8)
+def detectors(staff_names: tuple[str, ...] = (), use_name_model: bool = True) -> list[Detector]:
+    """The detectors in the order they are applied, with the staff list's if one is given."""
+    chosen = [d for d in DETECTORS if use_name_model or d.kind != "listed_name"]
+    pattern = staff_pattern(staff_names)
+    if pattern:  # before the other names, so a listed member of staff is counted as one
+        compiled = re.compile(pattern)
+        staff = Detector("staff_name", pattern, _spans_of(compiled.finditer))
+        chosen.insert([d.kind for d in chosen].index("name"), staff)
+    return chosen
+
+
+def find_spans(text: str, chosen: Iterable[Detector]) -> list[Span]:
+    """Every identifier's span in ``text``, earlier detectors first, none overlapping."""
+    taken: list[Span] = []
+    for detector in chosen:
+        for start, end in detector.find(text):
+            if start == 0 and text.startswith("'"):
+                start = 1  # keep the quote that stops a spreadsheet reading a formula
+            if end > start and not any(start < b and a < end for a, b, _ in taken):
+                taken.append((start, end, detector.kind))
+    return taken
+
+
+def replace_spans(text: str, spans: list[Span]) -> str:
+    """``text`` with each span replaced by its kind's marker."""
+    for start, end, kind in sorted(spans, reverse=True):
+        text = text[:start] + MARKERS[kind] + text[end:]
+    return text
+
+
+@lru_cache(maxsize=1)
+def _name_words() -> pa.Array:
+    """Words whose presence sends a text to the name finders: first names as written, with a
+    possessive and in capitals, and unambiguous names in lower case ("thanks to kerry")."""
+    first = name_model.first_names()
+    words = set(first) | {f"{n}'s" for n in first} | {f"{n}’s" for n in first}
+    words |= {n.upper() for n in first if len(n) >= 3}
+    words |= {n.lower() for n in name_model.unambiguous_first_names()}
+    words |= {n.lower() for n in name_model.unambiguous_surnames()}
+    return pa.array(sorted(words), pa.string())
+
+
+#: Punctuation around a word (``"Kerry,"``, ``"(Sam)"``), trimmed before it is looked up.
+_PUNCTUATION = ".,;:!?()[]{}<>\"'`*…/“”‘’-–—"
+
+
+def _has_name_word(arr: pa.Array) -> np.ndarray:
+    """Which texts hold a word of :func:`_name_words` (words split at white space)."""
+    words = pc.utf8_split_whitespace(pc.fill_null(arr, ""))
+    flat = pc.utf8_trim(pc.list_flatten(words), characters=_PUNCTUATION)
+    accented = pc.invert(pc.string_is_ascii(flat))
+    if pc.any(accented).as_py():  # look names up without accents, as the lists also hold them
+        folded = pc.replace_substring_regex(
+            pc.utf8_normalize(pc.filter(flat, accented), "NFKD"), r"\p{Mn}", ""
+        )
+        flat = pc.replace_with_mask(flat, accented, folded)
+    hits = pc.is_in(flat, value_set=_name_words())
+    rows = pc.filter(pc.list_parent_indices(words), hits).to_numpy(zero_copy_only=False)
+    mask = np.zeros(len(arr), dtype=bool)
+    mask[rows] = True
+    return mask
+
+
+def _mask(arr: pa.Array, pattern: str) -> np.ndarray:
+    matched = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
+    return matched.to_numpy(zero_copy_only=False)
+
+
+def candidates(arr: pa.Array, chosen: list[Detector]) -> dict[str, np.ndarray]:
+    """Per kind, which texts pass its quick test (the name kinds share the name-word lookup)."""
+    words = _has_name_word(arr) if any(d.kind.endswith("name") for d in chosen) else None
+    out = {}
+    for d in chosen:
+        if d.prefilter is None:
+            out[d.kind] = words
+        elif d.kind == "name":
+            out[d.kind] = _mask(arr, d.prefilter) | words
+        else:
+            out[d.kind] = _mask(arr, d.prefilter)
+    return out

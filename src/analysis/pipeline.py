@@ -137,7 +137,7 @@ def produce_month(
     out = report_folder(cfg, period, scope)
     out.mkdir(parents=True, exist_ok=True)
     params = {"config_path": str(cfg.path), "month": period, "scope": scope}
-    min_count = cfg.section("disclosure", {}).get("min_count", 5)
+    min_count = cfg.disclosure.min_count
     reports = [r for r in REPORTS if r.due(p)]
     names = (ANALYSES if analyses else []) + [r.notebook for r in reports]
     seconds: dict[str, float] = {}

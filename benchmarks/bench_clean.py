@@ -267,6 +267,7 @@ def main() -> int:
             "raw_dir": str(root / "raw"),
             "processed_dir": str(root / "processed"),
             "reports_dir": str(root / "reports"),
+            "allowed_roots": [str(root)],
             "services": SERVICES,
             "sources": {"fft": SOURCE},
         }

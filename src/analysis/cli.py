@@ -25,12 +25,17 @@ def _demo_data(args) -> int:
     from analysis import demo
 
     cfg = load_config(args.config)
-    opts = cfg.section("demo", {})
+    if cfg.demo is None:
+        raise ConfigError(
+            f"{cfg.path}: has no `demo:` section, so there is no demonstration data to write; "
+            "use config/partnerships/demo.yaml or add a demo section"
+        )
+    opts = cfg.demo
     paths = demo.generate(
         args.out or cfg.raw_dir,
-        seed=args.seed if args.seed is not None else opts.get("seed", 20190401),
-        start=args.start or str(opts.get("start", "2019-04")),
-        end=args.end or str(opts.get("end", "2025-03")),
+        seed=args.seed if args.seed is not None else opts.seed,
+        start=args.start or opts.start,
+        end=args.end or opts.end,
         config=cfg,
         scale=args.scale,
     )
@@ -63,6 +68,11 @@ def _clean(args) -> int:
     print(f"redacted: {found or 'nothing'}")
     for error in manifest["errors"]:
         print(f"warning: source {error['source']!r} skipped: {error['file']}: {error['problem']}")
+    for warning in manifest.get("warnings", []):
+        print(
+            f"warning: source {warning['source']!r}: {warning['file']}: {warning['problem']}. "
+            f"{warning['advice']}"
+        )
     print(f"tidy tables, quarantine and manifest in {cfg.processed_dir}")
     return EXIT_OK
 
@@ -70,7 +80,7 @@ def _clean(args) -> int:
 def _ensure_raw_data(args) -> None:
     cfg = load_config(args.config)
     has_exports = any(any(cfg.raw_dir.glob(spec["files"])) for spec in cfg.sources.values())
-    if not has_exports and cfg.section("demo"):
+    if not has_exports and cfg.demo is not None:
         print(
             f"no raw data under {cfg.raw_dir}: generating the demonstration partnership's exports"
         )
@@ -176,13 +186,23 @@ def _themes(args) -> int:
 
 def _indicators(args) -> int:
     from analysis import pipeline
-    from analysis.logic_models import configured_logic_models, evaluate_configured
+    from analysis.logic_models import (
+        available_logic_models,
+        configured_logic_models,
+        evaluate_configured,
+    )
     from analysis.publish.indicator_table import indicator_table
 
     cfg = load_config(args.config)
     period = pipeline.report_month(cfg, args.month)
-    min_count = cfg.section("disclosure", {}).get("min_count", 5)
-    for name in [args.model] if args.model else configured_logic_models(cfg):
+    min_count = cfg.disclosure.min_count
+    names = [args.model] if args.model else configured_logic_models(cfg)
+    if not names:
+        print(
+            f"{cfg.path} lists no logic models; name them under `logic_models:` "
+            f"(available: {', '.join(available_logic_models())}) or pass --model NAME"
+        )
+    for name in names:
         evaluation = evaluate_configured(cfg, name, period)
         table = indicator_table(evaluation.latest, min_count)
         print(f"{evaluation.model.partnership}: {evaluation.model.title}, as of {period:%B %Y}")
@@ -215,7 +235,7 @@ def _trends(args) -> int:
         services,
         by=args.by,
         through=period,
-        min_count=cfg.section("disclosure", {}).get("min_count", 5),
+        min_count=cfg.disclosure.min_count,
         label=args.scope or "All services",
     )
     spc = attribute_spc(

@@ -35,7 +35,7 @@ RETURNS = {"ko41a": ko41a_subjects}
 def handling_rules(cfg: Config) -> Rules:
     """The nation's complaint time limits with the partnership's ``complaints`` overrides."""
     try:
-        return rules_for(cfg.nation, cfg.section("complaints") or {})
+        return rules_for(cfg.nation, cfg.complaints.overrides())
     except ValueError as exc:
         raise ConfigError(f"{cfg.path}: complaints: {exc}") from None
 
@@ -46,16 +46,12 @@ def subject_mapping(cfg: Config) -> tuple[dict[str, str], list[str]] | None:
     Every target must be one of the return's subject areas, so a typing slip is an
     error naming the subject, not a silently empty row in the report.
     """
-    section = cfg.section("complaint_subjects")
-    if not section:
+    section = cfg.complaint_subjects
+    if section is None or not section.map:
         return None
-    name = str(section.get("return", "ko41a")).lower()
-    if name not in RETURNS:
-        raise ConfigError(
-            f"{cfg.path}: complaint_subjects: unknown return {name!r}; use one of {sorted(RETURNS)}"
-        )
+    name = section.return_
     national = RETURNS[name]()
-    mapping = {str(k): str(v) for k, v in (section.get("map") or {}).items()}
+    mapping = dict(section.map)
     wrong = sorted(local for local, target in mapping.items() if target not in national)
     if wrong:
         raise ConfigError(

@@ -24,11 +24,15 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from analysis.config import CONFIG_DIR, Config, ConfigError
+from analysis.config import (
+    LOGIC_MODELS_DIR,
+    Config,
+    ConfigError,
+    available_logic_models,
+)
 from analysis.methods import indicators as ind
 from analysis.methods import national
 
-LOGIC_MODELS_DIR = CONFIG_DIR / "logic_models"
 TERMS = ("short", "medium", "long")
 COMPARATOR_SOURCES = {"fft_published": ("response_rate", "percent_positive")}
 INDICATOR_KEYS = {
@@ -105,10 +109,6 @@ class LogicModel:
 
 
 # --------------------------------------------------------------------------- loading
-def available_logic_models() -> list[str]:
-    return [p.stem for p in sorted(LOGIC_MODELS_DIR.glob("*.yaml"))]
-
-
 def _date(value: Any, where: str) -> pd.Timestamp:
     if isinstance(value, dt.date):
         return pd.Timestamp(value)
@@ -309,8 +309,8 @@ def load_logic_model(name_or_path: str | os.PathLike) -> LogicModel:
 
 
 def configured_logic_models(cfg: Config) -> list[str]:
-    """The logic models a partnership's configuration names (all shipped ones if it names none)."""
-    return list(cfg.section("logic_models") or available_logic_models())
+    """The logic models a partnership's configuration names, in order (empty: it reports none)."""
+    return cfg.logic_models
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -426,5 +426,5 @@ def evaluate_configured(cfg: Config, model_name: str, month: str | pd.Period) ->
         read_tables(cfg.processed_dir),
         month,
         nation=cfg.nation,
-        complaint_rules=cfg.section("complaints", {}) or {},
+        complaint_rules=cfg.complaints.overrides(),
     )

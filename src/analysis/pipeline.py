@@ -141,7 +141,7 @@ def build_month(
     cfg = load_config(config_path)
     p = pd.Period(period, "M")
     params = {"config_path": str(cfg.path), "month": period, "scope": options.scope}
-    min_count = cfg.section("disclosure", {}).get("min_count", 5)
+    min_count = cfg.disclosure.min_count
     reports = [r for r in REPORTS if r.due(p)]
     names = (ANALYSES if options.analyses else []) + [r.notebook for r in reports]
     seconds: dict[str, float] = {}

@@ -11,7 +11,7 @@ from demo_exports import code_map, read_export, uk_dates
 
 from analysis import demo
 from analysis.cli import main
-from analysis.config import load_config
+from analysis.config import ConfigError, load_config, write_config
 from analysis.ingest.schemas import SCHEMAS
 from analysis.reference import training_comments
 
@@ -207,12 +207,13 @@ def test_a_period_wholly_within_the_fft_pause_is_refused(tmp_path):
 def test_a_service_without_demonstration_parameters_is_named(tmp_path):
     cfg = load_config()
     services = cfg.section("demo")["services"]
-    cfg.data["demo"] = {
+    demo_section = {
         **cfg.section("demo"),
         "services": {k: v for k, v in services.items() if k != "LD-CT"},
     }
-    with pytest.raises(ValueError, match="demo.services has no parameters for LD-CT"):
-        demo.generate(tmp_path, config=cfg, **SHORT)
+    path = write_config(cfg, tmp_path / "p.yaml", demo=demo_section)
+    with pytest.raises(ConfigError, match="demo.services has no parameters for LD-CT"):
+        load_config(path)
 
 
 def test_services_get_comments_from_the_trust_that_runs_services_like_them(full_demo):

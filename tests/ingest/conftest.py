@@ -54,6 +54,7 @@ def partnership(tmp_path):
             "raw_dir": str(raw),
             "processed_dir": str(tmp_path / "processed"),
             "reports_dir": str(tmp_path / "reports"),
+            "allowed_roots": [str(tmp_path)],
             "services": SERVICES,
             "sources": sources if sources is not None else {"fft": FFT},
             **top,

@@ -35,10 +35,20 @@ def test_a_column_proven_month_first_is_read_month_first_and_its_ambiguous_rows_
     assert r.evidence == {"all": {"dmy": 0, "mdy": 1}}
 
 
-def test_mixed_orders_follow_each_rows_proof_never_swapped_silently():
+def test_a_month_first_date_in_a_day_first_column_is_quarantined_never_read_silently():
+    # 13/01 proves the configured day-first order; 01/13 can only be month-first, so it
+    # was written the other way round: quarantined, as is 02/03, which either could be.
     r = parse_dates(["13/01/2024", "01/13/2024", "02/03/2024"])
-    assert iso(r) == ["2024-01-13", "2024-01-13", None]
-    assert r.problems[2] == "ambiguous_date_order"
+    assert iso(r) == ["2024-01-13", None, None]
+    assert r.problems.tolist() == [None, "date_order_mixed", "ambiguous_date_order"]
+    assert r.evidence == {"all": {"dmy": 1, "mdy": 1}}
+
+
+def test_a_mixture_is_judged_the_same_when_distinct_dates_are_parsed_once():
+    values = ["13/01/2024"] * 6000 + ["01/13/2024"] * 5000 + ["14/01/2024"] * 100
+    r = parse_dates(values)
+    assert r.problems[0] is None and r.problems[6000] == "date_order_mixed"
+    assert (r.problems == "date_order_mixed").sum() == 5000
 
 
 @pytest.mark.parametrize(("settled", "expected"), [("dmy", "2024-03-02"), ("mdy", "2024-02-03")])

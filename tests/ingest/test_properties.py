@@ -71,6 +71,7 @@ def test_rows_read_equal_kept_plus_quarantined_plus_duplicates(files, extra, rep
             "raw_dir": str(root / "raw"),
             "processed_dir": str(root / "processed"),
             "reports_dir": str(root / "reports"),
+            "allowed_roots": [str(root)],
             "services": SERVICES,
             "sources": {"fft": FFT},
         }

@@ -121,6 +121,7 @@ def real(tmp_path_factory):
         "raw_dir": str(DATA),
         "processed_dir": str(tmp / "processed"),
         "reports_dir": str(tmp / "reports"),
+        "allowed_roots": [str(tmp), str(DATA)],
         "services": services,
         "sources": {"comments": SOURCE},
     }

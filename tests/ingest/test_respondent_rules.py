@@ -81,13 +81,13 @@ def test_rules_apply_in_order_and_their_removals_are_counted_together(partnershi
 @pytest.mark.parametrize(
     "dedup, message",
     [
-        ({"respondent": {"keep": "first"}}, r"respondent\[0\]: a rule needs `keys`"),
+        ({"respondent": {"keep": "first"}}, r"respondent\[0\]\.keys: required but missing"),
         ({"respondent": {"keys": ["nhs_number"]}}, r"\['nhs_number'\] are not columns"),
-        ({"respondent": {"keys": ["rating"], "keep": "latest"}}, "use first or last"),
+        ({"respondent": {"keys": ["rating"], "keep": "latest"}}, "'first' or 'last'"),
         ({"respondent": {"keys": ["rating"], "within_days": "a week"}}, "whole number of days"),
         ({"respondent": {"keys": ["rating"], "within_days": 7, "date": "rating"}}, "date column"),
-        ({"respondent": [{"keys": ["rating"]}, {"keys": ["rating"], "days": 7}]}, r"\[1\]: unknown"),
-        ({"respondents": {"keys": ["rating"]}}, "the only setting is `respondent`"),
+        ({"respondent": [{"keys": ["rating"]}, {"keys": ["rating"], "days": 7}]}, r"\[1\]\.days: unknown key"),
+        ({"respondents": {"keys": ["rating"]}}, "did you mean `respondent`"),
     ],
 )  # fmt: skip
 def test_a_wrong_rule_is_a_configuration_error_naming_it(dedup, message):

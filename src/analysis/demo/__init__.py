@@ -124,7 +124,7 @@ def generate(
         :7
     ]
     national_rng = rngs[7]
-    planted = (cfg.section("demo", {}) or {}).get("planted", {})
+    planted = cfg.demo.planted.as_dict()  # load_partnership checked there is a demo section
     theme = planted.get("rising_theme", {}).get("subcategory", "Timeliness of care")
     bank = CommentBank(training_comments(), theme)
 
@@ -203,10 +203,10 @@ def generate(
 def _write_fft(cfg: Config, responses: pd.DataFrame, raw: Path, rng, record) -> dict:
     """Write one FFT export per month with the configured defects; return what was planted."""
     spec = cfg.sources["fft"]
-    rates = (cfg.section("demo", {}) or {}).get("defects", {}) or {}
+    rates = cfg.demo.defects
     cols, comment_cols = spec["columns"], list(spec.get("comments", {}).values())
     enc = spec.get("encoding", "utf-8")
-    twice = str(rates.get("month_exported_twice", ""))[:7]
+    twice = rates.month_exported_twice
     truth = {
         "blank_ratings": 0,
         "unknown_service_codes": {},
@@ -219,11 +219,11 @@ def _write_fft(cfg: Config, responses: pd.DataFrame, raw: Path, rng, record) -> 
     monthly = responses["response_date"].dt.to_period("M")
     for m, month_rows in responses.groupby(monthly, sort=True):
         out = export_frame(month_rows, spec, dates=("response_date",))
-        touched = defects.blank_values(out, cols["rating"], rng, rates.get("blank_ratings", 0))
+        touched = defects.blank_values(out, cols["rating"], rng, rates.blank_ratings)
         truth["blank_ratings"] += int(touched.sum())
-        unknown = rates.get("unknown_service_codes") or {"rate": 0, "codes": []}
+        unknown = rates.unknown_service_codes
         changed, found = defects.unknown_codes(
-            out, cols["service_code"], rng, unknown["rate"], unknown["codes"]
+            out, cols["service_code"], rng, unknown.rate, list(unknown.codes)
         )
         touched |= changed
         for code, k in found.items():
@@ -232,20 +232,20 @@ def _write_fft(cfg: Config, responses: pd.DataFrame, raw: Path, rng, record) -> 
             out,
             cols["response_date"],
             rng,
-            rates.get("unparseable_dates", 0),
-            rates.get("ambiguous_dates", 0),
+            rates.unparseable_dates,
+            rates.ambiguous_dates,
         )
         touched |= changed
         truth["unparseable_dates"] += broken
         truth["ambiguous_dates"]["count"] += len(swapped)
         truth["ambiguous_dates"]["response_ids"] += out[cols["response_id"]].iloc[swapped].tolist()
         changed, found = defects.plant_personal_details(
-            out, comment_cols, rng, rates.get("personal_details", 0)
+            out, comment_cols, rng, rates.personal_details
         )
         touched |= changed
         for kind, k in found.items():
             truth["personal_details"][kind] += k
-        out, repeated = defects.duplicate_rows(out, rng, rates.get("duplicate_rows", 0), ~touched)
+        out, repeated = defects.duplicate_rows(out, rng, rates.duplicate_rows, ~touched)
         truth["duplicate_rows"] += repeated
         path = write_csv(out, raw / "fft" / f"fft_responses_{m}.csv", enc)
         record(path, len(out), enc)

@@ -152,11 +152,8 @@ def generate_fft(
     part: Partnership, rng: np.random.Generator, bank: CommentBank, scale: int | None = None
 ) -> FftData:
     """Responses, comments, eligible counts and service populations for the period."""
-    planted = (part.cfg.section("demo", {}) or {}).get("planted", {})
-    ages = {
-        sid: p.get("ages")
-        for sid, p in (part.cfg.section("demo", {}) or {}).get("services", {}).items()
-    }
+    planted = part.cfg.demo.planted.as_dict()
+    ages = {sid: p.ages for sid, p in part.cfg.demo.services.items()}
     draw = bank.draw if scale is None else bank.compose
     volumes = _volumes(part, rng, scale)
     chunks, eligible_rows = [], []

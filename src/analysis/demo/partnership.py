@@ -14,7 +14,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
-from analysis.config import Config
+from analysis.config import Config, ConfigError
 
 #: ``holidays`` subdivision of the United Kingdom for each nation.
 SUBDIVISIONS = {"england": "ENG", "wales": "WLS", "scotland": "SCT", "northern_ireland": "NIR"}
@@ -84,32 +84,29 @@ class Partnership:
 
 def load_partnership(cfg: Config, start: str, end: str) -> Partnership:
     """The generator's view of ``cfg`` for the months ``start`` to ``end``."""
-    opts = cfg.section("demo", {}) or {}
-    params = opts.get("services", {})
-    missing = [s["service_id"] for s in cfg.services if s["service_id"] not in params]
-    if missing:
-        raise ValueError(
-            f"{cfg.path}: demo.services has no parameters for {', '.join(missing)}; "
-            "add responses, rate, positive and complaints for each service."
-        )
+    opts = cfg.demo
+    if opts is None:
+        raise ConfigError(f"{cfg.path}: no `demo:` section describes the demonstration data")
+    # Every service has parameters: the configuration is checked for that when loaded.
+    params = opts.services
     services = [
         DemoService(
             service_id=s["service_id"],
             name=s["service_name"],
             setting=s["setting"],
             codes=list(s["codes"]),
-            responses=float(params[s["service_id"]]["responses"]),
-            rate=float(params[s["service_id"]]["rate"]),
-            positive=float(params[s["service_id"]]["positive"]),
-            complaints=float(params[s["service_id"]]["complaints"]),
-            what_matters=bool(params[s["service_id"]].get("what_matters", False)),
+            responses=params[s["service_id"]].responses,
+            rate=params[s["service_id"]].rate,
+            positive=params[s["service_id"]].positive,
+            complaints=params[s["service_id"]].complaints,
+            what_matters=params[s["service_id"]].what_matters,
         )
         for s in cfg.services
     ]
     months = pd.period_range(month(start), month(end), freq="M")
     if len(months) == 0:
         raise ValueError(f"demonstration period is empty: start {start} is after end {end}")
-    paused = tuple(month(m) for m in opts["paused"]) if opts.get("paused") else None
+    paused = tuple(month(m) for m in opts.paused) if opts.paused else None
     years = range(months[0].year - 1, months[-1].year + 2)
     calendar = holidays.country_holidays("GB", subdiv=SUBDIVISIONS[cfg.nation], years=years)
     return Partnership(
@@ -117,6 +114,6 @@ def load_partnership(cfg: Config, start: str, end: str) -> Partnership:
         services=services,
         months=months,
         paused=paused,
-        six_point_from=month(opts.get("six_point_from", "2020-04")),
+        six_point_from=month(opts.six_point_from),
         bank_holidays=np.array(sorted(calendar), dtype="datetime64[D]"),
     )

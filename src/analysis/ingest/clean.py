@@ -16,6 +16,10 @@ only ever read.
   source says ``on_error: continue``, in which case the other sources are
   written and the error is recorded in the manifest (the failed source's
   previous tables, if any, are left as they were).
+* **Warnings**: a file read in full that is wrong as a whole (a header and no
+  rows; none of its rows kept; a March export holding no March rows) is listed under
+  ``warnings`` in the manifest and printed by ``python -m analysis clean``
+  (see :mod:`analysis.ingest.file_checks`).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import analysis
 from analysis.config import Config, ConfigError
 from analysis.ingest.convert import REDACTED, Context, FileResult, convert_file
 from analysis.ingest.dedup import Combined, combine
+from analysis.ingest.file_checks import file_warnings
 from analysis.ingest.manifest import (
     MANIFEST,
     FileCache,
@@ -75,10 +80,8 @@ class CleanError(ValueError):
 
 def staff_names(cfg: Config) -> tuple[list[str], str | None]:
     """The staff names kept with the raw data (one per line, ``#`` comments), and the file's checksum."""
-    configured = (cfg.section("redaction") or {}).get("staff_names")
-    path = Path(configured) if configured else cfg.raw_dir / STAFF_NAMES
-    if not path.is_absolute():
-        path = cfg.raw_dir / path
+    configured = cfg.redaction.staff_names
+    path = cfg.raw_file(configured or STAFF_NAMES)
     if not path.exists():
         if configured:
             raise ConfigError(f"redaction.staff_names: {path} does not exist")
@@ -97,6 +100,15 @@ def _files(cfg: Config, spec: SourceSpec) -> list[Path]:
             "matches no file",
             f"Check `files` of source {spec.name!r} in the configuration",
         )
+    # A link out of raw_dir would read (and store) a file nobody put with the exports.
+    raw = cfg.raw_dir.resolve()
+    for path in files:
+        if not path.resolve().is_relative_to(raw):
+            raise SourceFileError(
+                path,
+                f"resolves outside raw_dir ({raw}), through a link; it was not read",
+                "Copy the export into raw_dir instead of linking to it",
+            )
     return files
 
 
@@ -125,6 +137,7 @@ def _convert(
         sheet=spec.sheet,
         header_row=spec.header_row,
         sha256=sha,
+        limits=spec.limits,
     )
     seconds["read"] += time.perf_counter() - start
     result = convert_file(raw, spec, ctx, rel, executor)
@@ -227,6 +240,7 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
     seconds: dict[str, float] = dict.fromkeys(STAGES, 0.0)
     start = time.perf_counter()
     errors: list[dict] = []
+    warnings: list[dict] = []  # files read but wrong as a whole (see file_checks)
     inputs: list[dict] = []
     for name, spec in specs.items():
         try:
@@ -286,6 +300,7 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
                     )
                     processed += fresh
                     results.append(result)
+                    warnings += file_warnings(spec, result)
                     inputs.append(
                         {
                             "source": name,
@@ -360,6 +375,7 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
             "date_order_evidence": evidence,
             "tables": sizes,
             "errors": errors,
+            "warnings": warnings,
             "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "run_seconds": round(time.perf_counter() - started, 3),
             "stage_seconds": {k: round(v, 3) for k, v in seconds.items()},

@@ -1,9 +1,9 @@
 """One raw file → typed, validated, redacted rows of its tidy table, and the quarantine.
 
 The rules a row can break, first broken wins: its dates (missing, unparseable,
-impossible, ambiguous order, after the period the export covers, before the date
-they follow), its service (code missing, unknown, or not in effect on the row's
-date), its rating and other values (unknown, not a number …), then rules across
+impossible, ambiguous or mixed order, after the period the export covers, before
+the date they follow), its service (code missing, unknown, or not in effect on the
+row's date), its rating and other values (unknown, not a number …), then rules across
 rows of the file (an identifier reused with different values; rows of one response
 that disagree). Dates come first because the service a code stands for depends on
 the date.

@@ -4,11 +4,20 @@ Day-first unless the source says otherwise (``date_order: mdy``), and never a
 silent swap: the rows of a column (or of each group of rows, ``date_order_by``)
 are read as evidence. A row whose first part is above 12 proves day-first; one
 whose second part is above 12 proves month-first. When the evidence contradicts
-the configured order, each unambiguous row follows its own proof and the
-ambiguous rows (both parts 12 or less, and different) are quarantined as
-``ambiguous_date_order`` unless ``ambiguous_date_order`` in the configuration
-settles them. ISO dates (year first) and dates with month names are never
-ambiguous. A time after the date is allowed and dropped.
+the configured order:
+
+* a column proven only the other way round is read that way (the configuration
+  was wrong), and its ambiguous rows (both parts 12 or less, and different) are
+  quarantined as ``ambiguous_date_order``;
+* a column proving both orders (a handful of month-first dates in a day-first
+  export) keeps the configured order: the rows written the other way round are
+  quarantined as ``date_order_mixed``, and its ambiguous rows as
+  ``ambiguous_date_order``;
+
+unless ``ambiguous_date_order`` in the configuration settles the mixture, when
+each unambiguous row follows its own proof and the ambiguous rows the setting.
+ISO dates (year first) and dates with month names are never ambiguous. A time
+after the date is allowed and dropped.
 
 The period an export covers is evidence too (see :mod:`analysis.ingest.convert`): an
 ambiguous date that falls outside the period while its other reading falls inside it
@@ -21,9 +30,9 @@ Example
 -------
 >>> r = parse_dates(["03/04/2024", "13/04/2024", "4/15/2024", "2024-02-30", "soon"])
 >>> [str(d)[:10] for d in r.dates]
-['NaT', '2024-04-13', '2024-04-15', 'NaT', 'NaT']
+['NaT', '2024-04-13', 'NaT', 'NaT', 'NaT']
 >>> r.problems.tolist()
-['ambiguous_date_order', None, None, 'invalid_date', 'unparseable_date']
+['ambiguous_date_order', None, 'date_order_mixed', 'invalid_date', 'unparseable_date']
 """
 
 from __future__ import annotations
@@ -76,6 +85,11 @@ PROBLEM_MESSAGES = {
     "ambiguous_date_order": (
         "ambiguous date order: this column holds both day-first and month-first dates, and "
         "both parts of this one are 12 or less; set `ambiguous_date_order` for the source to settle it"
+    ),
+    "date_order_mixed": (
+        "day and month the other way round from the rest of the column: only the other order "
+        "makes this a real date, while other rows prove the configured order; check the row, "
+        "or set `ambiguous_date_order` (each row then follows its own order) or `date_order_by`"
     ),
     "missing_date": "no date given",
 }
@@ -212,12 +226,16 @@ def parse_dates(
         str(g): {"dmy": int(dmy_votes[i]), "mdy": int(mdy_votes[i])} for i, g in enumerate(keys)
     }
 
+    wrong_way = np.zeros(n, dtype=bool)
     if order == "ymd":
         contradicted = np.zeros(k, dtype=bool)
         day_first = np.zeros(n, dtype=bool)
     else:
-        against = mdy_votes if order == "dmy" else dmy_votes
+        against, own = (mdy_votes, dmy_votes) if order == "dmy" else (dmy_votes, mdy_votes)
         contradicted = against > 0
+        if ambiguous is None:  # both orders proven and nothing settles them: a mixture
+            mixed = (contradicted & (own > 0))[codes]
+            wrong_way = mixed & (proves_mdy if order == "dmy" else proves_dmy)
         row_contradicted = contradicted[codes]
         settled = order if ambiguous is None else ambiguous
         day_first = np.where(
@@ -248,9 +266,10 @@ def parse_dates(
         (~parsed_any, "unparseable_date"),
         (parsed_any & ~valid, "invalid_date"),
         (quarantine_ambiguous, "ambiguous_date_order"),
+        (wrong_way & valid, "date_order_mixed"),
         (blank, "missing_date"),
     )
-    ok = parsed_any & valid & ~quarantine_ambiguous & ~blank  # the rows with no problem
+    ok = parsed_any & valid & ~quarantine_ambiguous & ~wrong_way & ~blank  # no problem
     dates = np.where(ok, dates, np.datetime64("NaT", "ns"))
     other, other_ok = assemble(
         year,

@@ -11,6 +11,8 @@ found in the file an analyst received.
   "CSV" export). A configured ``encoding`` overrides the detection.
 * **Header row**: the first row (within the first 30) holding every expected
   header, so title rows above it are skipped, in CSV and Excel alike.
+* **Bounded**: a file holding more rows (or a workbook more cells) than the
+  source's limits is refused; a workbook whose declared size hides rows is refused.
 * **Speed**: CSV is parsed by ``pyarrow.csv``; only a file whose records do not
   line up (a row with too many or too few fields, blank lines) is re-read with
   Python's ``csv`` module, which reports exactly where each record starts.
@@ -54,6 +56,18 @@ class SourceFileError(ValueError):
     def __init__(self, path: str | Path, problem: str, advice: str):
         self.path, self.problem, self.advice = str(path), problem, advice
         super().__init__(f"{path}: {problem}. {advice}")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one file may cost: data rows, and (a workbook) cells read.
+
+    The defaults are far above any monthly export (an Excel sheet holds at most
+    1,048,576 rows) and a source can lower or raise them (``max_rows``, ``max_cells``).
+    """
+
+    max_rows: int = 5_000_000
+    max_cells: int = 100_000_000
 
 
 @dataclass
@@ -409,72 +423,6 @@ def read_csv_file(
     return RawTable(path, table, records, lines, enc, digest, malformed)
 
 
-def _cell_text(value) -> str:
-    """An Excel cell as the text an analyst would see (dates as ISO, whole numbers without .0)."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def read_excel_file(
-    path: Path,
-    expected: list[str],
-    sheet: str | None = None,
-    header_row: int | None = None,
-    sha256: str | None = None,
-) -> RawTable:
-    """Read a sheet (named, or the first) of an Excel workbook, finding the header row."""
-    import zipfile
-
-    import openpyxl
-
-    data = path.read_bytes()
-    digest = sha256 or sha256_bytes(data)
-    _check_bytes(path, data, "excel")
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise SourceFileError(
-            path,
-            f"is not a readable Excel workbook ({exc.__class__.__name__})",
-            "Save it again from Excel as .xlsx, or set `format: csv`",
-        ) from None
-    if sheet is not None and sheet not in book.sheetnames:
-        raise SourceFileError(
-            path,
-            f"has no sheet {sheet!r} (sheets: {book.sheetnames})",
-            "Set `sheet` for the source to one of these",
-        )
-    ws = book[sheet] if sheet is not None else book.worksheets[0]
-    rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    book.close()
-    header_index = _find_header(rows, expected, path, "sheet rows", header_row)
-    header = [h for h in rows[header_index]]
-    _dedupe_check(header, path)
-    keep = [i for i, h in enumerate(header) if h.strip()]
-    body, records, lines = [], [], []
-    for offset, row in enumerate(rows[header_index + 1 :], start=1):
-        if not any(c.strip() for c in row):
-            continue
-        padded = row + [""] * (len(header) - len(row))
-        body.append([padded[i] for i in keep])
-        records.append(len(records) + 1)
-        lines.append(header_index + 1 + offset)
-    columns = list(zip(*body, strict=True)) if body else [[] for _ in keep]
-    table = pa.table(
-        {header[i]: pa.array(c, pa.string()) for i, c in zip(keep, columns, strict=True)}
-    )
-    return RawTable(
-        path, table, np.array(records, np.int64), np.array(lines, np.int64), "xlsx", digest
-    )
-
-
 def read_file(
     path: str | Path,
     expected: list[str],
@@ -484,19 +432,31 @@ def read_file(
     sheet: str | None = None,
     header_row: int | None = None,
     sha256: str | None = None,
+    limits: Limits | None = None,
 ) -> RawTable:
     """Read ``path`` as ``fmt`` (``csv`` or ``excel``), requiring the ``expected`` headers.
 
     ``sha256``, when the caller has just computed the file's checksum, saves computing it again.
+    ``limits`` bound what one file may cost (a workbook is not read past them; a CSV
+    holding more rows is refused).
 
     The returned table's columns are renamed to the ``expected`` spelling, so a
     header exported as ``"SERVICE  code "`` still maps onto ``"Service Code"``.
     """
     path = Path(path)
+    limits = limits or Limits()
     if fmt == "csv":
         raw = read_csv_file(path, expected, encoding, header_row, sha256)
+        if raw.read > limits.max_rows:
+            raise SourceFileError(
+                path,
+                f"holds {raw.read:,} rows, more than {limits.max_rows:,} (the source's max_rows)",
+                "Split the export, or raise `max_rows` for the source",
+            )
     elif fmt in ("excel", "xlsx"):
-        raw = read_excel_file(path, expected, sheet, header_row, sha256)
+        from analysis.ingest.workbooks import read_excel_file
+
+        raw = read_excel_file(path, expected, sheet, header_row, sha256, limits)
     else:
         raise SourceFileError(path, f"has unknown format {fmt!r}", "Set `format` to csv or excel")
     spelling = {normalise_header(h): h for h in expected}

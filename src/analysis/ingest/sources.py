@@ -1,7 +1,9 @@
 """How a source in the partnership configuration is read: the ``sources:`` section, checked.
 
-Each entry names the tidy table it feeds, the files (a glob under ``raw_dir``)
-and how their headers map onto the table's columns. Everything else is optional::
+Each entry names the tidy table it feeds, the files (a glob under ``raw_dir``;
+a file it matches that resolves outside ``raw_dir``, through a link, is refused)
+and how their headers map onto the table's columns. Everything else is optional;
+an unknown setting is an error naming the nearest known one::
 
     sources:
       fft:
@@ -34,6 +36,8 @@ and how their headers map onto the table's columns. Everything else is optional:
             - {keys: [service_id, response_date, age_band, sex], keep: first}
             - {keys: [service_id, age_band, sex, ethnicity], within_days: 7}
         on_error: stop             # or continue: a broken file stops this source only
+        max_rows: 5000000          # the most rows one file may hold, and a workbook's
+        max_cells: 100000000       # sheet the most cells (a bigger file is refused)
         level_by:                  # fft_published: the level of each row from a column's value
           header: Org Name
           values: {ENGLAND: england}
@@ -50,11 +54,25 @@ Example
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+)
 
 from analysis.config import ConfigError
+from analysis.config_errors import describe_errors
+from analysis.config_models import Text
+from analysis.ingest.readers import Limits
 from analysis.ingest.schemas import COMMENT_QUESTIONS, SCHEMAS
 from analysis.ingest.schemas import FREE_TEXT as SCHEMA_FREE_TEXT
 
@@ -86,30 +104,97 @@ KEYS = {
     "stories": ["story_id"],
 }
 READABLE_TABLES = sorted(KEYS)
-_KNOWN = {
-    "table",
-    "files",
-    "format",
-    "sheet",
-    "encoding",
-    "date_order",
-    "ambiguous_date_order",
-    "date_order_by",
-    "period_end",
-    "date_tolerance_days",
-    "columns",
-    "constants",
-    "defaults",
-    "values",
-    "rating_codes",
-    "header_row",
-    "list_sep",
-    "level_by",
-    "comments",
-    "comment_rows",
-    "dedup",
-    "on_error",
-}
+_LIMITS = Limits()
+
+
+class _Setting(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _listed(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+class RespondentRuleSetting(_Setting):
+    """One respondent-level duplicate rule as written in the configuration."""
+
+    keys: Annotated[list[str], BeforeValidator(_listed)] = Field(
+        min_length=1, description="a list of the table's columns"
+    )
+    keep: Literal["first", "last"] = Field("first", description="first or last")
+    within_days: int | None = Field(None, ge=0, description="a whole number of days, 0 or more")
+    date: str | None = None
+
+
+class Dedup(_Setting):
+    respondent: Annotated[list[RespondentRuleSetting], BeforeValidator(
+        lambda v: [v] if isinstance(v, dict) else (v or [])
+    )] = Field(default_factory=list, description="a rule, or a list of rules")  # fmt: skip
+
+
+class CommentRows(_Setting):
+    question: str
+    text: str
+    comment_id: str | None = None
+    questions: dict[str, str] = Field(default_factory=dict)
+    no_answer: list[str] = Field(default_factory=list)
+
+
+class LevelBy(_Setting):
+    header: str
+    values: dict[str, str] = Field(default_factory=dict)
+    otherwise: str = "organisation"
+
+
+def _codec(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"{value!r} is not a text encoding Python knows") from None
+    return value
+
+
+def _relative_glob(value: Any) -> Any:
+    text = str(value)
+    if Path(text).is_absolute() or ".." in Path(text).parts:
+        raise ValueError(f"{text!r} must be a pattern under raw_dir, without `..` or a leading `/`")
+    return text
+
+
+class Source(_Setting):
+    """A ``sources:`` entry, typed (the options are listed in the module docstring)."""
+
+    table: str = Field(description=f"one of {', '.join(READABLE_TABLES)}")
+    files: Annotated[str, BeforeValidator(_relative_glob)] = Field(
+        description='a pattern under raw_dir, e.g. "fft/fft_responses_*.csv"'
+    )
+    columns: dict[str, Text] = Field(description="tidy column: export header")
+    format: Literal["csv", "excel", "xlsx"] = "csv"
+    sheet: Text | None = None
+    encoding: Annotated[str | None, AfterValidator(_codec)] = None
+    date_order: Literal["dmy", "mdy", "ymd"] = "dmy"
+    ambiguous_date_order: Literal["dmy", "mdy"] | None = None
+    date_order_by: Annotated[list[str], BeforeValidator(_listed)] = Field(default_factory=list)
+    period_end: dt.date | None = None
+    date_tolerance_days: int = Field(0, ge=0, description="a whole number of days")
+    constants: dict[str, Any] = Field(default_factory=dict)
+    defaults: dict[str, Any] = Field(default_factory=dict)
+    values: dict[str, dict[Any, Any]] = Field(
+        default_factory=dict, description="per tidy column, export value: tidy value"
+    )
+    rating_codes: dict[Text, str] | None = None
+    header_row: int | None = Field(None, ge=1, description="a 1-based row number")
+    list_sep: str | None = None
+    level_by: LevelBy | None = None
+    comments: dict[str, Text] = Field(default_factory=dict)
+    comment_rows: CommentRows | None = None
+    dedup: Dedup = Field(default_factory=Dedup)
+    on_error: Literal["stop", "continue"] = "stop"
+    max_rows: int = Field(_LIMITS.max_rows, ge=1, description="the most rows one file may hold")
+    max_cells: int = Field(
+        _LIMITS.max_cells, ge=1, description="the most cells one workbook sheet may hold"
+    )
 
 
 @dataclass(frozen=True)
@@ -127,40 +212,19 @@ class RespondentRule:
     date: str | None = None
 
     @classmethod
-    def from_config(cls, where: str, table: str, entry: Any) -> RespondentRule:
-        if not isinstance(entry, dict) or not entry.get("keys"):
-            raise ConfigError(f"{where}: a rule needs `keys`, a list of the table's columns")
-        unknown = sorted(set(entry) - {"keys", "keep", "within_days", "date"})
-        if unknown:
-            raise ConfigError(f"{where}: unknown setting(s) {unknown}")
-        keys = [entry["keys"]] if isinstance(entry["keys"], str) else list(entry["keys"])
+    def from_setting(cls, where: str, table: str, rule: RespondentRuleSetting) -> RespondentRule:
+        """Check a typed rule against ``table``'s columns."""
         columns = SCHEMAS[table].columns
-        bad = sorted(set(keys) - set(columns))
+        bad = sorted(set(rule.keys) - set(columns))
         if bad:
-            raise ConfigError(f"{where}: {bad} are not columns of table {table!r}")
-        keep = entry.get("keep", "first")
-        if keep not in ("first", "last"):
-            raise ConfigError(f"{where}: `keep` is {keep!r}; use first or last")
-        days = entry.get("within_days")
-        if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 0):
-            raise ConfigError(f"{where}: `within_days` must be a whole number of days, 0 or more")
-        date = entry.get("date", SERVICE_DATE.get(table)) if days is not None else None
+            raise ConfigError(f"{where}.keys: {bad} are not columns of table {table!r}")
+        days = rule.within_days
+        date = (rule.date or SERVICE_DATE.get(table)) if days is not None else None
         if days is not None and (
             date not in columns or not str(columns[date].dtype).startswith("datetime")
         ):
-            raise ConfigError(f"{where}: `date` must name a date column of table {table!r}")
-        return cls(tuple(keys), keep, days, date)
-
-
-def _respondent_rules(where: str, table: str, dedup: Any) -> tuple[RespondentRule, ...]:
-    if not isinstance(dedup, dict) or set(dedup) - {"respondent"}:
-        raise ConfigError(f"{where}.dedup: the only setting is `respondent` (a rule or a list)")
-    rules = dedup.get("respondent") or []
-    rules = [rules] if isinstance(rules, dict) else list(rules)
-    return tuple(
-        RespondentRule.from_config(f"{where}.dedup.respondent[{i}]", table, rule)
-        for i, rule in enumerate(rules)
-    )
+            raise ConfigError(f"{where}.date: `date` must name a date column of table {table!r}")
+        return cls(tuple(rule.keys), rule.keep, days, date)
 
 
 @dataclass(frozen=True)
@@ -190,74 +254,70 @@ class SourceSpec:
     respondent_rules: tuple[RespondentRule, ...] = ()
     on_error: str = "stop"
     level_by: dict[str, Any] | None = None
+    limits: Limits = _LIMITS
 
     @classmethod
-    def from_config(cls, name: str, entry: dict[str, Any]) -> SourceSpec:
-        where = f"sources.{name}"
-        unknown = sorted(set(entry) - _KNOWN)
-        if unknown:
-            raise ConfigError(f"{where}: unknown setting(s) {unknown}; known: {sorted(_KNOWN)}")
-        for key in ("table", "files", "columns"):
-            if key not in entry:
-                raise ConfigError(f"{where}: `{key}` is required")
-        table = entry["table"]
-        if table not in READABLE_TABLES:
-            raise ConfigError(f"{where}: table {table!r} is not one of {READABLE_TABLES}")
-        allowed = set(SCHEMAS[table].columns) | {"service_code"}
-        bad = sorted(set(entry["columns"]) - allowed | set(entry.get("constants", {})) - allowed)
+    def from_config(cls, name: str, entry: dict[str, Any], where: str = "") -> SourceSpec:
+        """Check ``entry`` (the YAML mapping of source ``name``); ``where`` names the file."""
+        at = f"sources.{name}"
+        file = f"{where}: " if where else ""
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{file}{at}: expected the source's settings (key: value)")
+        try:
+            s = Source.model_validate(entry)
+        except ValidationError as exc:
+            raise ConfigError(
+                describe_errors(where or "configuration", exc, Source, ("sources", name))
+            ) from None
+        if s.table not in READABLE_TABLES:
+            raise ConfigError(
+                f"{file}{at}.table: {s.table!r} is not one of {', '.join(READABLE_TABLES)}"
+            )
+        allowed = set(SCHEMAS[s.table].columns) | {"service_code"}
+        bad = sorted(set(s.columns) - allowed | set(s.constants) - allowed)
         if bad:
             raise ConfigError(
-                f"{where}: {bad} are not columns of table {table!r} ({sorted(allowed)})"
+                f"{file}{at}.columns: {bad} are not columns of table {s.table!r} "
+                f"({sorted(allowed)})"
             )
-        for key, values in (
-            ("date_order", ("dmy", "mdy", "ymd")),
-            ("on_error", ("stop", "continue")),
-            ("format", ("csv", "excel", "xlsx")),
-        ):
-            if key in entry and entry[key] not in values:
-                raise ConfigError(f"{where}: `{key}` is {entry[key]!r}; use one of {list(values)}")
-        if entry.get("ambiguous_date_order") not in (None, "dmy", "mdy"):
-            raise ConfigError(f"{where}: `ambiguous_date_order` must be dmy or mdy")
-        questions = list(entry.get("comments", {})) + list(
-            (entry.get("comment_rows") or {}).get("questions", {}).values()
-        )
+        rows = s.comment_rows
+        questions = list(s.comments) + list(rows.questions.values() if rows else [])
         wrong = sorted(set(questions) - set(COMMENT_QUESTIONS))
         if wrong:
             raise ConfigError(
-                f"{where}: comment questions {wrong} are not among {COMMENT_QUESTIONS}"
+                f"{file}{at}: comment questions {wrong} are not among {COMMENT_QUESTIONS}"
             )
-        if (entry.get("comments") or entry.get("comment_rows")) and table != "fft_responses":
-            raise ConfigError(f"{where}: comments belong to fft_responses sources only")
-        if entry.get("comment_rows") and not {"question", "text"} <= set(entry["comment_rows"]):
-            raise ConfigError(f"{where}: `comment_rows` needs `question` and `text` headers")
-        by = entry.get("date_order_by", [])
-        period_end = entry.get("period_end")
+        if (s.comments or rows) and s.table != "fft_responses":
+            raise ConfigError(f"{file}{at}: comments belong to fft_responses sources only")
+        rules = tuple(
+            RespondentRule.from_setting(f"{file}{at}.dedup.respondent[{i}]", s.table, rule)
+            for i, rule in enumerate(s.dedup.respondent)
+        )
         return cls(
             name=name,
-            table=table,
-            files=str(entry["files"]),
-            columns={k: str(v) for k, v in entry["columns"].items()},
-            format="excel" if entry.get("format") in ("excel", "xlsx") else "csv",
-            sheet=entry.get("sheet"),
-            encoding=entry.get("encoding"),
-            date_order=entry.get("date_order", "dmy"),
-            ambiguous_date_order=entry.get("ambiguous_date_order"),
-            date_order_by=[by] if isinstance(by, str) else list(by),
-            period_end=dt.date.fromisoformat(str(period_end)) if period_end else None,
-            date_tolerance_days=int(entry.get("date_tolerance_days", 0)),
-            constants=dict(entry.get("constants", {})),
-            defaults=dict(entry.get("defaults", {})),
-            values={k: dict(v) for k, v in entry.get("values", {}).items()},
-            header_row=int(entry["header_row"]) if entry.get("header_row") else None,
-            list_sep=entry.get("list_sep"),
-            rating_codes={str(k): v for k, v in entry["rating_codes"].items()}
-            if entry.get("rating_codes")
-            else None,
-            comments=dict(entry.get("comments", {})),
-            comment_rows=dict(entry["comment_rows"]) if entry.get("comment_rows") else None,
-            respondent_rules=_respondent_rules(where, table, entry.get("dedup", {})),
-            on_error=entry.get("on_error", "stop"),
-            level_by=dict(entry["level_by"]) if entry.get("level_by") else None,
+            table=s.table,
+            files=s.files,
+            columns=dict(s.columns),
+            format="excel" if s.format in ("excel", "xlsx") else "csv",
+            sheet=s.sheet,
+            encoding=s.encoding,
+            date_order=s.date_order,
+            ambiguous_date_order=s.ambiguous_date_order,
+            date_order_by=list(s.date_order_by),
+            period_end=s.period_end,
+            date_tolerance_days=s.date_tolerance_days,
+            constants=dict(s.constants),
+            defaults=dict(s.defaults),
+            values={k: dict(v) for k, v in s.values.items()},
+            header_row=s.header_row,
+            list_sep=s.list_sep,
+            rating_codes=dict(s.rating_codes) if s.rating_codes else None,
+            comments=dict(s.comments),
+            comment_rows=rows.model_dump(exclude_none=True) if rows else None,
+            respondent_rules=rules,
+            on_error=s.on_error,
+            level_by=s.level_by.model_dump() if s.level_by else None,
+            limits=Limits(s.max_rows, s.max_cells),
         )
 
     @property
@@ -276,6 +336,6 @@ class SourceSpec:
         return list(dict.fromkeys(headers))
 
 
-def source_specs(sources: dict[str, dict]) -> dict[str, SourceSpec]:
+def source_specs(sources: dict[str, dict], where: str = "") -> dict[str, SourceSpec]:
     """Every configured source, checked (a configuration error names the source and setting)."""
-    return {name: SourceSpec.from_config(name, entry) for name, entry in sources.items()}
+    return {name: SourceSpec.from_config(name, entry, where) for name, entry in sources.items()}

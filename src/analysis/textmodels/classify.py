@@ -51,8 +51,7 @@ def categories() -> dict[str, str]:
 
 def corrections_path(cfg: Config, settings: dict) -> Path:
     """Where the partnership's corrections live: ``themes.corrections`` in its config, else the default."""
-    relative = (cfg.section("themes") or {}).get("corrections", settings["corrections"])
-    return cfg.raw_dir / relative
+    return cfg.raw_file(cfg.themes.corrections or settings["corrections"])
 
 
 def read_corrections(path: Path) -> pd.DataFrame:

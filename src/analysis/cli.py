@@ -159,12 +159,13 @@ def _themes(args) -> int:
 
 def _indicators(args) -> int:
     from analysis import pipeline
+    from analysis.context import disclosure_min_count
     from analysis.logic_models import configured_logic_models, evaluate_configured
     from analysis.publish.indicator_table import indicator_table
 
     cfg = load_config(args.config)
     period = pipeline.report_month(cfg, args.month)
-    min_count = cfg.section("disclosure", {}).get("min_count", 5)
+    min_count = disclosure_min_count(cfg)
     for name in [args.model] if args.model else configured_logic_models(cfg):
         evaluation = evaluate_configured(cfg, name, period)
         table = indicator_table(evaluation.latest, min_count)
@@ -179,11 +180,11 @@ def _indicators(args) -> int:
 
 
 def _trends(args) -> int:
+    from analysis.context import disclosure_min_count, in_scope
     from analysis.ingest.store import read_table
     from analysis.methods.attribute_charts import attribute_spc
     from analysis.methods.headline_series import headline_series
     from analysis.pipeline import report_month
-    from analysis.publish.fft_sections import in_scope
     from analysis.publish.narrative import spc_reading
 
     cfg = load_config(args.config)
@@ -198,7 +199,7 @@ def _trends(args) -> int:
         services,
         by=args.by,
         through=period,
-        min_count=cfg.section("disclosure", {}).get("min_count", 5),
+        min_count=disclosure_min_count(cfg),
         label=args.scope or "All services",
     )
     spc = attribute_spc(

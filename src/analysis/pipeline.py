@@ -28,6 +28,7 @@ from tqdm import tqdm
 
 import analysis
 from analysis.config import NOTEBOOKS_DIR, Config, load_config
+from analysis.context import disclosure_min_count
 from analysis.ingest.store import read_table
 from analysis.methods.fft import latest_complete_month
 from analysis.publish import browser
@@ -46,13 +47,18 @@ ANALYSES: list[str] = ["02_trends", "03_themes", "04_indicators"]
 
 @dataclass(frozen=True)
 class Report:
-    """A report notebook and the pages it becomes, for the periods it covers."""
+    """A kind of report page: the one report notebook run with its ``kind`` of period."""
 
-    notebook: str
     page: str
     analyst_page: str
     title: str
     kind: str = "month"
+    notebook: str = "10_report"
+
+    @property
+    def audit(self) -> str:
+        """The executed notebook's name in the report folder (one per kind)."""
+        return f"{self.notebook}_{self.kind}"
 
     def due(self, month: pd.Period) -> bool:
         """Whether ``month`` ends one of this report's periods (financial quarters and years)."""
@@ -60,17 +66,9 @@ class Report:
 
 
 REPORTS = [
-    Report("10_monthly_report", "index.html", "analyst.html", "Monthly feedback report"),
-    Report(
-        "11_quarterly_report",
-        "quarterly.html",
-        "quarterly-analyst.html",
-        "Quarterly feedback report",
-        "quarter",
-    ),
-    Report(
-        "12_annual_report", "annual.html", "annual-analyst.html", "Annual feedback report", "year"
-    ),
+    Report("index.html", "analyst.html", "Monthly feedback report"),
+    Report("quarterly.html", "quarterly-analyst.html", "Quarterly feedback report", "quarter"),
+    Report("annual.html", "annual-analyst.html", "Annual feedback report", "year"),
 ]
 
 
@@ -137,24 +135,26 @@ def produce_month(
     out = report_folder(cfg, period, scope)
     out.mkdir(parents=True, exist_ok=True)
     params = {"config_path": str(cfg.path), "month": period, "scope": scope}
-    min_count = cfg.section("disclosure", {}).get("min_count", 5)
+    min_count = disclosure_min_count(cfg)
     reports = [r for r in REPORTS if r.due(p)]
-    names = (ANALYSES if analyses else []) + [r.notebook for r in reports]
+    runs = [(n, n, params) for n in (ANALYSES if analyses else [])]
+    runs += [(r.audit, r.notebook, {**params, "kind": r.kind}) for r in reports]
     seconds: dict[str, float] = {}
 
-    def execute(name: str) -> Path:
+    def execute(run: tuple[str, str, dict]) -> Path:
+        name, notebook, parameters = run
         start = time.perf_counter()
-        executed = run_notebook(name, out / f"{name}.ipynb", params)
+        executed = run_notebook(notebook, out / f"{name}.ipynb", parameters)
         seconds[name] = time.perf_counter() - start
         return executed
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        executed = dict(zip(names, pool.map(execute, names), strict=True))
+        executed = dict(zip([r[0] for r in runs], pool.map(execute, runs), strict=True))
     pages = []
     for report in reports:
         start = time.perf_counter()
         title = f"{report.title}: {Period.of(report.kind, p).label}"
-        notebook = executed[report.notebook]
+        notebook = executed[report.audit]
         export_html(
             notebook,
             out / report.analyst_page,

@@ -198,6 +198,18 @@ def spc_chart(
     return fig
 
 
+def facets(spc: pd.DataFrame, measure: str, unit: str = "", y_label: str = "", decimals: int = 1):
+    """For each facet of ``spc``: ``(facet, reading, figure, alt text)`` (one style everywhere)."""
+    from analysis.publish.narrative import spc_reading
+
+    for facet, part in spc.groupby("f", sort=False, observed=True):
+        part = part.copy()
+        part.attrs = spc.attrs
+        reading = spc_reading(part, unit=unit, decimals=decimals)
+        fig = spc_chart(part, f"{facet}: {measure}", y_label or measure, unit)
+        yield facet, reading, fig, spc_alt_text(part, f"{measure} for {facet}", unit, reading)
+
+
 def spc_panels(
     spc: pd.DataFrame,
     measure: str,
@@ -211,19 +223,13 @@ def spc_panels(
     ``save_dir`` also writes each chart as ``<measure>_<facet>.png`` for board papers.
     """
     from analysis.publish.figures import figure_html
-    from analysis.publish.narrative import spc_reading
 
     panels = []
-    for facet, part in spc.groupby("f", sort=False, observed=True):
-        part = part.copy()
-        part.attrs = spc.attrs
-        reading = spc_reading(part, unit=unit, decimals=decimals)
-        title = f"{facet}: {measure}"
-        fig = spc_chart(part, title, y_label or measure, unit)
-        alt = spc_alt_text(part, f"{measure} for {facet}", unit, reading)
+    for facet, reading, fig, alt in facets(spc, measure, unit, y_label, decimals):
         slug = "".join(c if c.isalnum() else "_" for c in f"{measure}_{facet}").strip("_").lower()
         save_as = None if save_dir is None else f"{save_dir}/{slug}.png"
-        html = figure_html(fig, alt, caption=f"{title}, by month (SPC chart).", save_as=save_as)
+        caption = f"{facet}: {measure}, by month (SPC chart)."
+        html = figure_html(fig, alt, caption=caption, save_as=save_as)
         panels.append({"facet": facet, "reading": reading, "html": html})
     return panels
 

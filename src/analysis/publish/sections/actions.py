@@ -69,8 +69,8 @@ def difference_table(found: pd.DataFrame, names: pd.Series, label: str) -> pd.Da
     return pd.DataFrame({
         "Service": found["service_id"].map(names).fillna(label),
         "What was done": found["we_did"].map(done),
-        "When": found["action_month"].map(fmt.month_label),
-        "Months before and after": [f"{b} and {a}" for b, a in zip(found["before"], found["after"], strict=True)],
+        "When": [f"{fmt.month_label(m)} ({int(b)} months before, {int(a)} after)"
+                 for m, b, a in zip(found["action_month"], found["before"], found["after"], strict=True)],
         "Odds of a positive rating after (95% interval)": [
             f"{o:.2f} ({lo:.2f} to {hi:.2f})"
             for o, lo, hi in zip(found["odds_ratio"], found["lower"], found["upper"], strict=True)],
@@ -79,7 +79,7 @@ def difference_table(found: pd.DataFrame, names: pd.Series, label: str) -> pd.Da
 
 
 def compute(ctx) -> Section:
-    section = Section(ANCHOR, "You said, we did",
+    section = Section(ANCHOR, "You said, we did", short="You said, we did",
                       empty="No actions recorded for this scope.")  # fmt: skip
     a = ctx.actions
     if a.empty:

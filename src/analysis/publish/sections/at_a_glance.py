@@ -93,7 +93,7 @@ def compute(ctx) -> Section:
             if found:
                 findings.append(found)
     return Section(
-        ANCHOR, "At a glance", findings=findings,
+        ANCHOR, "At a glance", short="the summary table", findings=findings,
         template="at_a_glance.html.j2",
         empty="No measures with enough data to summarise.",
         intro="Variation: is the measure changing beyond its usual ups and downs? Assurance: "

@@ -83,6 +83,7 @@ class Section:
     template: str = "section.html.j2"
     data: dict = field(default_factory=dict)  # anything a section's own template needs
     level: int = 2
+    short: str = ""  # the section's name in a link ("See the indicators")
 
     @property
     def has_content(self) -> bool:

@@ -51,7 +51,9 @@ def in_time(ctx) -> pd.DataFrame:
 
 
 def compute(ctx) -> Section:
-    section = Section(ANCHOR, "Complaints", empty="No complaints data for this scope.")
+    section = Section(
+        ANCHOR, "Complaints", short="complaints", empty="No complaints data for this scope."
+    )
     if ctx.complaints.empty:
         return section
     p, m = ctx.period, ctx.min_count

@@ -47,6 +47,6 @@ def compute(ctx, sections: list[Section]) -> Section:
     return Section(
         ANCHOR, "What needs attention", intro=RULE, template="exceptions.html.j2",
         data={"concerns": concerns, "improvements": improvements, "kind": ctx.kind,
-              "titles": {s.anchor: s.title for s in sections},
+              "titles": {s.anchor: s.short or s.title for s in sections},
               "notes": any(f.term for f in concerns)},
     )  # fmt: skip

@@ -132,6 +132,7 @@ def compute(ctx) -> Section:
     section = Section(
         ANCHOR,
         "Friends and Family Test",
+        short="the Friends and Family Test",
         sentences=[headline(s, ctx.period, ctx.min_count)],
         tables=[
             Table(

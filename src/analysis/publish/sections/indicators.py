@@ -18,6 +18,8 @@ from analysis.publish.sections.base import Figure, Finding, Section, Table
 
 ANCHOR = "indicators"
 KPT = "key performance target"
+#: Statuses a reader must see without opening anything.
+ATTENTION = (ind.NOT_MET, ind.OFF_TRAJECTORY)
 
 
 def _target_text(r: dict) -> str:
@@ -57,6 +59,7 @@ def compute(ctx) -> Section:
     section = Section(
         ANCHOR,
         "Are we doing what we said we would? Logic-model indicators",
+        short="the indicators",
         empty="The logic-model indicators are reported for the whole partnership, not for one "
         "setting or service."
         if ctx.scope
@@ -70,10 +73,19 @@ def compute(ctx) -> Section:
         table = indicator_table(latest, ctx.min_count)
         table["Period"] = table["Period"].map(fmt.period_text)
         table = table.drop(columns=[c for c in table if (table[c] == "").all()])
-        section.tables.append(
-            Table(table, f"indicators-{name}", f"{model.partnership}: {model.title}, "
-                  f"each indicator in its latest complete period to {ctx.period.label}")
-        )  # fmt: skip
+        caption = f"{model.partnership}: {model.title}"
+        due = table[
+            (latest["kind"] == KPT).to_numpy() & latest["status"].isin(ATTENTION).to_numpy()
+        ]
+        if len(due):
+            section.tables.append(Table(
+                due[["Indicator", "Period", "Value (95% CI)", "Target", "Status"]],
+                f"targets-{name}", f"{caption}: targets missed or off trajectory",
+            ))  # fmt: skip
+        section.tables.append(Table(
+            table, f"indicators-{name}", f"{caption}: every indicator in its latest complete "
+            f"period to {ctx.period.label}", collapsed=True,
+        ))  # fmt: skip
         if detail:
             fig, alt = draw(model, latest)
             section.figures.append(Figure(fig, f"logic-model-{name}", alt,

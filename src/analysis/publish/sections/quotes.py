@@ -10,7 +10,7 @@ import pandas as pd
 from analysis.methods import theme_trends
 
 
-def comment_quotes(comments, themes, sentiment, n: int = 3) -> list[dict]:
+def comment_quotes(comments, themes, sentiment, n: int = 2) -> list[dict]:
     """The strongest ``n`` positive and ``n`` negative comments, one per theme
     (:func:`analysis.methods.theme_trends.representative_quotes`'s stated rule)."""
     chosen = theme_trends.representative_quotes(comments, themes, sentiment, per_theme=1)
@@ -24,7 +24,7 @@ def comment_quotes(comments, themes, sentiment, n: int = 3) -> list[dict]:
     return groups
 
 
-def compliment_quotes(compliments: pd.DataFrame, n: int = 3) -> list[dict]:
+def compliment_quotes(compliments: pd.DataFrame, n: int = 2) -> list[dict]:
     """The longest compliments (long enough to say what was good), one per service."""
     texts = compliments.dropna(subset=["text"])
     texts = texts.assign(length=texts["text"].str.len()).sort_values(

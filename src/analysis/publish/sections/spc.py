@@ -96,6 +96,7 @@ def compute(ctx) -> Section:
     section = Section(
         ANCHOR,
         "Is anything changing?",
+        short="the charts of change over time",
         intro=(
             "Each chart shows a measure month by month with its usual range (the dashed "
             "lines, where 99.7% of months fall when nothing has changed) and, where there is "
@@ -112,5 +113,10 @@ def compute(ctx) -> Section:
             found = finding(m, text, term)
             if found:
                 section.findings.append(found)
-            section.figures.append(Figure(fig, f"spc-{m.key}", alt, f"{m.name} by month"))
+            icons = m.icons
+            plain = icons.get("point_type") == "common_cause" and not icons.get("assurance_type")
+            folded = plain and m.key != "positive"  # the sentence says all the chart would
+            section.figures.append(
+                Figure(fig, f"spc-{m.key}", alt, f"{m.name} by month (SPC chart)", collapsed=folded)
+            )
     return section

@@ -17,7 +17,7 @@ ANCHOR = "themes"
 
 
 def compute(ctx) -> Section:
-    section = Section(ANCHOR, "What people told us", template="quotes.html.j2",
+    section = Section(ANCHOR, "What people told us", short="what people told us", template="quotes.html.j2",
                       empty="No comments in this period.")  # fmt: skip
     in_period = ctx.comments[ctx.period.contains(ctx.comments["response_date"])]
     if in_period.empty:

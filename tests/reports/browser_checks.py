@@ -8,8 +8,13 @@ from pathlib import Path
 
 AXE = Path(__file__).resolve().parents[1] / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORT = {"width": 1280, "height": 800}
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
@@ -55,10 +60,13 @@ def check_pages(pages: dict[str, Path], artefacts: Path) -> dict[str, dict]:
                     )
                     violations = found
                 results[name] = {
-                    "height": height, "screens": round(height / VIEWPORT["height"], 1),
-                    "appendix_at": appendix, "first_screen": " ".join(first_screen.split()),
-                    "failed": failed, "violations": violations,
-                }  # fmt: skip
+                    "height": height,
+                    "screens": round(height / VIEWPORT["height"], 1),
+                    "appendix_at": appendix,
+                    "first_screen": " ".join(first_screen.split()),
+                    "failed": failed,
+                    "violations": violations,
+                }
                 page.close()
         finally:
             browser.close()

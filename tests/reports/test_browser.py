@@ -40,8 +40,10 @@ def checked(demo_config_path, tmp_path_factory):
     results = check_pages(pages, artefacts)
     print(f"\nscreenshots in {artefacts}")
     for name, r in results.items():
-        print(f"{name}: {r['height']} px ({r['screens']} screens), appendix at {r['appendix_at']}, "
-              f"axe violations: {[(v['id'], v['impact'], v['nodes']) for v in r['violations'] or []]}")  # fmt: skip
+        print(
+            f"{name}: {r['height']} px ({r['screens']} screens), appendix at {r['appendix_at']}, "
+            f"axe violations: {[(v['id'], v['impact'], v['nodes']) for v in r['violations'] or []]}"
+        )
     return results
 
 

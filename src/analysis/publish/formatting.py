@@ -108,8 +108,10 @@ def human_table(df: pd.DataFrame, names: pd.Series | None = None) -> pd.DataFram
     for col in out.columns:
         values = out[col]
         if isinstance(values.dtype, pd.PeriodDtype):
-            out[col] = [financial_quarter(v) if v.freqstr.startswith("Q") else month_label(v)
-                        for v in values]  # fmt: skip
+            out[col] = [
+                financial_quarter(v) if v.freqstr.startswith("Q") else month_label(v)
+                for v in values
+            ]
         elif pd.api.types.is_float_dtype(values):
             whole = values.dropna().eq(values.dropna().round()).all()
             out[col] = values.map(count if whole and col != "percent" else number)

@@ -38,25 +38,32 @@ def evidence(ctx) -> pd.DataFrame:
     same service and month combined, with enough months before and after."""
     a = ctx.actions
     last = ctx.month
-    window = a[(a["status"] == "completed")
-               & a["action_date"].between((last - 11).start_time, last.end_time)]  # fmt: skip
+    window = a[
+        (a["status"] == "completed")
+        & a["action_date"].between((last - 11).start_time, last.end_time)
+    ]
     if window.empty:
         return pd.DataFrame()
     args = dict(through=last, min_count=ctx.min_count)
-    series = pd.concat([
-        headline_series(ctx.responses, ctx.eligible, ctx.services, by="service", **args),
-        headline_series(ctx.responses, ctx.eligible, ctx.services, label=ctx.label, **args),
-    ])  # fmt: skip
+    series = pd.concat(
+        [
+            headline_series(ctx.responses, ctx.eligible, ctx.services, by="service", **args),
+            headline_series(ctx.responses, ctx.eligible, ctx.services, label=ctx.label, **args),
+        ]
+    )
     found = evaluate_actions(series, window, everyone=ctx.label)
     found = found[found["odds_ratio"].notna() & (found["months_after"] >= MIN_AFTER)]
     if found.empty:
         return found
     return (
         found.groupby(["service_id", "action_month", "odds_ratio", "lower", "upper"], sort=False)
-        .agg(we_did=("we_did", list), before=("months_before", "first"),
-             after=("months_after", "first"))
+        .agg(
+            we_did=("we_did", list),
+            before=("months_before", "first"),
+            after=("months_after", "first"),
+        )
         .reset_index()
-    )  # fmt: skip
+    )
 
 
 def difference_table(found: pd.DataFrame, names: pd.Series, label: str) -> pd.DataFrame:
@@ -66,21 +73,36 @@ def difference_table(found: pd.DataFrame, names: pd.Series, label: str) -> pd.Da
             f" (these {len(items)} actions share one estimate)" if len(items) > 1 else ""
         )
 
-    return pd.DataFrame({
-        "Service": found["service_id"].map(names).fillna(label),
-        "What was done": found["we_did"].map(done),
-        "When": [f"{fmt.month_label(m)} ({int(b)} months before, {int(a)} after)"
-                 for m, b, a in zip(found["action_month"], found["before"], found["after"], strict=True)],
-        "Odds of a positive rating after (95% interval)": [
-            f"{o:.2f} ({lo:.2f} to {hi:.2f})"
-            for o, lo, hi in zip(found["odds_ratio"], found["lower"], found["upper"], strict=True)],
-        "Verdict": [verdict(lo, hi) for lo, hi in zip(found["lower"], found["upper"], strict=True)],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "Service": found["service_id"].map(names).fillna(label),
+            "What was done": found["we_did"].map(done),
+            "When": [
+                f"{fmt.month_label(m)} ({int(b)} months before, {int(a)} after)"
+                for m, b, a in zip(
+                    found["action_month"], found["before"], found["after"], strict=True
+                )
+            ],
+            "Odds of a positive rating after (95% interval)": [
+                f"{o:.2f} ({lo:.2f} to {hi:.2f})"
+                for o, lo, hi in zip(
+                    found["odds_ratio"], found["lower"], found["upper"], strict=True
+                )
+            ],
+            "Verdict": [
+                verdict(lo, hi) for lo, hi in zip(found["lower"], found["upper"], strict=True)
+            ],
+        }
+    )
 
 
 def compute(ctx) -> Section:
-    section = Section(ANCHOR, "You said, we did", short="You said, we did",
-                      empty="No actions recorded for this scope.")  # fmt: skip
+    section = Section(
+        ANCHOR,
+        "You said, we did",
+        short="You said, we did",
+        empty="No actions recorded for this scope.",
+    )
     a = ctx.actions
     if a.empty:
         return section
@@ -90,12 +112,23 @@ def compute(ctx) -> Section:
         f"{'was' if len(done) == 1 else 'were'} completed in {ctx.period.label}."
     )
     if len(done):
-        section.tables.append(Table(pd.DataFrame({
-            "Service": done["service_id"].map(ctx.service_names).fillna("Whole partnership"),
-            "You said": done["you_said"], "We did": done["we_did"],
-            "Completed": done["action_date"].dt.strftime("%-d %B %Y"),
-            "Published": done["published"].map({True: "Yes", False: "Not yet"}),
-        }), "you-said-we-did", f"Actions completed in {ctx.period.label}"))  # fmt: skip
+        section.tables.append(
+            Table(
+                pd.DataFrame(
+                    {
+                        "Service": done["service_id"]
+                        .map(ctx.service_names)
+                        .fillna("Whole partnership"),
+                        "You said": done["you_said"],
+                        "We did": done["we_did"],
+                        "Completed": done["action_date"].dt.strftime("%-d %B %Y"),
+                        "Published": done["published"].map({True: "Yes", False: "Not yet"}),
+                    }
+                ),
+                "you-said-we-did",
+                f"Actions completed in {ctx.period.label}",
+            )
+        )
     found = evidence(ctx)
     if found.empty:
         section.data["no_evidence"] = (
@@ -104,12 +137,15 @@ def compute(ctx) -> Section:
         )
         section.sentences.append(section.data["no_evidence"])
         return section
-    section.tables.append(Table(
-        difference_table(found, ctx.service_names, ctx.label), "did-it-make-a-difference",
-        "Did it make a difference? FFT ratings before and after actions completed in the last "
-        "twelve months",
-        note="An odds ratio above 1 means more positive ratings after the action than the months "
-        "before would predict; the 95% interval shows how sure we can be. Other things also "
-        "change, so this is evidence, not proof.",
-    ))  # fmt: skip
+    section.tables.append(
+        Table(
+            difference_table(found, ctx.service_names, ctx.label),
+            "did-it-make-a-difference",
+            "Did it make a difference? FFT ratings before and after actions completed in the last "
+            "twelve months",
+            note="An odds ratio above 1 means more positive ratings after the action than the months "
+            "before would predict; the 95% interval shows how sure we can be. Other things also "
+            "change, so this is evidence, not proof.",
+        )
+    )
     return section

@@ -10,7 +10,9 @@ ANCHOR = "about"
 def compute(ctx) -> Section:
     pooled = " pooled over the period's months," if ctx.kind != "month" else ""
     return Section(
-        ANCHOR, "About this report", template="appendix.html.j2",
+        ANCHOR,
+        "About this report",
+        template="appendix.html.j2",
         sentences=[
             f"Counts of 1 to {ctx.min_count - 1} people, and percentages built on them, are "
             "shown as * to protect privacy (NHS England's FFT practice); where a total would "
@@ -28,4 +30,4 @@ def compute(ctx) -> Section:
             "FFT results are not designed to compare services or providers: case mix and "
             "collection methods differ.",
         ],
-    )  # fmt: skip
+    )

@@ -32,11 +32,18 @@ ANCHOR = "at-a-glance"
 def row(measure: str, period: str, value: str, target: str, icons: dict, anchor: str) -> dict:
     variation, assurance = icons.get("variation_icon"), icons.get("assurance_type")
     return {
-        "measure": measure, "period": period, "value": value, "target": target or "None set",
-        "anchor": anchor, "variation": variation, "assurance": assurance,
-        "variation_svg": variation_svg(variation), "variation_text": VARIATION_TEXT[variation],
-        "assurance_svg": assurance_svg(assurance), "assurance_text": ASSURANCE_TEXT[assurance],
-    }  # fmt: skip
+        "measure": measure,
+        "period": period,
+        "value": value,
+        "target": target or "None set",
+        "anchor": anchor,
+        "variation": variation,
+        "assurance": assurance,
+        "variation_svg": variation_svg(variation),
+        "variation_text": VARIATION_TEXT[variation],
+        "assurance_svg": assurance_svg(assurance),
+        "assurance_text": ASSURANCE_TEXT[assurance],
+    }
 
 
 def indicator_icons(history: pd.DataFrame, polarity: str, target) -> dict:
@@ -44,8 +51,13 @@ def indicator_icons(history: pd.DataFrame, polarity: str, target) -> dict:
     values = history.dropna(subset=["value"])
     if len(values) < SHORT_GROUP or polarity not in DIRECTION:
         return {}
-    chart = ptd_spc(values, "value", "period_end", improvement_direction=DIRECTION[polarity],
-                    target=None if pd.isna(target) else float(target))  # fmt: skip
+    chart = ptd_spc(
+        values,
+        "value",
+        "period_end",
+        improvement_direction=DIRECTION[polarity],
+        target=None if pd.isna(target) else float(target),
+    )
     return ptd_icons(chart).iloc[0].to_dict()
 
 
@@ -65,40 +77,69 @@ def compute(ctx) -> Section:
             continue
         target = m.spc["target"].dropna()
         unit = m.unit
-        rows.append(row(m.name, fmt.month_label(pd.Timestamp(icons["x"])),
-                        f"{icons['y']:,.{m.decimals}f}{unit}",
-                        f"{target.iat[-1]:,.1f}{unit}" if len(target) else "", icons, spc.ANCHOR))  # fmt: skip
+        rows.append(
+            row(
+                m.name,
+                fmt.month_label(pd.Timestamp(icons["x"])),
+                f"{icons['y']:,.{m.decimals}f}{unit}",
+                f"{target.iat[-1]:,.1f}{unit}" if len(target) else "",
+                icons,
+                spc.ANCHOR,
+            )
+        )
     findings = []
     for evaluation in ctx.evaluations.values():
         latest = evaluation.latest.set_index("id")
         for indicator in evaluation.model.indicators:
             r = latest.loc[indicator.id]
-            if (indicator.kind != indicators.KPT or indicator.measure_type == "milestone"
-                    or COMPUTATIONS[indicator.computation].cumulative  # SPC does not apply
-                    or indicator.id not in evaluation.history or pd.isna(r["value"])):  # fmt: skip
+            if (
+                indicator.kind != indicators.KPT
+                or indicator.measure_type == "milestone"
+                or COMPUTATIONS[indicator.computation].cumulative  # SPC does not apply
+                or indicator.id not in evaluation.history
+                or pd.isna(r["value"])
+            ):
                 continue
-            icons = indicator_icons(evaluation.history[indicator.id], indicator.polarity,
-                                    r["target_value"])  # fmt: skip
+            icons = indicator_icons(
+                evaluation.history[indicator.id], indicator.polarity, r["target_value"]
+            )
             value = format_value(indicator.measure_type, r["value"])
             target = (
                 format_value(indicator.measure_type, r["target_value"])
                 if pd.notna(r["target_value"])
                 else ""
             )
-            rows.append(row(indicator.label, fmt.period_text(r["period_label"]), value, target,
-                            icons, indicators.ANCHOR))  # fmt: skip
+            rows.append(
+                row(
+                    indicator.label,
+                    fmt.period_text(r["period_label"]),
+                    value,
+                    target,
+                    icons,
+                    indicators.ANCHOR,
+                )
+            )
             words = VARIATION_TEXT[icons.get("variation_icon")].split(": ")[-1].lower()
-            found = _finding(rows[-1], f"{indicator.label}: {words} ({value} in "
-                                       f"{fmt.period_text(r['period_label'])}).")  # fmt: skip
+            found = _finding(
+                rows[-1],
+                f"{indicator.label}: {words} ({value} in {fmt.period_text(r['period_label'])}).",
+            )
             if found:
                 findings.append(found)
     return Section(
-        ANCHOR, "At a glance", short="the summary table", findings=findings,
+        ANCHOR,
+        "At a glance",
+        short="the summary table",
+        findings=findings,
         template="at_a_glance.html.j2",
         empty="No measures with enough data to summarise.",
         intro="Variation: is the measure changing beyond its usual ups and downs? Assurance: "
         "will it reliably meet its target? (Making Data Count's icons: the words beside each "
         "icon say the same.)",
-        data={"rows": rows, "caption": f"Key measures, latest value against target, to "
-              f"{ctx.period.label}"} if rows else {},
-    )  # fmt: skip
+        data={
+            "rows": rows,
+            "caption": f"Key measures, latest value against target, to {ctx.period.label}",
+        }
+        if rows
+        else {},
+    )

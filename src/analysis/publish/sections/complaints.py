@@ -45,8 +45,14 @@ def in_time(ctx) -> pd.DataFrame:
         due = t[t[decided].between(start, end) & t[within].notna()]
         met = int(due[within].sum())
         label = f"{what} ({limit} {rules.basis} days)" if limit else what
-        rows.append({"Measure": label, "due": len(due),
-                     "met": met, "pct": 100 * met / len(due) if len(due) else None})  # fmt: skip
+        rows.append(
+            {
+                "Measure": label,
+                "due": len(due),
+                "met": met,
+                "pct": 100 * met / len(due) if len(due) else None,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -72,22 +78,33 @@ def compute(ctx) -> Section:
     responded = t.iloc[1]
     late = responded["due"] - responded["met"]
     if responded["due"] >= m and late >= m:
-        section.findings.append(Finding(
-            "late complaints",
-            f"{late:,} of {responded['due']:,} complaints due a response in {p.label} were "
-            f"answered late ({fmt.percent(responded['pct'])} in time).",
-            ANCHOR, size=late,
-        ))  # fmt: skip
+        section.findings.append(
+            Finding(
+                "late complaints",
+                f"{late:,} of {responded['due']:,} complaints due a response in {p.label} were "
+                f"answered late ({fmt.percent(responded['pct'])} in time).",
+                ANCHOR,
+                size=late,
+            )
+        )
     shown = suppress(t, "due", ["met", "pct"], m)
     shown = suppress(shown, "met", ["pct"], m)
-    section.tables.append(Table(
-        pd.DataFrame({"Measure": shown["Measure"], "Complaints due": shown["due"].map(fmt.count),
-                      "Met": shown["met"].map(fmt.count), "Percent": shown["pct"].map(fmt.percent)}),
-        "complaints-timeliness",
-        f"Complaints answered within the time limits ({ctx.cfg.nation.replace('_', ' ').title()} "
-        f"rules), {p.label}",
-        counts=("Complaints due", "Met"),
-    ))  # fmt: skip
+    section.tables.append(
+        Table(
+            pd.DataFrame(
+                {
+                    "Measure": shown["Measure"],
+                    "Complaints due": shown["due"].map(fmt.count),
+                    "Met": shown["met"].map(fmt.count),
+                    "Percent": shown["pct"].map(fmt.percent),
+                }
+            ),
+            "complaints-timeliness",
+            f"Complaints answered within the time limits ({ctx.cfg.nation.replace('_', ' ').title()} "
+            f"rules), {p.label}",
+            counts=("Complaints due", "Met"),
+        )
+    )
     subject_map, national = subject_mapping(ctx.cfg) or (None, None)
     parts = profile(ctx.complaints, start, end, ctx.complaint_subjects, subject_map, national)
     for part, frame in parts.items():
@@ -96,9 +113,13 @@ def compute(ctx) -> Section:
         safe["complaints"] = safe["complaints"].map(fmt.count)
         if "percent" in safe:
             safe["percent"] = safe["percent"].map(fmt.percent)
-        section.tables.append(Table(
-            fmt.human_table(safe, ctx.service_names), f"complaints-{part}",
-            f"Complaints {CAPTIONS.get(part, part.replace('_', ' '))}, {p.label}",
-            counts=("Complaints",), collapsed=True,
-        ))  # fmt: skip
+        section.tables.append(
+            Table(
+                fmt.human_table(safe, ctx.service_names),
+                f"complaints-{part}",
+                f"Complaints {CAPTIONS.get(part, part.replace('_', ' '))}, {p.label}",
+                counts=("Complaints",),
+                collapsed=True,
+            )
+        )
     return section

@@ -30,8 +30,9 @@ def rank(findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
     >>> [f.text for f in rank([a, b, c])[0]]
     ['big miss', 'small miss', 'late']
     """
-    concerns = sorted((f for f in findings if f.concern),
-                      key=lambda f: (CONCERN_ORDER.index(f.kind), -f.size))  # fmt: skip
+    concerns = sorted(
+        (f for f in findings if f.concern), key=lambda f: (CONCERN_ORDER.index(f.kind), -f.size)
+    )
     seen, unique = set(), []
     for f in concerns:
         if f.text not in seen:
@@ -45,8 +46,15 @@ def compute(ctx, sections: list[Section]) -> Section:
     findings = [f for s in sections for f in s.findings]
     concerns, improvements = rank(findings)
     return Section(
-        ANCHOR, "What needs attention", intro=RULE, template="exceptions.html.j2",
-        data={"concerns": concerns, "improvements": improvements, "kind": ctx.kind,
-              "titles": {s.anchor: s.short or s.title for s in sections},
-              "notes": any(f.term for f in concerns)},
-    )  # fmt: skip
+        ANCHOR,
+        "What needs attention",
+        intro=RULE,
+        template="exceptions.html.j2",
+        data={
+            "concerns": concerns,
+            "improvements": improvements,
+            "kind": ctx.kind,
+            "titles": {s.anchor: s.short or s.title for s in sections},
+            "notes": any(f.term for f in concerns),
+        },
+    )

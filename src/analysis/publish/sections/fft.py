@@ -108,8 +108,14 @@ def setting_chart(s: pd.DataFrame, services: pd.DataFrame, setting: str, month, 
         part = data[data["service_id"] == sid].sort_values("month")
         if part.empty:
             continue
-        ax.plot(part["month"], part["pct_positive"], color=colour, marker=marker,
-                linestyle=line, label=name)  # fmt: skip
+        ax.plot(
+            part["month"],
+            part["pct_positive"],
+            color=colour,
+            marker=marker,
+            linestyle=line,
+            label=name,
+        )
         latest = part.iloc[-1]
         described.append(
             f"{name}: {latest['pct_positive']:.1f}% positive in {latest['month']:%B %Y}, "

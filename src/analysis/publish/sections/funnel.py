@@ -14,8 +14,11 @@ ANCHOR = "funnel"
 
 
 def compute(ctx) -> Section:
-    section = Section(ANCHOR, "Comparing services",
-                      empty="Fewer than two services have enough responses to compare.")  # fmt: skip
+    section = Section(
+        ANCHOR,
+        "Comparing services",
+        empty="Fewer than two services have enough responses to compare.",
+    )
     s = summary(ctx)
     window = s[s["month"] > (ctx.month - 12).to_timestamp()]
     window = window[window["month"] <= ctx.month.to_timestamp()]
@@ -34,6 +37,9 @@ def compute(ctx) -> Section:
         + (", ".join(outside) if outside else "none")
         + "."
     )
-    section.figures.append(Figure(fig, "funnel-positive", alt,
-                                  f"FFT percentage positive by service, {span} (funnel plot)"))  # fmt: skip
+    section.figures.append(
+        Figure(
+            fig, "funnel-positive", alt, f"FFT percentage positive by service, {span} (funnel plot)"
+        )
+    )
     return section

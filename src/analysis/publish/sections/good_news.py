@@ -12,8 +12,12 @@ ANCHOR = "good-news"
 
 
 def compute(ctx) -> Section:
-    section = Section(ANCHOR, "Good news", template="quotes.html.j2",
-                      empty="No compliments recorded for this scope.")  # fmt: skip
+    section = Section(
+        ANCHOR,
+        "Good news",
+        template="quotes.html.j2",
+        empty="No compliments recorded for this scope.",
+    )
     if ctx.compliments.empty:
         return section
     this = ctx.compliments[ctx.period.contains(ctx.compliments["received_date"])]
@@ -21,19 +25,28 @@ def compute(ctx) -> Section:
         f"{said(len(this), ctx.min_count)} compliments were received in {ctx.period.label}."
     )
     counts = (
-        this.groupby("service_id").size().rename("compliments").reset_index()
+        this.groupby("service_id")
+        .size()
+        .rename("compliments")
+        .reset_index()
         .merge(ctx.services[["service_id", "service_name"]], on="service_id", how="right")
         .fillna({"compliments": 0})
-    )  # fmt: skip
+    )
     table = suppress_column_against_total(
         counts[["service_name", "compliments"]].astype({"compliments": "int64"}),
-        "compliments", [], ctx.min_count,
-    )  # fmt: skip
+        "compliments",
+        [],
+        ctx.min_count,
+    )
     table["compliments"] = table["compliments"].map(fmt.count)
-    section.tables.append(Table(
-        table.rename(columns={"service_name": "Service", "compliments": "Compliments"}),
-        "compliments", f"Compliments received by service, {ctx.period.label}",
-        counts=("Compliments",), collapsed=True,
-    ))  # fmt: skip
+    section.tables.append(
+        Table(
+            table.rename(columns={"service_name": "Service", "compliments": "Compliments"}),
+            "compliments",
+            f"Compliments received by service, {ctx.period.label}",
+            counts=("Compliments",),
+            collapsed=True,
+        )
+    )
     section.data["quotes"] = compliment_quotes(this)
     return section

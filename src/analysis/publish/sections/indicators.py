@@ -78,23 +78,43 @@ def compute(ctx) -> Section:
             (latest["kind"] == KPT).to_numpy() & latest["status"].isin(ATTENTION).to_numpy()
         ]
         if len(due):
-            section.tables.append(Table(
-                due[["Indicator", "Period", "Value (95% CI)", "Target", "Status"]],
-                f"targets-{name}", f"{caption}: targets missed or off trajectory",
-            ))  # fmt: skip
-        section.tables.append(Table(
-            table, f"indicators-{name}", f"{caption}: every indicator in its latest complete "
-            f"period to {ctx.period.label}", collapsed=True,
-        ))  # fmt: skip
+            section.tables.append(
+                Table(
+                    due[["Indicator", "Period", "Value (95% CI)", "Target", "Status"]],
+                    f"targets-{name}",
+                    f"{caption}: targets missed or off trajectory",
+                )
+            )
+        section.tables.append(
+            Table(
+                table,
+                f"indicators-{name}",
+                f"{caption}: every indicator in its latest complete period to {ctx.period.label}",
+                collapsed=True,
+            )
+        )
         if detail:
             fig, alt = draw(model, latest)
-            section.figures.append(Figure(fig, f"logic-model-{name}", alt,
-                                          f"{model.title}: logic model with indicator status"))  # fmt: skip
+            section.figures.append(
+                Figure(
+                    fig,
+                    f"logic-model-{name}",
+                    alt,
+                    f"{model.title}: logic model with indicator status",
+                )
+            )
             for indicator_id, history in evaluation.history.items():
                 indicator = model.indicator(indicator_id)
                 if indicator.kind != KPT or indicator.measure_type == "milestone":
                     continue
                 fig, alt = trend_chart(indicator, history, ctx.min_count)
-                section.figures.append(Figure(fig, f"{name}-{indicator_id}", alt,
-                                              f"Trajectory: {indicator.label}", collapsed=True))  # fmt: skip
+                section.figures.append(
+                    Figure(
+                        fig,
+                        f"{name}-{indicator_id}",
+                        alt,
+                        f"Trajectory: {indicator.label}",
+                        collapsed=True,
+                    )
+                )
     return section

@@ -37,8 +37,11 @@ BODY = [fft, spc, indicators, complaints, themes, voices, actions, good_news]
 PERIODIC = [thematic_review, funnel, surveys]
 #: Download file names start with these, as they always have.
 PREFIX = {"month": "monthly", "quarter": "quarter", "year": "year"}
-TITLES = {"month": "Monthly feedback report", "quarter": "Quarterly feedback report",
-          "year": "Annual feedback report"}  # fmt: skip
+TITLES = {
+    "month": "Monthly feedback report",
+    "quarter": "Quarterly feedback report",
+    "year": "Annual feedback report",
+}
 
 
 @dataclass
@@ -67,9 +70,11 @@ class Page:
         for section in self.sections:
             extra = {}
             if section.anchor == appendix.ANCHOR:
-                extra["provenance"] = Markup(provenance_section(
-                    self.builder, self.ctx.period.label, self.ctx.parameters, self.ctx.manifest
-                ))  # fmt: skip
+                extra["provenance"] = Markup(
+                    provenance_section(
+                        self.builder, self.ctx.period.label, self.ctx.parameters, self.ctx.manifest
+                    )
+                )
             out.append(render(section, self.builder, self.ctx.commentary, **extra))
         return out
 

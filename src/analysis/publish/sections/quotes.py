@@ -19,8 +19,14 @@ def comment_quotes(comments, themes, sentiment, n: int = 2) -> list[dict]:
     for tone, heading in (("positive", "What was good"), ("negative", "What could be better")):
         picked = chosen[chosen["tone"] == tone].drop_duplicates("text").head(n)
         if len(picked):
-            groups.append({"heading": f"{heading}, in people's own words", "quotes": [
-                {"text": r.text, "theme": r.subcategory} for r in picked.itertuples()]})  # fmt: skip
+            groups.append(
+                {
+                    "heading": f"{heading}, in people's own words",
+                    "quotes": [
+                        {"text": r.text, "theme": r.subcategory} for r in picked.itertuples()
+                    ],
+                }
+            )
     return groups
 
 

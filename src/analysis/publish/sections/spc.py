@@ -57,9 +57,13 @@ def measures(ctx) -> list[Measure]:
     if "spc" in ctx.cache:
         return ctx.cache["spc"]
     series = headline_series(
-        ctx.responses, ctx.eligible, ctx.services, through=ctx.month,
-        min_count=ctx.min_count, label=ctx.label,
-    )  # fmt: skip
+        ctx.responses,
+        ctx.eligible,
+        ctx.services,
+        through=ctx.month,
+        min_count=ctx.min_count,
+        label=ctx.label,
+    )
     out = []
     specs = [
         ("positive", "responses", "FFT percentage positive", "% positive", "fft_percent_positive"),
@@ -68,15 +72,29 @@ def measures(ctx) -> list[Measure]:
     for value, denominator, name, y_label, computation in specs:
         if series[value].notna().sum() >= 2 and series[denominator].notna().sum() >= 2:
             spc = attribute_spc(
-                series, value, denominator, "month", facet_field="facet", chart="pprime",
-                multiplier=100, freq="MS", target=_target(ctx, computation),
-            )  # fmt: skip
+                series,
+                value,
+                denominator,
+                "month",
+                facet_field="facet",
+                chart="pprime",
+                multiplier=100,
+                freq="MS",
+                target=_target(ctx, computation),
+            )
             out.append(Measure(value, name, "%", y_label, spc))
     if len(ctx.complaints):
         counts = complaint_series(ctx.complaints, ctx.services, through=ctx.month, label=ctx.label)
         if len(counts) >= 2:
-            spc = attribute_spc(counts, "complaints", None, "month", facet_field="facet",
-                                chart="c", improvement_direction="decrease")  # fmt: skip
+            spc = attribute_spc(
+                counts,
+                "complaints",
+                None,
+                "month",
+                facet_field="facet",
+                chart="c",
+                improvement_direction="decrease",
+            )
             out.append(Measure("complaints", "Complaints received", "", "complaints", spc, 0))
     ctx.cache["spc"] = out
     return out

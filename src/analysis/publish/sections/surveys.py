@@ -16,8 +16,9 @@ YEARS = 4
 
 
 def compute(ctx) -> Section:
-    section = Section(ANCHOR, "Surveys: do people feel heard?",
-                      empty="No survey results for these years.")  # fmt: skip
+    section = Section(
+        ANCHOR, "Surveys: do people feel heard?", empty="No survey results for these years."
+    )
     s = ctx.surveys
     last_year = ctx.month.year
     recent = s[s["year"].between(last_year - YEARS + 1, last_year)] if len(s) else s
@@ -25,22 +26,35 @@ def compute(ctx) -> Section:
         return section
     pooled = (
         recent.groupby(["survey", "respondent_group", "question", "year"], dropna=False)
-        .agg(responses=("responses", lambda v: v.sum(min_count=1)),
-             positive=("positive", lambda v: v.sum(min_count=1)),
-             published=("percent_positive", "mean"))
+        .agg(
+            responses=("responses", lambda v: v.sum(min_count=1)),
+            positive=("positive", lambda v: v.sum(min_count=1)),
+            published=("percent_positive", "mean"),
+        )
         .reset_index()
-    )  # fmt: skip
+    )
     pct = (100 * pooled["positive"] / pooled["responses"]).fillna(pooled["published"])
     small = is_small(pooled["responses"], ctx.min_count)
     pooled["cell"] = [MARK if sm else fmt.percent(v) for sm, v in zip(small, pct, strict=True)]
-    table = pooled.pivot_table(index=["survey", "respondent_group", "question"], columns="year",
-                               values="cell", aggfunc="first").reset_index()  # fmt: skip
+    table = pooled.pivot_table(
+        index=["survey", "respondent_group", "question"],
+        columns="year",
+        values="cell",
+        aggfunc="first",
+    ).reset_index()
     table.columns = [str(c) for c in table.columns]
-    table = table.rename(columns={"survey": "Survey", "respondent_group": "Who",
-                                  "question": "Question"}).fillna("")  # fmt: skip
+    table = table.rename(
+        columns={"survey": "Survey", "respondent_group": "Who", "question": "Question"}
+    ).fillna("")
     table["Who"] = table["Who"].str.capitalize()
-    section.tables.append(Table(table, "surveys", "Survey results: percentage answering "
-                                f"positively, by year, to {last_year}", collapsed=True))  # fmt: skip
+    section.tables.append(
+        Table(
+            table,
+            "surveys",
+            f"Survey results: percentage answering positively, by year, to {last_year}",
+            collapsed=True,
+        )
+    )
     section.sentences.append(
         f"{len(table)} survey questions on whether people feel listened to, with results for "
         f"up to {YEARS} years."

@@ -17,13 +17,17 @@ ANCHOR = "thematic-review"
 
 
 def compute(ctx) -> Section:
-    section = Section(ANCHOR, "Thematic review: what people raised through every route",
-                      empty="Nothing raised through any route in this period.")  # fmt: skip
+    section = Section(
+        ANCHOR,
+        "Thematic review: what people raised through every route",
+        empty="Nothing raised through any route in this period.",
+    )
     if ctx.comments.empty and ctx.complaints.empty:
         return section
     subjects = ctx.complaint_subjects
-    long = triangulation.triangulate(ctx.comments, ctx.themes, ctx.sentiment, ctx.complaints,
-                                     subjects, ctx.compliments)  # fmt: skip
+    long = triangulation.triangulate(
+        ctx.comments, ctx.themes, ctx.sentiment, ctx.complaints, subjects, ctx.compliments
+    )
     quarters = {m.asfreq("Q") for m in ctx.period.months}
     long = long[long["quarter"].isin(quarters)]
     long = long[~is_small(long["count"], ctx.min_count) | (long["source"] == "compliments")]
@@ -34,15 +38,26 @@ def compute(ctx) -> Section:
     review["compliments"] = review["compliments"].map(fmt.count)
     review["quarter"] = review["quarter"].map(fmt.financial_quarter)
     review["service_id"] = review["service_id"].map(ctx.service_names)
-    table = review.rename(columns={
-        "service_id": "Service", "quarter": "Quarter", "FFT theme": "Most mentioned in FFT comments",
-        "FFT concern": "Concerns in FFT comments", "complaint subject": "Complaint subjects",
-        "compliments": "Compliments"})  # fmt: skip
+    table = review.rename(
+        columns={
+            "service_id": "Service",
+            "quarter": "Quarter",
+            "FFT theme": "Most mentioned in FFT comments",
+            "FFT concern": "Concerns in FFT comments",
+            "complaint subject": "Complaint subjects",
+            "compliments": "Compliments",
+        }
+    )
     section.sentences.append(
         "For each service, the three topics people raised most through each route; the number "
         "in brackets is how many comments or complaints raised it."
     )
-    section.tables.append(Table(table, "thematic-review",
-                                f"Thematic review by service and quarter, {ctx.period.label}",
-                                counts=("Compliments",)))  # fmt: skip
+    section.tables.append(
+        Table(
+            table,
+            "thematic-review",
+            f"Thematic review by service and quarter, {ctx.period.label}",
+            counts=("Compliments",),
+        )
+    )
     return section

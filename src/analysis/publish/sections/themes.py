@@ -17,8 +17,13 @@ ANCHOR = "themes"
 
 
 def compute(ctx) -> Section:
-    section = Section(ANCHOR, "What people told us", short="what people told us", template="quotes.html.j2",
-                      empty="No comments in this period.")  # fmt: skip
+    section = Section(
+        ANCHOR,
+        "What people told us",
+        short="what people told us",
+        template="quotes.html.j2",
+        empty="No comments in this period.",
+    )
     in_period = ctx.comments[ctx.period.contains(ctx.comments["response_date"])]
     if in_period.empty:
         return section
@@ -27,15 +32,30 @@ def compute(ctx) -> Section:
     usable = max(rows["comment_id"].nunique(), 1)
     top = (
         rows.drop_duplicates(["comment_id", "subcategory"])
-        .groupby(["category", "subcategory"]).size().rename("Comments").reset_index()
-        .sort_values(["Comments", "subcategory"], ascending=[False, True]).head(10)
-    )  # fmt: skip
+        .groupby(["category", "subcategory"])
+        .size()
+        .rename("Comments")
+        .reset_index()
+        .sort_values(["Comments", "subcategory"], ascending=[False, True])
+        .head(10)
+    )
     top["Share of comments"] = (100 * top["Comments"] / usable).map(fmt.percent)
-    table = suppress(top.rename(columns={"category": "Category", "subcategory": "Theme"}),
-                     "Comments", ["Share of comments"], ctx.min_count)  # fmt: skip
+    table = suppress(
+        top.rename(columns={"category": "Category", "subcategory": "Theme"}),
+        "Comments",
+        ["Share of comments"],
+        ctx.min_count,
+    )
     table["Comments"] = table["Comments"].map(fmt.count)
-    section.tables.append(Table(table, "themes", f"The most common themes in comments, "
-                                f"{ctx.period.label}", counts=("Comments",), collapsed=True))  # fmt: skip
+    section.tables.append(
+        Table(
+            table,
+            "themes",
+            f"The most common themes in comments, {ctx.period.label}",
+            counts=("Comments",),
+            collapsed=True,
+        )
+    )
     if len(top):
         section.sentences.append(
             f"The most common themes were {', '.join(top['subcategory'].head(3))}."
@@ -43,8 +63,9 @@ def compute(ctx) -> Section:
     history = ctx.comments[ctx.comments["response_date"].dt.to_period("M") <= ctx.month]
     rising = theme_trends.rising_themes(
         theme_trends.monthly_theme_shares(history, ctx.themes, question="what_could_be_better"),
-        ctx.month, min_count=ctx.min_count,
-    )  # fmt: skip
+        ctx.month,
+        min_count=ctx.min_count,
+    )
     for r in rising.head(3).itertuples():
         text = (
             f"More people raised {r.subcategory} in what could be better: "
@@ -52,7 +73,14 @@ def compute(ctx) -> Section:
             f"usually {100 * r.baseline_share:.1f}%."
         )
         section.sentences.append(text)
-        section.findings.append(Finding("rising concern", text, ANCHOR, size=r.share - r.baseline_share,
-                                        term="above the upper limit of a p-chart of the theme's monthly share"))  # fmt: skip
+        section.findings.append(
+            Finding(
+                "rising concern",
+                text,
+                ANCHOR,
+                size=r.share - r.baseline_share,
+                term="above the upper limit of a p-chart of the theme's monthly share",
+            )
+        )
     section.data["quotes"] = comment_quotes(in_period, themes, ctx.sentiment)
     return section

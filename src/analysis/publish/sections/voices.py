@@ -20,15 +20,19 @@ GROUP_WORDS = {"age_band": "Age", "sex": "Sex", "ethnicity": "Ethnic group"}
 
 
 def compute(ctx) -> Section:
-    section = Section(ANCHOR, "Who is heard, and who is not",
-                      empty="No figures for the people using these services, so who is heard "
-                            "cannot be compared with who uses them.")  # fmt: skip
+    section = Section(
+        ANCHOR,
+        "Who is heard, and who is not",
+        empty="No figures for the people using these services, so who is heard "
+        "cannot be compared with who uses them.",
+    )
     if ctx.population.empty:
         return section
     first = (ctx.month - 11).start_time
     window = ctx.responses[ctx.responses["response_date"].between(first, ctx.month.end_time)]
-    frames = [voices.representation(window, ctx.population, g) for g in voices.GROUP_TYPES
-              if g in window]  # fmt: skip
+    frames = [
+        voices.representation(window, ctx.population, g) for g in voices.GROUP_TYPES if g in window
+    ]
     rep = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if rep.empty or rep["responses"].sum() == 0:
         return section
@@ -48,22 +52,37 @@ def compute(ctx) -> Section:
         else f"No group was clearly heard less than its share of the people using these "
         f"services ({span})."
     )
-    table = pd.DataFrame({
-        "Characteristic": rep["group_type"].map(GROUP_WORDS),
-        "Group": rep["group"],
-        "Responses": rep["responses"],
-        "Share of responses (95% interval)": [
-            f"{100 * s:.1f}% ({100 * lo:.1f} to {100 * hi:.1f})"
-            for s, lo, hi in zip(rep["response_share"], rep["low"], rep["high"], strict=True)],
-        "Share of people using the services": (100 * rep["population_share"]).map(fmt.percent),
-        "Heard": ["less than their share" if u else "more than their share" if o else "about their share"
-                  for u, o in zip(rep["under_represented"], rep["over_represented"], strict=True)],
-    })  # fmt: skip
+    table = pd.DataFrame(
+        {
+            "Characteristic": rep["group_type"].map(GROUP_WORDS),
+            "Group": rep["group"],
+            "Responses": rep["responses"],
+            "Share of responses (95% interval)": [
+                f"{100 * s:.1f}% ({100 * lo:.1f} to {100 * hi:.1f})"
+                for s, lo, hi in zip(rep["response_share"], rep["low"], rep["high"], strict=True)
+            ],
+            "Share of people using the services": (100 * rep["population_share"]).map(fmt.percent),
+            "Heard": [
+                "less than their share"
+                if u
+                else "more than their share"
+                if o
+                else "about their share"
+                for u, o in zip(rep["under_represented"], rep["over_represented"], strict=True)
+            ],
+        }
+    )
     table = suppress(
         table, "Responses", ["Share of responses (95% interval)", "Heard"], ctx.min_count
     )
     table["Responses"] = table["Responses"].map(fmt.count)
-    section.tables.append(Table(table, "voices", f"Who answered the Friends and Family Test "
-                                f"compared with who uses the services, {span}",
-                                counts=("Responses",), collapsed=True))  # fmt: skip
+    section.tables.append(
+        Table(
+            table,
+            "voices",
+            f"Who answered the Friends and Family Test compared with who uses the services, {span}",
+            counts=("Responses",),
+            collapsed=True,
+        )
+    )
     return section

@@ -5,6 +5,7 @@ critical violations). Needs Debian's chromium (/usr/bin/chromium) and axe-core
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,10 @@ def checked(demo_config_path, tmp_path_factory):
         "annual": out / "annual.html",
         "scoped-monthly": pipeline.report_folder(cfg, MONTH, SCOPE) / "index.html",
     }
-    artefacts = tmp_path_factory.mktemp("artefacts")
+    # Screenshots are test artefacts: kept where TEST_ARTEFACTS says (CI can collect them),
+    # else in pytest's temporary folder (printed).
+    named = os.environ.get("TEST_ARTEFACTS")
+    artefacts = Path(named) / "browser" if named else tmp_path_factory.mktemp("artefacts")
     results = check_pages(pages, artefacts)
     print(f"\nscreenshots in {artefacts}")
     for name, r in results.items():

@@ -14,7 +14,7 @@ import pandas as pd
 from analysis.methods.headline_series import headline_series
 from analysis.methods.interrupted_time_series import evaluate_actions
 from analysis.publish import formatting as fmt
-from analysis.publish.sections.base import Section, Table
+from analysis.publish.sections.base import Section, Table, start
 
 ANCHOR = "actions"
 MIN_AFTER = 3
@@ -97,12 +97,7 @@ def difference_table(found: pd.DataFrame, names: pd.Series, label: str) -> pd.Da
 
 
 def compute(ctx) -> Section:
-    section = Section(
-        ANCHOR,
-        "You said, we did",
-        short="You said, we did",
-        empty="No actions recorded for this scope.",
-    )
+    section = start(ANCHOR)
     a = ctx.actions
     if a.empty:
         return section

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from analysis.publish.sections.base import Section
+from analysis.publish.sections.base import Section, start
 
 ANCHOR = "about"
 
 
 def compute(ctx) -> Section:
     pooled = " pooled over the period's months," if ctx.kind != "month" else ""
-    return Section(
+    return start(
         ANCHOR,
-        "About this report",
-        template="appendix.html.j2",
         sentences=[
             f"Counts of 1 to {ctx.min_count - 1} people, and percentages built on them, are "
             "shown as * to protect privacy (NHS England's FFT practice); where a total would "

@@ -24,7 +24,7 @@ from analysis.publish.icons import (
 )
 from analysis.publish.indicator_table import format_value
 from analysis.publish.sections import indicators, spc
-from analysis.publish.sections.base import Finding, Section
+from analysis.publish.sections.base import Finding, Section, start
 
 ANCHOR = "at-a-glance"
 
@@ -126,13 +126,9 @@ def compute(ctx) -> Section:
             )
             if found:
                 findings.append(found)
-    return Section(
+    return start(
         ANCHOR,
-        "At a glance",
-        short="the summary table",
         findings=findings,
-        template="at_a_glance.html.j2",
-        empty="No measures with enough data to summarise.",
         intro="Variation: is the measure changing beyond its usual ups and downs? Assurance: "
         "will it reliably meet its target? (Making Data Count's icons: the words beside each "
         "icon say the same.)",

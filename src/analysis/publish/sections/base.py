@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
@@ -88,6 +89,17 @@ class Section:
     @property
     def has_content(self) -> bool:
         return bool(self.sentences or self.tables or self.figures or self.data)
+
+
+HEADINGS = yaml.safe_load((TEMPLATES / "sections" / "headings.yaml").read_text(encoding="utf-8"))
+
+
+def start(anchor: str, **fields) -> Section:
+    """A section with its heading, link words, empty line and template from ``headings.yaml``."""
+    words = {
+        k: v for k, v in HEADINGS[anchor].items() if k in ("title", "short", "empty", "template")
+    }
+    return Section(anchor, **{**words, **fields})
 
 
 def environment() -> Environment:

@@ -13,7 +13,7 @@ import pandas as pd
 from analysis.complaint_settings import handling_rules, subject_mapping
 from analysis.methods.complaints import profile, timeliness
 from analysis.publish import formatting as fmt
-from analysis.publish.sections.base import Finding, Section, Table
+from analysis.publish.sections.base import Finding, Section, Table, start
 from analysis.publish.suppression import is_small, suppress, suppress_column_against_total
 
 ANCHOR = "complaints"
@@ -57,14 +57,12 @@ def in_time(ctx) -> pd.DataFrame:
 
 
 def compute(ctx) -> Section:
-    section = Section(
-        ANCHOR, "Complaints", short="complaints", empty="No complaints data for this scope."
-    )
+    section = start(ANCHOR)
     if ctx.complaints.empty:
         return section
     p, m = ctx.period, ctx.min_count
-    start, end = p.months[0].start_time, p.months[-1].end_time.normalize()
-    received = ctx.complaints["received_date"].between(start, end).sum()
+    first, end = p.months[0].start_time, p.months[-1].end_time.normalize()
+    received = ctx.complaints["received_date"].between(first, end).sum()
     before = (
         ctx.complaints["received_date"]
         .between(p.previous[0].start_time, p.previous[-1].end_time.normalize())
@@ -106,7 +104,7 @@ def compute(ctx) -> Section:
         )
     )
     subject_map, national = subject_mapping(ctx.cfg) or (None, None)
-    parts = profile(ctx.complaints, start, end, ctx.complaint_subjects, subject_map, national)
+    parts = profile(ctx.complaints, first, end, ctx.complaint_subjects, subject_map, national)
     for part, frame in parts.items():
         rule = suppress if part == "flags" else suppress_column_against_total
         safe = rule(frame, count="complaints", dependent=["percent"], min_count=m)

@@ -10,7 +10,7 @@ statistical term is in a footnote.
 
 from __future__ import annotations
 
-from analysis.publish.sections.base import CONCERN_ORDER, Finding, Section
+from analysis.publish.sections.base import CONCERN_ORDER, Finding, Section, start
 
 ANCHOR = "attention"
 CAP = 5
@@ -45,11 +45,9 @@ def rank(findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
 def compute(ctx, sections: list[Section]) -> Section:
     findings = [f for s in sections for f in s.findings]
     concerns, improvements = rank(findings)
-    return Section(
+    return start(
         ANCHOR,
-        "What needs attention",
         intro=RULE,
-        template="exceptions.html.j2",
         data={
             "concerns": concerns,
             "improvements": improvements,

@@ -14,7 +14,7 @@ from analysis.methods.fft import monthly_summary
 from analysis.publish import formatting as fmt
 from analysis.publish import style
 from analysis.publish.periods import Period
-from analysis.publish.sections.base import Figure, Section, Table
+from analysis.publish.sections.base import Figure, Section, Table, start
 from analysis.publish.suppression import suppress_column_against_total
 
 ANCHOR = "fft"
@@ -135,10 +135,8 @@ def setting_chart(s: pd.DataFrame, services: pd.DataFrame, setting: str, month, 
 
 def compute(ctx) -> Section:
     s = summary(ctx)
-    section = Section(
+    section = start(
         ANCHOR,
-        "Friends and Family Test",
-        short="the Friends and Family Test",
         sentences=[headline(s, ctx.period, ctx.min_count)],
         tables=[
             Table(

@@ -7,18 +7,14 @@ from __future__ import annotations
 
 from analysis.methods.funnel import FFT_COMPARISON_CAVEAT, proportion_funnel
 from analysis.publish.funnel_plot import funnel_chart
-from analysis.publish.sections.base import Figure, Section
+from analysis.publish.sections.base import Figure, Section, start
 from analysis.publish.sections.fft import summary
 
 ANCHOR = "funnel"
 
 
 def compute(ctx) -> Section:
-    section = Section(
-        ANCHOR,
-        "Comparing services",
-        empty="Fewer than two services have enough responses to compare.",
-    )
+    section = start(ANCHOR)
     s = summary(ctx)
     window = s[s["month"] > (ctx.month - 12).to_timestamp()]
     window = window[window["month"] <= ctx.month.to_timestamp()]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from analysis.publish import formatting as fmt
-from analysis.publish.sections.base import Section, Table
+from analysis.publish.sections.base import Section, Table, start
 from analysis.publish.sections.complaints import said
 from analysis.publish.sections.quotes import compliment_quotes
 from analysis.publish.suppression import suppress_column_against_total
@@ -12,12 +12,7 @@ ANCHOR = "good-news"
 
 
 def compute(ctx) -> Section:
-    section = Section(
-        ANCHOR,
-        "Good news",
-        template="quotes.html.j2",
-        empty="No compliments recorded for this scope.",
-    )
+    section = start(ANCHOR)
     if ctx.compliments.empty:
         return section
     this = ctx.compliments[ctx.period.contains(ctx.compliments["received_date"])]

@@ -14,7 +14,7 @@ from analysis.publish import formatting as fmt
 from analysis.publish.indicator_charts import trend_chart
 from analysis.publish.indicator_table import format_value, indicator_table
 from analysis.publish.logic_model_diagram import draw
-from analysis.publish.sections.base import Figure, Finding, Section, Table
+from analysis.publish.sections.base import HEADINGS, Figure, Finding, Section, Table, start
 
 ANCHOR = "indicators"
 KPT = "key performance target"
@@ -56,15 +56,9 @@ def summary_sentence(title: str, latest: pd.DataFrame) -> str:
 
 
 def compute(ctx) -> Section:
-    section = Section(
-        ANCHOR,
-        "Are we doing what we said we would? Logic-model indicators",
-        short="the indicators",
-        empty="The logic-model indicators are reported for the whole partnership, not for one "
-        "setting or service."
-        if ctx.scope
-        else "No logic models are configured for this partnership.",
-    )
+    section = start(ANCHOR)
+    if ctx.scope:
+        section.empty = HEADINGS[ANCHOR]["scoped"]
     detail = ctx.kind != "month"
     for name, evaluation in ctx.evaluations.items():
         model, latest = evaluation.model, evaluation.latest

@@ -18,7 +18,7 @@ from analysis.methods.attribute_charts import attribute_spc
 from analysis.methods.headline_series import complaint_series, headline_series
 from analysis.methods.spc import ptd_icons
 from analysis.publish.narrative import plain_reading
-from analysis.publish.sections.base import Figure, Finding, Section
+from analysis.publish.sections.base import Figure, Finding, Section, start
 from analysis.publish.spc_plot import facets
 
 ANCHOR = "spc"
@@ -111,10 +111,8 @@ def finding(measure: Measure, reading: str, term: str) -> Finding | None:
 
 
 def compute(ctx) -> Section:
-    section = Section(
+    section = start(
         ANCHOR,
-        "Is anything changing?",
-        short="the charts of change over time",
         intro=(
             "Each chart shows a measure month by month with its usual range (the dashed "
             "lines, where 99.7% of months fall when nothing has changed) and, where there is "
@@ -122,7 +120,6 @@ def compute(ctx) -> Section:
             "blue pointing up for better, orange pointing down for worse. Gaps are months "
             "with too few responses to show."
         ),
-        empty="Too few months with data for any chart of change over time.",
     )
     for m in measures(ctx):
         for _facet, reading, fig, alt in facets(m.spc, m.name, m.unit, m.y_label, m.decimals):

@@ -8,7 +8,7 @@ a survey publishes only a percentage, that percentage is shown. A year with fewe
 from __future__ import annotations
 
 from analysis.publish import formatting as fmt
-from analysis.publish.sections.base import Section, Table
+from analysis.publish.sections.base import Section, Table, start
 from analysis.publish.suppression import MARK, is_small
 
 ANCHOR = "surveys"
@@ -16,9 +16,7 @@ YEARS = 4
 
 
 def compute(ctx) -> Section:
-    section = Section(
-        ANCHOR, "Surveys: do people feel heard?", empty="No survey results for these years."
-    )
+    section = start(ANCHOR)
     s = ctx.surveys
     last_year = ctx.month.year
     recent = s[s["year"].between(last_year - YEARS + 1, last_year)] if len(s) else s

@@ -10,18 +10,14 @@ from __future__ import annotations
 
 from analysis.methods import triangulation
 from analysis.publish import formatting as fmt
-from analysis.publish.sections.base import Section, Table
+from analysis.publish.sections.base import Section, Table, start
 from analysis.publish.suppression import is_small, suppress
 
 ANCHOR = "thematic-review"
 
 
 def compute(ctx) -> Section:
-    section = Section(
-        ANCHOR,
-        "Thematic review: what people raised through every route",
-        empty="Nothing raised through any route in this period.",
-    )
+    section = start(ANCHOR)
     if ctx.comments.empty and ctx.complaints.empty:
         return section
     subjects = ctx.complaint_subjects

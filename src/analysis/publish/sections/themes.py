@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from analysis.methods import theme_trends
 from analysis.publish import formatting as fmt
-from analysis.publish.sections.base import Finding, Section, Table
+from analysis.publish.sections.base import Finding, Section, Table, start
 from analysis.publish.sections.quotes import comment_quotes
 from analysis.publish.suppression import suppress
 
@@ -17,13 +17,7 @@ ANCHOR = "themes"
 
 
 def compute(ctx) -> Section:
-    section = Section(
-        ANCHOR,
-        "What people told us",
-        short="what people told us",
-        template="quotes.html.j2",
-        empty="No comments in this period.",
-    )
+    section = start(ANCHOR)
     in_period = ctx.comments[ctx.period.contains(ctx.comments["response_date"])]
     if in_period.empty:
         return section

@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis.methods import voices
 from analysis.publish import formatting as fmt
-from analysis.publish.sections.base import Section, Table
+from analysis.publish.sections.base import Section, Table, start
 from analysis.publish.suppression import suppress
 
 ANCHOR = "voices"
@@ -20,12 +20,7 @@ GROUP_WORDS = {"age_band": "Age", "sex": "Sex", "ethnicity": "Ethnic group"}
 
 
 def compute(ctx) -> Section:
-    section = Section(
-        ANCHOR,
-        "Who is heard, and who is not",
-        empty="No figures for the people using these services, so who is heard "
-        "cannot be compared with who uses them.",
-    )
+    section = start(ANCHOR)
     if ctx.population.empty:
         return section
     first = (ctx.month - 11).start_time

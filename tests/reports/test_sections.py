@@ -136,3 +136,38 @@ def test_complaints_section_uses_configured_rules_and_shows_the_ko41a_subject_ar
     _, page = _page(complaints, tmp_path, cfg=lenient, **tables)
     row = "<td>Acknowledged in time (4 working days)</td><td class='count'>6</td>"
     assert row + "<td class='count'>6</td>" in page
+
+
+def test_two_actions_in_one_service_and_month_share_one_estimate_said_once(tmp_path):
+    from analysis.publish.sections import actions
+
+    # 60 answers a month for S1, about 30 positive before May 2024 and about 54 after: the
+    # odds of a positive rating rise from about 1 to about 9, so the estimate is well above 1.
+    months = pd.period_range("2023-11", "2025-02", freq="M")
+    rows = []
+    for k, m in enumerate(months):
+        good = (54 if m >= pd.Period("2024-05", "M") else 30) + (0, 2, -2)[k % 3]
+        rows += [("Very good" if i < good else "Poor", m.to_timestamp()) for i in range(60)]
+    responses = pd.DataFrame(rows, columns=["rating", "response_date"]).assign(service_id="S1")
+    eligible = pd.DataFrame({"service_id": "S1", "month": months.to_timestamp(), "eligible": 600})
+    two = pd.DataFrame(
+        {
+            "action_id": ["A1", "A2"],
+            "service_id": "S1",
+            "you_said": ["Hard to get through", "Waiting too long"],
+            "we_did": ["A named contact for everyone", "Extra clinics on Saturdays"],
+            "heard_date": pd.Timestamp("2024-02-01"),
+            "action_date": pd.Timestamp("2024-05-15"),
+            "status": "completed",
+            "published": True,
+        }
+    )
+    section, page = _page(actions, tmp_path, responses=responses, eligible=eligible, actions=two)
+    table = section.tables[-1].frame
+    assert len(table) == 1  # one estimate, one row
+    row = table.iloc[0]
+    assert row["Service"] == "Willow Ward"
+    assert "A named contact for everyone; Extra clinics on Saturdays" in row["What was done"]
+    assert "(these 2 actions share one estimate)" in row["What was done"]
+    assert row["Verdict"] == "More positive ratings after"
+    assert row["When"].startswith("May 2024")

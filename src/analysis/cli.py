@@ -185,26 +185,24 @@ def _themes(args) -> int:
 
 
 def _indicators(args) -> int:
-    from analysis import pipeline
-    from analysis.logic_models import (
-        available_logic_models,
-        configured_logic_models,
-        evaluate_configured,
-    )
+    from analysis.context import load_context
+    from analysis.logic_models import available_logic_models, evaluate_configured
     from analysis.publish.indicator_table import indicator_table
 
-    cfg = load_config(args.config)
-    period = pipeline.report_month(cfg, args.month)
-    min_count = cfg.disclosure.min_count
-    names = [args.model] if args.model else configured_logic_models(cfg)
-    if not names:
+    ctx = load_context(args.config, args.month or "")
+    period = ctx.month
+    evaluations = (
+        {args.model: evaluate_configured(ctx.cfg, args.model, period)}
+        if args.model
+        else ctx.evaluations
+    )
+    if not evaluations:
         print(
-            f"{cfg.path} lists no logic models; name them under `logic_models:` "
+            f"{ctx.cfg.path} lists no logic models; name them under `logic_models:` "
             f"(available: {', '.join(available_logic_models())}) or pass --model NAME"
         )
-    for name in names:
-        evaluation = evaluate_configured(cfg, name, period)
-        table = indicator_table(evaluation.latest, min_count)
+    for evaluation in evaluations.values():
+        table = indicator_table(evaluation.latest, ctx.min_count)
         print(f"{evaluation.model.partnership}: {evaluation.model.title}, as of {period:%B %Y}")
         print(
             table[["Indicator", "Period", "Value (95% CI)", "Target", "Status"]].to_string(
@@ -216,27 +214,21 @@ def _indicators(args) -> int:
 
 
 def _trends(args) -> int:
-    from analysis.ingest.store import read_table
+    from analysis.context import load_context
     from analysis.methods.attribute_charts import attribute_spc
     from analysis.methods.headline_series import headline_series
-    from analysis.pipeline import report_month
-    from analysis.publish.fft_sections import in_scope
     from analysis.publish.narrative import spc_reading
 
-    cfg = load_config(args.config)
-    period = report_month(cfg, args.month)
-    services = in_scope(read_table("services", cfg.processed_dir), args.scope or "")
-    ids = services["service_id"]
-    responses = read_table("fft_responses", cfg.processed_dir)
-    eligible = read_table("fft_eligible", cfg.processed_dir)
+    ctx = load_context(args.config, args.month or "", args.scope or "")
+    period = ctx.month
     series = headline_series(
-        responses[responses["service_id"].isin(ids)],
-        eligible[eligible["service_id"].isin(ids)],
-        services,
+        ctx.responses,
+        ctx.eligible,
+        ctx.services,
         by=args.by,
         through=period,
-        min_count=cfg.disclosure.min_count,
-        label=args.scope or "All services",
+        min_count=ctx.min_count,
+        label=ctx.label,
     )
     spc = attribute_spc(
         series, "positive", "responses", "month", facet_field="facet", chart="pprime",

@@ -29,18 +29,16 @@ from tqdm import tqdm
 import analysis
 from analysis import kernels, staging
 from analysis.config import NOTEBOOKS_DIR, Config, load_config
+from analysis.context import OUTPUT_ENV, final_folder
 from analysis.coverage import check_written, coverage, parse_month, report_period
 from analysis.ingest.schemas import SCHEMAS
 from analysis.publish import browser
 from analysis.publish.html import export_html
 from analysis.publish.index import write_index
 from analysis.publish.periods import Period
-from analysis.publish.report import slug
 
 log = logging.getLogger("analysis")
 
-#: The environment variable naming the folder a pipeline run's notebooks write into.
-OUTPUT_ENV = "ANALYSIS_OUTPUT_DIR"
 #: The clean step's notebook; it runs once before the month is known.
 CLEAN = "01_clean"
 #: Analysis notebooks, run in order for each month, saved executed as the audit record.
@@ -49,13 +47,18 @@ ANALYSES: list[str] = ["02_trends", "03_themes", "04_indicators"]
 
 @dataclass(frozen=True)
 class Report:
-    """A report notebook and the pages it becomes, for the periods it covers."""
+    """A kind of report page: the one report notebook run with its ``kind`` of period."""
 
-    notebook: str
     page: str
     analyst_page: str
     title: str
     kind: str = "month"
+    notebook: str = "10_report"
+
+    @property
+    def audit(self) -> str:
+        """The executed notebook's name in the report folder (one per kind)."""
+        return f"{self.notebook}_{self.kind}"
 
     def due(self, month: pd.Period) -> bool:
         """Whether ``month`` ends one of this report's periods (financial quarters and years)."""
@@ -63,17 +66,9 @@ class Report:
 
 
 REPORTS = [
-    Report("10_monthly_report", "index.html", "analyst.html", "Monthly feedback report"),
-    Report(
-        "11_quarterly_report",
-        "quarterly.html",
-        "quarterly-analyst.html",
-        "Quarterly feedback report",
-        "quarter",
-    ),
-    Report(
-        "12_annual_report", "annual.html", "annual-analyst.html", "Annual feedback report", "year"
-    ),
+    Report("index.html", "analyst.html", "Monthly feedback report"),
+    Report("quarterly.html", "quarterly-analyst.html", "Quarterly feedback report", "quarter"),
+    Report("annual.html", "annual-analyst.html", "Annual feedback report", "year"),
 ]
 
 
@@ -103,24 +98,6 @@ def clean(cfg: Config, audit_dir: Path | None = None) -> Path:
     return executed
 
 
-def final_folder(cfg: Config, period: pd.Period | str, scope: str = "") -> Path:
-    """Where a period's finished reports live: ``reports/<period>/`` or ``…/<period>/<scope>/``."""
-    folder = cfg.reports_dir / str(period)
-    return folder / slug(scope) if scope else folder
-
-
-def report_folder(cfg: Config, period: pd.Period | str, scope: str = "") -> Path:
-    """Where a notebook writes its tables and figures.
-
-    The pipeline builds a period's reports in a staging folder and swaps it in whole
-    (:mod:`analysis.staging`); it names that folder in the environment variable
-    :data:`OUTPUT_ENV`, which the notebooks' kernels inherit. Run by hand (JupyterLab),
-    a notebook writes straight to :func:`final_folder`.
-    """
-    staging = os.environ.get(OUTPUT_ENV)
-    return Path(staging) if staging else final_folder(cfg, period, scope)
-
-
 @dataclass(frozen=True)
 class MonthOptions:
     """What to produce for a month: PDFs, one setting or service alone, the analyses, parallel notebooks."""
@@ -143,28 +120,30 @@ def build_month(
     params = {"config_path": str(cfg.path), "month": period, "scope": options.scope}
     min_count = cfg.disclosure.min_count
     reports = [r for r in REPORTS if r.due(p)]
-    names = (ANALYSES if options.analyses else []) + [r.notebook for r in reports]
+    runs = [(n, n, params) for n in (ANALYSES if options.analyses else [])]
+    runs += [(r.audit, r.notebook, {**params, "kind": r.kind}) for r in reports]
     seconds: dict[str, float] = {}
     os.environ[OUTPUT_ENV] = str(staging)
     try:
 
-        def execute(name: str) -> Path:
+        def execute(run: tuple[str, str, dict]) -> Path:
+            name, notebook, parameters = run
             start = time.perf_counter()
-            executed = run_notebook(name, staging / f"{name}.ipynb", params)
+            executed = run_notebook(notebook, staging / f"{name}.ipynb", parameters)
             seconds[name] = time.perf_counter() - start
             if progress is not None:
                 progress.update(1)
             return executed
 
         with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-            executed = dict(zip(names, pool.map(execute, names), strict=True))
+            executed = dict(zip([r[0] for r in runs], pool.map(execute, runs), strict=True))
     finally:
         os.environ.pop(OUTPUT_ENV, None)
     pages = []
     for report in reports:
         start = time.perf_counter()
         title = f"{report.title}: {Period.of(report.kind, p).label}"
-        notebook = executed[report.notebook]
+        notebook = executed[report.audit]
         export_html(
             notebook,
             staging / report.analyst_page,

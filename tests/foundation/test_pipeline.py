@@ -17,7 +17,7 @@ def report_dir(demo_config_path):
 def test_report_for_latest_complete_month(report_dir):
     # The small demonstration data runs January to June 2024.
     assert report_dir.name == "2024-06"
-    for name in ("index.html", "01_clean.ipynb", "10_monthly_report.ipynb", "run.json"):
+    for name in ("index.html", "01_clean.ipynb", "10_report_month.ipynb", "run.json"):
         assert (report_dir / name).exists(), name
 
 

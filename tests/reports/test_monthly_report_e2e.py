@@ -77,15 +77,15 @@ def test_draft_until_approved_and_commentary_is_text(published):
 def test_analyst_version_shows_the_code(published):
     _, out = published
     analyst = (out / "analyst.html").read_text(encoding="utf-8")
-    assert "monthly_summary" in analyst
-    assert "monthly_summary" not in (out / "index.html").read_text(encoding="utf-8")
+    assert "load_context" in analyst
+    assert "load_context" not in (out / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
 def test_provenance_names_period_parameters_and_checksums(published):
     cfg, out = published
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert "<dt>Period</dt><dd>2024-06</dd>" in page
+    assert "<dt>Period</dt><dd>June 2024</dd>" in page
     manifest = (cfg.processed_dir / "manifest.json").read_text(encoding="utf-8")
     first_sha = re.search(r'"sha256": "([0-9a-f]{64})"', manifest).group(1)
     assert first_sha in page

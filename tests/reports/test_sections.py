@@ -2,13 +2,22 @@
 
 import pandas as pd
 
-from analysis.publish.periods import Period
+from analysis.config import load_config
+from analysis.context import Context
 from analysis.publish.report import ReportBuilder
-from analysis.publish.sections import thematic_review_section, themes_section
+from analysis.publish.sections import complaints, surveys, thematic_review, themes
+from analysis.publish.sections.base import render
 
-MARCH = Period.of("month", pd.Period("2025-03", "M"))
-Q4 = Period.of("quarter", pd.Period("2025-03", "M"))
 HOSTILE = "Great staff <script>alert('x')</script> and <b>kind</b> nurses on the ward"
+SERVICES = pd.DataFrame(
+    {"service_id": ["S1"], "service_name": ["Willow Ward"], "setting": ["mental health"]}
+)
+
+
+def _page(module, tmp_path, month="2025-03", kind="month", cfg=None, **tables):
+    ctx = Context.of_tables(cfg or load_config(), month, kind, services=SERVICES, **tables)
+    section = module.compute(ctx)
+    return section, render(section, ReportBuilder(tmp_path))
 
 
 def _comments(n_staff: int, n_parking: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -38,18 +47,20 @@ def _comments(n_staff: int, n_parking: int) -> tuple[pd.DataFrame, pd.DataFrame,
 
 
 def test_quotes_are_escaped_and_small_theme_counts_suppressed(tmp_path):
-    comments, themes, sentiment = _comments(n_staff=12, n_parking=3)
-    page, headlines = themes_section(ReportBuilder(tmp_path), comments, themes, sentiment, MARCH)
+    comments, theme_rows, sentiment = _comments(n_staff=12, n_parking=3)
+    section, page = _page(
+        themes, tmp_path, comments=comments, themes=theme_rows, sentiment=sentiment
+    )
     assert "<script>" not in page and "&lt;script&gt;" in page
     # 12 comments about staff are shown; the 3 about parking are a small number.
     assert "<td class='count'>12</td>" in page
     assert "<td class='count'>3</td>" not in page
     assert "<td class='count'>*</td>" in page
-    assert headlines[0].startswith("The most common themes in comments were Staff manner")
+    assert section.sentences[0].startswith("The most common themes were Staff manner")
 
 
 def test_thematic_review_leaves_out_small_topics_and_suppresses_small_compliment_counts(tmp_path):
-    comments, themes, sentiment = _comments(n_staff=8, n_parking=2)
+    comments, theme_rows, sentiment = _comments(n_staff=8, n_parking=2)
     complaints = pd.DataFrame(
         {
             "complaint_id": ["K1", "K2"],
@@ -65,33 +76,26 @@ def test_thematic_review_leaves_out_small_topics_and_suppresses_small_compliment
             "received_date": pd.Timestamp("2025-01-20"),
         }
     )
-    services = pd.DataFrame({"service_id": ["S1"], "service_name": ["Willow Ward"]})
-    page, _ = thematic_review_section(
-        ReportBuilder(tmp_path),
-        comments,
-        themes,
-        sentiment,
-        complaints,
-        subjects,
-        compliments,
-        services,
-        Q4,
-    )
+    _, page = _page(
+        thematic_review, tmp_path, kind="quarter", comments=comments, themes=theme_rows,
+        sentiment=sentiment, complaints=complaints, complaint_subjects=subjects,
+        compliments=compliments,
+    )  # fmt: skip
+    assert "Q4 2024/25" in page and "2025Q1" not in page  # financial quarters, in words
+    assert "Willow Ward" in page and "S1" not in page  # names, never codes
     assert "Staff (8)" in page  # 8 comments carry the Staff category
     assert "Environment (2)" not in page and "Communication (2)" not in page
     assert "<td class='count'>*</td>" in page  # 2 compliments
 
 
 def test_surveys_pool_services_and_suppress_small_years(tmp_path):
-    from analysis.publish.sections import surveys_section
-
     base = {
         "survey": "Service user survey",
         "respondent_group": "service users",
         "question": "My views are taken into account",
         "percent_positive": None,
     }
-    surveys = pd.DataFrame(
+    table = pd.DataFrame(
         [
             # 2023: two services pooled, (30 + 15) / (40 + 20) = 75.0%
             {**base, "year": 2023, "service_id": "S1", "responses": 40, "positive": 30},
@@ -100,19 +104,14 @@ def test_surveys_pool_services_and_suppress_small_years(tmp_path):
             {**base, "year": 2024, "service_id": "S1", "responses": 3, "positive": 2},
         ]
     )
-    page, _ = surveys_section(
-        ReportBuilder(tmp_path), surveys, Period.of("year", pd.Period("2025-03", "M"))
-    )
+    _, page = _page(surveys, tmp_path, kind="year", surveys=table)
     assert "<td>75.0%</td>" in page
     assert "<td>*</td>" in page and "66.7%" not in page
 
 
 def test_complaints_section_uses_configured_rules_and_shows_the_ko41a_subject_areas(tmp_path):
-    from analysis.config import load_config
-    from analysis.publish.sections import complaints_section
-
     n = 6  # enough that no count is suppressed
-    complaints = pd.DataFrame(
+    received = pd.DataFrame(
         {
             "complaint_id": [f"K{i}" for i in range(n)],
             "service_id": "S1",
@@ -127,12 +126,48 @@ def test_complaints_section_uses_configured_rules_and_shows_the_ko41a_subject_ar
             "ombudsman_referral": False,
         }
     )
-    subjects = complaints[["complaint_id", "subject"]]
-    strict = load_config()
-    page, _ = complaints_section(ReportBuilder(tmp_path), complaints, subjects, MARCH, strict)
+    tables = {"complaints": received, "complaint_subjects": received[["complaint_id", "subject"]]}
+    _, page = _page(complaints, tmp_path, **tables)
     assert "KO41a" in page and "Values and behaviours (staff)" in page
     # England's 3 working days: none of the six acknowledgements was in time.
-    assert "<td>Acknowledged in time</td><td class='count'>6</td><td class='count'>0</td>" in page
+    row = "<td>Acknowledged in time (3 working days)</td><td class='count'>6</td>"
+    assert row + "<td class='count'>0</td>" in page
     lenient = load_config(complaints={"acknowledge": 4})
-    page, _ = complaints_section(ReportBuilder(tmp_path), complaints, subjects, MARCH, lenient)
-    assert "<td>Acknowledged in time</td><td class='count'>6</td><td class='count'>6</td>" in page
+    _, page = _page(complaints, tmp_path, cfg=lenient, **tables)
+    row = "<td>Acknowledged in time (4 working days)</td><td class='count'>6</td>"
+    assert row + "<td class='count'>6</td>" in page
+
+
+def test_two_actions_in_one_service_and_month_share_one_estimate_said_once(tmp_path):
+    from analysis.publish.sections import actions
+
+    # 60 answers a month for S1, about 30 positive before May 2024 and about 54 after: the
+    # odds of a positive rating rise from about 1 to about 9, so the estimate is well above 1.
+    months = pd.period_range("2023-11", "2025-02", freq="M")
+    rows = []
+    for k, m in enumerate(months):
+        good = (54 if m >= pd.Period("2024-05", "M") else 30) + (0, 2, -2)[k % 3]
+        rows += [("Very good" if i < good else "Poor", m.to_timestamp()) for i in range(60)]
+    responses = pd.DataFrame(rows, columns=["rating", "response_date"]).assign(service_id="S1")
+    eligible = pd.DataFrame({"service_id": "S1", "month": months.to_timestamp(), "eligible": 600})
+    two = pd.DataFrame(
+        {
+            "action_id": ["A1", "A2"],
+            "service_id": "S1",
+            "you_said": ["Hard to get through", "Waiting too long"],
+            "we_did": ["A named contact for everyone", "Extra clinics on Saturdays"],
+            "heard_date": pd.Timestamp("2024-02-01"),
+            "action_date": pd.Timestamp("2024-05-15"),
+            "status": "completed",
+            "published": True,
+        }
+    )
+    section, page = _page(actions, tmp_path, responses=responses, eligible=eligible, actions=two)
+    table = section.tables[-1].frame
+    assert len(table) == 1  # one estimate, one row
+    row = table.iloc[0]
+    assert row["Service"] == "Willow Ward"
+    assert "A named contact for everyone; Extra clinics on Saturdays" in row["What was done"]
+    assert "(these 2 actions share one estimate)" in row["What was done"]
+    assert row["Verdict"] == "More positive ratings after"
+    assert row["When"].startswith("May 2024")

@@ -11,7 +11,14 @@ import shutil
 from pathlib import Path
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def available() -> bool:
@@ -36,6 +43,8 @@ def write_pdfs(pages: list[Path]) -> list[Path]:
             for page_path in pages:
                 page = context.new_page()
                 page.goto(page_path.resolve().as_uri())
+                # Folded detail (per-service tables, methods, provenance) prints in full.
+                page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
                 pdf = page_path.with_suffix(".pdf")
                 page.pdf(
                     path=str(pdf),

@@ -95,3 +95,33 @@ def spc_reading(
                 " " + ASSURANCE[kind].format(t=_fmt(target, unit, decimals)).capitalize() + "."
             )
     return sentence
+
+
+#: Making Data Count's terms and the plain words a board reads instead.
+PLAIN = {
+    "Common cause variation": "No change beyond the usual ups and downs",
+    "Special cause improvement": "Better than its usual range",
+    "Special cause concern": "Worse than its usual range",
+    "Special cause variation (high)": "Higher than its usual range",
+    "Special cause variation (low)": "Lower than its usual range",
+}
+
+
+def plain_reading(reading: str) -> tuple[str, str]:
+    """A reading of :func:`spc_reading` in plain English, and the statistical term it replaced.
+
+    >>> plain_reading("Common cause variation: the latest value, 87.0% in March 2025, is within the expected range of 80.0% to 90.0% around an average of 85.0%.")
+    ('No change beyond the usual ups and downs: the latest value, 87.0% in March 2025, is within the usual range of 80.0% to 90.0% around an average of 85.0%.', 'common cause variation (Making Data Count)')
+    """
+    term = ""
+    for technical, words in PLAIN.items():
+        if reading.startswith(technical):
+            reading = words + reading[len(technical) :]
+            term = f"{technical[0].lower()}{technical[1:]} (Making Data Count)"
+            break
+    reading = (
+        reading.replace("the expected range", "the usual range")
+        .replace("upper process limit", "top of its usual range")
+        .replace("lower process limit", "bottom of its usual range")
+    )
+    return reading, term

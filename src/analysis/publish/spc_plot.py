@@ -25,6 +25,7 @@ from matplotlib.ticker import PercentFormatter
 
 from analysis.methods.spc import assurance_type, variation_icon
 from analysis.publish import style
+from analysis.publish.icons import ASSURANCE_TEXT, VARIATION_TEXT
 
 NEUTRAL = style.NHS_PURPLE
 POINT_STYLE = {
@@ -34,18 +35,8 @@ POINT_STYLE = {
     "special_cause_neutral_high": (NEUTRAL, "D", 45, "Special cause: high"),
     "special_cause_neutral_low": (NEUTRAL, "D", 45, "Special cause: low"),
 }
-ICON_TEXT = {
-    "common_cause": "Common cause variation",
-    "improvement_high": "Special cause improvement (high)",
-    "improvement_low": "Special cause improvement (low)",
-    "concern_high": "Special cause concern (high)",
-    "concern_low": "Special cause concern (low)",
-    "neutral_high": "Special cause variation (high)",
-    "neutral_low": "Special cause variation (low)",
-    "consistent_pass": "Assurance: consistently passes the target",
-    "consistent_fail": "Assurance: consistently fails the target",
-    "inconsistent": "Assurance: hit and miss against the target",
-}
+#: The icons' words (one place for them: :mod:`analysis.publish.icons`).
+ICON_TEXT = {k: v for k, v in {**VARIATION_TEXT, **ASSURANCE_TEXT}.items() if k}
 
 
 def draw_variation_icon(ax, icon: str) -> None:
@@ -198,6 +189,19 @@ def spc_chart(
     return fig
 
 
+def facets(spc: pd.DataFrame, measure: str, unit: str = "", y_label: str = "", decimals: int = 1):
+    """For each facet of ``spc``: ``(facet, reading, figure, alt text)`` (one style everywhere)."""
+    from analysis.publish.narrative import plain_reading, spc_reading
+
+    for facet, part in spc.groupby("f", sort=False, observed=True):
+        part = part.copy()
+        part.attrs = spc.attrs
+        reading = spc_reading(part, unit=unit, decimals=decimals)
+        fig = spc_chart(part, f"{facet}: {measure}", y_label or measure, unit)
+        alt = spc_alt_text(part, f"{measure} for {facet}", unit, plain_reading(reading)[0])
+        yield facet, reading, fig, alt
+
+
 def spc_panels(
     spc: pd.DataFrame,
     measure: str,
@@ -211,19 +215,13 @@ def spc_panels(
     ``save_dir`` also writes each chart as ``<measure>_<facet>.png`` for board papers.
     """
     from analysis.publish.figures import figure_html
-    from analysis.publish.narrative import spc_reading
 
     panels = []
-    for facet, part in spc.groupby("f", sort=False, observed=True):
-        part = part.copy()
-        part.attrs = spc.attrs
-        reading = spc_reading(part, unit=unit, decimals=decimals)
-        title = f"{facet}: {measure}"
-        fig = spc_chart(part, title, y_label or measure, unit)
-        alt = spc_alt_text(part, f"{measure} for {facet}", unit, reading)
+    for facet, reading, fig, alt in facets(spc, measure, unit, y_label, decimals):
         slug = "".join(c if c.isalnum() else "_" for c in f"{measure}_{facet}").strip("_").lower()
         save_as = None if save_dir is None else f"{save_dir}/{slug}.png"
-        html = figure_html(fig, alt, caption=f"{title}, by month (SPC chart).", save_as=save_as)
+        caption = f"{facet}: {measure}, by month (SPC chart)."
+        html = figure_html(fig, alt, caption=caption, save_as=save_as)
         panels.append({"facet": facet, "reading": reading, "html": html})
     return panels
 

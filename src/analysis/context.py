@@ -1,0 +1,247 @@
+"""The one place a notebook or report reads its data: the context of a period and scope.
+
+``load_context(config_path, month, scope, kind)`` gives the configuration, the reporting
+period (a month, a financial quarter or a financial year ending with ``month``), the
+services in scope and, read lazily and only once, the tidy tables limited to those
+services. Every notebook and every report section gets its data from here, so that the
+tables can later come from a query engine's aggregates by changing only these methods.
+
+>>> ctx = load_context(kind="fortnight")  # doctest: +IGNORE_EXCEPTION_DETAIL
+Traceback (most recent call last):
+ValueError: kind 'fortnight' is not one of month, quarter, year
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.config import Config, load_config
+from analysis.coverage import report_period
+from analysis.ingest.store import read_table, table_path
+from analysis.publish.periods import LENGTH, Period
+from analysis.publish.report import slug
+
+KINDS = tuple(LENGTH)
+#: The environment variable naming the folder a pipeline run's notebooks write into.
+OUTPUT_ENV = "ANALYSIS_OUTPUT_DIR"
+
+
+def final_folder(cfg: Config, period: pd.Period | str, scope: str = "") -> Path:
+    """Where a period's finished reports live: ``reports/<period>/`` or ``…/<period>/<scope>/``."""
+    folder = cfg.reports_dir / str(period)
+    return folder / slug(scope) if scope else folder
+
+
+def report_folder(cfg: Config, period: pd.Period | str, scope: str = "") -> Path:
+    """Where a notebook writes its tables and figures.
+
+    The pipeline builds a period's reports in a staging folder and swaps it in whole
+    (:mod:`analysis.staging`); it names that folder in the environment variable
+    :data:`OUTPUT_ENV`, which the notebooks' kernels inherit. Run by hand (JupyterLab),
+    a notebook writes straight to :func:`final_folder`.
+    """
+    staging = os.environ.get(OUTPUT_ENV)
+    return Path(staging) if staging else final_folder(cfg, period, scope)
+
+
+def in_scope(services: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """The services a report covers: all (``""``), one setting, or one service id.
+
+    >>> s = pd.DataFrame({"service_id": ["A", "B"], "setting": ["acute", "urgent care"]})
+    >>> in_scope(s, "urgent care")["service_id"].tolist()
+    ['B']
+    """
+    if not scope:
+        return services
+    chosen = services[(services["setting"] == scope) | (services["service_id"] == scope)]
+    if chosen.empty:
+        raise ValueError(
+            f"scope {scope!r} is neither a setting nor a service id; settings: "
+            f"{sorted(services['setting'].unique())}, services: {sorted(services['service_id'])}"
+        )
+    return chosen
+
+
+def disclosure_min_count(cfg: Config) -> int:
+    """The smallest count of people that may be shown (the one place it is read)."""
+    return cfg.disclosure.min_count
+
+
+@dataclass
+class Context:
+    """A report's (or an analysis notebook's) configuration, period, scope and data."""
+
+    cfg: Config
+    month: pd.Period
+    kind: str
+    scope: str
+    period: Period
+    min_count: int
+    #: Results computed once and shared between sections (e.g. the headline SPC).
+    cache: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of_tables(
+        cls, cfg: Config, month: str, kind: str = "month", scope: str = "", **tables
+    ) -> Context:
+        """A context over tables already in memory (tests, or an analyst's own frames):
+        ``responses=…, services=…`` and so on, by the names of the properties below."""
+        last = pd.Period(month, "M")
+        ctx = cls(cfg, last, kind, scope, Period.of(kind, last), disclosure_min_count(cfg))
+        if "services" in tables:
+            tables.setdefault("all_services", tables["services"])
+        ctx.__dict__.update(tables)
+        return ctx
+
+    # ------------------------------------------------------------------ where and what
+    @property
+    def label(self) -> str:
+        """The scope in words: "All services", a setting or a service id."""
+        return self.scope or "All services"
+
+    @property
+    def folder(self) -> Path:
+        """Where this period's (and scope's) outputs go."""
+        return report_folder(self.cfg, self.month, self.scope)
+
+    @property
+    def parameters(self) -> dict:
+        return {"month": str(self.month), "scope": self.scope, "kind": self.kind}
+
+    @cached_property
+    def all_services(self) -> pd.DataFrame:
+        return read_table("services", self.cfg.processed_dir)
+
+    @cached_property
+    def services(self) -> pd.DataFrame:
+        """The services in scope (id, name, setting, directorate)."""
+        return in_scope(self.all_services, self.scope)
+
+    @property
+    def service_names(self) -> pd.Series:
+        """Service id → service name, for every service (never show a code)."""
+        return self.all_services.set_index("service_id")["service_name"]
+
+    # ------------------------------------------------------------------ the data
+    def has(self, name: str) -> bool:
+        """Whether the processed data holds table ``name``."""
+        return table_path(name, self.cfg.processed_dir).exists()
+
+    def _read(self, name: str) -> pd.DataFrame:
+        return read_table(name, self.cfg.processed_dir)
+
+    def _scoped(self, name: str) -> pd.DataFrame:
+        df = self._read(name)
+        if "service_id" in df:
+            df = df[df["service_id"].isin(self.services["service_id"])]
+        return df
+
+    @cached_property
+    def responses(self) -> pd.DataFrame:
+        """FFT responses of the services in scope, every month."""
+        return self._scoped("fft_responses")
+
+    @cached_property
+    def eligible(self) -> pd.DataFrame:
+        """People eligible to answer the FFT, by service and month."""
+        return self._scoped("fft_eligible")
+
+    @cached_property
+    def comments(self) -> pd.DataFrame:
+        return self._scoped("fft_comments")
+
+    @cached_property
+    def themes(self) -> pd.DataFrame:
+        """Each comment's themes (only for comments in scope)."""
+        t = self._read("comment_themes")
+        return t[t["comment_id"].isin(self.comments["comment_id"])]
+
+    @cached_property
+    def sentiment(self) -> pd.DataFrame:
+        s = self._read("comment_sentiment")
+        return s[s["comment_id"].isin(self.comments["comment_id"])]
+
+    @cached_property
+    def complaints(self) -> pd.DataFrame:
+        return self._scoped("complaints") if self.has("complaints") else pd.DataFrame()
+
+    @cached_property
+    def complaint_subjects(self) -> pd.DataFrame | None:
+        return self._read("complaint_subjects") if self.has("complaint_subjects") else None
+
+    @cached_property
+    def compliments(self) -> pd.DataFrame:
+        return self._scoped("compliments") if self.has("compliments") else pd.DataFrame()
+
+    @cached_property
+    def actions(self) -> pd.DataFrame:
+        """ "You said, We did" actions (partnership-wide ones too: they have no service)."""
+        if not self.has("actions"):
+            return pd.DataFrame()
+        a = self._read("actions")
+        return a[a["service_id"].isna() | a["service_id"].isin(self.services["service_id"])]
+
+    @cached_property
+    def surveys(self) -> pd.DataFrame:
+        return self._read("surveys") if self.has("surveys") else pd.DataFrame()
+
+    @cached_property
+    def population(self) -> pd.DataFrame:
+        """People using each service by group (for who is and is not heard)."""
+        return (
+            self._scoped("service_population") if self.has("service_population") else pd.DataFrame()
+        )
+
+    def table(self, name: str) -> pd.DataFrame:
+        """Any other tidy table, limited to the services in scope."""
+        return self._scoped(name)
+
+    @cached_property
+    def evaluations(self) -> dict:
+        """Each configured logic model evaluated as of the period's last month (whole
+        partnership only: the models' indicators are the partnership's)."""
+        from analysis.logic_models import configured_logic_models, evaluate_configured
+
+        if self.scope:
+            return {}
+        return {
+            name: evaluate_configured(self.cfg, name, self.month)
+            for name in configured_logic_models(self.cfg)
+        }
+
+    @cached_property
+    def manifest(self) -> dict:
+        from analysis.publish.provenance import load_manifest
+
+        return load_manifest(self.cfg.processed_dir)
+
+    @cached_property
+    def commentary(self):
+        """Analysts' commentary and approval for this period (never committed)."""
+        from analysis.publish.commentary import load_commentary
+
+        key = str(self.month) if self.kind == "month" else f"{self.month}-{self.kind}"
+        return load_commentary(self.cfg.raw_dir, key)
+
+
+def load_context(
+    config_path: str | os.PathLike | None = "",
+    month: str = "",
+    scope: str = "",
+    kind: str = "month",
+) -> Context:
+    """The context of a report or analysis: ``month`` ("" = the latest complete month),
+    ``scope`` ("" = every service, or a setting or a service id), and ``kind`` of period
+    ending with that month ("month", "quarter" or "year", financial quarters and years)."""
+    if kind not in KINDS:
+        raise ValueError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    cfg = load_config(config_path or None)
+    last = report_period(cfg.processed_dir, month)
+    ctx = Context(cfg, last, kind, scope, Period.of(kind, last), disclosure_min_count(cfg))
+    ctx.services  # a bad scope fails here, before any work  # noqa: B018
+    return ctx

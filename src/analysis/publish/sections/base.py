@@ -1,0 +1,138 @@
+"""What every report section computes, and how it becomes HTML.
+
+A section module computes a :class:`Section` from a :class:`~analysis.context.Context`:
+plain sentences, tables (already suppressed and formatted for people), charts, and the
+*findings* that the page's "needs attention" list ranks. A Jinja2 template renders it;
+tables go through the :class:`~analysis.publish.report.ReportBuilder`, which refuses an
+unsuppressed small count and writes the CSV and Excel downloads.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from analysis.publish.report import ReportBuilder
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+#: Finding kinds, in the order the "needs attention" list ranks them.
+CONCERN_ORDER = ("target missed", "special cause concern", "rising concern", "late complaints")
+
+
+@dataclass
+class Table:
+    """A table for people: suppressed, formatted, with human headings."""
+
+    frame: pd.DataFrame
+    name: str
+    caption: str
+    counts: tuple[str, ...] = ()
+    collapsed: bool = False
+    note: str = ""
+
+
+@dataclass
+class Figure:
+    """A matplotlib figure with the words that say what it shows."""
+
+    fig: Any
+    name: str
+    alt: str
+    caption: str
+    collapsed: bool = False
+
+
+@dataclass
+class Finding:
+    """Something the top of the page should say: a concern or an improvement.
+
+    ``kind`` is one of :data:`CONCERN_ORDER` (concerns) or "improvement"; ``size`` ranks
+    findings of one kind (the larger, the higher: e.g. the gap to a target in points).
+    """
+
+    kind: str
+    text: str
+    anchor: str
+    size: float = 0.0
+    term: str = ""  # the statistical term, for the footnote
+
+    @property
+    def concern(self) -> bool:
+        return self.kind in CONCERN_ORDER
+
+
+@dataclass
+class Section:
+    """A section's result: what the template renders and what the page summary uses."""
+
+    anchor: str
+    title: str
+    intro: str = ""
+    sentences: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    empty: str = ""  # the one line said when there is nothing to show
+    template: str = "section.html.j2"
+    data: dict = field(default_factory=dict)  # anything a section's own template needs
+    level: int = 2
+    short: str = ""  # the section's name in a link ("See the indicators")
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.sentences or self.tables or self.figures or self.data)
+
+
+HEADINGS = yaml.safe_load((TEMPLATES / "sections" / "headings.yaml").read_text(encoding="utf-8"))
+
+
+def start(anchor: str, **fields) -> Section:
+    """A section with its heading, link words, empty line and template from ``headings.yaml``."""
+    words = {
+        k: v for k, v in HEADINGS[anchor].items() if k in ("title", "short", "empty", "template")
+    }
+    return Section(anchor, **{**words, **fields})
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES / "sections")),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+_ENV = environment()
+
+
+def render(section: Section, builder: ReportBuilder, commentary=None, **extra) -> str:
+    """The section's HTML: its tables and charts written through ``builder``."""
+    tables = [
+        Markup(
+            builder.table(
+                t.frame, t.name, t.caption, counts=t.counts, note=t.note, collapsed=t.collapsed
+            )
+        )
+        for t in section.tables
+    ]
+    figures = []
+    for f in section.figures:
+        rendered = builder.figure(f.fig, f.name, f.alt, f.caption)
+        if f.collapsed:
+            rendered = f"<details><summary>{html.escape(f.caption)}</summary>{rendered}</details>"
+        figures.append(Markup(rendered))
+    key = {"attention": "headlines"}.get(section.anchor, section.anchor.replace("-", "_"))
+    note = Markup(commentary.html(key)) if commentary is not None else ""
+    return _ENV.get_template(section.template).render(
+        s=section, tables=tables, figures=figures, commentary=note, **extra
+    )

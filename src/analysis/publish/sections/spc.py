@@ -1,0 +1,137 @@
+"""Is anything changing? The headline measures as Making Data Count SPC charts.
+
+FFT percentage positive and response rate (Laney p′ charts: limits follow each month's
+number of responses, widened for the real month-to-month variation; Laney 2002) and
+complaints received (a c-chart). Months with fewer responses than the disclosure
+threshold are gaps, never points or flags. Readings are in plain words; the Making Data
+Count term is kept for the footnote. The charts are computed once per context and
+shared with the "at a glance" table and the "needs attention" list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.methods.attribute_charts import attribute_spc
+from analysis.methods.headline_series import complaint_series, headline_series
+from analysis.methods.spc import ptd_icons
+from analysis.publish.narrative import plain_reading
+from analysis.publish.sections.base import Figure, Finding, Section, start
+from analysis.publish.spc_plot import facets
+
+ANCHOR = "spc"
+
+
+@dataclass
+class Measure:
+    """One headline measure's SPC: the points, its icons and its reading."""
+
+    key: str
+    name: str
+    unit: str
+    y_label: str
+    spc: pd.DataFrame
+    decimals: int = 1
+
+    @property
+    def icons(self) -> dict:
+        icons = ptd_icons(self.spc)
+        return {} if icons.empty else icons.iloc[0].to_dict()
+
+
+def _target(ctx, computation: str) -> float | None:
+    """The target of a whole-partnership indicator with this computation, if a logic model has one."""
+    for evaluation in ctx.evaluations.values():
+        for indicator in evaluation.model.indicators:
+            if indicator.computation == computation and not indicator.params:
+                row = evaluation.latest[evaluation.latest["id"] == indicator.id]
+                if len(row) and pd.notna(row["target_value"].iat[0]):
+                    return float(row["target_value"].iat[0])
+    return None
+
+
+def measures(ctx) -> list[Measure]:
+    """The scope's headline measures (computed once per context)."""
+    if "spc" in ctx.cache:
+        return ctx.cache["spc"]
+    series = headline_series(
+        ctx.responses,
+        ctx.eligible,
+        ctx.services,
+        through=ctx.month,
+        min_count=ctx.min_count,
+        label=ctx.label,
+    )
+    out = []
+    specs = [
+        ("positive", "responses", "FFT percentage positive", "% positive", "fft_percent_positive"),
+        ("responses", "eligible", "FFT response rate", "% of people eligible", "fft_response_rate"),
+    ]
+    for value, denominator, name, y_label, computation in specs:
+        if series[value].notna().sum() >= 2 and series[denominator].notna().sum() >= 2:
+            spc = attribute_spc(
+                series,
+                value,
+                denominator,
+                "month",
+                facet_field="facet",
+                chart="pprime",
+                multiplier=100,
+                freq="MS",
+                target=_target(ctx, computation),
+            )
+            out.append(Measure(value, name, "%", y_label, spc))
+    if len(ctx.complaints):
+        counts = complaint_series(ctx.complaints, ctx.services, through=ctx.month, label=ctx.label)
+        if len(counts) >= 2:
+            spc = attribute_spc(
+                counts,
+                "complaints",
+                None,
+                "month",
+                facet_field="facet",
+                chart="c",
+                improvement_direction="decrease",
+            )
+            out.append(Measure("complaints", "Complaints received", "", "complaints", spc, 0))
+    ctx.cache["spc"] = out
+    return out
+
+
+def finding(measure: Measure, reading: str, term: str) -> Finding | None:
+    """A concern or an improvement when the latest point is special cause."""
+    point = str(measure.icons.get("point_type"))
+    if point == "special_cause_concern":
+        return Finding("special cause concern", f"{measure.name}: {reading}", ANCHOR, term=term)
+    if point == "special_cause_improvement":
+        return Finding("improvement", f"{measure.name}: {reading}", ANCHOR, term=term)
+    return None
+
+
+def compute(ctx) -> Section:
+    section = start(
+        ANCHOR,
+        intro=(
+            "Each chart shows a measure month by month with its usual range (the dashed "
+            "lines, where 99.7% of months fall when nothing has changed) and, where there is "
+            "one, its target (red dashes). Triangles mark months outside the usual pattern: "
+            "blue pointing up for better, orange pointing down for worse. Gaps are months "
+            "with too few responses to show."
+        ),
+    )
+    for m in measures(ctx):
+        for _facet, reading, fig, alt in facets(m.spc, m.name, m.unit, m.y_label, m.decimals):
+            text, term = plain_reading(reading)
+            section.sentences.append(f"{m.name}: {text}")
+            found = finding(m, text, term)
+            if found:
+                section.findings.append(found)
+            icons = m.icons
+            plain = icons.get("point_type") == "common_cause" and not icons.get("assurance_type")
+            folded = plain and m.key != "positive"  # the sentence says all the chart would
+            section.figures.append(
+                Figure(fig, f"spc-{m.key}", alt, f"{m.name} by month (SPC chart)", collapsed=folded)
+            )
+    return section

@@ -91,6 +91,11 @@ _PARTITION = re.compile(r"month=(\d{4}-(?:0[1-9]|1[0-2]))")
 _LEGACY_PART = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])\.parquet")
 
 
+#: Text columns whose statistics are kept: identifiers that queries and the incremental
+#: clean step's key look-ups filter on (row groups outside the range are skipped).
+STATISTICS_TEXT = {"response_id", "comment_id", "complaint_id", "service_id"}
+
+
 def table_path(name: str, processed_dir: str | os.PathLike) -> Path:
     """Where table ``name`` is kept: its folder of monthly files if it has one, else its file."""
     folder = Path(processed_dir) / name
@@ -130,7 +135,11 @@ def _write_parquet(table: pa.Table, path: Path) -> None:
     # computing them for text costs a third of the writing and nothing reads them.
     # Timestamps are stored in microseconds, which every engine reads (Spark reads no
     # nanoseconds); the tables' dates are days, so nothing is lost.
-    stats = [f.name for f in table.schema if not pa.types.is_large_string(f.type)]
+    stats = [
+        f.name
+        for f in table.schema
+        if not pa.types.is_large_string(f.type) or f.name in STATISTICS_TEXT
+    ]
     pq.write_table(
         table,
         path,
@@ -219,17 +228,44 @@ def write_partitions(df: pd.DataFrame, name: str, processed_dir: str | os.PathLi
     table = pa.Table.from_pandas(checked.reset_index(drop=True), preserve_index=False)
     written = []
     for month, rows in _by_month(table, checked[PARTITION_BY[name]]):
-        tmp = Path(tempfile.mkdtemp(dir=folder, prefix=f".{partition_name(month)}-"))
-        try:
-            _write_parquet(rows, tmp / PART_FILE)
-            _swap_in(tmp, folder / partition_name(month))
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        legacy = folder / f"{month}.parquet"
-        if legacy.exists():
-            legacy.unlink()
+        _put_month(rows, folder, month)
         written.append(month)
     return written
+
+
+def write_month(df: pd.DataFrame, name: str, processed_dir: str | os.PathLike, month: str) -> Path:
+    """Validate ``df`` and make it the whole of month ``month`` (``YYYY-MM``) of table ``name``.
+
+    For tables partitioned by the month of another table's rows (a comment's themes by
+    the comment's month). A table kept as one file until now becomes a folder: the file
+    is removed.
+    """
+    checked = validate(df, name)
+    folder = Path(processed_dir) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    single = Path(processed_dir) / f"{name}.parquet"
+    if single.exists():
+        single.unlink()
+    table = pa.Table.from_pandas(checked.reset_index(drop=True), preserve_index=False)
+    return _put_month(table, folder, month)
+
+
+def drop_month(name: str, processed_dir: str | os.PathLike, month: str) -> None:
+    """Remove month ``month``'s partition of table ``name`` (if it has one)."""
+    shutil.rmtree(Path(processed_dir) / name / partition_name(month), ignore_errors=True)
+
+
+def _put_month(rows: pa.Table, folder: Path, month: str) -> Path:
+    tmp = Path(tempfile.mkdtemp(dir=folder, prefix=f".{partition_name(month)}-"))
+    try:
+        _write_parquet(rows, tmp / PART_FILE)
+        _swap_in(tmp, folder / partition_name(month))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    legacy = folder / f"{month}.parquet"
+    if legacy.exists():
+        legacy.unlink()
+    return folder / partition_name(month) / PART_FILE
 
 
 def _swap_in(new: Path, target: Path) -> None:

@@ -125,6 +125,12 @@ def theme_counts(
     c = select(comments, "response_date", sel, partitioned)
     if question:
         c = c.filter(c.question == question)
+    if PARTITION_COLUMN in themes.columns and themes[PARTITION_COLUMN].type().is_string():
+        # themes kept by their comment's month: read only the selected months
+        if sel.first is not None:
+            themes = themes.filter(themes[PARTITION_COLUMN] >= str(sel.first))
+        if sel.last is not None:
+            themes = themes.filter(themes[PARTITION_COLUMN] <= str(sel.last))
     unusable = themes.filter(themes.subcategory == NO_USABLE_TEXT).select("comment_id")
     c = c.anti_join(unusable, "comment_id")
     c = c.select("comment_id", *by, month=c.response_date.truncate("M"))

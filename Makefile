@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MONTH ?=
 CONFIG ?=
+BENCH_ARGS ?=
 
 .PHONY: help env report test test-journeys test-fast lint lab bench browser clean-outputs lock
 
@@ -40,8 +41,8 @@ lab: $(STAMP) ## open the notebooks in JupyterLab
 	$(PY) -m pip install --quiet -r requirements-lab.txt
 	$(VENV)/bin/jupyter lab notebooks/
 
-bench: $(STAMP) ## run every benchmark and print its figures
-	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+bench: $(STAMP) ## run every benchmark and print its figures (BENCH_ARGS=--smoke: small sizes, quick)
+	@for f in benchmarks/bench_*.py; do echo "== $$f $(BENCH_ARGS)"; $(PY) $$f $(BENCH_ARGS) || exit 1; done
 
 browser: ## install Debian's chromium for the end-to-end browser tests (needs root)
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }

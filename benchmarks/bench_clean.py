@@ -247,7 +247,12 @@ def main() -> int:
         default=3,
         help="rounds of (bare read, clean step); the targets are judged on the medians",
     )
+    parser.add_argument(
+        "--smoke", action="store_true", help="10,000 rows, one round: checks the benchmark runs"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.rows, args.rounds = 10_000, 1
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         csv_path = root / "raw" / "fft" / "fft_responses_2024-03.csv"

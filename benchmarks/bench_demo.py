@@ -8,6 +8,7 @@ temporary folder.
 
 from __future__ import annotations
 
+import argparse
 import tempfile
 import time
 from pathlib import Path
@@ -33,8 +34,20 @@ def _comments(raw: Path, cfg) -> pd.Series:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--scales", type=int, nargs="*", default=SCALES, help="--scale runs to time"
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="one year of the default period and one --scale 2,000 run: checks the benchmark runs",
+    )
+    args = parser.parse_args()
     cfg = load_config()
-    opts = cfg.section("demo")
+    opts = dict(cfg.section("demo"))
+    if args.smoke:
+        opts["start"], args.scales = "2024-04", [2_000]
     with tempfile.TemporaryDirectory(prefix="bench-demo-") as tmp:
         start = time.perf_counter()
         demo.generate(
@@ -50,7 +63,7 @@ def main() -> None:
             f"default period {opts['start']}..{opts['end']}: {truth['fft']['responses']:,} "
             f"responses in {elapsed:.1f} s"
         )
-        for n in SCALES:
+        for n in args.scales:
             raw = Path(tmp) / f"scale{n}"
             start = time.perf_counter()
             demo.generate(

@@ -8,6 +8,7 @@ trend) and the time to count working days for every complaint.
 
 from __future__ import annotations
 
+import argparse
 import time
 
 import numpy as np
@@ -32,7 +33,9 @@ SERVICES = {
 }
 
 
-def tables(rng: np.random.Generator) -> dict[str, pd.DataFrame]:
+def tables(
+    rng: np.random.Generator, n_responses: int = N_RESPONSES, n_complaints: int = N_COMPLAINTS
+) -> dict[str, pd.DataFrame]:
     start, days = pd.Timestamp("2019-04-01"), 6 * 365
     ids = np.array(list(SERVICES))
     services = pd.DataFrame(
@@ -46,9 +49,9 @@ def tables(rng: np.random.Generator) -> dict[str, pd.DataFrame]:
     )
     responses = pd.DataFrame(
         {
-            "service_id": rng.choice(ids, N_RESPONSES),
-            "response_date": start + pd.to_timedelta(rng.integers(0, days, N_RESPONSES), unit="D"),
-            "rating": rng.choice(RATINGS, N_RESPONSES, p=[0.6, 0.28, 0.05, 0.03, 0.02, 0.02]),
+            "service_id": rng.choice(ids, n_responses),
+            "response_date": start + pd.to_timedelta(rng.integers(0, days, n_responses), unit="D"),
+            "rating": rng.choice(RATINGS, n_responses, p=[0.6, 0.28, 0.05, 0.03, 0.02, 0.02]),
         }
     )
     months = pd.date_range(start, periods=72, freq="MS")
@@ -59,17 +62,17 @@ def tables(rng: np.random.Generator) -> dict[str, pd.DataFrame]:
             for m in months
         ]
     )
-    received = start + pd.to_timedelta(rng.integers(0, days, N_COMPLAINTS), unit="D")
+    received = start + pd.to_timedelta(rng.integers(0, days, n_complaints), unit="D")
     complaints = pd.DataFrame(
         {
-            "complaint_id": [f"C{i}" for i in range(N_COMPLAINTS)],
-            "service_id": rng.choice(ids, N_COMPLAINTS),
+            "complaint_id": [f"C{i}" for i in range(n_complaints)],
+            "service_id": rng.choice(ids, n_complaints),
             "received_date": received,
             "acknowledged_date": received
-            + pd.to_timedelta(rng.integers(0, 6, N_COMPLAINTS), unit="D"),
+            + pd.to_timedelta(rng.integers(0, 6, n_complaints), unit="D"),
             "responded_date": received
-            + pd.to_timedelta(rng.integers(10, 60, N_COMPLAINTS), unit="D"),
-            "closed_date": received + pd.to_timedelta(rng.integers(60, 90, N_COMPLAINTS), unit="D"),
+            + pd.to_timedelta(rng.integers(10, 60, n_complaints), unit="D"),
+            "closed_date": received + pd.to_timedelta(rng.integers(60, 90, n_complaints), unit="D"),
             "stage": None,
             "subject": "Communication",
             "outcome": "upheld",
@@ -104,24 +107,36 @@ def tables(rng: np.random.Generator) -> dict[str, pd.DataFrame]:
 
 
 def main() -> None:
-    data = tables(np.random.default_rng(1))
-    print(f"{N_RESPONSES:,} FFT responses, {N_COMPLAINTS:,} complaints, April 2019 to March 2025")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--responses", type=int, default=N_RESPONSES)
+    parser.add_argument("--complaints", type=int, default=N_COMPLAINTS)
+    parser.add_argument(
+        "--smoke", action="store_true", help="10,000 responses, 1,000 complaints, one run each"
+    )
+    args = parser.parse_args()
+    if args.smoke:
+        args.responses, args.complaints = 10_000, 1_000
+    rounds = 1 if args.smoke else 3
+    data = tables(np.random.default_rng(1), args.responses, args.complaints)
+    print(
+        f"{args.responses:,} FFT responses, {args.complaints:,} complaints, April 2019 to March 2025"
+    )
     for name in ("leicestershire", "midlothian"):
         model = load_logic_model(name)
         times = []
-        for _ in range(3):
+        for _ in range(rounds):
             start = time.perf_counter()
             evaluation = evaluate_model(model, data, "2025-03")
             times.append(time.perf_counter() - start)
         periods = sum(len(h) for h in evaluation.history.values())
         print(
             f"{name}: {len(model.indicators)} indicators, {periods} indicator-periods; "
-            f"best of 3 {min(times):.2f} s (runs: {', '.join(f'{t:.2f}' for t in times)})"
+            f"best of {rounds} {min(times):.2f} s (runs: {', '.join(f'{t:.2f}' for t in times)})"
         )
     start = time.perf_counter()
     timeliness(data["complaints"], "england", as_of=pd.Timestamp("2025-03-31"))
     print(
-        f"working-day timeliness for {N_COMPLAINTS:,} complaints: {time.perf_counter() - start:.2f} s"
+        f"working-day timeliness for {args.complaints:,} complaints: {time.perf_counter() - start:.2f} s"
     )
 
 

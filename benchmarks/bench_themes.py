@@ -5,7 +5,7 @@ cross-validated scores (the figures the tests hold the models to); and seconds t
 classify 1,000,000 distinct comments (themes and sentiment), each two or three
 sentences of real comments joined at random so that no two are alike.
 
-    .venv/bin/python benchmarks/bench_themes.py [--comments N] [--no-evaluation]
+    .venv/bin/python benchmarks/bench_themes.py [--comments N] [--no-evaluation] [--smoke]
 """
 
 from __future__ import annotations
@@ -47,7 +47,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comments", type=int, default=1_000_000)
     parser.add_argument("--no-evaluation", action="store_true", help="skip the cross-validation")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="1,000 comments, no cross-validation: checks the benchmark runs",
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.comments, args.no_evaluation = 1_000, True
     print(f"cores available: {os.cpu_count()}")
     settings = load_settings()
     data = training_set(settings)

@@ -1,4 +1,4 @@
-"""Storing tidy tables: large ones one Parquet file per month, read back whole; replaced atomically."""
+"""Storing tidy tables: large ones Hive-partitioned by month, read back whole; replaced atomically."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def small_partitions(monkeypatch):
     monkeypatch.setattr(store, "PARTITION_ROWS", 3)
 
 
-def test_a_large_table_is_one_file_per_month_and_reads_back_in_month_order(
+def test_a_large_table_is_one_partition_per_month_and_reads_back_in_month_order(
     tmp_path, small_partitions
 ):
     df = responses(
@@ -51,10 +51,10 @@ def test_a_large_table_is_one_file_per_month_and_reads_back_in_month_order(
     )
     path = write_table(df, "fft_responses", tmp_path)
     assert path == tmp_path / "fft_responses" == table_path("fft_responses", tmp_path)
-    assert sorted(p.name for p in path.iterdir()) == [
-        "2024-03.parquet",
-        "2024-04.parquet",
-        "2024-05.parquet",
+    assert sorted(p.relative_to(path).as_posix() for p in path.rglob("*.parquet")) == [
+        "month=2024-03/part-0.parquet",
+        "month=2024-04/part-0.parquet",
+        "month=2024-05/part-0.parquet",
     ]
     back = read_table("fft_responses", tmp_path)
     # March (R2, R4 in their original order), then April (R1, R5), then May (R3).
@@ -109,7 +109,7 @@ def test_the_clean_step_writes_large_tables_by_month_and_reads_them_back(
     )
     manifest = clean(cfg)
     folder = cfg.processed_dir / "fft_responses"
-    assert sorted(p.name for p in folder.iterdir()) == ["2024-03.parquet", "2024-04.parquet"]
+    assert sorted(p.name for p in folder.iterdir()) == ["month=2024-03", "month=2024-04"]
     back = read_table("fft_responses", cfg.processed_dir)
     assert back["response_id"].tolist() == ["R1", "R2", "R3", "R4"]
     # Each row still names the file and record it came from.
@@ -178,3 +178,88 @@ def test_encoding_alongside_a_failing_check_keeps_the_previous_table(tmp_path, e
         write_table(bad, "fft_responses", tmp_path, executor)
     assert read_table("fft_responses", tmp_path)["response_id"].tolist() == ["R1"]
     assert [p.name for p in tmp_path.iterdir()] == ["fft_responses.parquet"]
+
+
+def test_reading_trusts_the_rows_written_but_checks_the_columns(tmp_path, small_partitions):
+    df = responses(("R1", "2024-03-01"), ("R2", "2024-04-02"), ("R3", "2024-04-03"))
+    write_table(df, "fft_responses", tmp_path)
+    checked = read_table("fft_responses", tmp_path, check="rows")
+    pd.testing.assert_frame_equal(read_table("fft_responses", tmp_path), checked)
+    # A partition written by something else, with a column the contract does not have.
+    part = tmp_path / "fft_responses" / "month=2024-04" / "part-0.parquet"
+    pq.write_table(pq.read_table(part).append_column("surname", pa.array(["X", "Y"])), part)
+    with pytest.raises(SchemaError, match=r"month=2024-04.*unexpected \['surname'\]"):
+        read_table("fft_responses", tmp_path)
+
+
+def test_checking_every_row_on_read_is_asked_for(tmp_path, small_partitions):
+    write_table(
+        responses(("R0", "2024-03-01"), ("R1", "2024-03-01"), ("R2", "2024-04-02")),
+        "fft_responses",
+        tmp_path,
+    )
+    part = tmp_path / "fft_responses" / "month=2024-04" / "part-0.parquet"
+    t = pq.read_table(part)
+    t = t.set_column(t.schema.get_field_index("rating"), "rating", pa.array(["Brilliant"]))
+    pq.write_table(t, part)
+    assert read_table("fft_responses", tmp_path)["rating"].tolist() == ["Good"] * 2 + ["Brilliant"]
+    with pytest.raises(SchemaError, match="Brilliant"):
+        read_table("fft_responses", tmp_path, check="rows")
+
+
+def test_something_else_in_a_partitioned_table_is_refused(tmp_path, small_partitions):
+    write_table(
+        responses(("R0", "2024-03-01"), ("R1", "2024-03-01"), ("R2", "2024-04-02")),
+        "fft_responses",
+        tmp_path,
+    )
+    (tmp_path / "fft_responses" / "notes.txt").write_text("x")
+    with pytest.raises(SchemaError, match="notes.txt is not a month's partition"):
+        read_table("fft_responses", tmp_path)
+
+
+def test_the_earlier_layout_of_one_file_per_month_is_still_read(tmp_path, small_partitions):
+    df = responses(("R1", "2024-03-01"), ("R2", "2024-04-02"))
+    folder = tmp_path / "fft_responses"
+    folder.mkdir()
+    for month, rows in df.groupby(df["response_date"].dt.strftime("%Y-%m")):
+        rows.to_parquet(folder / f"{month}.parquet", index=False)
+    assert read_table("fft_responses", tmp_path)["response_id"].tolist() == ["R1", "R2"]
+
+
+def test_writing_some_months_replaces_only_their_partitions(tmp_path, small_partitions):
+    write_table(
+        responses(("R1", "2024-03-01"), ("R2", "2024-04-02"), ("R3", "2024-05-01")),
+        "fft_responses",
+        tmp_path,
+    )
+    before = (tmp_path / "fft_responses" / "month=2024-03" / "part-0.parquet").stat().st_mtime_ns
+    written = store.write_partitions(
+        responses(("R4", "2024-04-09"), ("R5", "2024-06-01")), "fft_responses", tmp_path
+    )
+    assert written == ["2024-04", "2024-06"]
+    back = read_table("fft_responses", tmp_path)
+    assert back["response_id"].tolist() == ["R1", "R4", "R3", "R5"]
+    after = (tmp_path / "fft_responses" / "month=2024-03" / "part-0.parquet").stat().st_mtime_ns
+    assert before == after  # untouched
+    assert not [p for p in (tmp_path / "fft_responses").iterdir() if p.name.startswith(".")]
+
+
+def test_writing_some_months_checks_them_first(tmp_path, small_partitions):
+    write_table(
+        responses(("R0", "2024-03-01"), ("R1", "2024-03-01"), ("R2", "2024-04-02")),
+        "fft_responses",
+        tmp_path,
+    )
+    with pytest.raises(SchemaError, match="rating"):
+        store.write_partitions(
+            responses(("R4", "2024-04-09")).assign(rating="Brilliant"), "fft_responses", tmp_path
+        )
+    assert read_table("fft_responses", tmp_path)["response_id"].tolist() == ["R0", "R1", "R2"]
+
+
+def test_dates_are_stored_in_microseconds_and_read_as_nanoseconds(tmp_path):
+    write_table(responses(("R1", "2024-03-01")), "fft_responses", tmp_path)
+    stored = pq.read_schema(tmp_path / "fft_responses.parquet").field("response_date").type
+    assert stored == pa.timestamp("us")
+    assert read_table("fft_responses", tmp_path)["response_date"].dtype == "datetime64[ns]"

@@ -38,6 +38,7 @@ import pyarrow as pa
 
 import analysis
 from analysis.config import Config, ConfigError
+from analysis.ingest import incremental
 from analysis.ingest.convert import REDACTED, Context, FileResult, convert_file
 from analysis.ingest.dedup import Combined, combine
 from analysis.ingest.file_checks import file_warnings
@@ -267,6 +268,12 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
         return {**previous, "status": "unchanged"}
 
     out.mkdir(parents=True, exist_ok=True)
+    if not force and not errors:  # only new files: add them without reading the history
+        manifest = _add_new_files(
+            cfg, specs, files, previous, run_fp, parameters, seconds, started, executor, pending
+        )
+        if manifest is not None:
+            return manifest
     with _staging(out, pending) as staging:
         # Tables no source feeds are written first, on the second thread; their checks also load
         # the schema machinery, which the big tables' checks then find ready.
@@ -382,6 +389,41 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
         }
         _commit(staging, out, [t for t in TABLES if t in sizes], manifest)
     cache.prune()
+    return manifest
+
+
+def _add_new_files(
+    cfg, specs, files, previous, run_fp, parameters, seconds, started, executor, pending
+) -> dict | None:
+    """The incremental run (:mod:`analysis.ingest.incremental`), or ``None`` when it cannot be."""
+    new = incremental.new_files(cfg.processed_dir, specs, files, previous, parameters)
+    if new is None:
+        return None
+    names, names_sha = staff_names(cfg)
+    ctx = Context(service_codes_table(cfg), {s["service_id"] for s in cfg.services}, names)
+    cache = FileCache(cfg.processed_dir)
+
+    def convert(path, rel, sha, spec, context):
+        return _convert(path, rel, sha, spec, ctx, cache, context, seconds, executor, pending)[0]
+
+    run = incremental.Run(
+        cfg,
+        specs,
+        files,
+        new,
+        previous,
+        run_fp,
+        parameters,
+        {"services": cfg.services, "staff": names_sha},
+        seconds,
+        started,
+        cache,
+    )
+    manifest = incremental.add(run, convert)
+    for future in pending:
+        future.result()
+    if manifest is not None:
+        cache.prune()
     return manifest
 
 

@@ -2,9 +2,15 @@
 
 Writes are atomic (a temporary file renamed into place), so a failed run never
 leaves a half-written table behind. A large table (:data:`PARTITION_ROWS` rows or
-more) with a date to split on (:data:`PARTITION_BY`) is written as a folder of one
-Parquet file per month (``fft_responses/2024-03.parquet`` …); :func:`read_table`
-reads either form, months in order.
+more) with a date to split on (:data:`PARTITION_BY`) is written as a Hive-partitioned
+Parquet dataset, one folder per month (``fft_responses/month=2024-03/part-0.parquet`` …),
+which DuckDB and Spark read as one table with a ``month`` partition column (see
+:mod:`analysis.query`); :func:`write_partitions` replaces only some months, each
+atomically. :func:`read_table` reads either form, months in order.
+
+What is read was checked when it was written, so :func:`read_table` by default checks
+only the Parquet schema (the columns of the contract) and the partitions' names, not
+every row; ``check="rows"`` checks every row against the schema again.
 
 Example
 -------
@@ -21,6 +27,7 @@ Example
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from concurrent.futures import Executor, Future
@@ -76,17 +83,70 @@ PARTITION_BY = {
 PARTITION_ROWS = 500_000
 
 
+#: The Hive partition column of a partitioned table's folders (``month=YYYY-MM``).
+PARTITION_COLUMN = "month"
+#: The one data file in each partition folder.
+PART_FILE = "part-0.parquet"
+_PARTITION = re.compile(r"month=(\d{4}-(?:0[1-9]|1[0-2]))")
+_LEGACY_PART = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])\.parquet")
+
+
+#: Text columns whose statistics are kept: identifiers that queries and the incremental
+#: clean step's key look-ups filter on (row groups outside the range are skipped).
+STATISTICS_TEXT = {"response_id", "comment_id", "complaint_id", "service_id"}
+
+
 def table_path(name: str, processed_dir: str | os.PathLike) -> Path:
     """Where table ``name`` is kept: its folder of monthly files if it has one, else its file."""
     folder = Path(processed_dir) / name
     return folder if folder.is_dir() else Path(processed_dir) / f"{name}.parquet"
 
 
+def partition_name(month: str) -> str:
+    """The folder of one month's partition: ``month=YYYY-MM``."""
+    return f"{PARTITION_COLUMN}={month}"
+
+
+def partitions(folder: Path) -> dict[str, list[Path]]:
+    """A partitioned table's data files by month (``YYYY-MM``), months in order.
+
+    Reads the folder's names only. Also reads the earlier layout of one file per month
+    (``2024-03.parquet``). Raises :class:`SchemaError` for anything else in the folder.
+    """
+    found: dict[str, list[Path]] = {}
+    for entry in folder.iterdir():
+        if entry.name.startswith("."):
+            continue  # a partition being written or moved aside
+        m = _PARTITION.fullmatch(entry.name)
+        if m and entry.is_dir():
+            found.setdefault(m[1], []).extend(sorted(entry.glob("*.parquet")))
+        elif _LEGACY_PART.fullmatch(entry.name):
+            found.setdefault(entry.name[:7], []).append(entry)
+        else:
+            raise SchemaError(
+                f"{entry} is not a month's partition (month=YYYY-MM/); remove it or re-run "
+                "the clean step with --force."
+            )
+    return dict(sorted(found.items()))
+
+
 def _write_parquet(table: pa.Table, path: Path) -> None:
     # Statistics (min and max) are kept for dates and numbers, which readers filter on;
     # computing them for text costs a third of the writing and nothing reads them.
-    stats = [f.name for f in table.schema if not pa.types.is_large_string(f.type)]
-    pq.write_table(table, path, write_statistics=stats)
+    # Timestamps are stored in microseconds, which every engine reads (Spark reads no
+    # nanoseconds); the tables' dates are days, so nothing is lost.
+    stats = [
+        f.name
+        for f in table.schema
+        if not pa.types.is_large_string(f.type) or f.name in STATISTICS_TEXT
+    ]
+    pq.write_table(
+        table,
+        path,
+        write_statistics=stats,
+        coerce_timestamps="us",
+        allow_truncated_timestamps=False,
+    )
 
 
 def write_table(
@@ -130,12 +190,9 @@ def _encode(checked: pd.DataFrame, name: str, out: Path) -> tuple[Path, Path]:
         if by and len(checked) >= PARTITION_ROWS:
             written = tmp / name
             written.mkdir()
-            months = checked[by].to_numpy().astype("datetime64[M]").astype(np.int64)
-            first = months.min()
-            for offset in np.flatnonzero(np.bincount(months - first)):  # months in order, no sort
-                part = months == first + offset
-                rows = table if part.all() else table.filter(pa.array(part))
-                _write_parquet(rows, written / f"{np.datetime64(int(first + offset), 'M')}.parquet")
+            for month, rows in _by_month(table, checked[by]):
+                (written / partition_name(month)).mkdir()
+                _write_parquet(rows, written / partition_name(month) / PART_FILE)
         else:
             written = tmp / f"{name}.parquet"
             _write_parquet(table, written)
@@ -143,6 +200,87 @@ def _encode(checked: pd.DataFrame, name: str, out: Path) -> tuple[Path, Path]:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return tmp, written
+
+
+def _by_month(table: pa.Table, dates: pd.Series):
+    """``(YYYY-MM, rows)`` of each month of ``dates`` present, months in order."""
+    months = dates.to_numpy().astype("datetime64[M]").astype(np.int64)
+    if not len(months):
+        return
+    first = months.min()
+    for offset in np.flatnonzero(np.bincount(months - first)):  # months in order, no sort
+        part = months == first + offset
+        rows = table if part.all() else table.filter(pa.array(part))
+        yield str(np.datetime64(int(first + offset), "M")), rows
+
+
+def write_partitions(df: pd.DataFrame, name: str, processed_dir: str | os.PathLike) -> list[str]:
+    """Validate ``df`` and make it the whole content of its months' partitions of table ``name``.
+
+    Only the months present in ``df`` are replaced, each atomically (written beside the
+    table, then renamed into place); other months are left as they are. The table must
+    already be a partitioned folder. Returns the months written.
+    """
+    folder = Path(processed_dir) / name
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder} is not a partitioned table; write it whole first")
+    checked = validate(df, name)
+    table = pa.Table.from_pandas(checked.reset_index(drop=True), preserve_index=False)
+    written = []
+    for month, rows in _by_month(table, checked[PARTITION_BY[name]]):
+        _put_month(rows, folder, month)
+        written.append(month)
+    return written
+
+
+def write_month(df: pd.DataFrame, name: str, processed_dir: str | os.PathLike, month: str) -> Path:
+    """Validate ``df`` and make it the whole of month ``month`` (``YYYY-MM``) of table ``name``.
+
+    For tables partitioned by the month of another table's rows (a comment's themes by
+    the comment's month). A table kept as one file until now becomes a folder: the file
+    is removed.
+    """
+    checked = validate(df, name)
+    folder = Path(processed_dir) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    single = Path(processed_dir) / f"{name}.parquet"
+    if single.exists():
+        single.unlink()
+    table = pa.Table.from_pandas(checked.reset_index(drop=True), preserve_index=False)
+    return _put_month(table, folder, month)
+
+
+def drop_month(name: str, processed_dir: str | os.PathLike, month: str) -> None:
+    """Remove month ``month``'s partition of table ``name`` (if it has one)."""
+    shutil.rmtree(Path(processed_dir) / name / partition_name(month), ignore_errors=True)
+
+
+def _put_month(rows: pa.Table, folder: Path, month: str) -> Path:
+    tmp = Path(tempfile.mkdtemp(dir=folder, prefix=f".{partition_name(month)}-"))
+    try:
+        _write_parquet(rows, tmp / PART_FILE)
+        _swap_in(tmp, folder / partition_name(month))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    legacy = folder / f"{month}.parquet"
+    if legacy.exists():
+        legacy.unlink()
+    return folder / partition_name(month) / PART_FILE
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    """Put folder ``new`` in the place of folder ``target`` (renames only)."""
+    if not target.exists():
+        os.replace(new, target)
+        return
+    aside = target.with_name(f".{target.name}-previous-{os.getpid()}")
+    os.replace(target, aside)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        os.replace(aside, target)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 def _move_in(encoded: tuple[Path, Path], name: str, out: Path) -> Path:
@@ -181,16 +319,55 @@ def replace_table(written: Path, name: str, processed_dir: str | os.PathLike) ->
     return target
 
 
-def read_table(name: str, processed_dir: str | os.PathLike) -> pd.DataFrame:
-    """Read table ``name`` from ``processed_dir`` and check it against its schema."""
+def table_files(name: str, processed_dir: str | os.PathLike) -> list[Path]:
+    """The Parquet files of table ``name``, months in order (one file if not partitioned)."""
     path = table_path(name, processed_dir)
     if not path.exists():
         raise FileNotFoundError(
             f"{path} does not exist: run the clean step first (python -m analysis clean)."
         )
-    if path.is_dir():  # one file per month, read in order of month
-        parts = sorted(path.glob("*.parquet"))
-        df = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
-    else:
-        df = pd.read_parquet(path)
-    return validate(df, name, where=str(path))
+    if not path.is_dir():
+        return [path]
+    return [f for files in partitions(path).values() for f in files]
+
+
+def check_files(name: str, files: list[Path]) -> None:
+    """Check that each Parquet file holds exactly table ``name``'s columns (footers only)."""
+    expected = set(SCHEMAS[name].columns)
+    for f in files:
+        found = set(pq.read_schema(f).names)
+        if found != expected:
+            raise SchemaError(
+                f"table {name!r} in {f} does not match its schema: "
+                f"missing {sorted(expected - found)}, unexpected {sorted(found - expected)}.\n"
+                "Re-run the clean step (python -m analysis clean --force)."
+            )
+
+
+def read_table(name: str, processed_dir: str | os.PathLike, check: str = "schema") -> pd.DataFrame:
+    """Read table ``name`` from ``processed_dir``, months in order.
+
+    ``check="schema"`` (the default) trusts the rows, which were checked when written,
+    and checks the files' columns and partitions; ``check="rows"`` checks every row
+    against the table's schema again.
+    """
+    if check not in ("schema", "rows"):
+        raise ValueError(f"check must be 'schema' or 'rows', not {check!r}")
+    files = table_files(name, processed_dir)
+    where = str(table_path(name, processed_dir))
+    if check == "rows":
+        return validate(_read(files), name, where=where)
+    check_files(name, files)
+    df = _read(files)
+    # Dates are stored in microseconds; the tables' contract is nanoseconds.
+    for column, spec in SCHEMAS[name].columns.items():
+        if str(spec.dtype) == "datetime64[ns]" and df[column].dtype != "datetime64[ns]":
+            df[column] = df[column].astype("datetime64[ns]")
+    return df
+
+
+def _read(files: list[Path]) -> pd.DataFrame:
+    # Each file read on its own: a partition's file read through its folder would gain
+    # the partition column.
+    frames = [pd.read_parquet(f) for f in files]
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)

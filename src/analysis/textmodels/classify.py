@@ -244,9 +244,15 @@ def classify(cfg: Config, settings: dict | None = None, force: bool = False) -> 
     Returns a summary: comments, usable comments, theme rows by origin, corrections
     applied, and the model key. When the comments, corrections, rules and model are
     those the tables were last written from, nothing is recomputed (unless ``force``):
-    every monthly report can call this without reclassifying years of comments.
+    every monthly report can call this without reclassifying years of comments. When the
+    comments are kept by month, only the months whose comments changed are classified
+    (:mod:`analysis.textmodels.monthly`).
     """
     settings = settings or load_settings()
+    if table_path("fft_comments", cfg.processed_dir).is_dir():  # kept by month: by month
+        from analysis.textmodels.monthly import classify_months
+
+        return classify_months(cfg, settings, force)
     inputs = comment_inputs(
         read_table("fft_comments", cfg.processed_dir),
         read_table("fft_responses", cfg.processed_dir),

@@ -1,0 +1,256 @@
+"""National scale: a new month's clean and aggregates over 1M, 10M and 60M responses of history.
+
+For each size N: the synthetic national FFT (``python -m analysis demo-data --scale N``,
+April 2019 to March 2025) is cleaned into the partitioned store, the history added in
+batches of months as a year's exports would arrive (each batch through the incremental
+clean step, so no step holds the whole history); then a new month of ``--new-month``
+responses (default 1.5M, England's monthly volume) arrives and is timed:
+
+* **clean of the new month** (incremental: only its file read, its months written);
+* **the month's aggregates** through the query layer on DuckDB (FFT counts by service
+  and by setting, the summary with response rates, eligible counts, a year's indicator
+  inputs, complaint timeliness);
+* optionally (``--classify``) **classifying the new month's comments** (only that month).
+
+Each step runs in a fresh process; its peak memory is that of the process and its
+children together (sampled with psutil every 50 ms). Targets: a new month's clean of
+1-2M responses under 10 s; a month's aggregates in seconds; peak memory under 4 GB.
+
+    .venv/bin/python benchmarks/bench_scale.py [--sizes 1000000 10000000] [--new-month N]
+        [--batch-rows R] [--classify] [--work DIR] [--smoke]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+NEW_MONTH = "2025-04"
+
+CLEAN = """
+import json, sys, time
+from analysis.config import load_config
+from analysis.ingest import store
+from analysis.ingest.clean import clean
+store.PARTITION_ROWS = int(sys.argv[2])
+start = time.perf_counter()
+m = clean(load_config(sys.argv[1]))
+print(json.dumps({"seconds": time.perf_counter() - start, "incremental": "incremental" in m,
+                  "kept": m["counts"]["fft"]["kept"], "stages": m.get("stage_seconds", {})}))
+"""
+
+CLASSIFY = """
+import json, sys, time
+from analysis.config import load_config
+from analysis.textmodels.classify import classify
+start = time.perf_counter()
+s = classify(load_config(sys.argv[1]))
+print(json.dumps({"seconds": time.perf_counter() - start, "comments": s["comments"],
+                  "months": s.get("months_classified")}))
+"""
+
+AGGREGATES = """
+import json, sys, time
+import pandas as pd
+start = time.perf_counter()
+from analysis.query import Queries
+month = pd.Period(sys.argv[2], "M")
+q = Queries(sys.argv[1])
+times = {"open": time.perf_counter() - start}
+def timed(name, f):
+    t = time.perf_counter(); out = f(); times[name] = time.perf_counter() - t; return out
+by_service = timed("fft counts by service", lambda: q.fft_counts(month))
+timed("fft counts by setting", lambda: q.fft_counts(month, by=("setting",)))
+timed("fft summary with response rates", lambda: q.fft_summary(month))
+timed("eligible by service", lambda: q.eligible(month))
+timed("indicator inputs, 12 months", lambda: q.indicator_inputs((month - 11, month)))
+timed("complaint timeliness", lambda: q.complaint_timeliness(month, "england"))
+timed("latest month", q.latest_month)
+if sys.argv[3] == "1":
+    timed("theme shares", lambda: q.theme_shares(month, level="category"))
+print(json.dumps({"seconds": time.perf_counter() - start, "times": times,
+                  "responses": int(by_service["responses"].sum())}))
+"""
+
+
+def run_measured(args: list[str]) -> tuple[dict, float, float]:
+    """Run ``python args`` in a fresh process: its JSON output, seconds, peak MB (with children)."""
+    proc = psutil.Popen(
+        [sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    peak, done = [0], threading.Event()
+
+    def sample():
+        while not done.is_set():
+            try:
+                rss = proc.memory_info().rss + sum(
+                    c.memory_info().rss for c in proc.children(recursive=True)
+                )
+                peak[0] = max(peak[0], rss)
+            except psutil.Error:
+                pass
+            done.wait(0.05)
+
+    watcher = threading.Thread(target=sample, daemon=True)
+    start = time.perf_counter()
+    watcher.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    watcher.join()
+    if proc.returncode:
+        raise RuntimeError(f"{args[:2]} failed:\n{err[-3000:]}")
+    return json.loads(out.strip().splitlines()[-1]), seconds, peak[0] / 1e6
+
+
+def demo_data(out: Path, scale: int, start: str | None = None, end: str | None = None, seed=None):
+    cmd = [sys.executable, "-m", "analysis", "demo-data", "--scale", str(scale), "--out", str(out)]
+    cmd += ["--start", start] if start else []
+    cmd += ["--end", end] if end else []
+    cmd += ["--seed", str(seed)] if seed is not None else []
+    subprocess.run(cmd, check=True, capture_output=True)
+
+
+def new_month_export(work: Path, rows: int, target: Path) -> None:
+    """One month's export of ``rows`` responses, its ids distinct from the history's."""
+    tmp = work / "new-month"
+    demo_data(tmp, rows, NEW_MONTH, NEW_MONTH, seed=99)
+    source = tmp / "fft" / f"fft_responses_{NEW_MONTH}.csv"
+    table = pacsv.read_csv(
+        source,
+        read_options=pacsv.ReadOptions(block_size=1 << 26),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types={"Response ID": pa.string()}, strings_can_be_null=False
+        ),
+    )
+    ids = pc.utf8_replace_slice(table["Response ID"], 0, 1, "N")
+    table = table.set_column(0, "Response ID", ids)
+    pacsv.write_csv(table, target)
+    shutil.rmtree(tmp)
+
+
+def write_config(work: Path) -> Path:
+    from analysis.config import load_config, write_config
+
+    cfg = load_config()
+    return write_config(
+        cfg,
+        work / "partnership.yaml",
+        raw_dir=work / "raw",
+        processed_dir=work / "processed",
+        reports_dir=work / "reports",
+    )
+
+
+def build_history(work: Path, config: Path, n: int, batch_rows: int, partition_rows: int) -> None:
+    """Clean the history in batches of months, as exports arriving over time."""
+    fft, held = work / "raw" / "fft", work / "held"
+    held.mkdir()
+    files = sorted(fft.glob("*.csv"))
+    months = sorted({f.name[len("fft_responses_") :][:7] for f in files})
+    per_batch = max(1, int(batch_rows / max(1, n / len(months))))
+    for f in files:
+        f.rename(held / f.name)
+    for i in range(0, len(months), per_batch):
+        batch = months[i : i + per_batch]
+        for f in sorted(held.glob("*.csv")):
+            if f.name[len("fft_responses_") :][:7] in batch:
+                f.rename(fft / f.name)
+        result, seconds, peak = run_measured(["-c", CLEAN, str(config), str(partition_rows)])
+        print(
+            f"  history {batch[0]}..{batch[-1]}: {seconds:.1f} s, peak {peak:,.0f} MB "
+            f"({'incremental' if result['incremental'] else 'full'}; {result['kept']:,} kept)"
+        )
+
+
+def bench_size(n: int, args, root: Path) -> None:
+    work = root / f"scale-{n}"
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    config = write_config(work)
+    start = time.perf_counter()
+    demo_data(work / "raw", n)
+    print(f"{n:,} responses of history generated in {time.perf_counter() - start:.0f} s")
+    partition_rows = 1 if args.smoke else 500_000
+    start = time.perf_counter()
+    build_history(work, config, n, args.batch_rows, partition_rows)
+    print(f"  history cleaned in {time.perf_counter() - start:.0f} s")
+    if args.classify:
+        result, seconds, peak = run_measured(["-c", CLASSIFY, str(config)])
+        print(f"  history classified: {result['comments']:,} comments, {seconds:.0f} s")
+    new_month_export(work, args.new_month, work / "raw" / "fft" / f"fft_responses_{NEW_MONTH}.csv")
+    result, seconds, peak = run_measured(["-c", CLEAN, str(config), str(partition_rows)])
+    ok = seconds < 10 and peak < 4000
+    print(
+        f"  clean of a new month of {args.new_month:,} responses: {seconds:.1f} s "
+        f"(in the step {result['seconds']:.1f} s), peak {peak:,.0f} MB "
+        f"[{'incremental' if result['incremental'] else 'FULL'}; target < 10 s and < 4 GB: "
+        f"{'met' if ok else 'NOT met'}]"
+    )
+    print("    stages (s): " + ", ".join(f"{k} {v:.2f}" for k, v in result["stages"].items()))
+    if args.classify:
+        result, seconds, peak = run_measured(["-c", CLASSIFY, str(config)])
+        print(
+            f"  classify the new month: months {result['months']}, {seconds:.1f} s, "
+            f"peak {peak:,.0f} MB"
+        )
+    processed = str(work / "processed")
+    themes = "1" if args.classify else "0"
+    result, seconds, peak = run_measured(["-c", AGGREGATES, processed, NEW_MONTH, themes])
+    print(
+        f"  the month's aggregates (DuckDB, {result['responses']:,} responses): {seconds:.1f} s "
+        f"with interpreter start, peak {peak:,.0f} MB"
+    )
+    print("    " + ", ".join(f"{k} {v:.2f} s" for k, v in result["times"].items()))
+    if not args.keep:
+        shutil.rmtree(work)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000, 60_000_000])
+    parser.add_argument(
+        "--new-month", type=int, default=1_500_000, help="responses in the new month"
+    )
+    parser.add_argument(
+        "--batch-rows",
+        type=int,
+        default=3_000_000,
+        help="history added about this many rows at a time",
+    )
+    parser.add_argument("--classify", action="store_true", help="also classify comments (slow)")
+    parser.add_argument("--work", type=Path, help="folder to work in (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="keep each size's folder")
+    parser.add_argument(
+        "--smoke", action="store_true", help="20,000 responses, a new month of 5,000"
+    )
+    args = parser.parse_args()
+    if args.smoke:
+        args.sizes, args.new_month, args.batch_rows = [20_000], 5_000, 8_000
+    root = args.work or Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    print(f"working in {root}; {psutil.cpu_count()} cores")
+    try:
+        for n in args.sizes:
+            bench_size(n, args, root)
+    finally:
+        if not args.work and not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,348 @@
+"""Adding a new month's exports to the processed data without reading the history.
+
+When the only change since the last run is new export files (the code, the
+configuration and every earlier file unchanged), only the new files are read, and only
+the months they touch are written:
+
+1. The new files are converted (and cached) as in a full run.
+2. Their keys are looked up in the tidy table already on disk — its key column is the
+   key index: DuckDB reads that one column of the Parquet partitions, out of core —
+   to find the earlier rows they may repeat, and where those rows are (month, file).
+3. Those earlier rows are taken from their files' cache and de-duplicated with the new
+   rows by :func:`analysis.ingest.dedup.combine`, exactly as a full run would (an
+   identical row is an exact duplicate; a changed one is re-exported and the later
+   export is kept).
+4. The months holding new rows, or earlier rows now replaced, are rewritten, each
+   partition atomically; the quarantine gains the new files' rows; the manifest's
+   counts gain the new files' and still add up.
+
+A run falls back to the full clean step when anything else changed, when a new file
+revises (replaces) an earlier one, sorts before an earlier file, when the source has
+respondent rules or one row per comment, when its tables are not yet partitioned, or
+when a previous incremental run did not finish.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+import analysis
+from analysis.config import Config
+from analysis.ingest.convert import FileResult, row_key
+from analysis.ingest.dedup import combine, revision_key
+from analysis.ingest.manifest import MANIFEST, FileCache, code_fingerprint, write_json
+from analysis.ingest.redaction import KINDS
+from analysis.ingest.sources import SourceSpec
+from analysis.ingest.store import (
+    PARTITION_BY,
+    PARTITION_COLUMN,
+    partitions,
+    read_table,
+    table_path,
+    write_partitions,
+    write_table,
+)
+from analysis.ingest.tables import build_tables
+
+log = logging.getLogger(__name__)
+
+#: Present while an incremental run writes; a run that finds it does a full clean.
+PENDING = ".incremental-pending"
+
+Inputs = dict[str, list[tuple[Path, str, str]]]  # source → [(path, relative name, sha256)]
+
+
+def _stable(obj) -> str:
+    return json.dumps(obj, sort_keys=True, default=str)
+
+
+def _tables_of(spec: SourceSpec, empty_rows: pd.DataFrame) -> list[str]:
+    return list(build_tables(spec, empty_rows))
+
+
+def new_files(
+    out: Path, specs: dict[str, SourceSpec], files: Inputs, previous: dict | None, parameters: dict
+) -> dict[str, list[tuple[Path, str, str]]] | None:
+    """The new files per source when this run can be incremental, else ``None``."""
+    from analysis.ingest.clean import _empty_rows
+
+    if (
+        not previous
+        or previous.get("errors")
+        or previous.get("code_fingerprint") != code_fingerprint()
+        or _stable(previous.get("parameters")) != _stable(parameters)
+        or (out / PENDING).exists()
+    ):
+        return None
+    before = {(i["source"], i["file"]): i["sha256"] for i in previous.get("inputs", [])}
+    now = {(s, rel): sha for s, fs in files.items() for _, rel, sha in fs}
+    if any(now.get(k) != sha for k, sha in before.items()):
+        return None  # an earlier file changed or went away
+    new = {s: [f for f in fs if (s, f[1]) not in before] for s, fs in files.items()}
+    new = {s: fs for s, fs in new.items() if fs}
+    if not new:
+        return None
+    for source, fresh in new.items():
+        spec = specs[source]
+        old = [
+            rel
+            for _, rel, _ in files[source]
+            if (source, rel) not in {(source, f[1]) for f in fresh}
+        ]
+        tables = _tables_of(spec, _empty_rows(spec))
+        if (
+            spec.respondent_rules
+            or spec.comment_rows
+            or len(row_key(spec, _empty_rows(spec))) != 1
+            or not all(t in PARTITION_BY and table_path(t, out).is_dir() for t in tables)
+            or (old and min(rel for _, rel, _ in fresh) < max(old))
+            or {revision_key(r)[0] for _, r, _ in fresh} & {revision_key(r)[0] for r in old}
+        ):
+            return None
+    return new
+
+
+def earlier_rows(out: Path, table: str, key: str, keys: pa.Array) -> pd.DataFrame:
+    """The rows of ``table`` on disk whose ``key`` is among ``keys``: key, month, source_file.
+
+    Reads only the key and file columns of the table's partitions (DuckDB, out of core).
+    """
+    folder = table_path(table, out)
+    con = duckdb.connect()
+    try:
+        con.register("new_keys", pa.table({"k": keys}))
+        return con.execute(
+            f"""SELECT t."{key}" AS key, t.{PARTITION_COLUMN} AS month, t.source_file
+                FROM read_parquet(?, hive_partitioning = true, hive_types_autocast = false) t
+                JOIN (SELECT DISTINCT k FROM new_keys) n ON t."{key}" = n.k""",
+            [str(folder / "**" / "*.parquet")],
+        ).df()
+    finally:
+        con.close()
+
+
+@dataclass
+class Added:
+    """What the new files of one source change."""
+
+    results: list[FileResult]
+    removed: pd.DataFrame  # earlier rows replaced: key, month
+    rows: pd.DataFrame  # the new rows kept
+    quarantine: pd.DataFrame
+    duplicates: dict[str, int]
+    months: set[str] = field(default_factory=set)
+
+
+def _cached(cache: FileCache, previous: dict, source: str, file: str, context: dict) -> FileResult:
+    sha = next(
+        i["sha256"] for i in previous["inputs"] if i["source"] == source and i["file"] == file
+    )
+    result = cache.get(cache.key(sha, file, context))
+    if result is None:
+        raise LookupError(file)
+    return result
+
+
+def add_source(
+    out: Path,
+    source: str,
+    spec: SourceSpec,
+    results: list[FileResult],
+    previous: dict,
+    cache: FileCache,
+    context: dict,
+) -> Added:
+    """De-duplicate one source's new files against each other and the rows already stored."""
+    rows = [r.rows for r in results if len(r.rows)]
+    new_rows = pd.concat(rows, ignore_index=True) if rows else results[0].rows
+    (key,) = row_key(spec, new_rows)
+    found = earlier_rows(out, spec.table, key, pa.array(new_rows[key], type=pa.large_string()))
+    # The earlier rows sharing a key, from their files' cache, in the files' order, first.
+    earlier = []
+    for file, group in found.groupby("source_file", sort=True):
+        cached = _cached(cache, previous, source, file, context)
+        keep = cached.rows[key].isin(group["key"]).to_numpy()
+        earlier.append(
+            FileResult(
+                file=file,
+                sha256=cached.sha256,
+                encoding=cached.encoding,
+                read=int(keep.sum()),
+                rows=cached.rows.loc[keep].reset_index(drop=True),
+                quarantine=cached.quarantine.iloc[0:0],
+                redactions={},
+                date_evidence={},
+            )
+        )
+    combined = combine([*earlier, *results], spec)
+    new_names = {r.file for r in results}
+    is_new = combined.rows["source_file"].isin(new_names).to_numpy()
+    surviving = set(combined.rows.loc[~is_new, key])
+    removed = found[~found["key"].isin(surviving)][["key", "month"]]
+    kept = combined.rows.loc[is_new].reset_index(drop=True)
+    months = set(removed["month"])
+    by = PARTITION_BY[spec.table]
+    months |= set(kept[by].dt.strftime("%Y-%m").dropna())
+    return Added(results, removed, kept, combined.quarantine, combined.duplicates, months)
+
+
+def write_months(out: Path, spec: SourceSpec, added: Added) -> dict[str, int]:
+    """Rewrite the months ``added`` touches in each of the source's tables; the change in rows."""
+    (key,) = row_key(spec, added.rows)
+    new_tables = build_tables(spec, added.rows)
+    change = {}
+    for table, fresh in new_tables.items():
+        folder = table_path(table, out)
+        existing = partitions(folder)
+        link = key if key in fresh else "response_id"
+        drop_keys = set(added.removed["key"])
+        by = PARTITION_BY[table]
+        fresh_month = fresh[by].dt.strftime("%Y-%m")
+        frames, before, after = [], 0, 0
+        for month in sorted(added.months):
+            part = (
+                pd.concat([pd.read_parquet(f) for f in existing[month]], ignore_index=True)
+                if month in existing
+                else None
+            )
+            if part is not None:
+                before += len(part)
+                if drop_keys:
+                    part = part[~part[link].isin(drop_keys)]
+            add = fresh[(fresh_month == month).to_numpy()]
+            frame = add if part is None else pd.concat([part, add], ignore_index=True)
+            after += len(frame)
+            frames.append(frame)
+        if frames:
+            whole = pd.concat(frames, ignore_index=True)
+            emptied = [m for m, f in zip(sorted(added.months), frames, strict=True) if f.empty]
+            write_partitions(whole, table, out)
+            for m in emptied:  # every row of a month replaced by rows of other months
+                if m in existing:
+                    for f in existing[m]:
+                        f.unlink()
+                    f.parent.rmdir()
+        change[table] = after - before
+    return change
+
+
+@dataclass
+class Run:
+    """What the clean step hands over for an incremental run."""
+
+    cfg: Config
+    specs: dict[str, SourceSpec]
+    files: Inputs
+    new: dict[str, list[tuple[Path, str, str]]]
+    previous: dict
+    fingerprint: str
+    parameters: dict
+    context_key: dict
+    seconds: dict
+    started: float
+    cache: FileCache
+
+
+def add(run: Run, convert) -> dict | None:
+    """Convert the new files, write the months they touch, and return the new manifest.
+
+    ``convert(path, rel, sha, spec, context)`` converts one file (through ``run.cache``).
+    Returns ``None``, having written nothing, when an earlier file's cached rows are
+    missing (the full clean step then reads the history again).
+    """
+    out = run.cfg.processed_dir
+    cache = run.cache
+    for source, fs in run.files.items():  # every earlier file's cache entry stays in use
+        ctx = {**run.context_key, "spec": run.cfg.sources[source]}
+        for _, rel, sha in fs:
+            cache.used.add(cache.key(sha, rel, ctx))
+    counts = json.loads(json.dumps(run.previous["counts"]))
+    sizes = dict(run.previous["tables"])
+    inputs = list(run.previous["inputs"])
+    evidence = dict(run.previous.get("date_order_evidence", {}))
+    added_all, quarantine = {}, []
+    for source, fresh in run.new.items():
+        spec = run.specs[source]
+        ctx = {**run.context_key, "spec": run.cfg.sources[source]}
+        results = []
+        for path, rel, sha in fresh:
+            result = convert(path, rel, sha, spec, ctx)
+            results.append(result)
+            inputs.append(
+                {
+                    "source": source,
+                    "file": rel,
+                    "sha256": sha,
+                    "encoding": result.encoding,
+                    "rows": result.read,
+                    "processed": True,
+                }
+            )
+        start = time.perf_counter()
+        try:
+            added = add_source(out, source, spec, results, run.previous, cache, ctx)
+        except LookupError:
+            return None  # an earlier file's cache is gone: the full run reads it again
+        run.seconds["dedup"] += time.perf_counter() - start
+        added_all[source] = added
+        quarantine.append(added.quarantine)
+        evidence.setdefault(source, {}).update(
+            {r.file: r.date_evidence for r in results if r.date_evidence}
+        )
+    start = time.perf_counter()
+    (out / PENDING).write_text(_stable(sorted(run.new)), encoding="utf-8")
+    for source, added in added_all.items():
+        change = write_months(out, run.specs[source], added)
+        for table, n in change.items():
+            sizes[table] = sizes.get(table, 0) + n
+        c = counts[source]
+        read = sum(r.read for r in added.results)
+        kept = len(added.rows) - len(added.removed)
+        c["files"] += len(added.results)
+        c["files_processed"] = len(added.results)
+        c["read"] += read
+        c["kept"] += kept
+        c["quarantined"] += len(added.quarantine)
+        c["duplicates"] += sum(added.duplicates.values())
+        for kind, n in added.duplicates.items():
+            c["duplicates_by_kind"][kind] = c["duplicates_by_kind"].get(kind, 0) + n
+        for kind in KINDS:
+            c["redactions"][kind] = c["redactions"].get(kind, 0) + int(
+                sum(r.redactions.get(kind, 0) for r in added.results)
+            )
+    new_quarantine = [q for q in quarantine if len(q)]
+    if new_quarantine:
+        q = pd.concat([read_table("quarantine", out), *new_quarantine], ignore_index=True)
+        write_table(q, "quarantine", out)
+        sizes["quarantine"] = len(q)
+    run.seconds["write"] = time.perf_counter() - start
+    for source, c in counts.items():
+        if c["read"] != c["kept"] + c["quarantined"] + c["duplicates"]:
+            raise AssertionError(f"{source}: rows do not add up after adding new files: {c}")
+    manifest = {
+        **run.previous,
+        "status": "updated",
+        "incremental": {s: [rel for _, rel, _ in fs] for s, fs in run.new.items()},
+        "code_version": analysis.__version__,
+        "fingerprint": run.fingerprint,
+        "inputs": inputs,
+        "counts": counts,
+        "redactions": {k: sum(c["redactions"].get(k, 0) for c in counts.values()) for k in KINDS},
+        "date_order_evidence": evidence,
+        "tables": sizes,
+        "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "run_seconds": round(time.perf_counter() - run.started, 3),
+        "stage_seconds": {k: round(v, 3) for k, v in run.seconds.items()},
+    }
+    write_json(out / MANIFEST, manifest)
+    (out / PENDING).unlink()
+    return manifest

@@ -1,0 +1,62 @@
+"""The ``query`` section of a partnership's configuration: which engine runs the aggregates.
+
+.. code-block:: yaml
+
+    query:
+      engine: duckdb        # duckdb (embedded, the default) | spark (a local PySpark session)
+      memory_limit: 3GB     # DuckDB: spill to disk beyond this
+      spark: {master: "local[2]", driver_memory: 2g}
+
+Read in one place, :func:`query_settings`; unknown keys and bad values are refused
+with the key, the file and the fix.
+
+>>> QuerySettings().engine
+'duckdb'
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from analysis.config import Config, ConfigError
+
+
+class SparkSettings(BaseModel):
+    """The local Spark session the ``spark`` engine starts (once per process)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    master: str = "local[2]"
+    driver_memory: str = "2g"
+    shuffle_partitions: int = Field(default=4, ge=1)
+
+
+class QuerySettings(BaseModel):
+    """Which engine runs the query layer's aggregates, and its limits."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    engine: Literal["duckdb", "spark"] = "duckdb"
+    memory_limit: str = Field(default="3GB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$")
+    threads: int | None = Field(default=None, ge=1)
+    spark: SparkSettings = SparkSettings()
+
+
+def query_settings(cfg: Config | None) -> QuerySettings:
+    """The configuration's ``query`` section, checked (the defaults when it has none)."""
+    if cfg is None:
+        return QuerySettings()
+    section = cfg.section("query", {}) or {}
+    try:
+        return QuerySettings.model_validate(section)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"query.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(
+            f"{cfg.path}: {problems}. The query section takes engine (duckdb or spark), "
+            "memory_limit (e.g. 3GB), threads and spark (master, driver_memory, "
+            "shuffle_partitions)."
+        ) from None

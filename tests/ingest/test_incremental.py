@@ -1,0 +1,121 @@
+"""A new month's export is added without reading the history, with the result a full run gives.
+
+The reference in each test is the full clean step run on all the files at once in
+another folder: the incremental run must leave the same tables and the same counts.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.ingest import clean as clean_module
+from analysis.ingest import incremental, store
+from analysis.ingest.clean import clean
+from analysis.ingest.store import read_table
+from tests.ingest.conftest import fft_csv
+
+MARCH = fft_csv(
+    "R1,A1,15/03/2024,Very good,Kind staff,",
+    "R2,A1,16/03/2024,Poor,,Slow",
+    "R3,B1,20/03/2024,Good,,",
+    "R4,B1,21/03/2024,Brilliant,,",  # quarantined: not a rating
+)
+APRIL = fft_csv(
+    "R5,B2,02/04/2024,Good,Quick,",
+    "R1,A1,15/03/2024,Very good,Kind staff,",  # exported again, the same: an exact duplicate
+    "R2,A1,16/03/2024,Neither good nor poor,,Slow",  # exported again, changed: the later kept
+    "R6,A1,31/03/2024,Good,,Late to the export",  # a March response first exported in April
+    "R7,A1,03/04/2024,Good,,",
+    "R7,A1,03/04/2024,Good,,",  # twice in the new file
+)
+TABLES = ["fft_responses", "fft_comments", "quarantine"]
+
+
+@pytest.fixture(autouse=True)
+def partitioned(monkeypatch):
+    monkeypatch.setattr(store, "PARTITION_ROWS", 1)
+
+
+def _tables(cfg) -> dict[str, pd.DataFrame]:
+    return {t: read_table(t, cfg.processed_dir, check="rows") for t in TABLES}
+
+
+def _full_and_incremental(tmp_path, partnership, monkeypatch, march=MARCH, april=APRIL):
+    full = partnership({"fft/fft_2024-03.csv": march, "fft/fft_2024-04.csv": april})
+    reference = clean(full)
+    expected = _tables(full)
+    # Again from March alone (the same folders), April's file arriving a month later.
+    cfg = partnership({"fft/fft_2024-03.csv": march})
+    (cfg.raw_dir / "fft" / "fft_2024-04.csv").unlink()
+    first = clean(cfg)
+    assert "incremental" not in first
+    (cfg.raw_dir / "fft" / "fft_2024-04.csv").write_text(april, encoding="utf-8")
+    return reference, expected, cfg
+
+
+def test_a_new_month_gives_what_a_full_run_gives(tmp_path, partnership, monkeypatch):
+    reference, expected, cfg = _full_and_incremental(tmp_path, partnership, monkeypatch)
+    manifest = clean(cfg)
+    assert manifest["incremental"] == {"fft": ["fft/fft_2024-04.csv"]}
+    got = _tables(cfg)
+    for t in TABLES:
+        pd.testing.assert_frame_equal(got[t], expected[t], obj=t)
+    assert manifest["counts"]["fft"].pop("files_processed") == 1  # the new file only
+    reference["counts"]["fft"].pop("files_processed")
+    assert manifest["counts"] == reference["counts"]
+    assert manifest["tables"] == reference["tables"]
+    c = manifest["counts"]["fft"]
+    assert c["duplicates_by_kind"] == {"revision": 0, "exact": 2, "re_exported": 1, "respondent": 0}
+    assert c["read"] == c["kept"] + c["quarantined"] + c["duplicates"] == 10
+    # R2's April export replaced the March one in the March partition; R6 joined March.
+    march = pd.read_parquet(
+        cfg.processed_dir / "fft_responses" / "month=2024-03" / store.PART_FILE
+    ).set_index("response_id")
+    assert march.loc["R2", "rating"] == "Neither good nor poor"
+    assert march.loc["R2", "source_file"] == "fft/fft_2024-04.csv"
+    assert "R6" in march.index
+    assert clean(cfg)["status"] == "unchanged"
+
+
+def test_the_history_is_not_read_again(tmp_path, partnership, monkeypatch):
+    _, _, cfg = _full_and_incremental(tmp_path, partnership, monkeypatch)
+    read = []
+    original = clean_module.read_file
+
+    def recording(path, *args, **kwargs):
+        read.append(path.name)
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(clean_module, "read_file", recording)
+    clean(cfg)
+    assert read == ["fft_2024-04.csv"]
+
+
+def test_a_month_untouched_by_the_new_file_is_not_rewritten(tmp_path, partnership, monkeypatch):
+    april_only = fft_csv("R5,B2,02/04/2024,Good,Quick,")
+    _, expected, cfg = _full_and_incremental(tmp_path, partnership, monkeypatch, april=april_only)
+    march = cfg.processed_dir / "fft_responses" / "month=2024-03" / store.PART_FILE
+    before = march.stat().st_mtime_ns
+    assert "incremental" in clean(cfg)
+    assert march.stat().st_mtime_ns == before
+    pd.testing.assert_frame_equal(_tables(cfg)["fft_responses"], expected["fft_responses"])
+
+
+def test_a_revised_export_of_an_earlier_month_runs_the_full_step(partnership):
+    cfg = partnership({"fft/fft_2024-03.csv": MARCH})
+    clean(cfg)
+    (cfg.raw_dir / "fft" / "fft_2024-03_v2.csv").write_text(
+        fft_csv("R1,A1,15/03/2024,Good,,"), encoding="utf-8"
+    )
+    manifest = clean(cfg)
+    assert "incremental" not in manifest
+    assert read_table("fft_responses", cfg.processed_dir)["response_id"].tolist() == ["R1"]
+
+
+def test_an_unfinished_incremental_run_makes_the_next_one_full(partnership):
+    cfg = partnership({"fft/fft_2024-03.csv": MARCH})
+    clean(cfg)
+    (cfg.processed_dir / incremental.PENDING).write_text("[]")
+    (cfg.raw_dir / "fft" / "fft_2024-04.csv").write_text(APRIL, encoding="utf-8")
+    assert "incremental" not in clean(cfg)

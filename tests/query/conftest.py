@@ -1,0 +1,59 @@
+"""The small demonstration partnership's processed data in both layouts, and the engines.
+
+``layouts`` gives the data as the clean step writes it for a small partnership (one
+Parquet file per table) and with the large tables as Hive-partitioned datasets
+(``month=YYYY-MM/``), as it writes them at scale. Spark runs are marked ``spark`` and
+skipped where pyspark or Java is missing; the Spark session starts once per test session.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from analysis.ingest import store
+from analysis.ingest.store import PARTITION_BY, read_table, table_path, write_table
+from analysis.query import Queries, QuerySettings
+from analysis.query.engine import spark_available
+
+ENGINES = [
+    "duckdb",
+    pytest.param(
+        "spark",
+        marks=[
+            pytest.mark.spark,
+            pytest.mark.xdist_group("spark"),  # one worker, one Spark session
+            pytest.mark.skipif(spark_available() is not None, reason=str(spark_available())),
+        ],
+    ),
+]
+
+
+@pytest.fixture(scope="session")
+def partitioned_dir(demo_config, tmp_path_factory):
+    """A copy of the demonstration's processed data with every date-split table by month."""
+    out = tmp_path_factory.mktemp("partitioned") / "processed"
+    shutil.copytree(demo_config.processed_dir, out, ignore=shutil.ignore_patterns(".cache"))
+    saved = store.PARTITION_ROWS
+    store.PARTITION_ROWS = 1
+    try:
+        for name in PARTITION_BY:
+            if table_path(name, out).exists():
+                write_table(read_table(name, out), name, out)
+    finally:
+        store.PARTITION_ROWS = saved
+    assert (out / "fft_responses").is_dir()
+    return out
+
+
+@pytest.fixture(scope="session", params=["files", "partitioned"])
+def processed(request, demo_config, partitioned_dir):
+    """The processed folder in each layout."""
+    return demo_config.processed_dir if request.param == "files" else partitioned_dir
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def queries(request, processed):
+    """The query layer over each layout, on each engine."""
+    return Queries(processed, QuerySettings(engine=request.param))

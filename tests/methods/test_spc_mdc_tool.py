@@ -159,3 +159,9 @@ def test_demo_partnership_declares_its_spc_section():
     s = spc_settings(load_config())
     assert s.rules == "nhsr"
     assert s.rules_for("fft_positive") == MDC_TOOL_RULES
+
+
+def test_nhsrplotthedots_rules_give_icons_however_short():
+    # NHSRplotthedots draws the variation icon of the latest point whatever the group's length.
+    icons = ptd_icons(ptd_spc(frame([10.0]), "y", "x")).iloc[0]
+    assert icons["variation_icon"] == "common_cause"

@@ -27,6 +27,7 @@ technical guidance: Comparisons with benchmarks*).
 from __future__ import annotations
 
 import operator as op
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -36,7 +37,7 @@ import pandas as pd
 from analysis.ingest.schemas import POSITIVE_RATINGS
 from analysis.methods import complaints as complaint_methods
 from analysis.methods.intervals import mean_limits, poisson_limits, rate_limits, wilson
-from analysis.methods.spc import assurance_type, ptd_spc
+from analysis.methods.spc import ShortGroupWarning, assurance_type, ptd_spc
 
 MEASURE_TYPES = ("proportion", "rate", "count", "mean", "score", "milestone")
 FREQUENCIES = {"monthly": "M", "quarterly": "Q-MAR", "annual": "Y-MAR"}
@@ -627,7 +628,11 @@ def spc_trend(
         words = f"too few periods for SPC ({int(values.notna().sum())} of {MIN_SPC_POINTS})"
         return pd.Series(words, index=history.index), None
     direction = DIRECTION[polarity]
-    spc = ptd_spc(history, "value", "period_end", improvement_direction=direction)
+    with warnings.catch_warnings():
+        # 12 periods are enough here (MIN_SPC_POINTS); NHSRplotthedots' trial-limit warning
+        # for fewer than 13 would only repeat that choice in every run's log.
+        warnings.simplefilter("ignore", ShortGroupWarning)
+        spc = ptd_spc(history, "value", "period_end", improvement_direction=direction)
     words = spc["point_type"].map(TREND_WORDS).set_axis(history.index)
     last = spc[spc["y"].notna()].iloc[-1]
     target = history["target_value"].iloc[-1]

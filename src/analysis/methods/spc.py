@@ -225,7 +225,7 @@ def finish(
         **options,
         "improvement_direction": improvement_direction,
         "target": target,
-        "icons_from": rules.min_points,
+        "icons_from": rules.icons_from,
     }
     return out
 

@@ -59,8 +59,8 @@ def _last_observed(spc: pd.DataFrame) -> pd.DataFrame:
 def ptd_icons(spc: pd.DataFrame) -> pd.DataFrame:
     """One row per facet: the latest point, its variation icon and the assurance icon.
 
-    No icons when the latest rebase group has fewer points than the rule set gives
-    limits from (``icons_from``: 13 for Making Data Count's Single Chart Tool).
+    No icons when the latest rebase group has fewer points than the rule set shows icons
+    from (``icons_from``: 13 for Making Data Count's Single Chart Tool, any for NHSRplotthedots).
     """
     opts = spc.attrs.get("ptd_options", {})
     direction = opts.get("improvement_direction", "increase")

@@ -37,7 +37,8 @@ class SpcRules:
 
     ``PTD_RULES`` are NHSRplotthedots' (runs of 7, screening, limits from 2 points);
     ``MDC_TOOL_RULES`` those of Making Data Count's Single Chart Tool as its team
-    describes it: runs of 6, no screening, limits and icons only from 13 points, points
+    describes it: runs of 6, no screening, limits (``min_points``) and icons
+    (``icons_from``) only from 13 points, points
     beyond three sigma counting towards "two in three" (``two_in_three_beyond``), and a
     point that breaks rules in both directions shown as improvement
     (``conflict="improvement"``; NHSRplotthedots takes the first rule in its priority
@@ -56,6 +57,7 @@ class SpcRules:
     conflict: str = "priority"
     runs_across_rebase: bool = False
     max_baseline: int | None = None
+    icons_from: int = 0
 
     def with_run_length(self, n: int | None) -> SpcRules:
         """The same rules with shifts and trends of ``n`` points (6 or 7)."""
@@ -75,6 +77,7 @@ MDC_TOOL_RULES = SpcRules(
     two_in_three_beyond=True,
     conflict="improvement",
     max_baseline=20,
+    icons_from=13,
 )
 #: Rule sets by name; ``nhsr`` is another name for NHSRplotthedots' ``ptd``.
 RULES = {"ptd": PTD_RULES, "nhsr": PTD_RULES, "mdc_tool": MDC_TOOL_RULES}

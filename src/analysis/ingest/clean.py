@@ -46,7 +46,7 @@ from analysis.ingest.manifest import (
     write_json,
 )
 from analysis.ingest.readers import SourceFileError, read_file
-from analysis.ingest.redaction import KINDS
+from analysis.ingest.redaction import KINDS, warm_up
 from analysis.ingest.schemas import SCHEMAS
 from analysis.ingest.sources import KEYS, SourceSpec, source_specs
 from analysis.ingest.store import replace_table, table_path, write_table
@@ -253,6 +253,7 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
         return {**previous, "status": "unchanged"}
 
     out.mkdir(parents=True, exist_ok=True)
+    pending.append(executor.submit(warm_up))  # the name model loads while files are read
     with _staging(out, pending) as staging:
         # Tables no source feeds are written first, on the second thread; their checks also load
         # the schema machinery, which the big tables' checks then find ready.

@@ -101,9 +101,7 @@ FIELDS = ("title", "short", "empty", "template", "more_tables", "more_charts")
 
 def start(anchor: str, **fields) -> Section:
     """A section with its heading, link words, empty line and template from ``headings.yaml``."""
-    words = {
-        k: v for k, v in HEADINGS[anchor].items() if k in ("title", "short", "empty", "template")
-    }
+    words = {k: v for k, v in HEADINGS[anchor].items() if k in FIELDS}
     return Section(anchor, **{**words, **fields})
 
 

@@ -241,6 +241,7 @@ def _trends(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser: one sub-command per job, ``--config`` before or after it."""
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
         description="Feedback analysis for health and care partnerships.",
@@ -349,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (see the module docstring)."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -192,6 +192,8 @@ class DemoService(Section):
 
 
 class UnknownCodes(Section):
+    """Export codes the demonstration writes that no service has (a defect to quarantine)."""
+
     rate: Share = 0.0
     codes: list[Text] = Field(default_factory=list)
 
@@ -209,6 +211,8 @@ class Defects(Section):
 
 
 class PlantedStep(Section):
+    """A planted step: a service's positive share drops, an action follows, it recovers."""
+
     service_id: Text
     drop: Month
     drop_pp: float
@@ -218,6 +222,8 @@ class PlantedStep(Section):
 
 
 class PlantedTheme(Section):
+    """A planted theme whose share of comments rises over some months."""
+
     subcategory: str
     category: str
     question: Literal["what_was_good", "what_could_be_better", "what_matters"]
@@ -228,18 +234,24 @@ class PlantedTheme(Section):
 
 
 class PlantedGroup(Section):
+    """A planted group that answers the FFT less often than it uses services."""
+
     group_type: Literal["age_band", "sex", "ethnicity"]
     group: str
     response_propensity: float = Field(gt=0)
 
 
 class PlantedLateAcknowledgements(Section):
+    """A planted run of late complaint acknowledgements in one service."""
+
     service_id: Text
     start: dt.date
     end: dt.date
 
 
 class PlantedOutlier(Section):
+    """A planted service whose positive share stands apart from the others."""
+
     service_id: Text
 
 

@@ -48,6 +48,8 @@ class LogicModelError(ConfigError):
 
 @dataclass(frozen=True)
 class Indicator:
+    """One indicator of a logic model: what it measures, how, and its targets."""
+
     id: str
     label: str
     level: str  # output or outcome
@@ -84,6 +86,8 @@ class Element:
 
 @dataclass(frozen=True)
 class LogicModel:
+    """A partnership's logic model: its indicators and where they come from."""
+
     name: str
     title: str
     partnership: str

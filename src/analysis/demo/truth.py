@@ -52,6 +52,7 @@ def step_truth(part: Partnership, fft: FftData, step: dict) -> dict:
 
 
 def rising_theme_truth(theme: dict) -> dict:
+    """What the planted rising theme should look like to the theme-trend method."""
     start = month(theme["start"])
     return {
         "subcategory": theme["subcategory"],
@@ -81,6 +82,7 @@ def under_represented_truth(part: Partnership, fft: FftData, ur: dict) -> dict:
 
 
 def outlier_truth(part: Partnership, outlier: dict) -> dict:
+    """What the planted outlier should look like to the funnel plot."""
     others = [s.positive for s in part.services if s.service_id != outlier["service_id"]]
     return {
         "service_id": outlier["service_id"],

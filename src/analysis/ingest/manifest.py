@@ -35,6 +35,7 @@ MANIFEST = "manifest.json"
 
 
 def sha256_file(path: str | os.PathLike) -> str:
+    """The SHA-256 of a file, read a mebibyte at a time."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -74,6 +75,7 @@ def write_json(path: Path, data: dict) -> None:
 
 
 def read_manifest(processed_dir: Path) -> dict | None:
+    """The last clean run's manifest, or None before the first run."""
     path = Path(processed_dir) / MANIFEST
     if not path.exists():
         return None

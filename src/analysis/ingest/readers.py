@@ -94,6 +94,7 @@ def normalise_header(text: str) -> str:
 
 
 def sha256_bytes(data: bytes) -> str:
+    """The SHA-256 of bytes already in memory."""
     return hashlib.sha256(data).hexdigest()
 
 

@@ -127,12 +127,16 @@ class RespondentRuleSetting(_Setting):
 
 
 class Dedup(_Setting):
+    """A source's de-duplication settings: respondent-level rules applied in order."""
+
     respondent: Annotated[list[RespondentRuleSetting], BeforeValidator(
         lambda v: [v] if isinstance(v, dict) else (v or [])
     )] = Field(default_factory=list, description="a rule, or a list of rules")  # fmt: skip
 
 
 class CommentRows(_Setting):
+    """Comments exported one row per comment: the question and text columns."""
+
     question: str
     text: str
     comment_id: str | None = None
@@ -141,6 +145,8 @@ class CommentRows(_Setting):
 
 
 class LevelBy(_Setting):
+    """Which level (organisation, site, ward) a published-data row is, read from one column."""
+
     header: str
     values: dict[str, str] = Field(default_factory=dict)
     otherwise: str = "organisation"

@@ -81,6 +81,7 @@ def build_tables(spec: SourceSpec, rows: pd.DataFrame) -> dict[str, pd.DataFrame
 
 
 def services_table(cfg: Config) -> pd.DataFrame:
+    """The ``services`` table from the configuration's services."""
     cols = ["service_id", "service_name", "setting", "directorate"]
     df = pd.DataFrame([{c: s.get(c) for c in cols} for s in cfg.services])
     df["partnership"] = cfg.name

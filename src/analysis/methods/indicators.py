@@ -83,6 +83,8 @@ class Context:
 
 @dataclass(frozen=True)
 class Computation:
+    """A named computation of an indicator's values and the tables it reads."""
+
     name: str
     function: Callable
     tables: tuple[str, ...]

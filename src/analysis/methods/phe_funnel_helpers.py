@@ -76,6 +76,7 @@ def r_nchar(x: float) -> int:
 
 
 def signif_floor(x: float, down: float = 0.95) -> float:
+    """Round down to a round number below ``x * down``, as PHEindicatormethods' axis limits do."""
     if x == 0:
         return 0.0
     n = r_nchar(np.floor(x * down)) - 1
@@ -83,6 +84,7 @@ def signif_floor(x: float, down: float = 0.95) -> float:
 
 
 def signif_ceiling(x: float, up: float = 1.05) -> float:
+    """Round up to a round number above ``x * up``, as PHEindicatormethods' axis limits do."""
     if x == 0:
         return 0.0
     n = r_nchar(np.ceil(x * up)) - 2
@@ -90,6 +92,7 @@ def signif_ceiling(x: float, up: float = 1.05) -> float:
 
 
 def axis_points(lo: float, hi: float, ratio: bool) -> np.ndarray:
+    """The denominators at which PHEindicatormethods evaluates funnel limits."""
     first = [max(1.0, lo)]
     for j in range(2, 101):
         offset = j - 1 if ratio else j

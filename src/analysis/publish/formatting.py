@@ -67,6 +67,7 @@ def signed(x, digits: int = 1) -> str:
 
 
 def number(x, digits: int = 1) -> str:
+    """A number with thousands separators and ``digits`` decimals (blank when missing)."""
     if _passes(x):
         return x
     return "" if pd.isna(x) else f"{x:,.{digits}f}"

@@ -50,6 +50,7 @@ def format_value(measure_type: str, value, lower=None, upper=None) -> str:
 
 
 def status_text(status: str, clear: str | None = None) -> str:
+    """An indicator's status in words, saying whether the change is clear."""
     text = STATUS_TEXT.get(status, status)
     if status in (ind.MET, ind.NOT_MET, ind.ON_TRAJECTORY, ind.OFF_TRAJECTORY) and isinstance(
         clear, str

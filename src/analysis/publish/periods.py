@@ -18,6 +18,8 @@ LENGTH = {"month": 1, "quarter": 3, "year": 12}
 
 @dataclass(frozen=True)
 class Period:
+    """A reporting period (month, financial quarter or year): its months and the previous ones."""
+
     kind: str
     months: tuple[pd.Period, ...]
     previous: tuple[pd.Period, ...]

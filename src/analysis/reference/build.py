@@ -56,6 +56,7 @@ def build(source: Path, patterns_file: Path, output: Path = LABELLED_COMMENTS) -
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Build the shipped reference files from the source data (run by maintainers)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path, help="fft_comments_labelled_v6_train.csv")
     parser.add_argument("patterns", type=Path, help="private file of staff-name patterns")

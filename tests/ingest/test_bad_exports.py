@@ -208,3 +208,25 @@ def test_a_csv_larger_than_the_configured_limit_is_refused(partnership):
     cfg = partnership({MARCH: fft_csv(*rows)}, sources={"fft": {**FFT, "max_rows": 30}})
     with pytest.raises(CleanError, match="40 rows, more than 30.*max_rows"):
         clean(cfg)
+
+
+def test_a_bad_export_added_to_cleaned_data_is_still_reported(partnership, monkeypatch):
+    """The incremental clean (only the new file read) reports what a full run would.
+
+    Tables are stored by month from the first row here, as large ones are, so that a new
+    month's export is added without reading the history.
+    """
+    monkeypatch.setattr("analysis.ingest.store.PARTITION_ROWS", 1)
+    cfg = partnership({"fft/fft_2024-02.csv": fft_csv("R1,A1,02/02/2024,Good,Kind staff,")})
+    assert clean(cfg)["warnings"] == []
+    rows = [f"R{i},A1,{d:02d}/01/2024,Good,," for i, d in enumerate(range(13, 16), start=10)]
+    (cfg.raw_dir / MARCH).write_text(fft_csv(*rows), encoding="utf-8")
+    manifest = clean(cfg)
+    assert manifest.get("incremental") == {"fft": [MARCH]}
+    (warning,) = manifest["warnings"]
+    assert warning["file"] == MARCH and "the month its name gives" in warning["problem"]
+    # and it stays reported when the next month is added
+    (cfg.raw_dir / "fft/fft_2024-04.csv").write_text(
+        fft_csv("R2,A1,02/04/2024,Good,,"), encoding="utf-8"
+    )
+    assert [w["file"] for w in clean(cfg)["warnings"]] == [MARCH]

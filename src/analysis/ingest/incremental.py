@@ -39,6 +39,7 @@ import pyarrow as pa
 import analysis
 from analysis.config import Config
 from analysis.ingest.convert import FileResult, row_key
+from analysis.ingest.file_checks import file_warnings
 from analysis.ingest.dedup import combine, revision_key
 from analysis.ingest.manifest import MANIFEST, FileCache, code_fingerprint, write_json
 from analysis.ingest.redaction import KINDS
@@ -278,6 +279,7 @@ def add(run: Run, convert) -> dict | None:
     sizes = dict(run.previous["tables"])
     inputs = list(run.previous["inputs"])
     evidence = dict(run.previous.get("date_order_evidence", {}))
+    warnings = list(run.previous.get("warnings", []))  # files wrong as a whole stay reported
     added_all, quarantine = {}, []
     for source, fresh in run.new.items():
         spec = run.specs[source]
@@ -286,6 +288,7 @@ def add(run: Run, convert) -> dict | None:
         for path, rel, sha in fresh:
             result = convert(path, rel, sha, spec, ctx)
             results.append(result)
+            warnings += file_warnings(spec, result)
             inputs.append(
                 {
                     "source": source,
@@ -347,6 +350,7 @@ def add(run: Run, convert) -> dict | None:
         "counts": counts,
         "redactions": {k: sum(c["redactions"].get(k, 0) for c in counts.values()) for k in KINDS},
         "date_order_evidence": evidence,
+        "warnings": warnings,
         "tables": sizes,
         "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "run_seconds": round(time.perf_counter() - run.started, 3),

@@ -27,6 +27,16 @@ def source_counts(manifest: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def export_warnings(manifest: dict) -> pd.DataFrame:
+    """Files read but wrong as a whole (no rows, not the month they are named for), with advice.
+
+    >>> export_warnings({"warnings": []}).empty
+    True
+    """
+    columns = ["source", "file", "problem", "advice"]
+    return pd.DataFrame(manifest.get("warnings", []), columns=columns)
+
+
 def redaction_counts(manifest: dict) -> pd.DataFrame:
     """Per source, identifiers of each kind redacted from the text of the rows kept."""
     return pd.DataFrame({s: c["redactions"] for s, c in manifest["counts"].items()}).T

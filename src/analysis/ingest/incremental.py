@@ -39,8 +39,8 @@ import pyarrow as pa
 import analysis
 from analysis.config import Config
 from analysis.ingest.convert import FileResult, row_key
-from analysis.ingest.file_checks import file_warnings
 from analysis.ingest.dedup import combine, revision_key
+from analysis.ingest.file_checks import file_warnings
 from analysis.ingest.manifest import MANIFEST, FileCache, code_fingerprint, write_json
 from analysis.ingest.redaction import KINDS
 from analysis.ingest.sources import SourceSpec

@@ -23,6 +23,8 @@ _DATE_SHAPE = re.compile(
     r"^(?:\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{1,2})"
     r"(?:\D|$)"
 )
+#: A run of hexadecimal characters long enough to be a checksum or key (e.g. a SHA-256).
+_HEX_TOKEN = re.compile(r"[0-9A-Fa-f]{16,}")
 #: Quick test (RE2 syntax) every text holding a candidate passes.
 PREFILTER = r"\d(?:[ \t\-./_–—]{0,3}\d){9}"
 
@@ -45,6 +47,22 @@ def nhs_number_is_valid(number: str) -> bool:
     return check != 10 and check == digits[9]
 
 
+def _inside_checksum(text: str, m: re.Match) -> bool:
+    """Whether the digits of ``m`` lie inside a long hexadecimal token holding letters.
+
+    A file's SHA-256 (``…b743dd4114270922d783…``) holds runs of digits, some with a valid
+    check digit by chance; a number written by a person is not glued to hex letters.
+
+    >>> s = "94aa05240f384d9c81323b7a22abb63b18b743dd4114270922d783698b7efcd0"
+    >>> find(s), [m.group() for m in find("nhs9434765919")]
+    ([], ['9434765919'])
+    """
+    for token in _HEX_TOKEN.finditer(text, max(0, m.start() - 64), m.end() + 64):
+        if token.start() <= m.start() and m.end() <= token.end():
+            return any(c.isalpha() for c in token.group())
+    return False
+
+
 def find(text: str) -> list[re.Match]:
     """Every NHS number in ``text`` (the matches of :data:`CHAIN` that are one)."""
     return [
@@ -53,4 +71,5 @@ def find(text: str) -> list[re.Match]:
         if sum(c.isdigit() for c in m.group()) == 10
         and not _DATE_SHAPE.match(m.group())
         and nhs_number_is_valid(m.group())
+        and not _inside_checksum(text, m)
     ]

@@ -106,6 +106,8 @@ def compute(ctx) -> Section:
     subject_map, national = subject_mapping(ctx.cfg) or (None, None)
     parts = profile(ctx.complaints, first, end, ctx.complaint_subjects, subject_map, national)
     for part, frame in parts.items():
+        if frame.empty or not frame["complaints"].fillna(0).astype(float).any():
+            continue  # nothing to profile in this scope and period (no table with no rows)
         rule = suppress if part == "flags" else suppress_column_against_total
         safe = rule(frame, count="complaints", dependent=["percent"], min_count=m)
         safe["complaints"] = safe["complaints"].map(fmt.count)

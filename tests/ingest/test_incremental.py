@@ -119,3 +119,25 @@ def test_an_unfinished_incremental_run_makes_the_next_one_full(partnership):
     (cfg.processed_dir / incremental.PENDING).write_text("[]")
     (cfg.raw_dir / "fft" / "fft_2024-04.csv").write_text(APRIL, encoding="utf-8")
     assert "incremental" not in clean(cfg)
+
+
+def test_unchanged_files_are_not_hashed_again(tmp_path, partnership, monkeypatch):
+    from analysis.ingest import manifest as manifest_module
+
+    _, _, cfg = _full_and_incremental(tmp_path, partnership, monkeypatch)
+    hashed = []
+    original = manifest_module.sha256_file
+
+    def recording(path):
+        hashed.append(path.name)
+        return original(path)
+
+    monkeypatch.setattr(manifest_module, "sha256_file", recording)
+    clean(cfg)
+    assert hashed == ["fft_2024-04.csv"]
+    # an export replaced by another of a different size is read again
+    (cfg.raw_dir / "fft" / "fft_2024-03.csv").write_text(
+        fft_csv("R1,A1,15/03/2024,Good,,"), encoding="utf-8"
+    )
+    manifest = clean(cfg)
+    assert "incremental" not in manifest and manifest["counts"]["fft"]["read"] == 7

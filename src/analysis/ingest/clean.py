@@ -40,8 +40,11 @@ from analysis.ingest.dedup import Combined, combine
 from analysis.ingest.manifest import (
     MANIFEST,
     FileCache,
+    checksum,
     code_fingerprint,
+    file_stat,
     fingerprint,
+    known_checksums,
     read_manifest,
     sha256_file,
     write_json,
@@ -229,11 +232,12 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
     start = time.perf_counter()
     errors: list[dict] = []
     inputs: list[dict] = []
+    known = {} if force else known_checksums(read_manifest(out))
     for name, spec in specs.items():
         try:
             for path in _files(cfg, spec):
                 rel = path.relative_to(cfg.raw_dir).as_posix()
-                files[name].append((path, rel, sha256_file(path)))
+                files[name].append((path, rel, checksum(path, rel, known)))
         except SourceFileError as exc:
             errors.append(
                 {"source": name, "file": exc.path, "problem": exc.problem, "advice": exc.advice}
@@ -298,6 +302,7 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
                             "source": name,
                             "file": rel,
                             "sha256": sha,
+                            **file_stat(path),
                             "encoding": result.encoding,
                             "rows": result.read,
                             "processed": fresh,

@@ -40,7 +40,13 @@ import analysis
 from analysis.config import Config
 from analysis.ingest.convert import FileResult, row_key
 from analysis.ingest.dedup import combine, revision_key
-from analysis.ingest.manifest import MANIFEST, FileCache, code_fingerprint, write_json
+from analysis.ingest.manifest import (
+    MANIFEST,
+    FileCache,
+    code_fingerprint,
+    file_stat,
+    write_json,
+)
 from analysis.ingest.redaction import KINDS
 from analysis.ingest.sources import SourceSpec
 from analysis.ingest.store import (
@@ -291,6 +297,7 @@ def add(run: Run, convert) -> dict | None:
                     "source": source,
                     "file": rel,
                     "sha256": sha,
+                    **file_stat(path),
                     "encoding": result.encoding,
                     "rows": result.read,
                     "processed": True,

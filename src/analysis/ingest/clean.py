@@ -393,7 +393,7 @@ def _add_new_files(
     cache = FileCache(cfg.processed_dir)
 
     def convert(path, rel, sha, spec, context):
-        return _convert(path, rel, sha, spec, ctx, cache, context, seconds, executor, pending)[0]
+        return _convert(path, rel, sha, spec, ctx, cache, context, seconds, executor, pending)
 
     run = incremental.Run(
         cfg,

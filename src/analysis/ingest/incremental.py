@@ -47,6 +47,7 @@ from analysis.ingest.manifest import (
     file_stat,
     write_json,
 )
+from analysis.ingest.readers import SourceFileError
 from analysis.ingest.redaction import KINDS
 from analysis.ingest.sources import SourceSpec
 from analysis.ingest.store import (
@@ -301,8 +302,8 @@ def add(run: Run, convert) -> dict | None:
     ``convert(path, rel, sha, spec, context)`` converts one file through ``run.cache``,
     returning ``(result, fresh)``. Sources in ``run.plan.rebuild`` are read again whole
     (their files mostly from the cache) and their tables rewritten. Returns ``None``,
-    having written nothing, when an earlier file's cached rows are missing (the full
-    clean step then reads the history again).
+    having written nothing, when an earlier file's cached rows are missing or a file
+    cannot be used (the full clean step then reads the history again, or reports it).
     """
     from analysis.ingest.clean import _counts
 
@@ -324,7 +325,10 @@ def add(run: Run, convert) -> dict | None:
         ctx = {**run.context_key, "spec": run.cfg.sources[source]}
         results, processed = [], 0
         for path, rel, sha in run.files[source]:
-            result, fresh = convert(path, rel, sha, spec, ctx)
+            try:
+                result, fresh = convert(path, rel, sha, spec, ctx)
+            except SourceFileError:
+                return None  # the full run reports it (or goes on without the source)
             results.append(result)
             processed += fresh
             inputs.append(_input(source, path, rel, sha, result, bool(fresh)))
@@ -341,7 +345,10 @@ def add(run: Run, convert) -> dict | None:
         ctx = {**run.context_key, "spec": run.cfg.sources[source]}
         results = []
         for path, rel, sha in fresh:
-            result, _ = convert(path, rel, sha, spec, ctx)
+            try:
+                result, _ = convert(path, rel, sha, spec, ctx)
+            except SourceFileError:
+                return None  # the full run reports it (or goes on without the source)
             results.append(result)
             inputs.append(_input(source, path, rel, sha, result, True))
         start = time.perf_counter()

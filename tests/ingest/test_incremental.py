@@ -6,6 +6,8 @@ another folder: the incremental run must leave the same tables and the same coun
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pytest
 
@@ -48,6 +50,7 @@ def _full_and_incremental(tmp_path, partnership, monkeypatch, march=MARCH, april
     # Again from March alone (the same folders), April's file arriving a month later.
     cfg = partnership({"fft/fft_2024-03.csv": march})
     (cfg.raw_dir / "fft" / "fft_2024-04.csv").unlink()
+    shutil.rmtree(cfg.processed_dir)
     first = clean(cfg)
     assert "incremental" not in first
     (cfg.raw_dir / "fft" / "fft_2024-04.csv").write_text(april, encoding="utf-8")
@@ -57,7 +60,7 @@ def _full_and_incremental(tmp_path, partnership, monkeypatch, march=MARCH, april
 def test_a_new_month_gives_what_a_full_run_gives(tmp_path, partnership, monkeypatch):
     reference, expected, cfg = _full_and_incremental(tmp_path, partnership, monkeypatch)
     manifest = clean(cfg)
-    assert manifest["incremental"] == {"fft": ["fft/fft_2024-04.csv"]}
+    assert manifest["incremental"] == {"appended": {"fft": ["fft/fft_2024-04.csv"]}, "rebuilt": []}
     got = _tables(cfg)
     for t in TABLES:
         pd.testing.assert_frame_equal(got[t], expected[t], obj=t)
@@ -102,15 +105,17 @@ def test_a_month_untouched_by_the_new_file_is_not_rewritten(tmp_path, partnershi
     pd.testing.assert_frame_equal(_tables(cfg)["fft_responses"], expected["fft_responses"])
 
 
-def test_a_revised_export_of_an_earlier_month_runs_the_full_step(partnership):
+def test_a_revised_export_of_an_earlier_month_reads_the_source_again(partnership):
     cfg = partnership({"fft/fft_2024-03.csv": MARCH})
     clean(cfg)
     (cfg.raw_dir / "fft" / "fft_2024-03_v2.csv").write_text(
         fft_csv("R1,A1,15/03/2024,Good,,"), encoding="utf-8"
     )
     manifest = clean(cfg)
-    assert "incremental" not in manifest
+    assert manifest["incremental"]["rebuilt"] == ["fft"]
     assert read_table("fft_responses", cfg.processed_dir)["response_id"].tolist() == ["R1"]
+    assert manifest["counts"]["fft"]["duplicates_by_kind"]["revision"] == 4
+    assert [r["file"] for r in manifest["revisions"]] == ["fft/fft_2024-03_v2.csv"]
 
 
 def test_an_unfinished_incremental_run_makes_the_next_one_full(partnership):
@@ -119,3 +124,68 @@ def test_an_unfinished_incremental_run_makes_the_next_one_full(partnership):
     (cfg.processed_dir / incremental.PENDING).write_text("[]")
     (cfg.raw_dir / "fft" / "fft_2024-04.csv").write_text(APRIL, encoding="utf-8")
     assert "incremental" not in clean(cfg)
+
+
+def test_unchanged_files_are_not_hashed_again(tmp_path, partnership, monkeypatch):
+    from analysis.ingest import manifest as manifest_module
+
+    _, _, cfg = _full_and_incremental(tmp_path, partnership, monkeypatch)
+    hashed = []
+    original = manifest_module.sha256_file
+
+    def recording(path):
+        hashed.append(path.name)
+        return original(path)
+
+    monkeypatch.setattr(manifest_module, "sha256_file", recording)
+    clean(cfg)
+    assert hashed == ["fft_2024-04.csv"]
+    # an export replaced by another of a different size is read again
+    (cfg.raw_dir / "fft" / "fft_2024-03.csv").write_text(
+        fft_csv("R1,A1,15/03/2024,Good,,"), encoding="utf-8"
+    )
+    manifest = clean(cfg)
+    assert manifest["incremental"]["rebuilt"] == ["fft"]
+    assert manifest["counts"]["fft"]["read"] == 7
+
+
+def test_a_source_exported_whole_again_is_rebuilt_beside_the_new_month(partnership):
+    from tests.ingest.conftest import FFT
+
+    eligible = {
+        "table": "fft_eligible",
+        "files": "eligible/eligible.csv",
+        "columns": {"service_code": "Ward", "month": "Month", "eligible": "Eligible"},
+    }
+    sources = {"fft": FFT, "eligible": eligible}
+    before = "Ward,Month,Eligible\nA1,01/03/2024,100\n"
+    after = before + "A1,01/04/2024,120\nB2,01/04/2024,80\n"
+    final = {
+        "fft/fft_2024-03.csv": MARCH,
+        "fft/fft_2024-04.csv": APRIL,
+        "eligible/eligible.csv": after,
+    }
+    full = partnership(final, sources=sources)
+    reference = clean(full)
+    expected = {t: _tables(full)[t] for t in TABLES} | {
+        "fft_eligible": read_table("fft_eligible", full.processed_dir)
+    }
+    shutil.rmtree(full.processed_dir)
+    (full.raw_dir / "fft" / "fft_2024-04.csv").unlink()
+    (full.raw_dir / "eligible" / "eligible.csv").write_text(before, encoding="utf-8")
+    clean(full)
+    (full.raw_dir / "fft" / "fft_2024-04.csv").write_text(APRIL, encoding="utf-8")
+    (full.raw_dir / "eligible" / "eligible.csv").write_text(after, encoding="utf-8")
+    manifest = clean(full)
+    assert manifest["incremental"] == {
+        "appended": {"fft": ["fft/fft_2024-04.csv"]},
+        "rebuilt": ["eligible"],
+    }
+    got = _tables(full) | {"fft_eligible": read_table("fft_eligible", full.processed_dir)}
+    for t, frame in expected.items():
+        pd.testing.assert_frame_equal(got[t], frame, obj=t)
+    for source in ("fft", "eligible"):
+        for c in (manifest["counts"][source], reference["counts"][source]):
+            c.pop("files_processed")
+    assert manifest["counts"] == reference["counts"]
+    assert manifest["tables"] == reference["tables"]

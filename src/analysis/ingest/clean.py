@@ -45,8 +45,11 @@ from analysis.ingest.file_checks import file_warnings
 from analysis.ingest.manifest import (
     MANIFEST,
     FileCache,
+    checksum,
     code_fingerprint,
+    file_stat,
     fingerprint,
+    known_checksums,
     read_manifest,
     sha256_file,
     write_json,
@@ -243,11 +246,12 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
     errors: list[dict] = []
     warnings: list[dict] = []  # files read but wrong as a whole (see file_checks)
     inputs: list[dict] = []
+    known = {} if force else known_checksums(read_manifest(out))
     for name, spec in specs.items():
         try:
             for path in _files(cfg, spec):
                 rel = path.relative_to(cfg.raw_dir).as_posix()
-                files[name].append((path, rel, sha256_file(path)))
+                files[name].append((path, rel, checksum(path, rel, known)))
         except SourceFileError as exc:
             errors.append(
                 {"source": name, "file": exc.path, "problem": exc.problem, "advice": exc.advice}
@@ -314,6 +318,7 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
                             "source": name,
                             "file": rel,
                             "sha256": sha,
+                            **file_stat(path),
                             "encoding": result.encoding,
                             "rows": result.read,
                             "processed": fresh,
@@ -405,7 +410,7 @@ def _add_new_files(
     cache = FileCache(cfg.processed_dir)
 
     def convert(path, rel, sha, spec, context):
-        return _convert(path, rel, sha, spec, ctx, cache, context, seconds, executor, pending)[0]
+        return _convert(path, rel, sha, spec, ctx, cache, context, seconds, executor, pending)
 
     run = incremental.Run(
         cfg,

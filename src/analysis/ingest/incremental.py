@@ -41,7 +41,14 @@ from analysis.config import Config
 from analysis.ingest.convert import FileResult, row_key
 from analysis.ingest.dedup import combine, revision_key
 from analysis.ingest.file_checks import file_warnings
-from analysis.ingest.manifest import MANIFEST, FileCache, code_fingerprint, write_json
+from analysis.ingest.manifest import (
+    MANIFEST,
+    FileCache,
+    code_fingerprint,
+    file_stat,
+    write_json,
+)
+from analysis.ingest.readers import SourceFileError
 from analysis.ingest.redaction import KINDS
 from analysis.ingest.sources import SourceSpec
 from analysis.ingest.store import (
@@ -76,10 +83,23 @@ def _tables_of(spec: SourceSpec, empty_rows: pd.DataFrame) -> list[str]:
     return list(build_tables(spec, empty_rows))
 
 
+@dataclass
+class Plan:
+    """What an incremental run does: sources given new files, and sources read again whole."""
+
+    append: dict[str, list[tuple[Path, str, str]]]
+    rebuild: list[str]
+
+
 def new_files(
     out: Path, specs: dict[str, SourceSpec], files: Inputs, previous: dict | None, parameters: dict
-) -> dict[str, list[tuple[Path, str, str]]] | None:
-    """The new files per source when this run can be incremental, else ``None``."""
+) -> Plan | None:
+    """How this run can be incremental, or ``None`` when it must be a full run.
+
+    A source with only new files sorting after its earlier ones is *appended*; any other
+    changed source (a file edited, removed or revised, …) is *rebuilt* from all its files,
+    when the tables it feeds are its own.
+    """
     from analysis.ingest.clean import _empty_rows
 
     if (
@@ -91,31 +111,34 @@ def new_files(
     ):
         return None
     before = {(i["source"], i["file"]): i["sha256"] for i in previous.get("inputs", [])}
-    now = {(s, rel): sha for s, fs in files.items() for _, rel, sha in fs}
-    if any(now.get(k) != sha for k, sha in before.items()):
-        return None  # an earlier file changed or went away
-    new = {s: [f for f in fs if (s, f[1]) not in before] for s, fs in files.items()}
-    new = {s: fs for s, fs in new.items() if fs}
-    if not new:
-        return None
-    for source, fresh in new.items():
-        spec = specs[source]
-        old = [
-            rel
-            for _, rel, _ in files[source]
-            if (source, rel) not in {(source, f[1]) for f in fresh}
-        ]
+    feeders: dict[str, set[str]] = {}
+    for source, spec in specs.items():
+        for t in _tables_of(spec, _empty_rows(spec)):
+            feeders.setdefault(t, set()).add(source)
+    plan = Plan({}, [])
+    for source, spec in specs.items():
+        listed = {rel: sha for _, rel, sha in files[source]}
+        earlier = {rel: sha for (s, rel), sha in before.items() if s == source}
+        fresh = [f for f in files[source] if f[1] not in earlier]
+        if not fresh and listed == earlier:
+            continue  # unchanged
         tables = _tables_of(spec, _empty_rows(spec))
+        if any(feeders[t] != {source} for t in tables):
+            return None  # a table fed by several sources: the full run combines them
+        old = sorted(earlier)
         if (
-            spec.respondent_rules
-            or spec.comment_rows
-            or len(row_key(spec, _empty_rows(spec))) != 1
-            or not all(t in PARTITION_BY and table_path(t, out).is_dir() for t in tables)
-            or (old and min(rel for _, rel, _ in fresh) < max(old))
-            or {revision_key(r)[0] for _, r, _ in fresh} & {revision_key(r)[0] for r in old}
+            all(listed.get(rel) == sha for rel, sha in earlier.items())
+            and not spec.respondent_rules
+            and not spec.comment_rows
+            and len(row_key(spec, _empty_rows(spec))) == 1
+            and all(t in PARTITION_BY and table_path(t, out).is_dir() for t in tables)
+            and not (old and min(rel for _, rel, _ in fresh) < old[-1])
+            and not {revision_key(r)[0] for _, r, _ in fresh} & {revision_key(r)[0] for r in old}
         ):
-            return None
-    return new
+            plan.append[source] = fresh
+        else:
+            plan.rebuild.append(source)
+    return plan if plan.append or plan.rebuild else None
 
 
 def earlier_rows(out: Path, table: str, key: str, keys: pa.Array) -> pd.DataFrame:
@@ -252,7 +275,7 @@ class Run:
     cfg: Config
     specs: dict[str, SourceSpec]
     files: Inputs
-    new: dict[str, list[tuple[Path, str, str]]]
+    plan: Plan
     previous: dict
     fingerprint: str
     parameters: dict
@@ -262,43 +285,77 @@ class Run:
     cache: FileCache
 
 
+def _input(source: str, path: Path, rel: str, sha: str, result: FileResult, fresh: bool) -> dict:
+    return {
+        "source": source,
+        "file": rel,
+        "sha256": sha,
+        **file_stat(path),
+        "encoding": result.encoding,
+        "rows": result.read,
+        "processed": fresh,
+    }
+
+
 def add(run: Run, convert) -> dict | None:
     """Convert the new files, write the months they touch, and return the new manifest.
 
-    ``convert(path, rel, sha, spec, context)`` converts one file (through ``run.cache``).
-    Returns ``None``, having written nothing, when an earlier file's cached rows are
-    missing (the full clean step then reads the history again).
+    ``convert(path, rel, sha, spec, context)`` converts one file through ``run.cache``,
+    returning ``(result, fresh)``. Sources in ``run.plan.rebuild`` are read again whole
+    (their files mostly from the cache) and their tables rewritten. Returns ``None``,
+    having written nothing, when an earlier file's cached rows are missing or a file
+    cannot be used (the full clean step then reads the history again, or reports it).
     """
+    from analysis.ingest.clean import _counts
+
     out = run.cfg.processed_dir
     cache = run.cache
     for source, fs in run.files.items():  # every earlier file's cache entry stays in use
         ctx = {**run.context_key, "spec": run.cfg.sources[source]}
         for _, rel, sha in fs:
             cache.used.add(cache.key(sha, rel, ctx))
+    changed = set(run.plan.append) | set(run.plan.rebuild)
     counts = json.loads(json.dumps(run.previous["counts"]))
     sizes = dict(run.previous["tables"])
-    inputs = list(run.previous["inputs"])
+    inputs = [i for i in run.previous["inputs"] if i["source"] not in run.plan.rebuild]
+    revisions = [r for r in run.previous.get("revisions", []) if r["source"] not in changed]
     evidence = dict(run.previous.get("date_order_evidence", {}))
-    warnings = list(run.previous.get("warnings", []))  # files wrong as a whole stay reported
-    added_all, quarantine = {}, []
-    for source, fresh in run.new.items():
+    # files wrong as a whole stay reported (a source read again reports its own afresh)
+    warnings = [w for w in run.previous.get("warnings", []) if w["source"] not in run.plan.rebuild]
+    added_all, quarantine, rebuilt = {}, [], {}
+    for source in run.plan.rebuild:
+        spec = run.specs[source]
+        ctx = {**run.context_key, "spec": run.cfg.sources[source]}
+        results, processed = [], 0
+        for path, rel, sha in run.files[source]:
+            try:
+                result, fresh = convert(path, rel, sha, spec, ctx)
+            except SourceFileError:
+                return None  # the full run reports it (or goes on without the source)
+            results.append(result)
+            warnings += file_warnings(spec, result)
+            processed += fresh
+            inputs.append(_input(source, path, rel, sha, result, bool(fresh)))
+        start = time.perf_counter()
+        combined = combine(results, spec)
+        run.seconds["dedup"] += time.perf_counter() - start
+        counts[source] = _counts(results, combined, processed)
+        revisions += [{"source": source, **r} for r in combined.revisions]
+        evidence[source] = {r.file: r.date_evidence for r in results if r.date_evidence}
+        quarantine.append(combined.quarantine)
+        rebuilt[source] = build_tables(spec, combined.rows)
+    for source, fresh in run.plan.append.items():
         spec = run.specs[source]
         ctx = {**run.context_key, "spec": run.cfg.sources[source]}
         results = []
         for path, rel, sha in fresh:
-            result = convert(path, rel, sha, spec, ctx)
+            try:
+                result, _ = convert(path, rel, sha, spec, ctx)
+            except SourceFileError:
+                return None  # the full run reports it (or goes on without the source)
             results.append(result)
             warnings += file_warnings(spec, result)
-            inputs.append(
-                {
-                    "source": source,
-                    "file": rel,
-                    "sha256": sha,
-                    "encoding": result.encoding,
-                    "rows": result.read,
-                    "processed": True,
-                }
-            )
+            inputs.append(_input(source, path, rel, sha, result, True))
         start = time.perf_counter()
         try:
             added = add_source(out, source, spec, results, run.previous, cache, ctx)
@@ -311,18 +368,20 @@ def add(run: Run, convert) -> dict | None:
             {r.file: r.date_evidence for r in results if r.date_evidence}
         )
     start = time.perf_counter()
-    (out / PENDING).write_text(_stable(sorted(run.new)), encoding="utf-8")
+    (out / PENDING).write_text(_stable(sorted(changed)), encoding="utf-8")
+    for tables in rebuilt.values():
+        for table, frame in tables.items():
+            write_table(frame, table, out)
+            sizes[table] = len(frame)
     for source, added in added_all.items():
         change = write_months(out, run.specs[source], added)
         for table, n in change.items():
             sizes[table] = sizes.get(table, 0) + n
         c = counts[source]
-        read = sum(r.read for r in added.results)
-        kept = len(added.rows) - len(added.removed)
         c["files"] += len(added.results)
         c["files_processed"] = len(added.results)
-        c["read"] += read
-        c["kept"] += kept
+        c["read"] += sum(r.read for r in added.results)
+        c["kept"] += len(added.rows) - len(added.removed)
         c["quarantined"] += len(added.quarantine)
         c["duplicates"] += sum(added.duplicates.values())
         for kind, n in added.duplicates.items():
@@ -332,8 +391,10 @@ def add(run: Run, convert) -> dict | None:
                 sum(r.redactions.get(kind, 0) for r in added.results)
             )
     new_quarantine = [q for q in quarantine if len(q)]
-    if new_quarantine:
-        q = pd.concat([read_table("quarantine", out), *new_quarantine], ignore_index=True)
+    if new_quarantine or run.plan.rebuild:
+        q = read_table("quarantine", out)
+        q = q[~q["source"].isin(run.plan.rebuild)]
+        q = pd.concat([q, *new_quarantine], ignore_index=True) if new_quarantine else q
         write_table(q, "quarantine", out)
         sizes["quarantine"] = len(q)
     run.seconds["write"] = time.perf_counter() - start
@@ -343,11 +404,15 @@ def add(run: Run, convert) -> dict | None:
     manifest = {
         **run.previous,
         "status": "updated",
-        "incremental": {s: [rel for _, rel, _ in fs] for s, fs in run.new.items()},
+        "incremental": {
+            "appended": {s: [rel for _, rel, _ in fs] for s, fs in run.plan.append.items()},
+            "rebuilt": run.plan.rebuild,
+        },
         "code_version": analysis.__version__,
         "fingerprint": run.fingerprint,
         "inputs": inputs,
         "counts": counts,
+        "revisions": revisions,
         "redactions": {k: sum(c["redactions"].get(k, 0) for c in counts.values()) for k in KINDS},
         "date_order_evidence": evidence,
         "warnings": warnings,

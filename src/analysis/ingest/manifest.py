@@ -43,6 +43,34 @@ def sha256_file(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
+def file_stat(path: str | os.PathLike) -> dict:
+    """A file's size and modification time, recorded beside its checksum in the manifest."""
+    st = os.stat(path)
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def known_checksums(previous: dict | None) -> dict[str, tuple[int, int, str]]:
+    """The last run's inputs: relative name → (size, modification time, sha256)."""
+    return {
+        i["file"]: (i["size"], i["mtime_ns"], i["sha256"])
+        for i in (previous or {}).get("inputs", [])
+        if "size" in i and "mtime_ns" in i
+    }
+
+
+def checksum(path: Path, rel: str, known: dict[str, tuple[int, int, str]]) -> str:
+    """The sha256 of ``path``: the last run's, when its size and modification time are unchanged.
+
+    Raw exports are never edited in place, so a file of the same size and time is the same
+    file (as ``make`` and ``rsync`` judge); the history is then not read again on every run.
+    """
+    st = path.stat()
+    size, mtime, sha = known.get(rel, (None, None, None))
+    if sha and size == st.st_size and mtime == st.st_mtime_ns:
+        return sha
+    return sha256_file(path)
+
+
 def code_fingerprint() -> str:
     """A checksum of the clean step's own code (with the redaction package's) and of the name
     lists the detector reads from Faker: changing any of them invalidates the cache."""

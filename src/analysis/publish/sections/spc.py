@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.methods.attribute_charts import attribute_spc
-from analysis.methods.headline_series import complaint_series, headline_series
+from analysis.methods.headline_series import complaint_series, summary_series
 from analysis.methods.spc import ptd_icons
 from analysis.publish.narrative import plain_reading
 from analysis.publish.sections.base import Figure, Finding, Section, start
@@ -56,9 +56,8 @@ def measures(ctx) -> list[Measure]:
     """The scope's headline measures (computed once per context)."""
     if "spc" in ctx.cache:
         return ctx.cache["spc"]
-    series = headline_series(
-        ctx.responses,
-        ctx.eligible,
+    series = summary_series(
+        ctx.fft_monthly,
         ctx.services,
         through=ctx.month,
         min_count=ctx.min_count,

@@ -207,6 +207,12 @@ class Context:
             self._scoped("service_population") if self.has("service_population") else pd.DataFrame()
         )
 
+    @cached_property
+    def fft_published(self) -> pd.DataFrame | None:
+        """NHS England's published FFT counts (England and every provider, so not limited
+        to the scope; a small table), or None where the data has none (e.g. Scotland)."""
+        return self._read("fft_published") if self.has("fft_published") else None
+
     def table(self, name: str) -> pd.DataFrame:
         """Any other tidy table, limited to the services in scope."""
         return self._scoped(name)

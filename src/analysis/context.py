@@ -208,6 +208,14 @@ class Context:
         )
 
     @cached_property
+    def spc_settings(self):
+        """The partnership's SPC rule set and each measure's rebase and baseline (the
+        configuration's ``spc:`` section, :func:`analysis.methods.spc_options.spc_settings`)."""
+        from analysis.methods.spc_options import spc_settings
+
+        return spc_settings(self.cfg)
+
+    @cached_property
     def fft_published(self) -> pd.DataFrame | None:
         """NHS England's published FFT counts (England and every provider, so not limited
         to the scope; a small table), or None where the data has none (e.g. Scotland)."""

@@ -6,6 +6,10 @@ complaints received (a c-chart). Months with fewer responses than the disclosure
 threshold are gaps, never points or flags. Readings are in plain words; the Making Data
 Count term is kept for the footnote. The charts are computed once per context and
 shared with the "at a glance" table and the "needs attention" list.
+
+The rule set (NHSRplotthedots' or Making Data Count's Single Chart Tool), rebase months
+and fixed baselines come from the partnership's ``spc:`` configuration
+(:mod:`analysis.methods.spc_options`), per measure by the names in :data:`SPC_MEASURES`.
 """
 
 from __future__ import annotations
@@ -22,6 +26,12 @@ from analysis.publish.sections.base import Figure, Finding, Section, start
 from analysis.publish.spc_plot import facets
 
 ANCHOR = "spc"
+#: Each headline measure's name in the configuration's ``spc: measures:`` section.
+SPC_MEASURES = {
+    "positive": "fft_positive",
+    "responses": "fft_response_rate",
+    "complaints": "complaints_received",
+}
 
 
 @dataclass
@@ -80,6 +90,7 @@ def measures(ctx) -> list[Measure]:
                 multiplier=100,
                 freq="MS",
                 target=_target(ctx, computation),
+                **ctx.spc_settings.arguments(SPC_MEASURES[value]),
             )
             out.append(Measure(value, name, "%", y_label, spc))
     if len(ctx.complaints):
@@ -93,6 +104,7 @@ def measures(ctx) -> list[Measure]:
                 facet_field="facet",
                 chart="c",
                 improvement_direction="decrease",
+                **ctx.spc_settings.arguments(SPC_MEASURES["complaints"]),
             )
             out.append(Measure("complaints", "Complaints received", "", "complaints", spc, 0))
     ctx.cache["spc"] = out

@@ -37,8 +37,8 @@ import pandas as pd
 
 from analysis.methods.spc import (
     finish,
-    group_count,
     fixed_points,
+    group_count,
     group_mean,
     group_sum,
     moving_ranges,

@@ -215,6 +215,21 @@ class Context:
 
         return spc_settings(self.cfg)
 
+    def spc_arguments(
+        self, measure: str, data: pd.DataFrame | None = None, rules: str = ""
+    ) -> dict:
+        """The SPC keyword arguments (``rules``, ``rebase``, ``fix_after_n_points``) of
+        ``measure`` as configured (names as in :data:`analysis.publish.sections.spc.SPC_MEASURES`)
+        for the series ``data`` (columns ``month`` and ``facet``: the configured rebase
+        months within each facet's span); ``rules`` ("ptd", "mdc_tool") overrides the
+        configured rule set."""
+        from analysis.methods.spc_options import rebase_within
+
+        args = self.spc_settings.arguments(measure)
+        if data is not None:
+            args["rebase"] = rebase_within(args["rebase"], data, "month", "facet")
+        return {**args, "rules": rules} if rules else args
+
     @cached_property
     def fft_published(self) -> pd.DataFrame | None:
         """NHS England's published FFT counts (England and every provider, so not limited

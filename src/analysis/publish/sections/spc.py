@@ -90,7 +90,7 @@ def measures(ctx) -> list[Measure]:
                 multiplier=100,
                 freq="MS",
                 target=_target(ctx, computation),
-                **ctx.spc_settings.arguments(SPC_MEASURES[value]),
+                **ctx.spc_arguments(SPC_MEASURES[value], series),
             )
             out.append(Measure(value, name, "%", y_label, spc))
     if len(ctx.complaints):
@@ -104,7 +104,7 @@ def measures(ctx) -> list[Measure]:
                 facet_field="facet",
                 chart="c",
                 improvement_direction="decrease",
-                **ctx.spc_settings.arguments(SPC_MEASURES["complaints"]),
+                **ctx.spc_arguments(SPC_MEASURES["complaints"], counts),
             )
             out.append(Measure("complaints", "Complaints received", "", "complaints", spc, 0))
     ctx.cache["spc"] = out

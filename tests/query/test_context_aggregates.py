@@ -121,3 +121,17 @@ def test_report_tables_are_the_same_from_query_layer_and_pandas(
         tmp_path / "pandas" / "tables", tmp_path / "query" / "tables", before, shallow=False
     )
     assert mismatch == [] and errors == []
+
+
+def test_rows_of_a_month_from_the_partitioned_store(partitioned_dir):
+    from analysis.query import Queries
+
+    q = Queries(partitioned_dir)
+    got = q.rows("fft_comments", ("2024-03", "2024-03"))
+    every = read_table("fft_comments", partitioned_dir)
+    want = every[every["response_date"].dt.to_period("M") == pd.Period("2024-03", "M")]
+    assert sorted(got["comment_id"]) == sorted(want["comment_id"]) and len(got) > 0
+    assert "month" not in got  # the partition column is not a table column
+    themes = q.of_comments("comment_themes", got["comment_id"])
+    all_themes = read_table("comment_themes", partitioned_dir)
+    assert len(themes) == all_themes["comment_id"].isin(got["comment_id"]).sum()

@@ -216,14 +216,13 @@ def _indicators(args) -> int:
 def _trends(args) -> int:
     from analysis.context import load_context
     from analysis.methods.attribute_charts import attribute_spc
-    from analysis.methods.headline_series import headline_series
+    from analysis.methods.headline_series import summary_series
     from analysis.publish.narrative import spc_reading
 
     ctx = load_context(args.config, args.month or "", args.scope or "")
     period = ctx.month
-    series = headline_series(
-        ctx.responses,
-        ctx.eligible,
+    series = summary_series(
+        ctx.fft_monthly,
         ctx.services,
         by=args.by,
         through=period,
@@ -232,7 +231,7 @@ def _trends(args) -> int:
     )
     spc = attribute_spc(
         series, "positive", "responses", "month", facet_field="facet", chart="pprime",
-        multiplier=100, freq="MS",
+        multiplier=100, freq="MS", **ctx.spc_arguments("fft_positive", series),
     )  # fmt: skip
     print(f"FFT percentage positive, months to {period:%B %Y}, by {args.by}:")
     for facet, part in spc.groupby("f", sort=False):

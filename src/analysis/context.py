@@ -3,8 +3,14 @@
 ``load_context(config_path, month, scope, kind)`` gives the configuration, the reporting
 period (a month, a financial quarter or a financial year ending with ``month``), the
 services in scope and, read lazily and only once, the tidy tables limited to those
-services. Every notebook and every report section gets its data from here, so that the
-tables can later come from a query engine's aggregates by changing only these methods.
+services. Every notebook and every report section gets its data from here.
+
+Reports read *aggregates* (``fft_monthly``, ``theme_shares``, …) computed by the query
+layer (:mod:`analysis.query`: DuckDB by default, Spark when configured) rather than
+whole response-level tables; where a method needs rows (quotes, who answered) it reads
+only the months it needs (``period_comments``, ``responses_between``). A context made
+from frames in memory (:meth:`Context.of_tables`), or with ``source="pandas"``,
+computes the same aggregates with pandas from the whole tables.
 
 >>> ctx = load_context(kind="fortnight")  # doctest: +IGNORE_EXCEPTION_DETAIL
 Traceback (most recent call last):
@@ -84,6 +90,9 @@ class Context:
     min_count: int
     #: Results computed once and shared between sections (e.g. the headline SPC).
     cache: dict = field(default_factory=dict, repr=False)
+    #: Where aggregates come from: "query" (the query layer over the processed store) or
+    #: "pandas" (computed from the whole tables: frames in memory, or the reference path).
+    source: str = "query"
 
     @classmethod
     def of_tables(
@@ -93,6 +102,7 @@ class Context:
         ``responses=…, services=…`` and so on, by the names of the properties below."""
         last = pd.Period(month, "M")
         ctx = cls(cfg, last, kind, scope, Period.of(kind, last), disclosure_min_count(cfg))
+        ctx.source = "pandas"
         if "services" in tables:
             tables.setdefault("all_services", tables["services"])
         ctx.__dict__.update(tables)
@@ -197,9 +207,117 @@ class Context:
             self._scoped("service_population") if self.has("service_population") else pd.DataFrame()
         )
 
+    @cached_property
+    def spc_settings(self):
+        """The partnership's SPC rule set and each measure's rebase and baseline (the
+        configuration's ``spc:`` section, :func:`analysis.methods.spc_options.spc_settings`)."""
+        from analysis.methods.spc_options import spc_settings
+
+        return spc_settings(self.cfg)
+
+    def spc_arguments(
+        self, measure: str, data: pd.DataFrame | None = None, rules: str = ""
+    ) -> dict:
+        """The SPC keyword arguments (``rules``, ``rebase``, ``fix_after_n_points``) of
+        ``measure`` as configured (names as in :data:`analysis.publish.sections.spc.SPC_MEASURES`)
+        for the series ``data`` (columns ``month`` and ``facet``: the configured rebase
+        months within each facet's span); ``rules`` ("ptd", "mdc_tool") overrides the
+        configured rule set."""
+        from analysis.methods.spc_options import rebase_within
+
+        args = self.spc_settings.arguments(measure)
+        if data is not None:
+            args["rebase"] = rebase_within(args["rebase"], data, "month", "facet")
+        return {**args, "rules": rules} if rules else args
+
+    @cached_property
+    def fft_published(self) -> pd.DataFrame | None:
+        """NHS England's published FFT counts (England and every provider, so not limited
+        to the scope; a small table), or None where the data has none (e.g. Scotland)."""
+        return self._read("fft_published") if self.has("fft_published") else None
+
     def table(self, name: str) -> pd.DataFrame:
         """Any other tidy table, limited to the services in scope."""
         return self._scoped(name)
+
+    # ------------------------------------------------------------------ aggregates
+    @cached_property
+    def queries(self):
+        """The query layer over this configuration's processed data (opened once)."""
+        from analysis.query import Queries
+
+        return Queries.for_config(self.cfg)
+
+    @property
+    def _pandas(self) -> bool:
+        return self.source == "pandas"
+
+    @cached_property
+    def fft_monthly(self) -> pd.DataFrame:
+        """FFT responses per service and month up to the period's end: ``responses``,
+        ``positive``, ``negative``, ``pct_positive``, ``pct_negative``, ``eligible`` and
+        ``response_rate`` (%) (the columns of :func:`analysis.methods.fft.monthly_summary`)."""
+        from analysis.methods.fft import monthly_summary
+
+        if self._pandas:
+            out = monthly_summary(self.responses, self.eligible)
+            out = out[out["month"] <= self.month.to_timestamp()].reset_index(drop=True)
+        else:
+            out = self.queries.fft_summary((None, self.month), self.scope)
+        keep = ["service_id", "month", "responses", "positive", "negative"]
+        keep += ["pct_positive", "pct_negative", "eligible", "response_rate"]
+        out = out[[c for c in keep if c in out]].copy()
+        if "eligible" in out:
+            out["eligible"] = out["eligible"].astype("float64")
+        return out.sort_values(["service_id", "month"], ignore_index=True)
+
+    def theme_shares(self, first: pd.Period, question: str | None = None) -> pd.DataFrame:
+        """Usable comments, comments per theme and share per month from ``first`` to the
+        period's end (``month`` as a monthly period, as in
+        :func:`analysis.methods.theme_trends.monthly_theme_shares`)."""
+        from analysis.methods import theme_trends
+
+        if self._pandas:
+            c = self.comments
+            months = c["response_date"].dt.to_period("M")
+            history = c[(months >= first) & (months <= self.month)]
+            return theme_trends.monthly_theme_shares(history, self.themes, question=question)
+        out = self.queries.theme_shares((first, self.month), self.scope, question=question)
+        return out.assign(month=out["month"].dt.to_period("M"))
+
+    def responses_between(self, first: pd.Period, columns: list[str] | None = None):
+        """FFT responses (rows) from month ``first`` to the period's end: only those months
+        are read."""
+        if self._pandas:
+            r = self.responses
+            r = r[r["response_date"].between(first.start_time, self.month.end_time)]
+            return r if columns is None else r[[c for c in columns if c in r]]
+        return self.queries.rows("fft_responses", (first, self.month), self.scope, columns)
+
+    @cached_property
+    def period_comments(self) -> pd.DataFrame:
+        """The period's comments (rows, for quotes and themes): only its months are read."""
+        if self._pandas:
+            return self.comments[self.period.contains(self.comments["response_date"])]
+        months = self.period.months
+        return self.queries.rows("fft_comments", (months[0], months[-1]), self.scope)
+
+    def _of_period_comments(self, name: str) -> pd.DataFrame:
+        ids = self.period_comments["comment_id"]
+        if not self._pandas:
+            return self.queries.of_comments(name, ids)
+        t = self.themes if name == "comment_themes" else self.sentiment
+        return t[t["comment_id"].isin(ids)]
+
+    @cached_property
+    def period_themes(self) -> pd.DataFrame:
+        """The themes of the period's comments."""
+        return self._of_period_comments("comment_themes")
+
+    @cached_property
+    def period_sentiment(self) -> pd.DataFrame:
+        """The sentiment of the period's comments."""
+        return self._of_period_comments("comment_sentiment")
 
     @cached_property
     def evaluations(self) -> dict:
@@ -234,14 +352,19 @@ def load_context(
     month: str = "",
     scope: str = "",
     kind: str = "month",
+    source: str = "query",
 ) -> Context:
     """The context of a report or analysis: ``month`` ("" = the latest complete month),
     ``scope`` ("" = every service, or a setting or a service id), and ``kind`` of period
-    ending with that month ("month", "quarter" or "year", financial quarters and years)."""
+    ending with that month ("month", "quarter" or "year", financial quarters and years).
+    ``source="pandas"`` computes the aggregates from whole tables (the reference path)."""
     if kind not in KINDS:
         raise ValueError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
     cfg = load_config(config_path or None)
     last = report_period(cfg.processed_dir, month)
+    if source not in ("query", "pandas"):
+        raise ValueError(f"source {source!r} is not one of query, pandas")
     ctx = Context(cfg, last, kind, scope, Period.of(kind, last), disclosure_min_count(cfg))
+    ctx.source = source
     ctx.services  # a bad scope fails here, before any work  # noqa: B018
     return ctx

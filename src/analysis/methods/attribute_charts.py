@@ -38,6 +38,7 @@ import pandas as pd
 from analysis.methods.spc import (
     finish,
     fixed_points,
+    group_count,
     group_mean,
     group_sum,
     moving_ranges,
@@ -115,6 +116,10 @@ def attribute_spc(
         sz_g = group_mean(series, moving_ranges(series, z, fix & np.isfinite(z))) / D2
         sigma_z = sz_g[g]
         sigma = sigma * sigma_z
+    # no limits while a group has fewer points than the rule set's minimum (13 for Making
+    # Data Count's tool, which then may fix its baseline at the first 12)
+    n_obs = group_count(series, ~np.isnan(num) & ~np.isnan(den))
+    sigma = np.where(n_obs[g] >= rule_set.min_points, sigma, np.nan)
     upper = 1.0 if chart in ("p", "pprime") else np.inf
     lpl = np.clip(centre - 3 * sigma, 0, upper)
     upl = np.clip(centre + 3 * sigma, 0, upper)

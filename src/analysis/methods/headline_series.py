@@ -47,9 +47,24 @@ def headline_series(
     The series (``label`` for ``by="partnership"``, else the setting or service id) is in
     column ``facet``. ``services`` (the ``services`` table) is needed for ``by="setting"``.
     """
+    return summary_series(
+        monthly_summary(responses, eligible), services, by, through, min_count, label
+    )
+
+
+def summary_series(
+    summary: pd.DataFrame,
+    services: pd.DataFrame | None = None,
+    by: str = "partnership",
+    through: pd.Period | str | None = None,
+    min_count: int = 0,
+    label: str = "All services",
+) -> pd.DataFrame:
+    """:func:`headline_series` from monthly counts by service already aggregated (the
+    columns of :func:`analysis.methods.fft.monthly_summary`, e.g. from the query layer)."""
     if by not in LEVELS:
         raise ValueError(f"by must be one of {', '.join(LEVELS)}, got {by!r}")
-    summary = monthly_summary(responses, eligible)
+    summary = summary.copy()
     if "eligible" not in summary:
         summary["eligible"] = np.nan
     summary = _with_facet(summary, by, services, label)

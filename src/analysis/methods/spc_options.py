@@ -128,6 +128,30 @@ def parse_spc(section: Any, where: str = "spc") -> SpcSettings:
         raise SpcConfigError("; ".join(problems)) from None
 
 
+def rebase_within(
+    rebase: list | None, data: pd.DataFrame, date_field: str, facet_field: str | None = None
+) -> list | dict | None:
+    """The configured ``rebase`` months that fall within each facet's dates (after its
+    first), as ``ptd_spc``'s mapping facet → dates: a partnership configures its rebase
+    months once, while a report or a scope may chart a shorter span.
+
+    >>> d = pd.DataFrame({"month": pd.date_range("2023-10-01", periods=6, freq="MS")})
+    >>> rebase_within([pd.Timestamp("2022-04-01"), pd.Timestamp("2024-01-01")], d, "month")
+    [Timestamp('2024-01-01 00:00:00')]
+    """
+    if not rebase or data.empty:
+        return None
+    dates = pd.to_datetime(data[date_field])
+
+    def inside(d: pd.Series) -> list:
+        return [r for r in rebase if d.min() < r <= d.max()]
+
+    if facet_field is None:
+        return inside(dates) or None
+    out = {f: inside(d) for f, d in dates.groupby(data[facet_field], sort=False)}
+    return {f: v for f, v in out.items() if v} or None
+
+
 def spc_settings(cfg) -> SpcSettings:
     """The SPC settings of a loaded configuration (its ``spc:`` section; NHSRplotthedots' rules without one)."""
     return parse_spc(cfg.section("spc", {}), where=f"{getattr(cfg, 'path', 'configuration')}: spc")

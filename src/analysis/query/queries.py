@@ -260,6 +260,41 @@ class Queries:
         out["eligible"] = out["eligible"].astype("Int64")
         return out.sort_values("month", ignore_index=True)
 
+    def rows(
+        self, name: str, months: Months, scope: str = "", columns: Iterable[str] | None = None
+    ) -> pd.DataFrame:
+        """The rows of table ``name`` dated in ``months`` (its :data:`PARTITION_BY` date),
+        for a method that needs rows rather than counts (quotes, who answered): on a
+        partitioned table only those months' folders are read. ``columns``: all by default."""
+        from analysis.ingest.store import PARTITION_BY, PARTITION_COLUMN
+
+        if name not in PARTITION_BY:
+            raise ValueError(
+                f"{name} has no date to select months on; choose from {list(PARTITION_BY)}"
+            )
+        e = self.engine
+        t = agg.select(
+            e.table(name), PARTITION_BY[name], self.selection(months, scope), e.partitioned(name)
+        )
+        wanted = list(columns) if columns is not None else list(t.columns)
+        keep = [c for c in wanted if c in t.columns and c != PARTITION_COLUMN]
+        out = e.execute(t.select(*keep))
+        for c in out.columns:
+            if c.endswith("_date") and not pd.api.types.is_datetime64_any_dtype(out[c]):
+                out[c] = pd.to_datetime(out[c])
+        return out.reset_index(drop=True)
+
+    def of_comments(self, name: str, comment_ids: Iterable[str]) -> pd.DataFrame:
+        """The rows of ``name`` (``comment_themes``, ``comment_sentiment``) for these comments."""
+        import ibis
+
+        from analysis.ingest.store import PARTITION_COLUMN
+
+        t = self.engine.table(name)
+        ids = ibis.memtable(pd.DataFrame({"comment_id": pd.Series(list(comment_ids), dtype=str)}))
+        keep = [c for c in t.columns if c != PARTITION_COLUMN]
+        return self.engine.execute(t.semi_join(ids, "comment_id").select(*keep))
+
     def latest_month(self) -> pd.Period:
         """The latest month with an FFT response (from the partition names where partitioned)."""
         e = self.engine

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.methods.headline_series import headline_series
+from analysis.methods.headline_series import summary_series
 from analysis.methods.interrupted_time_series import evaluate_actions
 from analysis.publish import formatting as fmt
 from analysis.publish.sections.base import Section, Table, start
@@ -47,8 +47,8 @@ def evidence(ctx) -> pd.DataFrame:
     args = dict(through=last, min_count=ctx.min_count)
     series = pd.concat(
         [
-            headline_series(ctx.responses, ctx.eligible, ctx.services, by="service", **args),
-            headline_series(ctx.responses, ctx.eligible, ctx.services, label=ctx.label, **args),
+            summary_series(ctx.fft_monthly, ctx.services, by="service", **args),
+            summary_series(ctx.fft_monthly, ctx.services, label=ctx.label, **args),
         ]
     )
     found = evaluate_actions(series, window, everyone=ctx.label)

@@ -46,8 +46,9 @@ def row(measure: str, period: str, value: str, target: str, icons: dict, anchor:
     }
 
 
-def indicator_icons(history: pd.DataFrame, polarity: str, target) -> dict:
-    """The variation and assurance icons of an indicator's values by period."""
+def indicator_icons(history: pd.DataFrame, polarity: str, target, rules="ptd") -> dict:
+    """The variation and assurance icons of an indicator's values by period (``rules``:
+    the partnership's SPC rule set)."""
     values = history.dropna(subset=["value"])
     if len(values) < SHORT_GROUP or polarity not in DIRECTION:
         return {}
@@ -57,6 +58,7 @@ def indicator_icons(history: pd.DataFrame, polarity: str, target) -> dict:
         "period_end",
         improvement_direction=DIRECTION[polarity],
         target=None if pd.isna(target) else float(target),
+        rules=rules,
     )
     return ptd_icons(chart).iloc[0].to_dict()
 
@@ -101,7 +103,10 @@ def compute(ctx) -> Section:
             ):
                 continue
             icons = indicator_icons(
-                evaluation.history[indicator.id], indicator.polarity, r["target_value"]
+                evaluation.history[indicator.id],
+                indicator.polarity,
+                r["target_value"],
+                ctx.spc_settings.rules_for(indicator.id),
             )
             value = format_value(indicator.measure_type, r["value"])
             target = (

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.methods.fft import monthly_summary
 from analysis.publish import formatting as fmt
 from analysis.publish import style
 from analysis.publish.periods import Period
@@ -21,10 +20,9 @@ ANCHOR = "fft"
 
 
 def summary(ctx) -> pd.DataFrame:
-    """Responses, positive and eligible by service and month (computed once per context)."""
-    if "fft_summary" not in ctx.cache:
-        ctx.cache["fft_summary"] = monthly_summary(ctx.responses, ctx.eligible)
-    return ctx.cache["fft_summary"]
+    """Responses, positive and eligible by service and month up to the period's end
+    (aggregated once per context, by the query layer)."""
+    return ctx.fft_monthly
 
 
 def _totals(s: pd.DataFrame, months) -> pd.DataFrame:

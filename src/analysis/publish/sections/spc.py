@@ -6,6 +6,10 @@ complaints received (a c-chart). Months with fewer responses than the disclosure
 threshold are gaps, never points or flags. Readings are in plain words; the Making Data
 Count term is kept for the footnote. The charts are computed once per context and
 shared with the "at a glance" table and the "needs attention" list.
+
+The rule set (NHSRplotthedots' or Making Data Count's Single Chart Tool), rebase months
+and fixed baselines come from the partnership's ``spc:`` configuration
+(:mod:`analysis.methods.spc_options`), per measure by the names in :data:`SPC_MEASURES`.
 """
 
 from __future__ import annotations
@@ -15,13 +19,19 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.methods.attribute_charts import attribute_spc
-from analysis.methods.headline_series import complaint_series, headline_series
+from analysis.methods.headline_series import complaint_series, summary_series
 from analysis.methods.spc import ptd_icons
 from analysis.publish.narrative import plain_reading
 from analysis.publish.sections.base import Figure, Finding, Section, start
 from analysis.publish.spc_plot import facets
 
 ANCHOR = "spc"
+#: Each headline measure's name in the configuration's ``spc: measures:`` section.
+SPC_MEASURES = {
+    "positive": "fft_positive",
+    "responses": "fft_response_rate",
+    "complaints": "complaints_received",
+}
 
 
 @dataclass
@@ -56,9 +66,8 @@ def measures(ctx) -> list[Measure]:
     """The scope's headline measures (computed once per context)."""
     if "spc" in ctx.cache:
         return ctx.cache["spc"]
-    series = headline_series(
-        ctx.responses,
-        ctx.eligible,
+    series = summary_series(
+        ctx.fft_monthly,
         ctx.services,
         through=ctx.month,
         min_count=ctx.min_count,
@@ -81,6 +90,7 @@ def measures(ctx) -> list[Measure]:
                 multiplier=100,
                 freq="MS",
                 target=_target(ctx, computation),
+                **ctx.spc_arguments(SPC_MEASURES[value], series),
             )
             out.append(Measure(value, name, "%", y_label, spc))
     if len(ctx.complaints):
@@ -94,6 +104,7 @@ def measures(ctx) -> list[Measure]:
                 facet_field="facet",
                 chart="c",
                 improvement_direction="decrease",
+                **ctx.spc_arguments(SPC_MEASURES["complaints"], counts),
             )
             out.append(Measure("complaints", "Complaints received", "", "complaints", spc, 0))
     ctx.cache["spc"] = out

@@ -18,11 +18,12 @@ ANCHOR = "thematic-review"
 
 def compute(ctx) -> Section:
     section = start(ANCHOR)
-    if ctx.comments.empty and ctx.complaints.empty:
+    comments = ctx.period_comments  # the period's quarters only are kept below
+    if comments.empty and ctx.complaints.empty:
         return section
     subjects = ctx.complaint_subjects
     long = triangulation.triangulate(
-        ctx.comments, ctx.themes, ctx.sentiment, ctx.complaints, subjects, ctx.compliments
+        comments, ctx.period_themes, ctx.period_sentiment, ctx.complaints, subjects, ctx.compliments
     )
     quarters = {m.asfreq("Q") for m in ctx.period.months}
     long = long[long["quarter"].isin(quarters)]

@@ -18,10 +18,10 @@ ANCHOR = "themes"
 
 def compute(ctx) -> Section:
     section = start(ANCHOR)
-    in_period = ctx.comments[ctx.period.contains(ctx.comments["response_date"])]
+    in_period = ctx.period_comments
     if in_period.empty:
         return section
-    themes = ctx.themes[ctx.themes["comment_id"].isin(in_period["comment_id"])]
+    themes = ctx.period_themes
     rows, _ = theme_trends.comment_themes_by_month(in_period, themes)
     usable = max(rows["comment_id"].nunique(), 1)
     top = (
@@ -54,9 +54,8 @@ def compute(ctx) -> Section:
         section.sentences.append(
             f"The most common themes were {', '.join(top['subcategory'].head(3))}."
         )
-    history = ctx.comments[ctx.comments["response_date"].dt.to_period("M") <= ctx.month]
     rising = theme_trends.rising_themes(
-        theme_trends.monthly_theme_shares(history, ctx.themes, question="what_could_be_better"),
+        ctx.theme_shares(ctx.month - 12, question="what_could_be_better"),
         ctx.month,
         min_count=ctx.min_count,
     )
@@ -76,5 +75,5 @@ def compute(ctx) -> Section:
                 term="above the upper limit of a p-chart of the theme's monthly share",
             )
         )
-    section.data["quotes"] = comment_quotes(in_period, themes, ctx.sentiment)
+    section.data["quotes"] = comment_quotes(in_period, themes, ctx.period_sentiment)
     return section

@@ -23,8 +23,9 @@ def compute(ctx) -> Section:
     section = start(ANCHOR)
     if ctx.population.empty:
         return section
-    first = (ctx.month - 11).start_time
-    window = ctx.responses[ctx.responses["response_date"].between(first, ctx.month.end_time)]
+    window = ctx.responses_between(
+        ctx.month - 11, ["service_id", "response_date", *voices.GROUP_TYPES]
+    )
     frames = [
         voices.representation(window, ctx.population, g) for g in voices.GROUP_TYPES if g in window
     ]

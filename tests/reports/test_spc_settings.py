@@ -83,3 +83,15 @@ def test_configured_rebase_starts_new_limits():
     positive = next(m for m in spc.measures(ctx) if m.key == "positive")
     groups = positive.spc.groupby("rebase_group")["mean"].nunique()
     assert len(groups) == 2
+
+
+def test_a_configured_target_gives_a_headline_measure_its_assurance_icon():
+    """A target set under ``spc: measures:`` (no logic model sets one for the scope) is drawn
+    on the chart and judged by the assurance icon: 90% positive against values around 90%
+    that vary about it is "hit and miss" (Making Data Count), not "no target"."""
+    ctx = _context({"measures": {"fft_positive": {"target": 90}}}, months=24)
+    positive = next(m for m in spc.measures(ctx) if m.key == "positive")
+    assert (positive.spc["target"].dropna() == 90).all() and positive.spc["target"].notna().any()
+    rows = at_a_glance.compute(ctx).data["rows"]
+    (mine,) = [r for r in rows if r["measure"] == "FFT percentage positive"]
+    assert mine["target"].startswith("90.0") and mine["assurance"] is not None

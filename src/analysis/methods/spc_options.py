@@ -57,6 +57,9 @@ class MeasureSpc(BaseModel):
     run_length: Literal[6, 7] | None = None
     rebase: list[pd.Timestamp] = Field(default_factory=list)
     fix_after_n_points: int | None = Field(default=None, ge=12)
+    #: The measure's target in its own units (percent for a percentage), drawn on its chart
+    #: and judged by the assurance icon where no logic model sets one for the scope.
+    target: float | None = None
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
     @field_validator("rebase", mode="before")
@@ -103,6 +106,12 @@ class SpcSettings(BaseModel):
             "rebase": list(m.rebase) if m and m.rebase else None,
             "fix_after_n_points": m.fix_after_n_points if m else None,
         }
+
+
+    def target_for(self, measure: str) -> float | None:
+        """The target configured for ``measure``, if any."""
+        m = self.measures.get(measure)
+        return m.target if m else None
 
 
 class SpcConfigError(ConfigError):

@@ -51,15 +51,16 @@ class Measure:
         return {} if icons.empty else icons.iloc[0].to_dict()
 
 
-def _target(ctx, computation: str) -> float | None:
-    """The target of a whole-partnership indicator with this computation, if a logic model has one."""
+def _target(ctx, computation: str, measure: str) -> float | None:
+    """The target of a whole-partnership indicator with this computation, if a logic model has
+    one; else the target configured for ``measure`` under ``spc: measures:``, if any."""
     for evaluation in ctx.evaluations.values():
         for indicator in evaluation.model.indicators:
             if indicator.computation == computation and not indicator.params:
                 row = evaluation.latest[evaluation.latest["id"] == indicator.id]
                 if len(row) and pd.notna(row["target_value"].iat[0]):
                     return float(row["target_value"].iat[0])
-    return None
+    return ctx.spc_settings.target_for(measure)
 
 
 def measures(ctx) -> list[Measure]:
@@ -89,7 +90,7 @@ def measures(ctx) -> list[Measure]:
                 chart="pprime",
                 multiplier=100,
                 freq="MS",
-                target=_target(ctx, computation),
+                target=_target(ctx, computation, SPC_MEASURES[value]),
                 **ctx.spc_arguments(SPC_MEASURES[value], series),
             )
             out.append(Measure(value, name, "%", y_label, spc))
@@ -104,6 +105,7 @@ def measures(ctx) -> list[Measure]:
                 facet_field="facet",
                 chart="c",
                 improvement_direction="decrease",
+                target=ctx.spc_settings.target_for(SPC_MEASURES["complaints"]),
                 **ctx.spc_arguments(SPC_MEASURES["complaints"], counts),
             )
             out.append(Measure("complaints", "Complaints received", "", "complaints", spc, 0))

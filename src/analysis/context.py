@@ -31,6 +31,7 @@ from analysis.coverage import report_period
 from analysis.ingest.store import read_table, table_path
 from analysis.publish.periods import LENGTH, Period
 from analysis.publish.report import slug
+from analysis.scope import in_scope
 
 KINDS = tuple(LENGTH)
 #: The environment variable naming the folder a pipeline run's notebooks write into.
@@ -53,24 +54,6 @@ def report_folder(cfg: Config, period: pd.Period | str, scope: str = "") -> Path
     """
     staging = os.environ.get(OUTPUT_ENV)
     return Path(staging) if staging else final_folder(cfg, period, scope)
-
-
-def in_scope(services: pd.DataFrame, scope: str) -> pd.DataFrame:
-    """The services a report covers: all (``""``), one setting, or one service id.
-
-    >>> s = pd.DataFrame({"service_id": ["A", "B"], "setting": ["acute", "urgent care"]})
-    >>> in_scope(s, "urgent care")["service_id"].tolist()
-    ['B']
-    """
-    if not scope:
-        return services
-    chosen = services[(services["setting"] == scope) | (services["service_id"] == scope)]
-    if chosen.empty:
-        raise ValueError(
-            f"scope {scope!r} is neither a setting nor a service id; settings: "
-            f"{sorted(services['setting'].unique())}, services: {sorted(services['service_id'])}"
-        )
-    return chosen
 
 
 def disclosure_min_count(cfg: Config) -> int:

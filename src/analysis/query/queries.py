@@ -26,6 +26,7 @@ from analysis.methods import complaints as complaint_methods
 from analysis.query import aggregates as agg
 from analysis.query.engine import Engine
 from analysis.query.settings import QuerySettings, query_settings
+from analysis.scope import in_scope
 
 Months = str | pd.Period | tuple | Iterable | None
 
@@ -61,13 +62,7 @@ def scope_services(services: pd.DataFrame, scope: str) -> tuple[str, ...] | None
     """
     if not scope:
         return None
-    chosen = services[(services["setting"] == scope) | (services["service_id"] == scope)]
-    if chosen.empty:
-        raise ValueError(
-            f"scope {scope!r} is neither a setting nor a service id; settings: "
-            f"{sorted(services['setting'].unique())}, services: {sorted(services['service_id'])}"
-        )
-    return tuple(sorted(chosen["service_id"]))
+    return tuple(sorted(in_scope(services, scope)["service_id"]))
 
 
 def _tidy(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

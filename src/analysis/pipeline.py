@@ -26,14 +26,15 @@ import pandas as pd
 import papermill
 from tqdm import tqdm
 
-import analysis
 from analysis.config import NOTEBOOKS_DIR, Config, load_config
 from analysis.ingest.store import read_table
 from analysis.methods.fft import latest_complete_month
 from analysis.publish import browser
+from analysis.publish.gate import PublishRefused, check_folder
 from analysis.publish.html import export_html
 from analysis.publish.index import write_index
 from analysis.publish.periods import Period
+from analysis.publish.provenance import code_version, public_parameters
 from analysis.publish.report import slug
 
 log = logging.getLogger("analysis")
@@ -165,19 +166,25 @@ def produce_month(
         seconds[f"export+gate {report.page}"] = time.perf_counter() - start
     if pdf and browser.available():
         start = time.perf_counter()
-        browser.write_pdfs(pages)
+        browser.write_pdfs(pages, min_count)
         seconds["pdf"] = time.perf_counter() - start
     elif pdf:
         log.warning("chromium not found: no PDFs written (make browser installs it)")
     run = {
         "period": period,
-        "parameters": params,
-        "code_version": analysis.__version__,
+        "parameters": public_parameters(params),
+        "code_version": code_version(),
         "pages": [pg.name for pg in pages],
+        "analyst_pages": [r.analyst_page for r in reports],
         "ran_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "seconds": {k: round(v, 2) for k, v in seconds.items()},
     }
     (out / "run.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
+    try:  # every file of the period, run.json too, through the publish gate
+        check_folder(out, min_count)
+    except PublishRefused:
+        (out / "run.json").unlink()  # the reports index lists only periods with a run.json
+        raise
     return run
 
 

@@ -39,7 +39,10 @@ def _comments(n_staff: int, n_parking: int) -> tuple[pd.DataFrame, pd.DataFrame,
 
 def test_quotes_are_escaped_and_small_theme_counts_suppressed(tmp_path):
     comments, themes, sentiment = _comments(n_staff=12, n_parking=3)
-    page, headlines = themes_section(ReportBuilder(tmp_path), comments, themes, sentiment, MARCH)
+    responses = pd.DataFrame({"response_id": comments["response_id"], "rating": "Very good"})
+    page, headlines = themes_section(
+        ReportBuilder(tmp_path), comments, themes, sentiment, MARCH, responses=responses
+    )
     assert "<script>" not in page and "&lt;script&gt;" in page
     # 12 comments about staff are shown; the 3 about parking are a small number.
     assert "<td class='count'>12</td>" in page

@@ -19,6 +19,8 @@ from analysis.methods.attribute_charts import attribute_spc
 from analysis.methods.complaints import profile, timeliness
 from analysis.methods.headline_series import headline_series
 from analysis.methods.interrupted_time_series import evaluate_actions
+from analysis.methods.quotes import BETTER, GOOD
+from analysis.publish import quoting
 from analysis.publish.indicator_table import indicator_table, status_summary
 from analysis.publish.periods import Period
 from analysis.publish.report import ReportBuilder
@@ -254,8 +256,9 @@ def compliments_section(
 ) -> tuple[str, list[str]]:
     """Good news: compliments received by service, and a few of them in people's own words.
 
-    Quotes are the longest redacted compliments of the period (long enough to say what
-    was good), one per service, so no one service fills the section.
+    Quotes are the longest redacted compliments of the period that pass the
+    sensitive-content screen (:mod:`analysis.methods.quotes`), one per service first, so
+    no one service fills the section.
     """
     this = compliments[_in(compliments["received_date"], period)]
     counts = (
@@ -281,14 +284,10 @@ def compliments_section(
             counts=("compliments",),
         )
     ]
-    texts = this.dropna(subset=["text"])
-    texts = texts.assign(length=texts["text"].str.len()).sort_values(
-        ["length", "compliment_id"], ascending=[False, True]
+    chosen = quoting.pick(
+        report, quoting.compliment_candidates(this), GOOD, quoting.service_names(services), quotes
     )
-    chosen = texts.drop_duplicates("service_id").head(quotes)
-    if not chosen.empty:
-        parts.append("<h3>In their own words</h3>")
-        parts += [f"<blockquote>{html.escape(t)}</blockquote>" for t in chosen["text"]]
+    parts.append(quoting.quotes_html("In their own words", chosen))
     return "".join(parts), [
         f"{_count(len(this), report.min_count)} compliments were received in {period.label}."
     ]
@@ -301,12 +300,16 @@ def themes_section(
     sentiment: pd.DataFrame,
     period: Period,
     quotes: int = 3,
+    responses: pd.DataFrame | None = None,
+    services: pd.DataFrame | None = None,
 ) -> tuple[str, list[str]]:
     """What people told us: the period's most common themes, themes rising against the
     previous 12 months (p-chart limits), and quotes in people's own (redacted) words.
 
-    Quotes follow :func:`analysis.methods.theme_trends.representative_quotes`'s stated
-    rule; the strongest ``quotes`` positive and negative ones, one per theme, are shown.
+    Quote candidates follow :func:`analysis.methods.theme_trends.representative_quotes`'s
+    stated rule; :func:`analysis.methods.quotes.select_quotes` then keeps those that fit
+    the heading (by the response's rating from ``responses``, and sentiment) and pass the
+    sensitive-content screen, naming each one's service (from ``services``).
     """
     last = period.months[-1]
     in_period = comments[_in(comments["response_date"], period)]
@@ -356,16 +359,10 @@ def themes_section(
         sentence = f"Rising in what could be better in {last:%B %Y}: {'; '.join(named)}."
         parts.append(_p(sentence))
         headlines.append(sentence)
-    chosen = theme_trends.representative_quotes(in_period, period_themes, sentiment, per_theme=1)
-    chosen = chosen.sort_values(["strength", "comment_id"], ascending=[False, True])
-    for tone, heading in (("positive", "What was good"), ("negative", "What could be better")):
-        picked = chosen[chosen["tone"] == tone].drop_duplicates("text").head(quotes)
-        if len(picked):
-            parts.append(f"<h3>{heading}, in people's own words</h3>")
-            parts += [
-                f"<blockquote>{html.escape(r.text)}<footer>Theme: {html.escape(r.subcategory)}</footer></blockquote>"
-                for r in picked.itertuples()
-            ]
+    candidates = quoting.comment_candidates(in_period, period_themes, sentiment, responses)
+    for side, heading in ((GOOD, "What was good"), (BETTER, "What could be better")):
+        chosen = quoting.pick(report, candidates, side, quoting.service_names(services), quotes)
+        parts.append(quoting.quotes_html(f"{heading}, in people's own words", chosen))
     return "".join(parts), headlines
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.publish import style
+from analysis.publish.disclosure import Disclosure
 from analysis.publish.periods import Period
-from analysis.publish.suppression import suppress_column_against_total
+from analysis.publish.suppression import MARK
 
 
 def in_scope(services: pd.DataFrame, scope: str) -> pd.DataFrame:
@@ -41,19 +42,31 @@ def _totals(summary: pd.DataFrame, months) -> pd.DataFrame:
 
 
 def fft_table(
-    summary: pd.DataFrame, services: pd.DataFrame, period: Period, min_count: int
+    summary: pd.DataFrame,
+    services: pd.DataFrame,
+    period: Period,
+    min_count: int,
+    disclosure: Disclosure | None = None,
 ) -> pd.DataFrame:
     """Per service for the period: responses, % positive, change on the previous period, response rate.
 
     Percentages are pooled over the period's months (all responses, as NHS England counts
-    them). Counts below ``min_count`` and the percentages built on them are suppressed;
-    since the report also states the partnership's total, one suppressed service takes
-    the next smallest with it (secondary suppression). The previous period's percentage
-    is only compared when it rests on at least ``min_count`` responses.
+    them). Which figures are shown follows ``disclosure`` (:mod:`analysis.publish.disclosure`:
+    small counts hidden with their percentages, complementary cells across services and
+    settings, a quarter or year hidden when any of its months is), so no hidden count can
+    be worked back from any other published figure. Give the partnership's
+    :class:`Disclosure` (over all services) so a scoped report hides the same cells as
+    the whole partnership's; without one it is built from ``summary``. The change on the
+    previous period is shown only where both periods are published.
     """
+    disclosure = disclosure or Disclosure(summary, services, min_count)
+    ids = services["service_id"]
+    shown = disclosure.published_services(ids, period.months)
+    shown_before = disclosure.published_services(ids, period.previous)
     this = _totals(summary, period.months)
     last = _totals(summary, period.previous)
-    last = last.loc[last["responses"] >= min_count, ["service_id", "pct_positive"]]
+    last = last.loc[last["service_id"].map(shown_before).fillna(False).astype(bool)]
+    last = last[["service_id", "pct_positive"]]
     df = (
         services[["service_id", "service_name", "setting"]]
         .merge(this, on="service_id", how="left")
@@ -63,12 +76,9 @@ def fft_table(
     if "response_rate" not in df:
         df["response_rate"] = float("nan")
     df["change"] = df["pct_positive"] - df["last_pct"]
-    df = suppress_column_against_total(
-        df,
-        count="responses",
-        dependent=["pct_positive", "response_rate", "change"],
-        min_count=min_count,
-    )
+    hidden = ~df["service_id"].map(shown).astype(bool)
+    df = df.astype({c: "object" for c in ("responses", "pct_positive", "response_rate", "change")})
+    df.loc[hidden, ["responses", "pct_positive", "response_rate", "change"]] = MARK
     return pd.DataFrame(
         {
             "Service": df["service_name"],
@@ -90,21 +100,33 @@ def _signed(x) -> str:
 
 
 def setting_chart(
-    summary: pd.DataFrame, services: pd.DataFrame, setting: str, month: pd.Period, min_count: int
+    summary: pd.DataFrame,
+    services: pd.DataFrame,
+    setting: str,
+    month: pd.Period,
+    min_count: int,
+    disclosure: Disclosure | None = None,
 ):
     """Line chart of monthly % positive for each service in ``setting`` up to ``month``.
 
-    Months whose response count is below ``min_count`` are left out (suppressed).
-    Returns the figure and its alt text.
+    Only months whose figure the monthly tables publish are drawn (``disclosure``, see
+    :func:`fft_table`). Returns the figure and its alt text.
     """
     import matplotlib.pyplot as plt
 
     style.apply()
+    disclosure = disclosure or Disclosure(summary, services, min_count)
     ids = services.loc[services["setting"] == setting, ["service_id", "service_name"]]
     data = summary[
         summary["service_id"].isin(ids["service_id"])
         & (summary["month"] <= month.to_timestamp())
         & (summary["responses"] >= min_count)
+    ]
+    data = data[
+        [
+            disclosure.published([sid], [pd.Timestamp(m).to_period("M")])
+            for sid, m in zip(data["service_id"], data["month"], strict=True)
+        ]
     ]
     fig, ax = plt.subplots()
     descriptions = []

@@ -25,21 +25,34 @@ def bullets(sentences: list[str]) -> str:
     return "<ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in sentences) + "</ul>"
 
 
-def fft_headlines(summary: pd.DataFrame, period: Period, min_count: int = 5) -> list[str]:
-    """The partnership's FFT volume and percentage positive in the period, against the previous one."""
+def fft_headlines(
+    summary: pd.DataFrame, period: Period, min_count: int = 5, disclosure=None
+) -> list[str]:
+    """The scope's FFT volume and percentage positive in the period, against the previous one.
+
+    ``summary`` holds the scope's services. A total that ``disclosure`` (the partnership's
+    :class:`~analysis.publish.disclosure.Disclosure`) hides is not stated, nor is a
+    previous period it hides.
+    """
+    ids = summary["service_id"].unique() if "service_id" in summary else []
 
     def pooled(months):
         part = summary[summary["month"].isin([m.to_timestamp() for m in months])]
         return int(part["responses"].sum()), int(part["positive"].sum())
 
+    def shown(months, n):
+        if disclosure is None:
+            return n >= min_count
+        return n > 0 and disclosure.published(ids, months)
+
     n, pos = pooled(period.months)
-    if n < min_count:
+    if not shown(period.months, n):
         return [f"Too few Friends and Family Test responses in {period.label} to report."]
     sentence = (
         f"{n:,} people answered the Friends and Family Test in {period.label}; "
         f"{100 * pos / n:.0f}% rated their experience good or very good"
     )
     n0, pos0 = pooled(period.previous)
-    if n0 >= min_count:
+    if shown(period.previous, n0):
         sentence += f" ({100 * pos0 / n0:.0f}% in the previous {period.kind})"
     return [sentence + "."]

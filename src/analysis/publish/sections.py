@@ -47,16 +47,22 @@ def fft_spc_section(
     services: pd.DataFrame,
     period: Period,
     label: str,
+    disclosure=None,
 ) -> tuple[str, list[str]]:
     """SPC charts (Making Data Count) of the FFT percentage positive and response rate.
 
     p′ charts (Laney) for the pooled monthly series of the scope; months with fewer than
-    the disclosure threshold of responses are gaps, not points.
+    the disclosure threshold of responses, or whose total ``disclosure`` hides (the
+    limits would give the count away), are gaps, not points.
     """
     last = period.months[-1]
     series = headline_series(
         responses, eligible, services, through=last, min_count=report.min_count, label=label
     )
+    if disclosure is not None:
+        ids = services["service_id"]
+        hidden = [not disclosure.published(ids, [m.to_period("M")]) for m in series["month"]]
+        series.loc[hidden, ["responses", "positive", "pct_positive", "response_rate"]] = None
     parts, headlines = [], []
     measures = [
         ("positive", "responses", "FFT percentage positive", "% positive"),

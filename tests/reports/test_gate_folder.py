@@ -161,3 +161,32 @@ def test_the_index_links_only_pages_the_gate_passed(period):
     assert 'href="2024-06/index.html"' in index and 'href="2024-06/analyst.html"' in index
     assert "quarterly" not in index
     assert "2024-07" not in index
+
+
+def test_the_monthly_run_refuses_a_period_with_an_identifier_in_any_file(tmp_path, monkeypatch):
+    """produce_month puts the whole folder through the gate: a name left in a download refuses
+    the period, and no run.json is left for the index to list it by."""
+    import nbformat
+
+    from analysis import pipeline
+    from analysis.config import load_config, relocate
+
+    cfg = relocate(load_config(), tmp_path / "p")
+
+    def fake_notebook(name, output, parameters):
+        output.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nbformat.v4.new_notebook(), output)
+        if name.startswith("10"):
+            (output.parent / "tables").mkdir(exist_ok=True)
+            (output.parent / "tables" / "monthly-quotes.csv").write_text(
+                "Quote\nThanks to Mrs Smith on the ward\n", encoding="utf-8"
+            )
+        return output
+
+    monkeypatch.setattr(pipeline, "run_notebook", fake_notebook)
+    with pytest.raises(PublishRefused) as caught:
+        pipeline.produce_month(str(cfg.path), "2024-05", pdf=False, analyses=False)
+    assert "tables/monthly-quotes.csv row 2, column A: identifier: name" in str(caught.value)
+    out = cfg.reports_dir / "2024-05"
+    assert (out / "index.html").exists() and not (out / "run.json").exists()
+    assert "2024-05" not in write_index(cfg.reports_dir, "Demo").read_text(encoding="utf-8")

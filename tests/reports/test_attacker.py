@@ -16,6 +16,7 @@ recovered. None may be.
 
 from __future__ import annotations
 
+import html
 import re
 from functools import cache
 
@@ -253,3 +254,53 @@ def test_setting_charts_plot_only_the_months_the_tables_publish():
                 month = str(pd.Timestamp(x).to_period("M"))
                 assert {v for v, _ in facts.get((frozenset([sid]), (month,)), [])} != {"*"}
         plt.close(fig)
+
+
+# --- compliments: the same attack on the counts of the "Good news" section ------------------
+
+COMPLIMENT_ROW = re.compile(r"<tr><td>([^<]*)</td><td class='count'>([^<]*)</td></tr>")
+COMPLIMENT_LINE = re.compile(r"^([\d,]+) compliments were received")
+
+
+def compliments_published(services, compliments, disclosure, folder):
+    from analysis.publish.report import ReportBuilder
+    from analysis.publish.sections import compliments_section
+
+    facts: dict[tuple, list] = {}
+    names = dict(zip(services["service_name"], services["service_id"], strict=True))
+    for scope in ["", *services["setting"].unique(), *services["service_id"]]:
+        svc = in_scope(services, scope)
+        part = compliments[compliments["service_id"].isin(svc["service_id"])]
+        for kind, step in (("month", 1), ("quarter", 3), ("year", 12)):
+            for last in FY[step - 1 :: step]:
+                period = Period.of(kind, last)
+                months = tuple(str(m) for m in period.months)
+                page, lines = compliments_section(
+                    ReportBuilder(folder), part, svc, period, disclosure=disclosure
+                )
+                for name, value in COMPLIMENT_ROW.findall(page):
+                    key = (frozenset([names[html.unescape(name)]]), months)
+                    facts.setdefault(key, []).append((value, None))
+                m = COMPLIMENT_LINE.match(lines[0])
+                value = m.group(1) if m else "*"
+                facts.setdefault((frozenset(svc["service_id"]), months), []).append((value, None))
+    return facts
+
+
+@pytest.mark.slow
+def test_no_hidden_compliment_count_can_be_recovered(tmp_path):
+    services = demo_services()
+    rng = np.random.default_rng(5)
+    rows = []
+    for sid in services["service_id"]:
+        for month in MONTHS:
+            n = PLANTED.get((sid, str(month)), (int(rng.integers(0, 12)),))[0]
+            day = month.to_timestamp()
+            rows += [{"service_id": sid, "received_date": day, "text": None}] * n
+    compliments = pd.DataFrame(rows)
+    compliments["compliment_id"] = [f"K{i}" for i in range(len(compliments))]
+    disclosure = Disclosure.of_events(compliments, "received_date", services, K)
+    facts = compliments_published(services, compliments, disclosure, tmp_path)
+    attacker = Attacker(list(services["service_id"]), facts)
+    assert len(attacker.hidden) >= len([v for v in PLANTED.values() if v[0]])
+    assert [r for r in attacker.recovered() if r[2] == "responses"] == []

@@ -72,6 +72,9 @@ class Disclosure:
         self.min_count = int(min_count)
         self.setting = dict(zip(services["service_id"], services["setting"], strict=True))
         month = pd.to_datetime(summary["month"]).dt.to_period("M")
+        #: without a ``positive`` column (counts of complaints, compliments) only counts are audited
+        self.with_positive = "positive" in summary
+        summary = summary if self.with_positive else summary.assign(positive=0)
         counts = summary.assign(month=month).groupby(["month", "service_id"])[
             ["responses", "positive"]
         ]
@@ -83,6 +86,15 @@ class Disclosure:
             self._members.setdefault(("setting", setting), frozenset())
             self._members[("setting", setting)] |= {sid}
         self.hidden = cache(self._hidden)
+
+    @classmethod
+    def of_events(
+        cls, events: pd.DataFrame, date: str, services: pd.DataFrame, min_count: int = 5
+    ) -> Disclosure:
+        """The pattern for counts of rows (complaints, compliments) per service and month of ``date``."""
+        month = events[date].dt.to_period("M").dt.to_timestamp()
+        counts = events.assign(month=month).groupby(["service_id", "month"]).size()
+        return cls(counts.rename("responses").reset_index(), services, min_count)
 
     @staticmethod
     def quarter(last: str | pd.Period) -> list[pd.Period]:
@@ -140,7 +152,12 @@ class Disclosure:
                 hidden.add(self._complement(units, value_r, value_p, hidden, bare))
                 continue
             fixed = next(
-                (i for i in sorted(hidden) if _fixed(member, value_r, value_p, hidden, i)), None
+                (
+                    i
+                    for i in sorted(hidden)
+                    if _fixed(member, value_r, value_p, hidden, i, self.with_positive)
+                ),
+                None,
             )
             if fixed is None:
                 return frozenset(units[i] for i in hidden)
@@ -165,7 +182,8 @@ class Disclosure:
             r, p = value_r[i], value_p[i]
             children = self._children(units, units[i])
             covered = not children or any(c in hidden for c in children)
-            return (0 if covered else 1, 0 if r >= 2 and 0 < p < r else 1, r, units[i])
+            varied = r >= 2 and (0 < p < r or not self.with_positive)
+            return (0 if covered else 1, 0 if varied else 1, r, units[i])
 
         def shown(cells):
             return [i for i in cells if i not in hidden and value_r[i] >= 1]
@@ -201,7 +219,9 @@ class Disclosure:
         return [i for i, u in enumerate(units) if u != unit and self._parent(u) == unit]
 
 
-def _fixed(member: np.ndarray, value_r, value_p, hidden: set[int], cell: int) -> bool:
+def _fixed(
+    member: np.ndarray, value_r, value_p, hidden: set[int], cell: int, positive: bool = True
+) -> bool:
     """Whether the published cells fix the responses or positive ratings of ``cell``."""
     n = member.shape[1]
     shown = [i for i in range(len(member)) if i not in hidden]
@@ -218,7 +238,7 @@ def _fixed(member: np.ndarray, value_r, value_p, hidden: set[int], cell: int) ->
     lo += [-np.inf] * n
     hi += [0] * n
     constraint = LinearConstraint(np.array(rows), lo, hi)
-    for offset in (0, n):
+    for offset in (0, n) if positive else (0,):
         c = np.r_[member[cell], np.zeros(n)] if offset == 0 else np.r_[np.zeros(n), member[cell]]
         low = milp(c, integrality=np.ones(2 * n), bounds=(0, np.inf), constraints=constraint)
         high = milp(-c, integrality=np.ones(2 * n), bounds=(0, np.inf), constraints=constraint)

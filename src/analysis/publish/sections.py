@@ -21,11 +21,12 @@ from analysis.methods.headline_series import headline_series
 from analysis.methods.interrupted_time_series import evaluate_actions
 from analysis.methods.quotes import BETTER, GOOD
 from analysis.publish import quoting
+from analysis.publish.disclosure import Disclosure
 from analysis.publish.indicator_table import indicator_table, status_summary
 from analysis.publish.periods import Period
 from analysis.publish.report import ReportBuilder
 from analysis.publish.spc_plot import spc_panels
-from analysis.publish.suppression import is_small, suppress, suppress_column_against_total
+from analysis.publish.suppression import MARK, is_small, suppress, suppress_column_against_total
 
 
 def _p(text: str) -> str:
@@ -259,8 +260,13 @@ def compliments_section(
     services: pd.DataFrame,
     period: Period,
     quotes: int = 3,
+    disclosure: Disclosure | None = None,
 ) -> tuple[str, list[str]]:
     """Good news: compliments received by service, and a few of them in people's own words.
+
+    Counts follow ``disclosure`` (the partnership's compliments pattern,
+    :meth:`Disclosure.of_events`; built from ``compliments`` if not given), so no hidden
+    count can be worked back from another period's or scope's figures.
 
     Quotes are the longest redacted compliments of the period that pass the
     sensitive-content screen (:mod:`analysis.methods.quotes`), one per service first, so
@@ -276,12 +282,15 @@ def compliments_section(
         .fillna({"compliments": 0})
     )
     counts["compliments"] = counts["compliments"].astype("int64")
-    table = suppress_column_against_total(
-        counts[["service_name", "compliments"]].rename(columns={"service_name": "Service"}),
-        "compliments",
-        [],
-        report.min_count,
+    disclosure = disclosure or Disclosure.of_events(
+        compliments, "received_date", services, report.min_count
     )
+    shown = counts["service_id"].map(
+        disclosure.published_services(services["service_id"], period.months)
+    )
+    counts = counts.astype({"compliments": object})
+    counts.loc[~shown.astype(bool), "compliments"] = MARK
+    table = counts[["service_name", "compliments"]].rename(columns={"service_name": "Service"})
     parts = [
         report.table(
             table,
@@ -294,9 +303,11 @@ def compliments_section(
         report, quoting.compliment_candidates(this), GOOD, quoting.service_names(services), quotes
     )
     parts.append(quoting.quotes_html("In their own words", chosen))
-    return "".join(parts), [
-        f"{_count(len(this), report.min_count)} compliments were received in {period.label}."
-    ]
+    if disclosure.published(services["service_id"], period.months):
+        headline = f"{len(this):,} compliments were received in {period.label}."
+    else:
+        headline = f"Compliments were received in {period.label} (too few to count publicly)."
+    return "".join(parts), [headline]
 
 
 def themes_section(

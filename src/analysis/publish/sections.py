@@ -98,12 +98,16 @@ def complaints_section(
     subjects: pd.DataFrame | None,
     period: Period,
     cfg: Config,
+    disclosure: Disclosure | None = None,
 ) -> tuple[str, list[str]]:
     """Complaints received, their timeliness in working days, and the complaints lead's profile.
 
     Time limits are the nation's with the partnership's overrides; with a
     ``complaint_subjects`` map the volumes are also shown in the national return's
-    subject areas (see :mod:`analysis.complaint_settings`).
+    subject areas (see :mod:`analysis.complaint_settings`). The number received is
+    stated only where ``disclosure`` (the partnership's complaints pattern,
+    :meth:`Disclosure.of_events`) shows it, so a month's hidden count cannot be worked
+    back from its quarter.
     """
     nation = cfg.nation
     rules = handling_rules(cfg)
@@ -117,9 +121,21 @@ def complaints_section(
             period.previous[0].start_time, period.previous[-1].end_time.normalize()
         )
     ]
+    if disclosure is None:
+        ids = complaints["service_id"].dropna().unique()
+        disclosure = Disclosure.of_events(
+            complaints, "received_date", pd.DataFrame({"service_id": ids, "setting": ""}), min_count
+        )
+    ids = complaints["service_id"].dropna().unique()
+
+    def stated(n: int, months, of: str = "") -> str:
+        if disclosure.published(ids, months):
+            return f"{n:,}"
+        return f"fewer than {min_count}" if n < min_count else f"an undisclosed number{of}"
+
     headline = (
-        f"{_count(len(received), min_count)} complaints were received in {period.label} "
-        f"({_count(len(before), min_count)} in the previous {period.kind})."
+        f"{stated(len(received), period.months, ' of').capitalize()} complaints were received "
+        f"in {period.label} ({stated(len(before), period.previous)} in the previous {period.kind})."
     )
     t = timeliness(complaints, nation, end, rules)
     rows = []

@@ -48,8 +48,14 @@ def _comments(n_staff: int, n_parking: int) -> tuple[pd.DataFrame, pd.DataFrame,
 
 def test_quotes_are_escaped_and_small_theme_counts_suppressed(tmp_path):
     comments, theme_rows, sentiment = _comments(n_staff=12, n_parking=3)
+    responses = pd.DataFrame({"response_id": comments["response_id"], "rating": "Very good"})
     section, page = _page(
-        themes, tmp_path, comments=comments, themes=theme_rows, sentiment=sentiment
+        themes,
+        tmp_path,
+        comments=comments,
+        themes=theme_rows,
+        sentiment=sentiment,
+        responses=responses,
     )
     assert "<script>" not in page and "&lt;script&gt;" in page
     # 12 comments about staff are shown; the 3 about parking are a small number.

@@ -3,7 +3,8 @@
 FFT percentage positive and response rate (Laney p′ charts: limits follow each month's
 number of responses, widened for the real month-to-month variation; Laney 2002) and
 complaints received (a c-chart). Months with fewer responses than the disclosure
-threshold are gaps, never points or flags. Readings are in plain words; the Making Data
+threshold, or whose total the partnership's suppression pattern hides
+(:mod:`analysis.publish.disclosure`), are gaps, never points or flags. Readings are in plain words; the Making Data
 Count term is kept for the footnote. The charts are computed once per context and
 shared with the "at a glance" table and the "needs attention" list.
 """
@@ -17,6 +18,7 @@ import pandas as pd
 from analysis.methods.attribute_charts import attribute_spc
 from analysis.methods.headline_series import complaint_series, headline_series
 from analysis.methods.spc import ptd_icons
+from analysis.publish.disclosure import blank_hidden
 from analysis.publish.narrative import plain_reading
 from analysis.publish.sections.base import Figure, Finding, Section, start
 from analysis.publish.spc_plot import facets
@@ -64,6 +66,10 @@ def measures(ctx) -> list[Measure]:
         min_count=ctx.min_count,
         label=ctx.label,
     )
+    ids = ctx.services["service_id"]
+    series = blank_hidden(
+        series, ctx.disclosure, ids, ["responses", "positive", "pct_positive", "response_rate"]
+    )
     out = []
     specs = [
         ("positive", "responses", "FFT percentage positive", "% positive", "fft_percent_positive"),
@@ -85,6 +91,7 @@ def measures(ctx) -> list[Measure]:
             out.append(Measure(value, name, "%", y_label, spc))
     if len(ctx.complaints):
         counts = complaint_series(ctx.complaints, ctx.services, through=ctx.month, label=ctx.label)
+        counts = blank_hidden(counts, ctx.complaints_disclosure, ids, ["complaints"])
         if len(counts) >= 2:
             spc = attribute_spc(
                 counts,

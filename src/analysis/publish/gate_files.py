@@ -123,9 +123,14 @@ def notebook_pieces(path: Path) -> Iterator[Piece]:
             yield from _lines(_text(cell.get("source", "")), f"cell {n} source")
         for k, out in enumerate(cell.get("outputs", []), start=1):
             texts = [_text(out.get("text", ""))]
-            for mime, data in (out.get("data") or {}).items():
+            data = out.get("data") or {}
+            for mime, value in data.items():
+                # a table's text/plain repeats its text/html with the columns run together
+                # (numbers side by side would read as phone numbers); read the HTML
+                if mime == "text/plain" and "text/html" in data:
+                    continue
                 if mime.startswith("text/"):
-                    texts.append(DATA_URI.sub("", _text(data)))
+                    texts.append(DATA_URI.sub("", _text(value)))
             texts += [_text(line) for line in out.get("traceback", [])]
             for text in texts:
                 yield from _lines(text, f"cell {n} output {k}")

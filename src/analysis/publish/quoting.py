@@ -1,20 +1,13 @@
-"""Quotes on a report page: candidates from the tidy tables, chosen by
-:func:`analysis.methods.quotes.select_quotes` through the configured screen, rendered
-as ``<blockquote>`` with the service they are about.
-
-A page's :class:`~analysis.publish.report.ReportBuilder` remembers what it has quoted,
-so no text appears twice on a page, whichever section quotes it.
+"""Quote candidates from the tidy tables, in the shape
+:func:`analysis.methods.quotes.select_quotes` takes; the report sections choose among
+them through the configured screen (:mod:`analysis.publish.sections.quotes`).
 """
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
 from analysis.methods import theme_trends
-from analysis.methods.quotes import Quote, normalised, select_quotes
-from analysis.publish.quote_screen import load_screen
 
 
 def service_names(services: pd.DataFrame | None) -> dict[str, str]:
@@ -55,24 +48,3 @@ def compliment_candidates(compliments: pd.DataFrame) -> pd.DataFrame:
             "strength": texts["text"].str.len().astype(float),
         }
     )
-
-
-def pick(report, candidates: pd.DataFrame, side: str, names: dict, n: int = 3) -> list[Quote]:
-    """Up to ``n`` quotes for ``side``, none already on ``report``'s page; remembers them."""
-    if candidates.empty:
-        return []
-    quoted = getattr(report, "quoted", set())
-    chosen = select_quotes(candidates, load_screen(), side, names, n=n, already=quoted)
-    quoted.update(normalised(q.text) for q in chosen)
-    return chosen
-
-
-def quotes_html(heading: str, quotes: list[Quote]) -> str:
-    """The quotes under ``heading``, each with its service (and theme), escaped."""
-    if not quotes:
-        return ""
-    items = []
-    for q in quotes:
-        credit = html.escape(q.source) + (f" · Theme: {html.escape(q.theme)}" if q.theme else "")
-        items.append(f"<blockquote>{html.escape(q.text)}<footer>{credit}</footer></blockquote>")
-    return f"<h3>{html.escape(heading)}</h3>" + "".join(items)

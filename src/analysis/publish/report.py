@@ -47,8 +47,6 @@ class ReportBuilder:
     min_count: int = 5
     prefix: str = ""
     written: list[Path] = field(default_factory=list)
-    #: normalised texts already quoted on this page (no quote twice on a page)
-    quoted: set[str] = field(default_factory=set)
 
     def _name(self, name: str) -> str:
         return slug(f"{self.prefix}-{name}" if self.prefix else name)

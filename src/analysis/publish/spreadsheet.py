@@ -7,7 +7,8 @@ may be run as a formula by Excel, LibreOffice or Google Sheets (``=HYPERLINK(...
 ``'``, which spreadsheets show as text. Numbers stay numbers: a numeric cell (``-3``)
 is left alone, and text that is only a number (``"-2.5"``, ``"+1.0"``, as the
 report's "change" columns format it) is written as that number, which no spreadsheet
-evaluates. Column headers are treated like text cells.
+evaluates. Column headers are treated like text cells. Downloads hold text, not markup:
+HTML tags in a text cell (``<script>``, ``<b>``) are removed, their words kept.
 
 >>> import pandas as pd
 >>> df = pd.DataFrame({"comment": ["=1+1", "@SUM(A1)", "fine", "-", None],
@@ -26,6 +27,8 @@ import pandas as pd
 #: Characters a spreadsheet may take as the start of a formula (OWASP).
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 PREFIX = "'"
+#: An HTML tag (opening, closing, comment or declaration).
+_TAG = re.compile(r"</?[A-Za-z!][^<>]*>")
 _NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 
 
@@ -34,8 +37,13 @@ def safe_cell(value):
 
     >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell("-12"), safe_cell(-12)
     ('\\'=HYPERLINK("http://x")', -12, -12)
+    >>> safe_cell("Kind <script>alert(1)</script> staff, 3 < 5 > 2")
+    'Kind alert(1) staff, 3 < 5 > 2'
     """
-    if not isinstance(value, str) or not value.startswith(TRIGGERS):
+    if not isinstance(value, str):
+        return value
+    value = _TAG.sub("", value)
+    if not value.startswith(TRIGGERS):
         return value
     if _NUMBER.fullmatch(value):
         number = float(value.replace(",", ""))

@@ -11,13 +11,14 @@ shared with the "at a glance" table and the "needs attention" list.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import pandas as pd
 
 from analysis.methods.attribute_charts import attribute_spc
 from analysis.methods.headline_series import complaint_series, headline_series
-from analysis.methods.spc import ptd_icons
+from analysis.methods.spc import ShortGroupWarning, ptd_icons
 from analysis.publish.disclosure import blank_hidden
 from analysis.publish.narrative import plain_reading
 from analysis.publish.sections.base import Figure, Finding, Section, start
@@ -55,9 +56,23 @@ def _target(ctx, computation: str) -> float | None:
 
 
 def measures(ctx) -> list[Measure]:
-    """The scope's headline measures (computed once per context)."""
+    """The scope's headline measures (computed once per context). Fewer than 12 months
+    give trial limits: the section says so in words (NHSRplotthedots' warning would put
+    the code's file paths on the page)."""
     if "spc" in ctx.cache:
         return ctx.cache["spc"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ShortGroupWarning)
+        out = _measures(ctx)
+    ctx.cache["spc_trial"] = any(issubclass(w.category, ShortGroupWarning) for w in caught)
+    for w in caught:
+        if not issubclass(w.category, ShortGroupWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    ctx.cache["spc"] = out
+    return out
+
+
+def _measures(ctx) -> list[Measure]:
     series = headline_series(
         ctx.responses,
         ctx.eligible,
@@ -103,7 +118,6 @@ def measures(ctx) -> list[Measure]:
                 improvement_direction="decrease",
             )
             out.append(Measure("complaints", "Complaints received", "", "complaints", spc, 0))
-    ctx.cache["spc"] = out
     return out
 
 
@@ -128,6 +142,11 @@ def compute(ctx) -> Section:
             "with too few responses to show."
         ),
     )
+    if measures(ctx) and ctx.cache.get("spc_trial"):
+        section.intro += (
+            " With fewer than 12 months the usual range is provisional (trial limits) and "
+            "will be revised as months are added."
+        )
     for m in measures(ctx):
         for _facet, reading, fig, alt in facets(m.spc, m.name, m.unit, m.y_label, m.decimals):
             text, term = plain_reading(reading)

@@ -211,6 +211,10 @@ def test_thematic_review_hides_a_quarter_of_compliments_that_gives_a_hidden_mont
     # shown, so the quarter's 23 would give January's 3 away.
     comments, theme_rows, sentiment = _comments(n_staff=8, n_parking=0)
     dates = ["2025-01-20"] * 3 + ["2025-02-20"] * 10 + ["2025-03-05"] * 10
+    complaints = pd.DataFrame(
+        {"complaint_id": ["K1"], "service_id": "S1", "received_date": pd.Timestamp("2025-02-03")}
+    )
+    subjects = pd.DataFrame({"complaint_id": ["K1"], "subject": "Communication"})
     compliments = pd.DataFrame(
         {
             "compliment_id": [f"P{i}" for i in range(len(dates))],
@@ -220,7 +224,7 @@ def test_thematic_review_hides_a_quarter_of_compliments_that_gives_a_hidden_mont
     )
     _, page = _page(
         thematic_review, tmp_path, kind="quarter", comments=comments, themes=theme_rows,
-        sentiment=sentiment, complaints=pd.DataFrame(), complaint_subjects=None,
+        sentiment=sentiment, complaints=complaints, complaint_subjects=subjects,
         compliments=compliments,
     )  # fmt: skip
     assert "Staff (8)" in page

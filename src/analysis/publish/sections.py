@@ -37,10 +37,6 @@ def _in(dates: pd.Series, period: Period) -> pd.Series:
     return period.contains(dates.dropna()).reindex(dates.index, fill_value=False)
 
 
-def _count(n: int, min_count: int) -> str:
-    return f"fewer than {min_count}" if is_small(pd.Series([n]), min_count).iat[0] else f"{n:,}"
-
-
 def fft_spc_section(
     report: ReportBuilder,
     responses: pd.DataFrame,

@@ -12,7 +12,9 @@ responses (default 1.5M, England's monthly volume) arrives and is timed:
   inputs, complaint timeliness);
 * optionally (``--classify``) **classifying the new month's comments** (only that month).
 
-Each step runs in a fresh process; its peak memory is that of the process and its
+The history is generated a batch of months at a time (the generator holds its whole
+period in memory), response ids made distinct between batches. Each step runs in a fresh
+process; its peak memory is that of the process and its
 children together (sampled with psutil every 50 ms). Targets: a new month's clean of
 1-2M responses under 10 s; a month's aggregates in seconds; peak memory under 4 GB.
 
@@ -23,7 +25,9 @@ children together (sampled with psutil every 50 ms). Targets: a new month's clea
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import resource
 import shutil
 import subprocess
 import sys
@@ -32,11 +36,13 @@ import threading
 import time
 from pathlib import Path
 
+import pandas as pd
 import psutil
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+HISTORY = ("2019-04", "2025-03")
 NEW_MONTH = "2025-04"
 
 CLEAN = """
@@ -86,7 +92,12 @@ print(json.dumps({"seconds": time.perf_counter() - start, "times": times,
 
 
 def run_measured(args: list[str]) -> tuple[dict, float, float]:
-    """Run ``python args`` in a fresh process: its JSON output, seconds, peak MB (with children)."""
+    """Run ``python args`` in a fresh process: its JSON output, seconds, peak MB (with children).
+
+    The output gains ``cpu_seconds``: the process tree's CPU time (user + system), which a
+    busy machine changes less than the elapsed time.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = psutil.Popen(
         [sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -112,7 +123,10 @@ def run_measured(args: list[str]) -> tuple[dict, float, float]:
     watcher.join()
     if proc.returncode:
         raise RuntimeError(f"{args[:2]} failed:\n{err[-3000:]}")
-    return json.loads(out.strip().splitlines()[-1]), seconds, peak[0] / 1e6
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = json.loads(out.strip().splitlines()[-1])
+    result["cpu_seconds"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return result, seconds, peak[0] / 1e6
 
 
 def demo_data(out: Path, scale: int, start: str | None = None, end: str | None = None, seed=None):
@@ -123,23 +137,36 @@ def demo_data(out: Path, scale: int, start: str | None = None, end: str | None =
     subprocess.run(cmd, check=True, capture_output=True)
 
 
-def new_month_export(work: Path, rows: int, target: Path) -> None:
-    """One month's export of ``rows`` responses, its ids distinct from the history's."""
-    tmp = work / "new-month"
-    demo_data(tmp, rows, NEW_MONTH, NEW_MONTH, seed=99)
-    source = tmp / "fft" / f"fft_responses_{NEW_MONTH}.csv"
+def copy_with_ids(source: Path, target: Path, prefix: str) -> None:
+    """Copy an FFT export, its response ids' leading letter replaced by ``prefix``."""
+    with open(source, encoding="utf-8") as f:
+        header = next(csv.reader(f))
     table = pacsv.read_csv(
         source,
         read_options=pacsv.ReadOptions(block_size=1 << 26),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
-            column_types={"Response ID": pa.string()}, strings_can_be_null=False
+            column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
         ),
     )
-    ids = pc.utf8_replace_slice(table["Response ID"], 0, 1, "N")
-    table = table.set_column(0, "Response ID", ids)
-    pacsv.write_csv(table, target)
+    ids = pc.utf8_replace_slice(table["Response ID"], 0, 1, prefix)
+    pacsv.write_csv(table.set_column(0, "Response ID", ids), target)
+
+
+def fft_exports(work: Path, rows: int, first: str, last: str, seed: int, prefix: str) -> list:
+    """FFT exports of ``rows`` responses over ``first``..``last`` into the raw folder.
+
+    Generated apart (the generator holds its period in memory) with response ids made
+    distinct from other periods' by ``prefix``.
+    """
+    tmp = work / "generating"
+    demo_data(tmp, rows, first, last, seed=seed)
+    written = []
+    for f in sorted((tmp / "fft").glob("*.csv")):
+        copy_with_ids(f, work / "raw" / "fft" / f.name, prefix)
+        written.append(f.name)
     shutil.rmtree(tmp)
+    return written
 
 
 def write_config(work: Path) -> Path:
@@ -156,22 +183,28 @@ def write_config(work: Path) -> Path:
 
 
 def build_history(work: Path, config: Path, n: int, batch_rows: int, partition_rows: int) -> None:
-    """Clean the history in batches of months, as exports arriving over time."""
-    fft, held = work / "raw" / "fft", work / "held"
-    held.mkdir()
-    files = sorted(fft.glob("*.csv"))
-    months = sorted({f.name[len("fft_responses_") :][:7] for f in files})
+    """Generate and clean the history in batches of months, as exports arriving over time.
+
+    The other sources (eligible counts, complaints …) are written once for the whole period.
+    """
+    demo_data(work / "raw", 10_000)
+    for f in (work / "raw" / "fft").glob("*.csv"):
+        f.unlink()
+    months = [str(m) for m in pd.period_range(HISTORY[0], HISTORY[1], freq="M")]
     per_batch = max(1, int(batch_rows / max(1, n / len(months))))
-    for f in files:
-        f.rename(held / f.name)
-    for i in range(0, len(months), per_batch):
-        batch = months[i : i + per_batch]
-        for f in sorted(held.glob("*.csv")):
-            if f.name[len("fft_responses_") :][:7] in batch:
-                f.rename(fft / f.name)
+    batches = [months[i : i + per_batch] for i in range(0, len(months), per_batch)]
+    done = 0
+    for k, batch in enumerate(batches):
+        rows = n - done if k == len(batches) - 1 else round(n * len(batch) / len(months))
+        done += rows
+        start = time.perf_counter()
+        fft_exports(work, rows, batch[0], batch[-1], seed=k + 1, prefix=f"H{k:02d}")
+        generated = time.perf_counter() - start
         result, seconds, peak = run_measured(["-c", CLEAN, str(config), str(partition_rows)])
         print(
-            f"  history {batch[0]}..{batch[-1]}: {seconds:.1f} s, peak {peak:,.0f} MB "
+            f"  history {batch[0]}..{batch[-1]} ({rows:,} responses, generated in "
+            f"{generated:.0f} s): clean {seconds:.1f} s (CPU {result['cpu_seconds']:.1f} s), "
+            f"peak {peak:,.0f} MB "
             f"({'incremental' if result['incremental'] else 'full'}; {result['kept']:,} kept)"
         )
 
@@ -182,22 +215,22 @@ def bench_size(n: int, args, root: Path) -> None:
         shutil.rmtree(work)
     work.mkdir(parents=True)
     config = write_config(work)
-    start = time.perf_counter()
-    demo_data(work / "raw", n)
-    print(f"{n:,} responses of history generated in {time.perf_counter() - start:.0f} s")
     partition_rows = 1 if args.smoke else 500_000
     start = time.perf_counter()
     build_history(work, config, n, args.batch_rows, partition_rows)
-    print(f"  history cleaned in {time.perf_counter() - start:.0f} s")
+    print(
+        f"  {n:,} responses of history generated and cleaned in {time.perf_counter() - start:.0f} s"
+    )
     if args.classify:
         result, seconds, peak = run_measured(["-c", CLASSIFY, str(config)])
         print(f"  history classified: {result['comments']:,} comments, {seconds:.0f} s")
-    new_month_export(work, args.new_month, work / "raw" / "fft" / f"fft_responses_{NEW_MONTH}.csv")
+    new = fft_exports(work, args.new_month, NEW_MONTH, NEW_MONTH, seed=99, prefix="N")
+    print(f"  new month {NEW_MONTH}: {', '.join(new)}")
     result, seconds, peak = run_measured(["-c", CLEAN, str(config), str(partition_rows)])
     ok = seconds < 10 and peak < 4000
     print(
         f"  clean of a new month of {args.new_month:,} responses: {seconds:.1f} s "
-        f"(in the step {result['seconds']:.1f} s), peak {peak:,.0f} MB "
+        f"(in the step {result['seconds']:.1f} s; CPU {result['cpu_seconds']:.1f} s), peak {peak:,.0f} MB "
         f"[{'incremental' if result['incremental'] else 'FULL'}; target < 10 s and < 4 GB: "
         f"{'met' if ok else 'NOT met'}]"
     )
@@ -213,7 +246,7 @@ def bench_size(n: int, args, root: Path) -> None:
     result, seconds, peak = run_measured(["-c", AGGREGATES, processed, NEW_MONTH, themes])
     print(
         f"  the month's aggregates (DuckDB, {result['responses']:,} responses): {seconds:.1f} s "
-        f"with interpreter start, peak {peak:,.0f} MB"
+        f"with interpreter start (CPU {result['cpu_seconds']:.1f} s), peak {peak:,.0f} MB"
     )
     print("    " + ", ".join(f"{k} {v:.2f} s" for k, v in result["times"].items()))
     if not args.keep:
@@ -242,7 +275,10 @@ def main() -> int:
     if args.smoke:
         args.sizes, args.new_month, args.batch_rows = [20_000], 5_000, 8_000
     root = args.work or Path(tempfile.mkdtemp(prefix="bench-scale-"))
-    print(f"working in {root}; {psutil.cpu_count()} cores")
+    print(
+        f"working in {root}; {psutil.cpu_count()} cores, load average {psutil.getloadavg()[0]:.1f} "
+        "(elapsed times grow with it; CPU times much less)"
+    )
     try:
         for n in args.sizes:
             bench_size(n, args, root)

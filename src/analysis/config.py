@@ -82,7 +82,6 @@ class Config:
     sources: dict[str, dict[str, Any]]
     data: dict[str, Any] = field(repr=False)
     settings: Partnership = field(repr=False, default=None)  # type: ignore[assignment]
-    roots: tuple[Path, ...] = field(repr=False, default=())
 
     @property
     def disclosure(self) -> Disclosure:
@@ -132,8 +131,8 @@ def _inside(path: Path, roots: tuple[Path, ...]) -> bool:
     return any(path == root or path.is_relative_to(root) for root in roots)
 
 
-def _check_paths(cfg_path: Path, settings: Partnership) -> tuple[Path, ...]:
-    """The project and the allowed roots; every configured folder and file must lie under one."""
+def _check_paths(cfg_path: Path, settings: Partnership) -> None:
+    """Every configured folder and file must lie in the project or under an allowed root."""
     roots = [Path(os.path.normpath(PROJECT_ROOT))]
     for i, root in enumerate(settings.allowed_roots):
         path = Path(root).expanduser()
@@ -166,7 +165,6 @@ def _check_paths(cfg_path: Path, settings: Partnership) -> tuple[Path, ...]:
                 f"{cfg_path}: {key}: {path} is outside {allowed}; keep it with the raw data "
                 "or add its folder to `allowed_roots:`"
             )
-    return roots_t
 
 
 def _check_logic_models(cfg_path: Path, names: list[str]) -> None:
@@ -213,7 +211,7 @@ def load_config(path: str | os.PathLike | None = None, **overrides: Any) -> Conf
         settings = Partnership.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(describe_errors(cfg_path, exc, Partnership)) from None
-    roots = _check_paths(cfg_path, settings)
+    _check_paths(cfg_path, settings)
     _check_logic_models(cfg_path, settings.logic_models)
     # The sources' settings belong to the ingest step, which checks them here too.
     from analysis.ingest.sources import source_specs
@@ -230,7 +228,6 @@ def load_config(path: str | os.PathLike | None = None, **overrides: Any) -> Conf
         sources=dict(data["sources"]),
         data=data,
         settings=settings,
-        roots=roots,
     )
 
 

@@ -101,7 +101,7 @@ def _describe(error: dict, model: type[BaseModel], prefix: tuple = ()) -> str:
         advice = f"; write {info.description}" if info is not None and info.description else ""
         return f"{where}: required but missing{advice}"
     if error["type"] == "value_error":  # the validator's own message says what to do
-        return f"{where}: {message}"
+        return f"{where}: {message}" if prefix + loc else message
     got = error.get("input")
     shown = "" if isinstance(got, dict | list) else f" (found {got!r})"
     advice = f"; expected {info.description}" if info is not None and info.description else ""

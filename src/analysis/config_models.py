@@ -30,6 +30,8 @@ are optional:
 ``redaction``              ``staff_names``: the staff-name list (under ``raw_dir``)
 ``themes``                 ``corrections``: manual theme corrections (under ``raw_dir``)
 ``demo``                   the synthetic exports ``python -m analysis demo-data`` writes
+``query``                  the engine of the aggregates: duckdb (default) or spark
+                           (see :mod:`analysis.query.settings`)
 ``spc``                    SPC rule set, rebase months and baselines per measure
                            (see :mod:`analysis.methods.spc_options`)
 =========================  ==========================================================
@@ -268,6 +270,23 @@ class Demo(Section):
     planted: Planted = Field(default_factory=Planted)
 
 
+class SparkSettings(Section):
+    """The local Spark session the ``spark`` engine starts (once per process)."""
+
+    master: str = "local[2]"
+    driver_memory: str = "2g"
+    shuffle_partitions: int = Field(default=4, ge=1)
+
+
+class QuerySettings(Section):
+    """Which engine runs the query layer's aggregates, and its limits."""
+
+    engine: Literal["duckdb", "spark"] = "duckdb"
+    memory_limit: str = Field(default="3GB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$")
+    threads: int | None = Field(default=None, ge=1)
+    spark: SparkSettings = SparkSettings()
+
+
 # ------------------------------------------------------------------------- the file
 class Partnership(Section):
     """A partnership configuration file, every section typed."""
@@ -292,6 +311,9 @@ class Partnership(Section):
     #: SPC rules, rebase months and baselines per measure, checked (unknown keys refused) by
     #: :func:`analysis.methods.spc_options.parse_spc`, which owns what the section can say.
     spc: dict[str, Any] = Field(default_factory=dict)
+
+    #: Which engine runs the query layer's aggregates (see :mod:`analysis.query.settings`).
+    query: QuerySettings = Field(default_factory=QuerySettings)
 
     @field_validator("spc")
     @classmethod

@@ -205,3 +205,14 @@ def test_a_bad_configuration_on_the_command_line_exits_2_naming_the_key(tmp_path
     assert done.returncode == 2, done.stderr
     assert "disclosure.min_cout: unknown key; did you mean `min_count`?" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_demo_data_for_a_partnership_without_a_demo_section_is_a_configuration_error(
+    tmp_path, capsys
+):
+    from analysis.cli import main
+
+    path = _written(tmp_path, demo=None)
+    assert main(["--config", str(path), "demo-data", "--out", str(tmp_path / "raw")]) == 2
+    assert "has no `demo:` section" in capsys.readouterr().err
+    assert not (tmp_path / "raw").exists()

@@ -118,19 +118,22 @@ def test_the_clean_command_prints_the_warning(partnership):
 
 # ------------------------------------------------------------- a few month-first dates
 def test_a_handful_of_month_first_dates_in_a_day_first_export_are_quarantined(partnership):
-    day_first = [f"R{d},A1,{d:02d}/03/2024,Good,," for d in range(13, 25)]
-    month_first = ["M1,A1,03/14/2024,Good,,", "M2,A1,03/27/2024,Good,,"]
+    day_first = [f"R{i},A1,{13 + i % 15}/03/2024,Good,," for i in range(300)]
+    slips = ["M1,A1,03/14/2024,Good,,", "M2,A1,03/27/2024,Good,,"]
+    ambiguous = "R999,A1,02/03/2024,Good,,"  # day-first, as the column is: 2 March
     cfg = partnership(
-        {MARCH: fft_csv(*day_first[:6], month_first[0], *day_first[6:], month_first[1])}
+        {MARCH: fft_csv(*day_first[:6], slips[0], ambiguous, *day_first[6:], slips[1])}
     )
     manifest = clean(cfg)
-    assert manifest["counts"]["fft"]["kept"] == 12
+    assert manifest["counts"]["fft"]["kept"] == 301
     q = _quarantine(cfg).sort_values("source_line")
     assert q["rule"].tolist() == ["date_order_mixed", "date_order_mixed"]
-    assert q["source_line"].tolist() == [8, 15]  # header on line 1
+    assert q["source_line"].tolist() == [8, 304]  # header 1, 6 rows, slip, 2 March, 294 rows
     assert q["source_file"].unique().tolist() == [MARCH]
     assert q["value"].tolist() == ["03/14/2024", "03/27/2024"]
-    assert "ambiguous_date_order" in q["message"].iat[0]  # says how to settle it
+    assert "ambiguous_date_order" in q["message"].iat[0]  # says how to accept a real mixture
+    kept = pd.read_parquet(cfg.processed_dir / "fft_responses.parquet").set_index("response_id")
+    assert str(kept.loc["R999", "response_date"])[:10] == "2024-03-02"
 
 
 def test_a_configured_ambiguous_order_follows_each_rows_own_order(partnership):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis.ingest.dates import parse_dates, parse_months
@@ -35,20 +36,33 @@ def test_a_column_proven_month_first_is_read_month_first_and_its_ambiguous_rows_
     assert r.evidence == {"all": {"dmy": 0, "mdy": 1}}
 
 
-def test_a_month_first_date_in_a_day_first_column_is_quarantined_never_read_silently():
-    # 13/01 proves the configured day-first order; 01/13 can only be month-first, so it
-    # was written the other way round: quarantined, as is 02/03, which either could be.
+def test_mixed_orders_follow_each_rows_proof_never_swapped_silently():
     r = parse_dates(["13/01/2024", "01/13/2024", "02/03/2024"])
-    assert iso(r) == ["2024-01-13", None, None]
-    assert r.problems.tolist() == [None, "date_order_mixed", "ambiguous_date_order"]
-    assert r.evidence == {"all": {"dmy": 1, "mdy": 1}}
+    assert iso(r) == ["2024-01-13", "2024-01-13", None]
+    assert r.problems[2] == "ambiguous_date_order"
 
 
-def test_a_mixture_is_judged_the_same_when_distinct_dates_are_parsed_once():
-    values = ["13/01/2024"] * 6000 + ["01/13/2024"] * 5000 + ["14/01/2024"] * 100
+def test_a_handful_of_month_first_slips_in_a_day_first_column_are_quarantined():
+    # 300 rows prove day-first and 2 month-first (under 1 in 100): the two are slips,
+    # quarantined, and the ambiguous 02/03/2024 keeps the column's day-first reading.
+    day_first = [f"{13 + i % 15}/03/2024" for i in range(300)]
+    values = ["02/03/2024", "03/14/2024", *day_first, "03/27/2024"]
     r = parse_dates(values)
-    assert r.problems[0] is None and r.problems[6000] == "date_order_mixed"
-    assert (r.problems == "date_order_mixed").sum() == 5000
+    assert r.problems[:2].tolist() == [None, "date_order_mixed"]
+    assert r.problems[-1] == "date_order_mixed"
+    assert iso(r)[0] == "2024-03-02" and iso(r)[1] is None
+    assert (pd.isna(r.problems)).sum() == 301
+    assert r.evidence == {"all": {"dmy": 300, "mdy": 2}}
+
+
+def test_slips_are_weighed_in_rows_when_distinct_dates_are_parsed_once():
+    # 20,000 rows over 15 distinct day-first dates, and 3 slips with distinct dates:
+    # weighed in distinct values (3 of 18) they would look like a mixture.
+    values = [f"{13 + i % 15}/03/2024" for i in range(20_000)]
+    values += ["03/14/2024", "03/15/2024", "03/16/2024", "02/03/2024"]
+    r = parse_dates(values)
+    assert (r.problems == "date_order_mixed").sum() == 3
+    assert r.problems[-1] is None and iso(r)[-1] == "2024-03-02"
 
 
 @pytest.mark.parametrize(("settled", "expected"), [("dmy", "2024-03-02"), ("mdy", "2024-02-03")])

@@ -64,3 +64,20 @@ def test_every_free_text_column_of_a_source_is_redacted(partnership, title, stor
     for secret in ("Kerry", "1956", "07700", "jo ", "5919", "7rh", "Souza"):
         assert secret not in row["title"] and secret not in row["text"]
     assert "[" in row["title"] and "[" in row["text"]
+
+
+def test_the_detector_and_its_name_lists_are_part_of_the_code_fingerprint(monkeypatch):
+    # Converted files are cached under the code's fingerprint: a better detector must not
+    # find yesterday's less redacted text in the cache.
+    from pathlib import Path
+
+    from analysis.ingest import manifest
+    from analysis.ingest.redaction import names
+
+    before = manifest.code_fingerprint()
+    target, real = Path(names.__file__), Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda p: real(p) + (b"#" if p == target else b""))
+    assert manifest.code_fingerprint() != before
+    monkeypatch.undo()
+    monkeypatch.setattr("importlib.metadata.version", lambda name: "0.0-other")
+    assert manifest.code_fingerprint() != before

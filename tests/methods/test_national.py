@@ -115,6 +115,7 @@ def demo_national(tmp_path_factory):
         raw_dir=str(tmp / "raw"),
         processed_dir=str(tmp / "processed"),
         sources=nhse,
+        allowed_roots=[str(tmp)],
     )
     clean(load_config(path))
     return read_table("fft_published", tmp / "processed"), read_truth(tmp / "raw"), cfg
@@ -250,6 +251,7 @@ def test_site_level_sheet_reads_with_a_constant_level(tmp_path):
     path = write_config(
         cfg, tmp_path / "p.yaml", raw_dir=str(tmp_path / "raw"),
         processed_dir=str(tmp_path / "processed"), sources={"sites": spec},
+        allowed_roots=[str(tmp_path)],
     )  # fmt: skip
     clean(load_config(path))
     pub = read_table("fft_published", tmp_path / "processed")

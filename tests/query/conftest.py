@@ -13,7 +13,7 @@ import shutil
 import pytest
 
 from analysis.ingest import store
-from analysis.ingest.store import PARTITION_BY, read_table, table_path, write_table
+from analysis.ingest.store import PARTITION_BY, read_table, table_path, write_month, write_table
 from analysis.query import Queries, QuerySettings
 from analysis.query.engine import spark_available
 
@@ -43,7 +43,14 @@ def partitioned_dir(demo_config, tmp_path_factory):
                 write_table(read_table(name, out), name, out)
     finally:
         store.PARTITION_ROWS = saved
-    assert (out / "fft_responses").is_dir()
+    # themes and sentiment kept by their comment's month, as the classifier keeps them then
+    month_of = read_table("fft_comments", out).set_index("comment_id")["response_date"]
+    for name in ("comment_themes", "comment_sentiment"):
+        rows = read_table(name, out)
+        months = rows["comment_id"].map(month_of).dt.strftime("%Y-%m")
+        for month, part in rows.groupby(months):
+            write_month(part, name, out, month)
+    assert (out / "fft_responses").is_dir() and (out / "comment_themes").is_dir()
     return out
 
 

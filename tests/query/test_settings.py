@@ -25,16 +25,16 @@ def test_the_engine_is_read_from_the_query_section(tmp_path):
     "section, words",
     [
         ({"engine": "postgres"}, ["query.engine", "duckdb", "spark"]),
-        ({"engin": "spark"}, ["query.engin", "Extra inputs"]),
+        ({"engin": "spark"}, ["query.engin", "engine"]),
         ({"spark": {"cores": 4}}, ["query.spark.cores"]),
         ({"memory_limit": "lots"}, ["query.memory_limit"]),
     ],
 )
 def test_bad_settings_name_the_key_and_the_file(tmp_path, section, words):
-    cfg = relocate(load_config(), tmp_path, query=section)
+    """Refused when the configuration is loaded, naming the file and the key."""
     with pytest.raises(ConfigError) as err:
-        query_settings(cfg)
-    assert str(cfg.path) in str(err.value)
+        relocate(load_config(), tmp_path, query=section)
+    assert str(tmp_path / "partnership.yaml") in str(err.value)
     for w in words:
         assert w in str(err.value)
 

@@ -36,6 +36,8 @@ def test_every_page_kind_carries_the_whole_mission(pages):
     for kind, (_, html) in pages.items():
         for anchor in ("indicators", "spc", "voices", "actions", "complaints", "good-news"):
             assert f'id="{anchor}"' in html, (kind, anchor)
+    # The FFT section's six settings' charts fold into one group, named for what it holds.
+    assert "Percentage positive by month, for each setting (6)" in pages["month"][1]
     for kind in ("quarter", "year"):
         _, html = pages[kind]
         for anchor in ("thematic-review", "funnel", "surveys"):

@@ -114,6 +114,7 @@ def test_recorded_corrections_override_the_model_and_join_the_next_training(clas
         tmp_path / "p.yaml",
         processed_dir=tmp_path / "processed",
         themes={"corrections": str(corrections)},
+        allowed_roots=[*cfg.data.get("allowed_roots", []), str(tmp_path)],
     )
     summary = classify(load_config(path))
     assert summary["corrections"] == 1

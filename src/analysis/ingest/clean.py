@@ -52,7 +52,7 @@ from analysis.ingest.manifest import (
     write_json,
 )
 from analysis.ingest.readers import SourceFileError, read_file
-from analysis.ingest.redaction import KINDS
+from analysis.ingest.redaction import KINDS, warm_up
 from analysis.ingest.schemas import SCHEMAS
 from analysis.ingest.sources import KEYS, SourceSpec, source_specs
 from analysis.ingest.store import replace_table, table_path, write_table
@@ -268,6 +268,7 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
         return {**previous, "status": "unchanged"}
 
     out.mkdir(parents=True, exist_ok=True)
+    pending.append(executor.submit(warm_up))  # the name model loads while files are read
     if not force and not errors:  # only new files: add them without reading the history
         manifest = _add_new_files(
             cfg, specs, files, previous, run_fp, parameters, seconds, started, executor, pending

@@ -6,16 +6,16 @@ are read as evidence. A row whose first part is above 12 proves day-first; one
 whose second part is above 12 proves month-first. When the evidence contradicts
 the configured order:
 
-* a column proven only the other way round is read that way (the configuration
-  was wrong), and its ambiguous rows (both parts 12 or less, and different) are
-  quarantined as ``ambiguous_date_order``;
-* a column proving both orders (a handful of month-first dates in a day-first
-  export) keeps the configured order: the rows written the other way round are
-  quarantined as ``date_order_mixed``, and its ambiguous rows as
-  ``ambiguous_date_order``;
-
-unless ``ambiguous_date_order`` in the configuration settles the mixture, when
-each unambiguous row follows its own proof and the ambiguous rows the setting.
+* **slips**: when the rows proving the other order are a handful (at most
+  :data:`SLIP_SHARE` of the rows proving either order, e.g. two month-first dates
+  among five hundred day-first ones), they are quarantined as ``date_order_mixed``
+  with their line, and the column keeps its configured order, so its ambiguous
+  rows are read that way rather than all quarantined for a couple of slips;
+* **a mixture** (more than a handful): each unambiguous row follows its own proof
+  and the ambiguous rows (both parts 12 or less, and different) are quarantined as
+  ``ambiguous_date_order``, unless ``ambiguous_date_order`` in the configuration
+  settles them (which also accepts slips as the order they prove). A column proven
+  only the other way round is read that way (the configuration was wrong).
 ISO dates (year first) and dates with month names are never ambiguous. A time
 after the date is allowed and dropped.
 
@@ -30,9 +30,9 @@ Example
 -------
 >>> r = parse_dates(["03/04/2024", "13/04/2024", "4/15/2024", "2024-02-30", "soon"])
 >>> [str(d)[:10] for d in r.dates]
-['NaT', '2024-04-13', 'NaT', 'NaT', 'NaT']
+['NaT', '2024-04-13', '2024-04-15', 'NaT', 'NaT']
 >>> r.problems.tolist()
-['ambiguous_date_order', None, 'date_order_mixed', 'invalid_date', 'unparseable_date']
+['ambiguous_date_order', None, None, 'invalid_date', 'unparseable_date']
 """
 
 from __future__ import annotations
@@ -48,6 +48,10 @@ from analysis.ingest.frames import dictionary_array
 from analysis.ingest.values import no_problems, problem_names
 
 ORDERS = ("dmy", "mdy")
+#: Rows proving the order against the configured one, as a share of all rows proving an
+#: order, up to which they are slips in a column of the configured order, not a mixture:
+#: reading the column's ambiguous rows the configured way then errs on about this share.
+SLIP_SHARE = 0.01
 _NUMERIC = (
     r"^\s*(?P<p1>\d{1,4})[/.\-](?P<p2>\d{1,2})[/.\-](?P<p3>\d{2,4})"
     r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?)?\s*$"
@@ -87,9 +91,9 @@ PROBLEM_MESSAGES = {
         "both parts of this one are 12 or less; set `ambiguous_date_order` for the source to settle it"
     ),
     "date_order_mixed": (
-        "day and month the other way round from the rest of the column: only the other order "
-        "makes this a real date, while other rows prove the configured order; check the row, "
-        "or set `ambiguous_date_order` (each row then follows its own order) or `date_order_by`"
+        "day and month the other way round from the rest of the column (a slip: almost every "
+        "row proving an order proves the configured one), so it is not read the other way "
+        "round; check the row, or set `ambiguous_date_order` if the column really mixes orders"
     ),
     "missing_date": "no date given",
 }
@@ -150,12 +154,14 @@ def assemble(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> tuple[np.n
 
 
 def parse_dates(
-    values, order: str = "dmy", ambiguous: str | None = None, groups=None
+    values, order: str = "dmy", ambiguous: str | None = None, groups=None, counts=None
 ) -> ParsedDates:
     """Parse exported dates; see the module docstring for the rules.
 
     ``groups`` (optional, one key per row) names sets of rows whose order is
-    judged separately, e.g. the organisation that exported them.
+    judged separately, e.g. the organisation that exported them. ``counts``
+    (optional) says how many rows each value stands for, when distinct values are
+    parsed once for many rows, so the evidence is weighed in rows.
     """
     if order not in ORDERS + ("ymd",):
         raise ValueError(f"date order {order!r} is not one of dmy, mdy, ymd")
@@ -169,8 +175,8 @@ def parse_dates(
         distinct = pa.concat_arrays([encoded.dictionary, pa.array([None], pa.string())])
         if 4 * len(distinct) < n:
             index = pc.fill_null(encoded.indices, len(distinct) - 1).to_numpy(zero_copy_only=False)
-            once = parse_dates(distinct, order, ambiguous)
             rows = np.bincount(index, minlength=len(distinct))
+            once = parse_dates(distinct, order, ambiguous, counts=rows)
             day_first, month_first = once.proves
             evidence = {
                 "all": {"dmy": int(rows[day_first].sum()), "mdy": int(rows[month_first].sum())}
@@ -220,8 +226,9 @@ def parse_dates(
             sort=True,
         )
     k = len(keys)
-    dmy_votes = np.bincount(codes, weights=proves_dmy, minlength=k)
-    mdy_votes = np.bincount(codes, weights=proves_mdy, minlength=k)
+    weight = 1 if counts is None else np.asarray(counts)
+    dmy_votes = np.bincount(codes, weights=proves_dmy * weight, minlength=k)
+    mdy_votes = np.bincount(codes, weights=proves_mdy * weight, minlength=k)
     evidence = {
         str(g): {"dmy": int(dmy_votes[i]), "mdy": int(mdy_votes[i])} for i, g in enumerate(keys)
     }
@@ -233,9 +240,10 @@ def parse_dates(
     else:
         against, own = (mdy_votes, dmy_votes) if order == "dmy" else (dmy_votes, mdy_votes)
         contradicted = against > 0
-        if ambiguous is None:  # both orders proven and nothing settles them: a mixture
-            mixed = (contradicted & (own > 0))[codes]
-            wrong_way = mixed & (proves_mdy if order == "dmy" else proves_dmy)
+        if ambiguous is None:  # a handful against the configured order: slips, quarantined
+            slips = contradicted & (against <= SLIP_SHARE * (against + own))
+            wrong_way = slips[codes] & (proves_mdy if order == "dmy" else proves_dmy)
+            contradicted = contradicted & ~slips
         row_contradicted = contradicted[codes]
         settled = order if ambiguous is None else ambiguous
         day_first = np.where(
@@ -266,7 +274,7 @@ def parse_dates(
         (~parsed_any, "unparseable_date"),
         (parsed_any & ~valid, "invalid_date"),
         (quarantine_ambiguous, "ambiguous_date_order"),
-        (wrong_way & valid, "date_order_mixed"),
+        (wrong_way, "date_order_mixed"),
         (blank, "missing_date"),
     )
     ok = parsed_any & valid & ~quarantine_ambiguous & ~wrong_way & ~blank  # no problem

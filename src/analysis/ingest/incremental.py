@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -63,6 +64,11 @@ Inputs = dict[str, list[tuple[Path, str, str]]]  # source → [(path, relative n
 
 def _stable(obj) -> str:
     return json.dumps(obj, sort_keys=True, default=str)
+
+
+def month_codes(dates: pd.Series) -> np.ndarray:
+    """Each date's month as ``datetime64[M]`` (fast: no text made per row)."""
+    return dates.to_numpy().astype("datetime64[M]")
 
 
 def _tables_of(spec: SourceSpec, empty_rows: pd.DataFrame) -> list[str]:
@@ -162,10 +168,10 @@ def add_source(
     context: dict,
 ) -> Added:
     """De-duplicate one source's new files against each other and the rows already stored."""
-    rows = [r.rows for r in results if len(r.rows)]
-    new_rows = pd.concat(rows, ignore_index=True) if rows else results[0].rows
-    (key,) = row_key(spec, new_rows)
-    found = earlier_rows(out, spec.table, key, pa.array(new_rows[key], type=pa.large_string()))
+    (key,) = row_key(spec, results[0].rows)
+    keys = [pa.array(r.rows[key], type=pa.large_string()) for r in results if len(r.rows)]
+    keys = pa.chunked_array(keys, type=pa.large_string()).combine_chunks()
+    found = earlier_rows(out, spec.table, key, keys)
     # The earlier rows sharing a key, from their files' cache, in the files' order, first.
     earlier = []
     for file, group in found.groupby("source_file", sort=True):
@@ -184,14 +190,17 @@ def add_source(
             )
         )
     combined = combine([*earlier, *results], spec)
-    new_names = {r.file for r in results}
-    is_new = combined.rows["source_file"].isin(new_names).to_numpy()
-    surviving = set(combined.rows.loc[~is_new, key])
-    removed = found[~found["key"].isin(surviving)][["key", "month"]]
-    kept = combined.rows.loc[is_new].reset_index(drop=True)
+    n_earlier = sum(len(r.rows) for r in earlier)
+    if n_earlier:
+        is_new = combined.rows["source_file"].isin({r.file for r in results}).to_numpy()
+        surviving = set(combined.rows.loc[~is_new, key])
+        removed = found[~found["key"].isin(surviving)][["key", "month"]]
+        kept = combined.rows.loc[is_new].reset_index(drop=True)
+    else:  # nothing stored shares a key: every row kept is new
+        removed, kept = found[["key", "month"]], combined.rows
     months = set(removed["month"])
-    by = PARTITION_BY[spec.table]
-    months |= set(kept[by].dt.strftime("%Y-%m").dropna())
+    present = np.unique(month_codes(kept[PARTITION_BY[spec.table]]))
+    months |= {str(m) for m in present if not np.isnat(m)}
     return Added(results, removed, kept, combined.quarantine, combined.duplicates, months)
 
 
@@ -205,8 +214,7 @@ def write_months(out: Path, spec: SourceSpec, added: Added) -> dict[str, int]:
         existing = partitions(folder)
         link = key if key in fresh else "response_id"
         drop_keys = set(added.removed["key"])
-        by = PARTITION_BY[table]
-        fresh_month = fresh[by].dt.strftime("%Y-%m")
+        fresh_month = month_codes(fresh[PARTITION_BY[table]])
         frames, before, after = [], 0, 0
         for month in sorted(added.months):
             part = (
@@ -218,12 +226,13 @@ def write_months(out: Path, spec: SourceSpec, added: Added) -> dict[str, int]:
                 before += len(part)
                 if drop_keys:
                     part = part[~part[link].isin(drop_keys)]
-            add = fresh[(fresh_month == month).to_numpy()]
+            mask = fresh_month == np.datetime64(month, "M")
+            add = fresh if mask.all() else fresh[mask]
             frame = add if part is None else pd.concat([part, add], ignore_index=True)
             after += len(frame)
             frames.append(frame)
         if frames:
-            whole = pd.concat(frames, ignore_index=True)
+            whole = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
             emptied = [m for m, f in zip(sorted(added.months), frames, strict=True) if f.empty]
             write_partitions(whole, table, out)
             for m in emptied:  # every row of a month replaced by rows of other months

@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import tempfile
@@ -42,11 +43,13 @@ def sha256_file(path: str | os.PathLike) -> str:
 
 
 def code_fingerprint() -> str:
-    """A checksum of the clean step's own code: changing it invalidates the cache."""
+    """A checksum of the clean step's own code (with the redaction package's) and of the name
+    lists the detector reads from Faker: changing any of them invalidates the cache."""
     h = hashlib.sha256()
-    for path in sorted(INGEST_DIR.glob("*.py")):
-        h.update(path.name.encode())
+    for path in sorted(INGEST_DIR.rglob("*.py")):
+        h.update(path.relative_to(INGEST_DIR).as_posix().encode())
         h.update(path.read_bytes())
+    h.update(importlib.metadata.version("faker").encode())
     return h.hexdigest()[:16]
 
 

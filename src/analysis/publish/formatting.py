@@ -101,20 +101,28 @@ def heading(column: str) -> str:
 
 def human_table(df: pd.DataFrame, names: pd.Series | None = None) -> pd.DataFrame:
     """A table as a reader should see it: service names for ids, quarters and months in
-    words, columns with nothing in them dropped, and headings in words."""
+    words, percentages to one decimal place, counts whole, columns with nothing in them
+    dropped, and headings in words (suppressed "*" cells pass through).
+
+    >>> t = pd.DataFrame({"service_id": ["S1"], "percent": [23.076923076923077], "England": [None]})
+    >>> human_table(t, pd.Series({"S1": "Willow Ward"})).to_dict("records")
+    [{'Service': 'Willow Ward', 'Percent': '23.1%'}]
+    """
     out = df.copy()
     if names is not None and "service_id" in out:
         out["service_id"] = out["service_id"].map(names).fillna(out["service_id"])
     for col in out.columns:
         values = out[col]
-        if isinstance(values.dtype, pd.PeriodDtype):
+        if col == "percent":
+            out[col] = values.map(percent)
+        elif isinstance(values.dtype, pd.PeriodDtype):
             out[col] = [
                 financial_quarter(v) if v.freqstr.startswith("Q") else month_label(v)
                 for v in values
             ]
         elif pd.api.types.is_float_dtype(values):
             whole = values.dropna().eq(values.dropna().round()).all()
-            out[col] = values.map(count if whole and col != "percent" else number)
+            out[col] = values.map(count if whole else number)
     empty = [c for c in out.columns if out[c].map(lambda v: pd.isna(v) or v == "").all()]
     return out.drop(columns=empty).rename(columns=heading)
 

@@ -16,32 +16,12 @@ with the key, the file and the fix.
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from analysis.config import Config, ConfigError
+from analysis.config_models import QuerySettings, SparkSettings
 
-
-class SparkSettings(BaseModel):
-    """The local Spark session the ``spark`` engine starts (once per process)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    master: str = "local[2]"
-    driver_memory: str = "2g"
-    shuffle_partitions: int = Field(default=4, ge=1)
-
-
-class QuerySettings(BaseModel):
-    """Which engine runs the query layer's aggregates, and its limits."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    engine: Literal["duckdb", "spark"] = "duckdb"
-    memory_limit: str = Field(default="3GB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$")
-    threads: int | None = Field(default=None, ge=1)
-    spark: SparkSettings = SparkSettings()
+__all__ = ["QuerySettings", "SparkSettings", "query_settings"]
 
 
 def query_settings(cfg: Config | None) -> QuerySettings:

@@ -117,8 +117,8 @@ def _is_name(word: str, cue: str) -> bool:
         return lower not in ordinary and lower not in NOT_NAMES  # "dr smith", not "dr said"
     if lower in NOT_NAMES or lower in _CUE_WORDS:
         return False
-    if capital:
-        return listed or lower not in ordinary
+    if capital:  # after a cue, a name that is also a word is a name: "my carer Precious"
+        return listed or lower in name_model.WORD_NAMES or lower not in ordinary
     return listed and lower not in ordinary
 
 

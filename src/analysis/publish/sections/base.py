@@ -85,6 +85,8 @@ class Section:
     data: dict = field(default_factory=dict)  # anything a section's own template needs
     level: int = 2
     short: str = ""  # the section's name in a link ("See the indicators")
+    more_tables: str = "More tables"  # the name of its folded tables, when grouped
+    more_charts: str = "More charts"
 
     @property
     def has_content(self) -> bool:
@@ -94,11 +96,12 @@ class Section:
 HEADINGS = yaml.safe_load((TEMPLATES / "sections" / "headings.yaml").read_text(encoding="utf-8"))
 
 
+FIELDS = ("title", "short", "empty", "template", "more_tables", "more_charts")
+
+
 def start(anchor: str, **fields) -> Section:
     """A section with its heading, link words, empty line and template from ``headings.yaml``."""
-    words = {
-        k: v for k, v in HEADINGS[anchor].items() if k in ("title", "short", "empty", "template")
-    }
+    words = {k: v for k, v in HEADINGS[anchor].items() if k in FIELDS}
     return Section(anchor, **{**words, **fields})
 
 
@@ -115,24 +118,42 @@ def environment() -> Environment:
 _ENV = environment()
 
 
+#: From this many folded tables or charts on, a section folds them into one group.
+GROUP = 3
+
+
+def _folded(summary: str, parts: list[str]) -> list[str]:
+    inner = "".join(parts)
+    return [f"<details><summary>{html.escape(summary)} ({len(parts)})</summary>{inner}</details>"]
+
+
 def render(section: Section, builder: ReportBuilder, commentary=None, **extra) -> str:
-    """The section's HTML: its tables and charts written through ``builder``."""
-    tables = [
-        Markup(
-            builder.table(
-                t.frame, t.name, t.caption, counts=t.counts, note=t.note, collapsed=t.collapsed
-            )
-        )
-        for t in section.tables
-    ]
-    figures = []
+    """The section's HTML: its tables and charts written through ``builder``.
+
+    Folded tables and charts stay folded one by one, or, when there are :data:`GROUP` or
+    more of a kind, in one group named by the section's ``more_tables`` / ``more_charts``.
+    """
+    grouped_t = sum(t.collapsed for t in section.tables) >= GROUP
+    grouped_f = sum(f.collapsed for f in section.figures) >= GROUP
+    shown_t, folded_t = [], []
+    for t in section.tables:
+        fold = t.collapsed and not grouped_t
+        rendered = builder.table(t.frame, t.name, t.caption, counts=t.counts, note=t.note,
+                                 collapsed=fold)  # fmt: skip
+        (folded_t if t.collapsed and grouped_t else shown_t).append(rendered)
+    shown_f, folded_f = [], []
     for f in section.figures:
         rendered = builder.figure(f.fig, f.name, f.alt, f.caption)
-        if f.collapsed:
+        if f.collapsed and not grouped_f:
             rendered = f"<details><summary>{html.escape(f.caption)}</summary>{rendered}</details>"
-        figures.append(Markup(rendered))
+        (folded_f if f.collapsed and grouped_f else shown_f).append(rendered)
+    if folded_t:
+        shown_t += _folded(section.more_tables, folded_t)
+    if folded_f:
+        shown_f += _folded(section.more_charts, folded_f)
     key = {"attention": "headlines"}.get(section.anchor, section.anchor.replace("-", "_"))
     note = Markup(commentary.html(key)) if commentary is not None else ""
     return _ENV.get_template(section.template).render(
-        s=section, tables=tables, figures=figures, commentary=note, **extra
-    )
+        s=section, tables=[Markup(t) for t in shown_t], figures=[Markup(f) for f in shown_f],
+        commentary=note, **extra,
+    )  # fmt: skip

@@ -140,8 +140,6 @@ def compute(ctx) -> Section:
         rule = suppress if part in ("flags", "by_service") else suppress_column_against_total
         safe = rule(frame, count="complaints", dependent=["percent"], min_count=m)
         safe["complaints"] = safe["complaints"].map(fmt.count)
-        if "percent" in safe:
-            safe["percent"] = safe["percent"].map(fmt.percent)
         section.tables.append(
             Table(
                 fmt.human_table(safe, ctx.service_names),

@@ -88,6 +88,9 @@ class Context:
         ctx.source = "pandas"
         if "services" in tables:
             tables.setdefault("all_services", tables["services"])
+        for name in ("responses", "complaints", "compliments"):  # the whole partnership's
+            if name in tables:
+                tables.setdefault(f"all_{name}", tables[name])
         ctx.__dict__.update(tables)
         return ctx
 
@@ -320,6 +323,40 @@ class Context:
         from analysis.publish.provenance import load_manifest
 
         return load_manifest(self.cfg.processed_dir)
+
+    # ------------------------------------------------------------------ disclosure
+    @cached_property
+    def disclosure(self):
+        """The partnership's FFT suppression pattern (:class:`~analysis.publish.disclosure.Disclosure`),
+        built once over every service and month, so every section and every scope hides
+        the same cells and no hidden count can be worked back from another figure."""
+        from analysis.methods.fft import monthly_summary
+        from analysis.publish.disclosure import Disclosure
+
+        every = self.__dict__.get("all_responses")
+        if every is None:
+            every = self._read("fft_responses")
+        return Disclosure(monthly_summary(every), self.all_services, self.min_count)
+
+    def _event_disclosure(self, name: str):
+        from analysis.publish.disclosure import Disclosure
+
+        every = self.__dict__.get(f"all_{name}")
+        if every is None:
+            every = self._read(name) if self.has(name) else pd.DataFrame()
+        if every.empty:
+            every = pd.DataFrame({"service_id": [], "received_date": pd.to_datetime([])})
+        return Disclosure.of_events(every, "received_date", self.all_services, self.min_count)
+
+    @cached_property
+    def complaints_disclosure(self):
+        """The partnership's suppression pattern of complaints received (per service and month)."""
+        return self._event_disclosure("complaints")
+
+    @cached_property
+    def compliments_disclosure(self):
+        """The partnership's suppression pattern of compliments received (per service and month)."""
+        return self._event_disclosure("compliments")
 
     @cached_property
     def commentary(self):

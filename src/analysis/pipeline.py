@@ -5,7 +5,9 @@ meaning the latest complete month), so an analyst can run any of them by hand wi
 the values a scheduled run used. For each period the folder holds the executed
 notebooks (the audit record), the stakeholder pages (no code, offline, through the
 publish gate), the analyst pages (with code), PDFs, tables and figures, and
-``run.json`` (parameters, code version, timings).
+``run.json`` (parameters, code version, timings). Every file of a period passes the
+publish gate (:func:`analysis.publish.gate.check_folder`) before the period is swapped
+in; a refusal leaves the previous complete reports.
 """
 
 from __future__ import annotations
@@ -26,16 +28,17 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-import analysis
 from analysis import kernels, staging
 from analysis.config import NOTEBOOKS_DIR, Config, load_config
 from analysis.context import OUTPUT_ENV, final_folder
 from analysis.coverage import check_written, coverage, parse_month, report_period
 from analysis.ingest.schemas import SCHEMAS
 from analysis.publish import browser
+from analysis.publish.gate import check_folder
 from analysis.publish.html import export_html
 from analysis.publish.index import write_index
 from analysis.publish.periods import Period
+from analysis.publish.provenance import code_version, public_parameters
 
 log = logging.getLogger("analysis")
 
@@ -114,6 +117,9 @@ def build_month(
     """Run the month's notebooks into ``staging`` and export its pages there; returns ``run.json``.
 
     Nothing is written outside ``staging``; PDFs are not printed here (see :func:`print_pdfs`).
+    Once ``run.json`` is written every file of ``staging`` goes through the publish gate:
+    a refusal raises :class:`~analysis.publish.gate.PublishRefused` naming each file and
+    place, and the caller's :func:`analysis.staging.staged` discards the folder.
     """
     cfg = load_config(config_path)
     p = pd.Period(period, "M")
@@ -154,13 +160,15 @@ def build_month(
         seconds[f"export+gate {report.page}"] = time.perf_counter() - start
     run = {
         "period": period,
-        "parameters": params,
-        "code_version": analysis.__version__,
+        "parameters": public_parameters(params),
+        "code_version": code_version(),
         "pages": [pg.name for pg in pages],
+        "analyst_pages": [r.analyst_page for r in reports],
         "ran_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "seconds": {k: round(v, 2) for k, v in seconds.items()},
     }
     _write_run(staging, run)
+    check_folder(staging, min_count)  # every file of the period, run.json too
     return run
 
 
@@ -168,11 +176,12 @@ def _write_run(folder: Path, run: dict) -> None:
     (folder / "run.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
 
 
-def print_pdfs(folders: list[Path]) -> None:
-    """Print every stakeholder page in ``folders`` to PDF, in one browser session."""
+def print_pdfs(folders: list[Path], min_count: int = 5) -> None:
+    """Print every stakeholder page in ``folders`` to PDF, in one browser session; each
+    PDF's text passes the publish gate (a refused PDF raises and is removed)."""
     pages = [f / r.page for f in folders for r in REPORTS if (f / r.page).exists()]
     if pages and browser.available():
-        browser.write_pdfs(pages)
+        browser.write_pdfs(pages, min_count)
     elif pages:
         log.warning("chromium not found: no PDFs written (make browser installs it)")
 
@@ -191,7 +200,7 @@ def produce_month(
     with staging.staged(final_folder(cfg, period, scope)) as folder:
         run = build_month(config_path, period, folder, options)
         if pdf:
-            print_pdfs([folder])
+            print_pdfs([folder], cfg.disclosure.min_count)
     return run
 
 
@@ -270,7 +279,7 @@ def run(
                     _write_run(folder, result)
                     if pdf:
                         bar.set_postfix_str("PDFs")
-                        print_pdfs([folder])
+                        print_pdfs([folder], cfg.disclosure.min_count)
             finally:
                 shutil.rmtree(audit, ignore_errors=True)
             write_index(cfg.reports_dir, cfg.name)
@@ -341,7 +350,7 @@ def backfill(
                     shutil.rmtree(built.pop(period), ignore_errors=True)
                     log.error("report %s failed: %s\n%s", period, results[period], exc)
         if pdf:
-            print_pdfs(list(built.values()))
+            print_pdfs(list(built.values()), cfg.disclosure.min_count)
         for period, folder in sorted(built.items()):
             staging.swap_in(folder, final_folder(cfg, period))
         write_index(cfg.reports_dir, cfg.name)

@@ -48,8 +48,14 @@ def _comments(n_staff: int, n_parking: int) -> tuple[pd.DataFrame, pd.DataFrame,
 
 def test_quotes_are_escaped_and_small_theme_counts_suppressed(tmp_path):
     comments, theme_rows, sentiment = _comments(n_staff=12, n_parking=3)
+    responses = pd.DataFrame({"response_id": comments["response_id"], "rating": "Very good"})
     section, page = _page(
-        themes, tmp_path, comments=comments, themes=theme_rows, sentiment=sentiment
+        themes,
+        tmp_path,
+        comments=comments,
+        themes=theme_rows,
+        sentiment=sentiment,
+        responses=responses,
     )
     assert "<script>" not in page and "&lt;script&gt;" in page
     # 12 comments about staff are shown; the 3 about parking are a small number.
@@ -171,3 +177,55 @@ def test_two_actions_in_one_service_and_month_share_one_estimate_said_once(tmp_p
     assert "(these 2 actions share one estimate)" in row["What was done"]
     assert row["Verdict"] == "More positive ratings after"
     assert row["When"].startswith("May 2024")
+
+
+def test_good_news_quotes_pass_the_screen_name_their_service_and_are_not_repeated(tmp_path):
+    from analysis.publish.sections import good_news
+
+    kind = "The nurses were kind and explained everything to us, thank you all."
+    texts = [
+        kind,
+        kind.upper(),  # the same words again: quoted once
+        "Thank you to Sarah who looked after my mum so well on the ward.",  # a name
+        "They sorted out my drugs quickly and were very kind to me.",  # substance use
+    ]
+    compliments = pd.DataFrame(
+        {
+            "compliment_id": [f"K{i}" for i in range(len(texts))],
+            "service_id": "S1",
+            "received_date": pd.Timestamp("2025-03-10"),
+            "text": texts,
+        }
+    )
+    section, page = _page(good_news, tmp_path, compliments=compliments)
+    quoted = [q for g in section.data["quotes"] for q in g["quotes"]]
+    assert [q["text"] for q in quoted] == [kind]
+    assert "<footer>Willow Ward</footer>" in page
+    assert "Sarah" not in page and "drugs" not in page
+    assert "<td class='count'>*</td>" in page  # 4 compliments: a small count
+    assert section.sentences == ["Fewer than 5 compliments were received in March 2025."]
+
+
+def test_thematic_review_hides_a_quarter_of_compliments_that_gives_a_hidden_month_away(tmp_path):
+    # 3 compliments in January are hidden on January's page; February's and March's 10 are
+    # shown, so the quarter's 23 would give January's 3 away.
+    comments, theme_rows, sentiment = _comments(n_staff=8, n_parking=0)
+    dates = ["2025-01-20"] * 3 + ["2025-02-20"] * 10 + ["2025-03-05"] * 10
+    complaints = pd.DataFrame(
+        {"complaint_id": ["K1"], "service_id": "S1", "received_date": pd.Timestamp("2025-02-03")}
+    )
+    subjects = pd.DataFrame({"complaint_id": ["K1"], "subject": "Communication"})
+    compliments = pd.DataFrame(
+        {
+            "compliment_id": [f"P{i}" for i in range(len(dates))],
+            "service_id": "S1",
+            "received_date": pd.to_datetime(dates),
+        }
+    )
+    _, page = _page(
+        thematic_review, tmp_path, kind="quarter", comments=comments, themes=theme_rows,
+        sentiment=sentiment, complaints=complaints, complaint_subjects=subjects,
+        compliments=compliments,
+    )  # fmt: skip
+    assert "Staff (8)" in page
+    assert "<td class='count'>23</td>" not in page and "<td class='count'>*</td>" in page

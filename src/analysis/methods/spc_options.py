@@ -107,7 +107,6 @@ class SpcSettings(BaseModel):
             "fix_after_n_points": m.fix_after_n_points if m else None,
         }
 
-
     def target_for(self, measure: str) -> float | None:
         """The target configured for ``measure``, if any."""
         m = self.measures.get(measure)

@@ -1,7 +1,8 @@
 """Headless Chromium (Debian's), driven by Playwright: print-ready PDFs of the reports.
 
 The same browser the end-to-end tests use. It is started with the network off, so a
-page that tried to load anything from elsewhere would show it.
+page that tried to load anything from elsewhere would show it. Each PDF's text passes
+the publish gate (:func:`analysis.publish.gate.check_file`); a refused PDF is removed.
 """
 
 from __future__ import annotations
@@ -31,9 +32,15 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
 
 
-def write_pdfs(pages: list[Path]) -> list[Path]:
-    """Print each HTML page to a PDF beside it (A4, backgrounds kept); returns the PDFs."""
+def write_pdfs(pages: list[Path], min_count: int = 5) -> list[Path]:
+    """Print each HTML page to a PDF beside it (A4, backgrounds kept); returns the PDFs.
+
+    Raises :class:`~analysis.publish.gate.PublishRefused` (after removing the PDF) if a
+    PDF's text fails the publish gate.
+    """
     from playwright.sync_api import sync_playwright
+
+    from analysis.publish.gate import PublishRefused, check_file
 
     written = []
     with sync_playwright() as p:
@@ -53,6 +60,11 @@ def write_pdfs(pages: list[Path]) -> list[Path]:
                     margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"},
                 )
                 page.close()
+                problems = check_file(pdf, min_count)
+                if problems:
+                    pdf.unlink()
+                    listed = "\n".join(f"  - {pdf.name} {p}" for p in problems[:30])
+                    raise PublishRefused(f"refusing to write {pdf.name}:\n{listed}")
                 written.append(pdf)
         finally:
             browser.close()

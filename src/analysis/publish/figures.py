@@ -14,10 +14,14 @@ import matplotlib.pyplot as plt
 def figure_html(fig, alt: str, caption: str, save_as: str | os.PathLike | None = None) -> str:
     """Return ``fig`` as a ``<figure>`` with an embedded PNG, ``alt`` text and ``caption``.
 
-    With ``save_as`` the PNG is also written there. The figure is closed.
+    With ``save_as`` the PNG is also written there, carrying ``alt`` as its description
+    (so the download keeps its text alternative, and the publish gate reads it). The
+    figure is closed.
     """
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(
+        buf, format="png", bbox_inches="tight", metadata={"Software": None, "Description": alt}
+    )
     plt.close(fig)
     png = buf.getvalue()
     if save_as:

@@ -3,13 +3,15 @@
 The stakeholder page has no code and no prompts, and extends JupyterLab's nbconvert
 template with every external script removed (require.js, MathJax, Mermaid, widgets),
 so it opens offline and loads nothing from elsewhere; charts are embedded as data
-URIs. It passes the publish gate (:mod:`analysis.publish.gate`) before it is written.
-The analyst page is the same notebook with its code shown, for review.
+URIs. The analyst page is the same notebook with its code shown, for review; its
+parameters show the configuration file relative to the project (never a machine path).
+Both pass the publish gate (:mod:`analysis.publish.gate`) before they are written.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -17,6 +19,7 @@ from nbconvert import HTMLExporter
 from traitlets.config import Config as TraitletsConfig
 
 from analysis.publish.gate import ensure_publishable
+from analysis.publish.provenance import PATH_PARAMETERS, display_path
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -38,8 +41,22 @@ def render_html(notebook: str | os.PathLike, title: str, include_code: bool = Fa
     )
     nb = nbformat.read(notebook, as_version=4)
     nb.metadata["title"] = title
+    for cell in nb.cells:
+        if {"parameters", "injected-parameters"} & set(cell.metadata.get("tags", [])):
+            cell.source = _public_parameters(cell.source)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body
+
+
+def _public_parameters(source: str) -> str:
+    """A parameters cell with each path parameter shown relative to the project."""
+
+    def one(m: re.Match) -> str:
+        return f"{m.group(1)}{m.group(2)}{display_path(m.group(3))}{m.group(2)}"
+
+    for name in PATH_PARAMETERS:
+        source = re.sub(rf"^({name}\s*=\s*)([\"'])(.*?)\2", one, source, flags=re.MULTILINE)
+    return source
 
 
 def export_html(
@@ -49,10 +66,9 @@ def export_html(
     include_code: bool = False,
     min_count: int = 5,
 ) -> Path:
-    """Write ``notebook`` as HTML; a stakeholder page (no code) must pass the publish gate."""
+    """Write ``notebook`` as HTML once it passes the publish gate (stakeholder and analyst pages)."""
     body = render_html(notebook, title, include_code)
-    if not include_code:
-        ensure_publishable(body, str(destination), min_count)
+    ensure_publishable(body, Path(destination).name, min_count)
     out = Path(destination)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(body, encoding="utf-8")

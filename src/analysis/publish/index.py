@@ -1,8 +1,14 @@
-"""``reports/index.html``: one offline page listing every period and its reports."""
+"""``reports/index.html``: one offline page listing every period and its reports.
+
+A page is linked only if it exists and the period's ``run.json`` (written once every
+output of the period passed the publish gate) lists it: a refused or missing page is
+never linked, and a period without ``run.json`` is not listed.
+"""
 
 from __future__ import annotations
 
 import html
+import json
 import os
 from pathlib import Path
 
@@ -14,10 +20,22 @@ PAGES = {
 }
 
 
+def _published(period: Path) -> set[str]:
+    """The pages the period's ``run.json`` lists as passed by the gate (none without it)."""
+    try:
+        run = json.loads((period / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return {
+        p for p in [*run.get("pages", []), *run.get("analyst_pages", [])] if (period / p).exists()
+    }
+
+
 def _links(period: Path) -> str:
     parts = []
+    published = _published(period)
     for page, label in PAGES.items():
-        if not (period / page).exists():
+        if page not in published:
             continue
         href = f"{html.escape(period.name)}/{page}"
         extra = []
@@ -25,7 +43,7 @@ def _links(period: Path) -> str:
         if pdf.exists():
             extra.append(f'<a href="{html.escape(period.name)}/{pdf.name}">PDF</a>')
         analyst = "analyst.html" if page == "index.html" else page.replace(".html", "-analyst.html")
-        if (period / analyst).exists():
+        if analyst in published:
             extra.append(f'<a href="{html.escape(period.name)}/{analyst}">analyst version</a>')
         parts.append(f'<a href="{href}">{label}</a>' + (f" ({', '.join(extra)})" if extra else ""))
     return "; ".join(parts)
@@ -37,7 +55,7 @@ def write_index(reports_dir: Path, partnership: str) -> Path:
         (
             p
             for p in reports_dir.iterdir()
-            if p.is_dir() and p.name[:4].isdigit() and (p / "index.html").exists()
+            if p.is_dir() and p.name[:4].isdigit() and "index.html" in _published(p)
         ),
         reverse=True,
     )

@@ -1,16 +1,74 @@
 """Provenance for every report: period, parameters, inputs and their checksums, code version,
-when it ran, and the data-quality summary from the clean step's manifest."""
+when it ran, and the data-quality summary from the clean step's manifest.
+
+Nothing here names a folder of the machine it ran on: the configuration file is shown
+relative to the project root (or by its file name when it lives elsewhere), and the
+code version is the git commit (``git describe``-style short hash, ``+dirty`` when the
+checkout has uncommitted changes), or the package version outside a git checkout.
+
+>>> from analysis.config import PROJECT_ROOT
+>>> display_path(PROJECT_ROOT / "config" / "partnerships" / "demo.yaml")
+'config/partnerships/demo.yaml'
+>>> display_path("/somewhere/else/mine.yaml"), display_path("")
+('mine.yaml', '')
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pandas as pd
 
 import analysis
+from analysis.config import PROJECT_ROOT
+
+#: Parameters whose values are paths, shown by :func:`display_path`.
+PATH_PARAMETERS = ("config_path",)
+
+
+def display_path(path: str | os.PathLike) -> str:
+    """``path`` relative to the project root, or only its file name if it lies outside."""
+    if not str(path):
+        return ""
+    p = Path(path)
+    if not p.is_absolute():
+        return p.as_posix()
+    try:
+        return p.resolve().relative_to(PROJECT_ROOT.resolve()).as_posix()
+    except ValueError:
+        return p.name
+
+
+def public_parameters(parameters: dict) -> dict:
+    """``parameters`` with every path shown by :func:`display_path` (for pages and run.json)."""
+    return {k: display_path(v) if k in PATH_PARAMETERS and v else v for k, v in parameters.items()}
+
+
+@functools.cache
+def code_version() -> str:
+    """The git commit of the code (short hash, ``+dirty`` if modified), else the package version."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.SubprocessError):
+        return f"analysis {analysis.__version__}"
+    return f"{commit}{'+dirty' if dirty else ''}"
 
 
 def load_manifest(processed_dir: Path) -> dict:
@@ -63,8 +121,8 @@ def provenance_html(
     ran_at = ran_at or dt.datetime.now(dt.UTC)
     items = {
         "Period": str(period),
-        "Parameters": ", ".join(f"{k} = {v!r}" for k, v in parameters.items()),
-        "Code version": f"analysis {analysis.__version__}",
+        "Parameters": ", ".join(f"{k} = {v!r}" for k, v in public_parameters(parameters).items()),
+        "Code version": code_version(),
         "Data processed": str(manifest.get("run_at", "unknown")),
         "Report produced": ran_at.strftime("%Y-%m-%d %H:%M UTC"),
     }

@@ -2,7 +2,8 @@
 
 A :class:`ReportBuilder` belongs to one report folder (``reports/<period>/``). Each
 table it renders is also saved as CSV and Excel under ``tables/``, each chart as PNG
-under ``figures/`` (for board papers), and the HTML links to them. Count columns are
+under ``figures/`` (for board papers), and the HTML links to them. Downloads cannot
+run as spreadsheet formulas (:mod:`analysis.publish.spreadsheet`). Count columns are
 checked for unsuppressed small numbers *before* anything is written, and marked in the
 HTML (``class="count"``) so the publish gate can check the finished page again.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.publish.figures import figure_html
+from analysis.publish.spreadsheet import write_downloads
 from analysis.publish.suppression import MARK, is_small
 
 
@@ -72,11 +74,7 @@ class ReportBuilder:
                     f"(row {int(small.idxmax())}); suppress it before publishing."
                 )
         stem = self._name(name)
-        tables = self.folder / "tables"
-        tables.mkdir(parents=True, exist_ok=True)
-        df.to_csv(tables / f"{stem}.csv", index=False, lineterminator="\n")
-        df.to_excel(tables / f"{stem}.xlsx", index=False, sheet_name=stem[:31])
-        self.written += [tables / f"{stem}.csv", tables / f"{stem}.xlsx"]
+        self.written += write_downloads(df, self.folder / "tables", stem)
 
         head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in df.columns)
         rows = []

@@ -89,7 +89,7 @@ CUE_PREFILTER = (
 _FUNCTION = words(
     "the a an and or but to of in on at for with from by was is were are be been has had have "
     "i it he she we they you me him her us them my his our your their this that i've i'm i'd "
-    "i'll i’ve i’m i’d i’ll"
+    "i'll i’ve i’m i’d i’ll as if so than"
 )
 _STRONG = frozenset(_STRONG_TITLES.split("|")) | {"title"}
 

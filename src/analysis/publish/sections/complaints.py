@@ -2,8 +2,14 @@
 
 Time limits are counted in working days under the nation's rules and the partnership's
 overrides (:mod:`analysis.complaint_settings`); with a ``complaint_subjects`` map the
-volumes are also shown in the national return's (KO41a) subject areas. Small counts are
-suppressed as everywhere (:mod:`analysis.publish.suppression`).
+volumes are also shown in the national return's (KO41a) subject areas.
+
+The number received, by scope and by service, follows the partnership's complaints
+suppression pattern (``ctx.complaints_disclosure``, :mod:`analysis.publish.disclosure`),
+so a month's hidden count cannot be worked back from its quarter, its year or another
+scope's page; the timeliness and profile tables, which count nearly the same
+complaints, are not shown for a period whose total is hidden. Other
+small counts are suppressed as everywhere (:mod:`analysis.publish.suppression`).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from analysis.complaint_settings import handling_rules, subject_mapping
 from analysis.methods.complaints import profile, timeliness
 from analysis.publish import formatting as fmt
 from analysis.publish.sections.base import Finding, Section, Table, start
-from analysis.publish.suppression import is_small, suppress, suppress_column_against_total
+from analysis.publish.suppression import MARK, suppress, suppress_column_against_total
 
 ANCHOR = "complaints"
 CAPTIONS = {
@@ -27,9 +33,11 @@ CAPTIONS = {
 }
 
 
-def said(n: int, min_count: int) -> str:
-    """A count for a sentence: 'fewer than 5' when it is small."""
-    return f"fewer than {min_count}" if is_small(pd.Series([n]), min_count).iat[0] else f"{n:,}"
+def stated(n: int, published: bool, min_count: int, of: str = "") -> str:
+    """A count the pattern publishes, else 'fewer than 5' or 'an undisclosed number'."""
+    if published:
+        return f"{n:,}"
+    return f"fewer than {min_count}" if n < min_count else f"an undisclosed number{of}"
 
 
 def in_time(ctx) -> pd.DataFrame:
@@ -56,22 +64,9 @@ def in_time(ctx) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def compute(ctx) -> Section:
-    section = start(ANCHOR)
-    if ctx.complaints.empty:
-        return section
+def _timeliness(ctx, section: Section) -> None:
+    """The timeliness table, and a finding when many complaints were answered late."""
     p, m = ctx.period, ctx.min_count
-    first, end = p.months[0].start_time, p.months[-1].end_time.normalize()
-    received = ctx.complaints["received_date"].between(first, end).sum()
-    before = (
-        ctx.complaints["received_date"]
-        .between(p.previous[0].start_time, p.previous[-1].end_time.normalize())
-        .sum()
-    )
-    section.sentences.append(
-        f"{said(received, m)} complaints were received in {p.label} "
-        f"({said(before, m)} in the previous {p.kind})."
-    )
     t = in_time(ctx)
     responded = t.iloc[1]
     late = responded["due"] - responded["met"]
@@ -103,12 +98,46 @@ def compute(ctx) -> Section:
             counts=("Complaints due", "Met"),
         )
     )
+
+
+def compute(ctx) -> Section:
+    section = start(ANCHOR)
+    if ctx.complaints.empty:
+        return section
+    p, m = ctx.period, ctx.min_count
+    first, end = p.months[0].start_time, p.months[-1].end_time.normalize()
+    received = ctx.complaints["received_date"].between(first, end).sum()
+    before = (
+        ctx.complaints["received_date"]
+        .between(p.previous[0].start_time, p.previous[-1].end_time.normalize())
+        .sum()
+    )
+    ids = ctx.services["service_id"]
+    disclosure = ctx.complaints_disclosure
+    shown_now = disclosure.published(ids, p.months)
+    shown_before = disclosure.published(ids, p.previous)
+    now = stated(received, shown_now or received == 0, m, " of")
+    section.sentences.append(
+        f"{now[0].upper()}{now[1:]} complaints were received in {p.label} "
+        f"({stated(before, shown_before or before == 0, m)} in the previous {p.kind})."
+    )
+    counted = bool(shown_now or received == 0)
+    if counted:
+        _timeliness(ctx, section)
     subject_map, national = subject_mapping(ctx.cfg) or (None, None)
     parts = profile(ctx.complaints, first, end, ctx.complaint_subjects, subject_map, national)
+    if not counted:  # each would add up to the hidden total
+        parts = {k: v for k, v in parts.items() if k == "open_by_age"}
+    if "by_service" in parts:
+        frame = parts["by_service"]
+        shown = frame["service_id"].map(disclosure.published_services(ids, p.months))
+        frame = frame.astype({"complaints": object})
+        frame.loc[~shown.fillna(False).astype(bool), "complaints"] = MARK
+        parts["by_service"] = frame
     for part, frame in parts.items():
-        if frame.empty or not frame["complaints"].fillna(0).astype(float).any():
-            continue  # nothing to profile in this scope and period (no table with no rows)
-        rule = suppress if part == "flags" else suppress_column_against_total
+        if frame.empty or not pd.to_numeric(frame["complaints"], errors="coerce").fillna(0).any():
+            continue  # nothing to profile in this scope and period (e.g. no complaint received)
+        rule = suppress if part in ("flags", "by_service") else suppress_column_against_total
         safe = rule(frame, count="complaints", dependent=["percent"], min_count=m)
         safe["complaints"] = safe["complaints"].map(fmt.count)
         section.tables.append(

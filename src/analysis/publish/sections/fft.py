@@ -1,9 +1,11 @@
 """Friends and Family Test: how many answered, how many were positive, by service.
 
 Percentages are pooled over the period's months (all responses, as NHS England counts
-them). Counts below the disclosure threshold, and the percentages built on them, are
-suppressed; since the page also states the total, one suppressed service takes the next
-smallest with it (secondary suppression, :mod:`analysis.publish.suppression`).
+them). Which figures are shown follows the partnership's suppression pattern
+(``ctx.disclosure``, :mod:`analysis.publish.disclosure`): small counts hidden with their
+percentages, complementary cells across services and settings, a quarter or year hidden
+when any of its months is; the same pattern for every scope and kind of page, so no
+hidden count can be worked back from any other published figure.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import pandas as pd
 
 from analysis.publish import formatting as fmt
 from analysis.publish import style
+from analysis.publish.disclosure import Disclosure
 from analysis.publish.periods import Period
 from analysis.publish.sections.base import Figure, Section, Table, start
-from analysis.publish.suppression import suppress_column_against_total
+from analysis.publish.suppression import MARK
 
 ANCHOR = "fft"
 
@@ -37,11 +40,27 @@ def _totals(s: pd.DataFrame, months) -> pd.DataFrame:
     return out
 
 
-def fft_table(s: pd.DataFrame, services: pd.DataFrame, period: Period, min_count: int):
-    """Per service: responses, % positive, change on the previous period, response rate."""
+def fft_table(
+    s: pd.DataFrame,
+    services: pd.DataFrame,
+    period: Period,
+    min_count: int,
+    disclosure: Disclosure | None = None,
+):
+    """Per service: responses, % positive, change on the previous period, response rate.
+
+    A service's figures are shown only where ``disclosure`` (the partnership's pattern;
+    built from ``s`` if not given) publishes them; the change on the previous period only
+    where both periods are published.
+    """
+    disclosure = disclosure or Disclosure(s, services, min_count)
+    ids = services["service_id"]
+    shown = disclosure.published_services(ids, period.months)
+    shown_before = disclosure.published_services(ids, period.previous)
     this = _totals(s, period.months)
     last = _totals(s, period.previous)
-    last = last.loc[last["responses"] >= min_count, ["service_id", "pct_positive"]]
+    last = last.loc[last["service_id"].map(shown_before).fillna(False).astype(bool)]
+    last = last[["service_id", "pct_positive"]]
     df = (
         services[["service_id", "service_name", "setting"]]
         .merge(this, on="service_id", how="left")
@@ -51,9 +70,10 @@ def fft_table(s: pd.DataFrame, services: pd.DataFrame, period: Period, min_count
     if "response_rate" not in df:
         df["response_rate"] = float("nan")
     df["change"] = df["pct_positive"] - df["last_pct"]
-    df = suppress_column_against_total(
-        df, "responses", ["pct_positive", "response_rate", "change"], min_count
-    )
+    hidden = ~df["service_id"].map(shown).astype(bool)
+    figures = ["responses", "pct_positive", "response_rate", "change"]
+    df = df.astype({c: "object" for c in figures})
+    df.loc[hidden, figures] = MARK
     return pd.DataFrame(
         {
             "Service": df["service_name"],
@@ -66,37 +86,64 @@ def fft_table(s: pd.DataFrame, services: pd.DataFrame, period: Period, min_count
     )
 
 
-def headline(s: pd.DataFrame, period: Period, min_count: int) -> str:
-    """The scope's FFT volume and percentage positive, against the previous period."""
+def headline(
+    s: pd.DataFrame, period: Period, min_count: int, disclosure: Disclosure | None = None
+) -> str:
+    """The scope's FFT volume and percentage positive, against the previous period.
+
+    ``s`` holds the scope's services; a total that ``disclosure`` (the partnership's
+    pattern) hides is not stated, nor is a previous period it hides.
+    """
+    ids = s["service_id"].unique() if "service_id" in s else []
 
     def pooled(months):
         part = s[s["month"].isin([m.to_timestamp() for m in months])]
         return int(part["responses"].sum()), int(part["positive"].sum())
 
+    def shown(months, n):
+        if disclosure is None:
+            return n >= min_count
+        return n > 0 and disclosure.published(ids, months)
+
     n, pos = pooled(period.months)
-    if n < min_count:
+    if not shown(period.months, n):
         return f"Too few Friends and Family Test responses in {period.label} to report."
     sentence = (
         f"{n:,} people answered the Friends and Family Test in {period.label}; "
         f"{100 * pos / n:.1f}% rated their experience good or very good"
     )
     n0, pos0 = pooled(period.previous)
-    if n0 >= min_count:
+    if shown(period.previous, n0):
         sentence += f" ({100 * pos0 / n0:.1f}% in the previous {period.kind})"
     return sentence + "."
 
 
-def setting_chart(s: pd.DataFrame, services: pd.DataFrame, setting: str, month, min_count: int):
-    """Monthly % positive of each service in ``setting`` up to ``month`` (small months left
-    out); returns the figure and its alt text."""
+def setting_chart(
+    s: pd.DataFrame,
+    services: pd.DataFrame,
+    setting: str,
+    month,
+    min_count: int,
+    disclosure: Disclosure | None = None,
+):
+    """Monthly % positive of each service in ``setting`` up to ``month``: only the months
+    whose figure the monthly tables publish (``disclosure``, see :func:`fft_table`);
+    returns the figure and its alt text."""
     import matplotlib.pyplot as plt
 
     style.apply()
+    disclosure = disclosure or Disclosure(s, services, min_count)
     ids = services.loc[services["setting"] == setting, ["service_id", "service_name"]]
     data = s[
         s["service_id"].isin(ids["service_id"])
         & (s["month"] <= month.to_timestamp())
         & (s["responses"] >= min_count)
+    ]
+    data = data[
+        [
+            disclosure.published([sid], [pd.Timestamp(m).to_period("M")])
+            for sid, m in zip(data["service_id"], data["month"], strict=True)
+        ]
     ]
     fig, ax = plt.subplots(figsize=(8, 3.5))
     described = []
@@ -135,10 +182,10 @@ def compute(ctx) -> Section:
     s = summary(ctx)
     section = start(
         ANCHOR,
-        sentences=[headline(s, ctx.period, ctx.min_count)],
+        sentences=[headline(s, ctx.period, ctx.min_count, ctx.disclosure)],
         tables=[
             Table(
-                fft_table(s, ctx.services, ctx.period, ctx.min_count),
+                fft_table(s, ctx.services, ctx.period, ctx.min_count, ctx.disclosure),
                 "fft-by-service",
                 f"Responses, percentage positive and response rate by service, {ctx.period.label}",
                 counts=("Responses",),
@@ -147,7 +194,7 @@ def compute(ctx) -> Section:
         ],
     )
     for setting in ctx.services["setting"].drop_duplicates():
-        fig, alt = setting_chart(s, ctx.services, setting, ctx.month, ctx.min_count)
+        fig, alt = setting_chart(s, ctx.services, setting, ctx.month, ctx.min_count, ctx.disclosure)
         caption = f"Percentage positive by month, {setting} services"
         section.figures.append(Figure(fig, f"positive-{setting}", alt, caption, collapsed=True))
     return section

@@ -1,12 +1,18 @@
-"""Good news: compliments received by service, and a few in people's own words."""
+"""Good news: compliments received by service, and a few in people's own words.
+
+Counts follow the partnership's compliments suppression pattern
+(``ctx.compliments_disclosure``, :meth:`analysis.publish.disclosure.Disclosure.of_events`),
+so no hidden count can be worked back from another period's or scope's figures. Quotes
+pass the sensitive-content screen (:mod:`analysis.publish.sections.quotes`).
+"""
 
 from __future__ import annotations
 
 from analysis.publish import formatting as fmt
 from analysis.publish.sections.base import Section, Table, start
-from analysis.publish.sections.complaints import said
+from analysis.publish.sections.complaints import stated
 from analysis.publish.sections.quotes import compliment_quotes
-from analysis.publish.suppression import suppress_column_against_total
+from analysis.publish.suppression import MARK
 
 ANCHOR = "good-news"
 
@@ -16,8 +22,12 @@ def compute(ctx) -> Section:
     if ctx.compliments.empty:
         return section
     this = ctx.compliments[ctx.period.contains(ctx.compliments["received_date"])]
+    ids = ctx.services["service_id"]
+    disclosure = ctx.compliments_disclosure
+    n = len(this)
+    said = stated(n, n == 0 or disclosure.published(ids, ctx.period.months), ctx.min_count, " of")
     section.sentences.append(
-        f"{said(len(this), ctx.min_count)} compliments were received in {ctx.period.label}."
+        f"{said[0].upper()}{said[1:]} compliments were received in {ctx.period.label}."
     )
     counts = (
         this.groupby("service_id")
@@ -27,12 +37,10 @@ def compute(ctx) -> Section:
         .merge(ctx.services[["service_id", "service_name"]], on="service_id", how="right")
         .fillna({"compliments": 0})
     )
-    table = suppress_column_against_total(
-        counts[["service_name", "compliments"]].astype({"compliments": "int64"}),
-        "compliments",
-        [],
-        ctx.min_count,
-    )
+    counts["compliments"] = counts["compliments"].astype("int64")
+    shown = counts["service_id"].map(disclosure.published_services(ids, ctx.period.months))
+    table = counts[["service_name", "compliments"]].astype({"compliments": object})
+    table.loc[~shown.fillna(False).astype(bool) & (counts["compliments"] > 0), "compliments"] = MARK
     table["compliments"] = table["compliments"].map(fmt.count)
     section.tables.append(
         Table(
@@ -43,5 +51,5 @@ def compute(ctx) -> Section:
             collapsed=True,
         )
     )
-    section.data["quotes"] = compliment_quotes(this)
+    section.data["quotes"] = compliment_quotes(ctx, this)
     return section

@@ -3,7 +3,8 @@
 FFT percentage positive and response rate (Laney p′ charts: limits follow each month's
 number of responses, widened for the real month-to-month variation; Laney 2002) and
 complaints received (a c-chart). Months with fewer responses than the disclosure
-threshold are gaps, never points or flags. Readings are in plain words; the Making Data
+threshold, or whose total the partnership's suppression pattern hides
+(:mod:`analysis.publish.disclosure`), are gaps, never points or flags. Readings are in plain words; the Making Data
 Count term is kept for the footnote. The charts are computed once per context and
 shared with the "at a glance" table and the "needs attention" list.
 
@@ -14,13 +15,15 @@ and fixed baselines come from the partnership's ``spc:`` configuration
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import pandas as pd
 
 from analysis.methods.attribute_charts import attribute_spc
 from analysis.methods.headline_series import complaint_series, summary_series
-from analysis.methods.spc import ptd_icons
+from analysis.methods.spc import ShortGroupWarning, ptd_icons
+from analysis.publish.disclosure import blank_hidden
 from analysis.publish.narrative import plain_reading
 from analysis.publish.sections.base import Figure, Finding, Section, start
 from analysis.publish.spc_plot import facets
@@ -64,15 +67,33 @@ def _target(ctx, computation: str, measure: str) -> float | None:
 
 
 def measures(ctx) -> list[Measure]:
-    """The scope's headline measures (computed once per context)."""
+    """The scope's headline measures (computed once per context). Fewer than 12 months
+    give trial limits: the section says so in words (NHSRplotthedots' warning would put
+    the code's file paths on the page)."""
     if "spc" in ctx.cache:
         return ctx.cache["spc"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ShortGroupWarning)
+        out = _measures(ctx)
+    ctx.cache["spc_trial"] = any(issubclass(w.category, ShortGroupWarning) for w in caught)
+    for w in caught:
+        if not issubclass(w.category, ShortGroupWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    ctx.cache["spc"] = out
+    return out
+
+
+def _measures(ctx) -> list[Measure]:
     series = summary_series(
         ctx.fft_monthly,
         ctx.services,
         through=ctx.month,
         min_count=ctx.min_count,
         label=ctx.label,
+    )
+    ids = ctx.services["service_id"]
+    series = blank_hidden(
+        series, ctx.disclosure, ids, ["responses", "positive", "pct_positive", "response_rate"]
     )
     out = []
     specs = [
@@ -96,6 +117,7 @@ def measures(ctx) -> list[Measure]:
             out.append(Measure(value, name, "%", y_label, spc))
     if len(ctx.complaints):
         counts = complaint_series(ctx.complaints, ctx.services, through=ctx.month, label=ctx.label)
+        counts = blank_hidden(counts, ctx.complaints_disclosure, ids, ["complaints"])
         if len(counts) >= 2:
             spc = attribute_spc(
                 counts,
@@ -109,7 +131,6 @@ def measures(ctx) -> list[Measure]:
                 **ctx.spc_arguments(SPC_MEASURES["complaints"], counts),
             )
             out.append(Measure("complaints", "Complaints received", "", "complaints", spc, 0))
-    ctx.cache["spc"] = out
     return out
 
 
@@ -134,6 +155,11 @@ def compute(ctx) -> Section:
             "with too few responses to show."
         ),
     )
+    if measures(ctx) and ctx.cache.get("spc_trial"):
+        section.intro += (
+            " With fewer than 12 months the usual range is provisional (trial limits) and "
+            "will be revised as months are added."
+        )
     for m in measures(ctx):
         for _facet, reading, fig, alt in facets(m.spc, m.name, m.unit, m.y_label, m.decimals):
             text, term = plain_reading(reading)

@@ -3,15 +3,19 @@ subjects and compliments side by side per service and financial quarter
 (:mod:`analysis.methods.triangulation`).
 
 Topics named with fewer than ``min_count`` comments or complaints are left out, and a
-small compliments count is suppressed, so no count in the text can be disclosive.
+compliments count is shown only where the partnership's compliments pattern publishes
+that service's quarter (``ctx.compliments_disclosure``, :mod:`analysis.publish.disclosure`),
+so no count in the text can be disclosive or worked back from the monthly pages.
 """
 
 from __future__ import annotations
 
+import pandas as pd
+
 from analysis.methods import triangulation
 from analysis.publish import formatting as fmt
 from analysis.publish.sections.base import Section, Table, start
-from analysis.publish.suppression import is_small, suppress
+from analysis.publish.suppression import MARK, is_small, suppress
 
 ANCHOR = "thematic-review"
 
@@ -32,6 +36,16 @@ def compute(ctx) -> Section:
         return section
     review = triangulation.thematic_review(long)
     review = suppress(review, "compliments", [], ctx.min_count)
+    hidden = [
+        n not in (0, MARK)
+        and not ctx.compliments_disclosure.published(
+            [sid], pd.period_range(q.start_time, q.end_time, freq="M")
+        )
+        for sid, q, n in zip(
+            review["service_id"], review["quarter"], review["compliments"], strict=True
+        )
+    ]
+    review.loc[hidden, "compliments"] = MARK
     review["compliments"] = review["compliments"].map(fmt.count)
     review["quarter"] = review["quarter"].map(fmt.financial_quarter)
     review["service_id"] = review["service_id"].map(ctx.service_names)

@@ -2,7 +2,8 @@
 better (p-chart limits against the previous months), and quotes in people's own words.
 
 Comments are themed with the NHS Patient Experience Qualitative Data Categorisation
-framework; quotes are chosen by :mod:`analysis.publish.sections.quotes`.
+framework; quotes are chosen through the sensitive-content screen by
+:mod:`analysis.publish.sections.quotes`.
 """
 
 from __future__ import annotations
@@ -75,5 +76,5 @@ def compute(ctx) -> Section:
                 term="above the upper limit of a p-chart of the theme's monthly share",
             )
         )
-    section.data["quotes"] = comment_quotes(in_period, themes, ctx.period_sentiment)
+    section.data["quotes"] = comment_quotes(ctx, in_period, themes)
     return section

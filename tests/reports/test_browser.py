@@ -13,6 +13,7 @@ from browser_checks import AXE, CHROMIUM, VIEWPORT, check_pages, serious
 
 from analysis import pipeline
 from analysis.config import load_config
+from analysis.context import final_folder
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,12 +31,12 @@ def checked(demo_config_path, tmp_path_factory):
     cfg = load_config(demo_config_path)
     pipeline.produce_month(str(cfg.path), MONTH, pdf=False, jobs=1)
     pipeline.produce_month(str(cfg.path), MONTH, pdf=False, scope=SCOPE, analyses=False, jobs=1)
-    out = pipeline.report_folder(cfg, MONTH)
+    out = final_folder(cfg, MONTH)
     pages = {
         "monthly": out / "index.html",
         "quarterly": out / "quarterly.html",
         "annual": out / "annual.html",
-        "scoped-monthly": pipeline.report_folder(cfg, MONTH, SCOPE) / "index.html",
+        "scoped-monthly": final_folder(cfg, MONTH, SCOPE) / "index.html",
     }
     # Screenshots are test artefacts: kept where TEST_ARTEFACTS says (CI can collect them),
     # else in pytest's temporary folder (printed).

@@ -34,6 +34,7 @@ def public_filename(filename: str) -> str:
 
 
 def formatwarning(message, category, filename, lineno, line=None) -> str:
+    """Python's warning format, with the file named relative to the project."""
     return _ORIGINAL(message, category, public_filename(str(filename)), lineno, line)
 
 

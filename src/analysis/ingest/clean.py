@@ -228,7 +228,7 @@ def _stop(pending: list[Future]) -> None:
     wait(pending)
 
 
-def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) -> dict:
+def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) -> dict:  # noqa: C901
     started = time.perf_counter()
     out = cfg.processed_dir
     specs = source_specs(cfg.sources)

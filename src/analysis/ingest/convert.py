@@ -312,7 +312,7 @@ class _Converter:
             raise ConfigError(f"sources.{self.spec.name}: map `service_code` (or `service_id`)")
         self.out["service_id"] = ids
 
-    def values(self) -> None:
+    def values(self) -> None:  # noqa: C901
         table, spec = self.spec.table, self.spec
         if spec.level_by:  # NHS England's files: the England row among the organisations
             names = self.raw.table.column(spec.level_by["header"]).combine_chunks()

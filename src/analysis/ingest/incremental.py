@@ -297,7 +297,7 @@ def _input(source: str, path: Path, rel: str, sha: str, result: FileResult, fres
     }
 
 
-def add(run: Run, convert) -> dict | None:
+def add(run: Run, convert) -> dict | None:  # noqa: C901
     """Convert the new files, write the months they touch, and return the new manifest.
 
     ``convert(path, rel, sha, spec, context)`` converts one file through ``run.cache``,

@@ -84,7 +84,7 @@ class ItsResult:
         )
 
 
-def interrupted_time_series(
+def interrupted_time_series(  # noqa: C901 (one step of many branches; split when next changed)
     data: pd.DataFrame,
     outcome_field: str,
     date_field: str,

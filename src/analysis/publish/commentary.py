@@ -28,6 +28,8 @@ from analysis.ingest.redaction import redact_text
 
 @dataclass(frozen=True)
 class Commentary:
+    """An analyst's commentary per section and the approval of a period's report."""
+
     sections: dict[str, str] = field(default_factory=dict)
     approved_by: str | None = None
     approved_on: dt.date | None = None

@@ -50,6 +50,8 @@ class PublishRefused(RuntimeError):
 
 @dataclass(frozen=True)
 class Problem:
+    """One thing the gate found: its kind, where it is, and a shortened view of it."""
+
     kind: str
     detail: str
     where: str = ""
@@ -113,7 +115,7 @@ class _Scanner(HTMLParser):
     def _where(self) -> str:
         return f"line {self.getpos()[0]}"
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag, attrs):  # noqa: C901
         a = dict(attrs)
         where = self._where()
         if tag == "script":

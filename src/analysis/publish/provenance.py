@@ -72,6 +72,7 @@ def code_version() -> str:
 
 
 def load_manifest(processed_dir: Path) -> dict:
+    """The clean step's manifest (inputs, checksums, counts), or an empty one before a clean."""
     path = Path(processed_dir) / "manifest.json"
     if not path.exists():
         raise FileNotFoundError(

@@ -67,6 +67,8 @@ def evidence(ctx) -> pd.DataFrame:
 
 
 def difference_table(found: pd.DataFrame, names: pd.Series, label: str) -> pd.DataFrame:
+    """The compact "Did it make a difference?" table: one row per estimate, actions sharing it named once."""
+
     def done(items: list[str]) -> str:
         text = "; ".join(items)
         return text + (
@@ -97,6 +99,7 @@ def difference_table(found: pd.DataFrame, names: pd.Series, label: str) -> pd.Da
 
 
 def compute(ctx) -> Section:
+    """The "You said, we did" section: actions completed in the period and their evidence."""
     section = start(ANCHOR)
     a = ctx.actions
     if a.empty:

@@ -8,6 +8,7 @@ ANCHOR = "about"
 
 
 def compute(ctx) -> Section:
+    """The appendix: how the figures are defined, methods and provenance."""
     pooled = " pooled over the period's months," if ctx.kind != "month" else ""
     return start(
         ANCHOR,

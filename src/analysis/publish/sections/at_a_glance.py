@@ -30,6 +30,7 @@ ANCHOR = "at-a-glance"
 
 
 def row(measure: str, period: str, value: str, target: str, icons: dict, anchor: str) -> dict:
+    """One row of the at-a-glance table: value, target and both icons with their words."""
     variation, assurance = icons.get("variation_icon"), icons.get("assurance_type")
     return {
         "measure": measure,
@@ -72,6 +73,7 @@ def _finding(r: dict, text: str) -> Finding | None:
 
 
 def compute(ctx) -> Section:
+    """The at-a-glance table: every headline measure and key target with both icons."""
     rows = []
     for m in spc.measures(ctx):
         icons = m.icons

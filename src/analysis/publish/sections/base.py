@@ -106,6 +106,7 @@ def start(anchor: str, **fields) -> Section:
 
 
 def environment() -> Environment:
+    """The Jinja2 environment of the section templates (autoescaped)."""
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES / "sections")),
         autoescape=select_autoescape(["html", "j2"]),

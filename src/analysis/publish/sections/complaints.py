@@ -101,6 +101,7 @@ def _timeliness(ctx, section: Section) -> None:
 
 
 def compute(ctx) -> Section:
+    """The complaints section: received, answered in time, and the subject profile."""
     section = start(ANCHOR)
     if ctx.complaints.empty:
         return section

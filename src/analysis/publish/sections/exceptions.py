@@ -43,6 +43,7 @@ def rank(findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
 
 
 def compute(ctx, sections: list[Section]) -> Section:
+    """What needs attention and what improved, from every section's findings, ranked and capped."""
     findings = [f for s in sections for f in s.findings]
     concerns, improvements = rank(findings)
     return start(

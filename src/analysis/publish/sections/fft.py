@@ -179,6 +179,7 @@ def setting_chart(
 
 
 def compute(ctx) -> Section:
+    """The Friends and Family Test section: responses, percentage positive and response rate."""
     s = summary(ctx)
     section = start(
         ANCHOR,

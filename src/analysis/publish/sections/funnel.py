@@ -149,6 +149,7 @@ def _with_england(ctx, section: Section) -> None:
 
 
 def compute(ctx) -> Section:
+    """The funnel comparison of services (and among England's providers), with its caveat."""
     section = start(ANCHOR)
     _within_services(ctx, section)
     if section.has_content or len(summary(ctx)):

@@ -18,6 +18,7 @@ ANCHOR = "good-news"
 
 
 def compute(ctx) -> Section:
+    """The good news section: compliments received and quotes from them."""
     section = start(ANCHOR)
     if ctx.compliments.empty:
         return section

@@ -47,6 +47,7 @@ def missed(latest: pd.DataFrame, min_count: int) -> list[Finding]:
 
 
 def summary_sentence(title: str, latest: pd.DataFrame) -> str:
+    """One sentence counting a logic model's indicators by status."""
     counts = latest["status"].value_counts()
     met, not_met = int(counts.get(ind.MET, 0)), int(counts.get(ind.NOT_MET, 0))
     due = (
@@ -56,6 +57,7 @@ def summary_sentence(title: str, latest: pd.DataFrame) -> str:
 
 
 def compute(ctx) -> Section:
+    """The logic-model indicators section: each model's table, trajectories and diagram."""
     section = start(ANCHOR)
     if ctx.scope:
         section.empty = HEADINGS[ANCHOR]["scoped"]

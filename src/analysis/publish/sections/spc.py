@@ -145,6 +145,7 @@ def finding(measure: Measure, reading: str, term: str) -> Finding | None:
 
 
 def compute(ctx) -> Section:
+    """The statistical process control section: a chart and a plain reading per measure."""
     section = start(
         ANCHOR,
         intro=(

@@ -16,6 +16,7 @@ YEARS = 4
 
 
 def compute(ctx) -> Section:
+    """The surveys section: each question's share answering positively, by year."""
     section = start(ANCHOR)
     s = ctx.surveys
     last_year = ctx.month.year

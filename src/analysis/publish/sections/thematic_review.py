@@ -21,6 +21,7 @@ ANCHOR = "thematic-review"
 
 
 def compute(ctx) -> Section:
+    """The thematic review: themes of comments, complaints and compliments side by side."""
     section = start(ANCHOR)
     comments = ctx.period_comments  # the period's quarters only are kept below
     if comments.empty and ctx.complaints.empty:

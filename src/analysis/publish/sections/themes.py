@@ -18,6 +18,7 @@ ANCHOR = "themes"
 
 
 def compute(ctx) -> Section:
+    """The "what people told us" section: common and rising themes, with quotes."""
     section = start(ANCHOR)
     in_period = ctx.period_comments
     if in_period.empty:

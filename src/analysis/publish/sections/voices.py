@@ -20,6 +20,7 @@ GROUP_WORDS = {"age_band": "Age", "sex": "Sex", "ethnicity": "Ethnic group"}
 
 
 def compute(ctx) -> Section:
+    """Who is and is not heard: groups under-represented against the service population."""
     section = start(ANCHOR)
     if ctx.population.empty:
         return section

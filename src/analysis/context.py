@@ -276,7 +276,8 @@ class Context:
         are read."""
         if self._pandas:
             r = self.responses
-            r = r[r["response_date"].between(first.start_time, self.month.end_time)]
+            if "response_date" in r:  # frames given by hand may hold only some columns
+                r = r[r["response_date"].between(first.start_time, self.month.end_time)]
             return r if columns is None else r[[c for c in columns if c in r]]
         return self.queries.rows("fft_responses", (first, self.month), self.scope, columns)
 

@@ -127,8 +127,11 @@ def pages(services, tables: dict, disclosures: dict, compute):
                     cfg, str(last), kind, scope, services=svc, all_services=services, **part
                 )
                 ctx.__dict__.update(disclosures)  # built once over every service, as a page does
-                if "summary" in tables:
-                    ctx.cache["fft_summary"] = part["summary"]
+                if (
+                    "summary" in tables
+                ):  # the FFT counts the sections read (as the query layer gives)
+                    s = part["summary"]
+                    ctx.__dict__["fft_monthly"] = s[s["month"] <= last.to_timestamp()]
                 section = compute(ctx)
                 builder = ReportBuilder(folder, min_count=K, prefix=PREFIX[kind])
                 render(section, builder)

@@ -198,6 +198,9 @@ def recover(reports_dir: Path, processed_dir: Path, table_names=()) -> list[str]
         for leftover in list(folder.glob(f"{STAGING}*")):
             shutil.rmtree(leftover, ignore_errors=True)
             done.append(f"removed {leftover}")
+    for leftover in list(processed_dir.glob(f"{STAGING}*")) if processed_dir.exists() else []:
+        shutil.rmtree(leftover, ignore_errors=True)  # a clean step killed while writing
+        done.append(f"removed {leftover}")
     for name in table_names:  # a table write killed half-way (see ingest.store)
         for leftover in list(processed_dir.glob(f".{name}-*")):
             if "-previous-" in leftover.name:

@@ -140,3 +140,15 @@ def test_a_second_run_told_not_to_wait_stops_with_exit_5(england):
     finally:
         first.communicate(timeout=600)
     assert first.returncode == 0
+
+
+def test_recover_removes_a_killed_clean_steps_staging_folder(tmp_path):
+    """Unit check of the same clean-up, without a run: a ``.staging-*`` folder a killed
+    clean step left in the processed folder is removed."""
+    from analysis.staging import recover
+
+    processed = tmp_path / "processed"
+    (processed / ".staging-abc").mkdir(parents=True)
+    (processed / ".staging-abc" / "fft_responses.parquet").write_text("half")
+    done = recover(tmp_path / "reports", processed)
+    assert not (processed / ".staging-abc").exists() and done

@@ -197,3 +197,11 @@ def test_the_monthly_run_refuses_a_period_with_an_identifier_in_any_file(tmp_pat
     assert sorted(p.name for p in out.iterdir()) == ["index.html", "run.json"]
     assert (out / "index.html").read_text(encoding="utf-8") == "<html>the previous report</html>"
     assert "2024-05/index.html" in write_index(cfg.reports_dir, "Demo").read_text(encoding="utf-8")
+
+
+def test_numbers_of_neighbouring_table_cells_in_a_pdf_are_not_an_nhs_number(period):
+    """pypdf gives a table row as one line: counts of adjacent cells run together (here
+    943, 476 and 5919, which together pass the Modulus 11 check). The page the PDF is
+    printed from is gated with its cells apart, so the PDF's text is not refused for it."""
+    (period / "index.pdf").write_bytes(minimal_pdf("Podiatry 943 476 5919"))
+    check_folder(period, 5)

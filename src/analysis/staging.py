@@ -184,9 +184,17 @@ def recover(reports_dir: Path, processed_dir: Path, table_names=()) -> list[str]
 
     Call it holding :func:`data_lock`: then no other run's staging folder can be live.
     """
+    done = _recover_reports(reports_dir) if reports_dir.exists() else []
+    if processed_dir.exists():
+        done += _recover_processed(processed_dir, table_names)
+    _remove_dead_kernel_sockets()
+    return done
+
+
+def _recover_reports(reports_dir: Path) -> list[str]:
+    """Finish a swap killed between its two renames; remove staging folders."""
     done: list[str] = []
-    folders = [reports_dir, *(p for p in reports_dir.glob("*") if p.is_dir())]
-    for folder in folders if reports_dir.exists() else []:
+    for folder in [reports_dir, *(p for p in reports_dir.glob("*") if p.is_dir())]:
         for leftover in list(folder.glob(f"{PREVIOUS}*")):
             final = folder / leftover.name[len(PREVIOUS) :].rsplit("-", 1)[0]
             if not final.exists():  # killed between the two renames of a swap
@@ -198,8 +206,14 @@ def recover(reports_dir: Path, processed_dir: Path, table_names=()) -> list[str]
         for leftover in list(folder.glob(f"{STAGING}*")):
             shutil.rmtree(leftover, ignore_errors=True)
             done.append(f"removed {leftover}")
-    for leftover in list(processed_dir.glob(f"{STAGING}*")) if processed_dir.exists() else []:
-        shutil.rmtree(leftover, ignore_errors=True)  # a clean step killed while writing
+    return done
+
+
+def _recover_processed(processed_dir: Path, table_names) -> list[str]:
+    """Remove a killed clean step's staging folder; put back a table whose write was killed."""
+    done: list[str] = []
+    for leftover in list(processed_dir.glob(f"{STAGING}*")):
+        shutil.rmtree(leftover, ignore_errors=True)
         done.append(f"removed {leftover}")
     for name in table_names:  # a table write killed half-way (see ingest.store)
         for leftover in list(processed_dir.glob(f".{name}-*")):
@@ -211,8 +225,12 @@ def recover(reports_dir: Path, processed_dir: Path, table_names=()) -> list[str]
                         done.append(f"restored {target}")
             shutil.rmtree(leftover, ignore_errors=True)
             done.append(f"removed {leftover}")
+    return done
+
+
+def _remove_dead_kernel_sockets() -> None:
+    """Remove the socket folders of kernels whose run has died (named with its pid)."""
     for sockets in Path(tempfile.gettempdir()).glob("analysis-kernel-*"):
         pid = sockets.name.split("-")[2]
         if pid.isdigit() and not _pid_alive(int(pid)):
             shutil.rmtree(sockets, ignore_errors=True)
-    return done

@@ -297,6 +297,24 @@ def _input(source: str, path: Path, rel: str, sha: str, result: FileResult, fres
     }
 
 
+def _convert_files(convert, source, files, spec, ctx, inputs, warnings, new_files=False):
+    """Convert ``files`` of ``source``, recording each input and any whole-file warning.
+
+    Returns ``(results, files converted afresh)``, or None when a file cannot be read.
+    """
+    results, processed = [], 0
+    for path, rel, sha in files:
+        try:
+            result, fresh = convert(path, rel, sha, spec, ctx)
+        except SourceFileError:
+            return None
+        results.append(result)
+        warnings += file_warnings(spec, result)
+        processed += fresh
+        inputs.append(_input(source, path, rel, sha, result, new_files or bool(fresh)))
+    return results, processed
+
+
 def add(run: Run, convert) -> dict | None:  # noqa: C901
     """Convert the new files, write the months they touch, and return the new manifest.
 
@@ -326,16 +344,10 @@ def add(run: Run, convert) -> dict | None:  # noqa: C901
     for source in run.plan.rebuild:
         spec = run.specs[source]
         ctx = {**run.context_key, "spec": run.cfg.sources[source]}
-        results, processed = [], 0
-        for path, rel, sha in run.files[source]:
-            try:
-                result, fresh = convert(path, rel, sha, spec, ctx)
-            except SourceFileError:
-                return None  # the full run reports it (or goes on without the source)
-            results.append(result)
-            warnings += file_warnings(spec, result)
-            processed += fresh
-            inputs.append(_input(source, path, rel, sha, result, bool(fresh)))
+        converted = _convert_files(convert, source, run.files[source], spec, ctx, inputs, warnings)
+        if converted is None:
+            return None  # the full run reports it (or goes on without the source)
+        results, processed = converted
         start = time.perf_counter()
         combined = combine(results, spec)
         run.seconds["dedup"] += time.perf_counter() - start
@@ -347,15 +359,12 @@ def add(run: Run, convert) -> dict | None:  # noqa: C901
     for source, fresh in run.plan.append.items():
         spec = run.specs[source]
         ctx = {**run.context_key, "spec": run.cfg.sources[source]}
-        results = []
-        for path, rel, sha in fresh:
-            try:
-                result, _ = convert(path, rel, sha, spec, ctx)
-            except SourceFileError:
-                return None  # the full run reports it (or goes on without the source)
-            results.append(result)
-            warnings += file_warnings(spec, result)
-            inputs.append(_input(source, path, rel, sha, result, True))
+        converted = _convert_files(
+            convert, source, fresh, spec, ctx, inputs, warnings, new_files=True
+        )
+        if converted is None:
+            return None  # the full run reports it (or goes on without the source)
+        results = converted[0]
         start = time.perf_counter()
         try:
             added = add_source(out, source, spec, results, run.previous, cache, ctx)

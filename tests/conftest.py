@@ -34,3 +34,23 @@ def demo_config_path(tmp_path_factory):
 def demo_config(demo_config_path):
     """The loaded small demonstration configuration (raw data generated and cleaned)."""
     return load_config(demo_config_path)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Stop at once if ``--dist loadgroup`` would not keep an ``xdist_group`` on one worker.
+
+    pytest-xdist groups tests by renaming them ``<id>@<group>``; pytest 9.2 ignores the
+    rename, so the journeys (which share one cleaned data set and take its lock in turn)
+    would run on every worker at once and see each other's half-done folders.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        mark = item.get_closest_marker("xdist_group")
+        if mark and not item.nodeid.endswith(f"@{mark.args[0]}"):
+            raise pytest.UsageError(
+                f"pytest-xdist could not group {item.nodeid} with its xdist_group "
+                f"{mark.args[0]!r}: this pytest does not support --dist loadgroup "
+                "(install the pinned versions: make env)"
+            )

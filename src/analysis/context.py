@@ -91,6 +91,8 @@ class Context:
         for name in ("responses", "complaints", "compliments"):  # the whole partnership's
             if name in tables:
                 tables.setdefault(f"all_{name}", tables[name])
+        if "fft_monthly" in tables and "all_responses" not in tables:
+            tables.setdefault("all_fft_monthly", tables["fft_monthly"])
         ctx.__dict__.update(tables)
         return ctx
 
@@ -257,6 +259,18 @@ class Context:
             out["eligible"] = out["eligible"].astype("float64")
         return out.sort_values(["service_id", "month"], ignore_index=True)
 
+    @cached_property
+    def all_fft_monthly(self) -> pd.DataFrame:
+        """FFT ``responses``, ``positive`` and ``negative`` per service and month, for every
+        service and month of the partnership, whatever the scope (the disclosure pattern's
+        input: an aggregate, never the response rows, unless the context was given rows)."""
+        from analysis.methods.fft import monthly_summary
+
+        if self._pandas:
+            every = self.__dict__.get("all_responses")
+            return monthly_summary(self._read("fft_responses") if every is None else every)
+        return self.queries.fft_counts(None, "")
+
     def theme_shares(self, first: pd.Period, question: str | None = None) -> pd.DataFrame:
         """Usable comments, comments per theme and share per month from ``first`` to the
         period's end (``month`` as a monthly period, as in
@@ -331,13 +345,9 @@ class Context:
         """The partnership's FFT suppression pattern (:class:`~analysis.publish.disclosure.Disclosure`),
         built once over every service and month, so every section and every scope hides
         the same cells and no hidden count can be worked back from another figure."""
-        from analysis.methods.fft import monthly_summary
         from analysis.publish.disclosure import Disclosure
 
-        every = self.__dict__.get("all_responses")
-        if every is None:
-            every = self._read("fft_responses")
-        return Disclosure(monthly_summary(every), self.all_services, self.min_count)
+        return Disclosure(self.all_fft_monthly, self.all_services, self.min_count)
 
     def _event_disclosure(self, name: str):
         from analysis.publish.disclosure import Disclosure

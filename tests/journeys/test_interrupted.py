@@ -40,6 +40,22 @@ def start(partnership, *args: str) -> subprocess.Popen:
     )
 
 
+def holding_lock(partnership, proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Wait until ``proc`` holds its data folder's lock (a fixed sleep races a loaded machine)."""
+    from analysis.staging import LOCK_FILE
+
+    path = partnership.cfg.processed_dir / LOCK_FILE
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if json.loads(path.read_text() or "{}").get("pid") == proc.pid:
+                return
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"process {proc.pid} never held {path}")
+
+
 def snapshot(folder: Path) -> dict:
     """The files of a report folder (names and sizes) and its run.json."""
     if not folder.exists():
@@ -119,7 +135,7 @@ def test_a_killed_clean_leaves_readable_tables(england, seconds):
 
 def test_two_reports_at_once_both_complete_one_after_the_other(england, complete_report):
     first = start(england, "report", "--month", MONTH, "--no-pdf")
-    time.sleep(1)
+    holding_lock(england, first)
     second = start(england, "report", "--month", MONTH, "--no-pdf")
     out1, err1 = first.communicate(timeout=900)
     out2, err2 = second.communicate(timeout=900)
@@ -131,8 +147,8 @@ def test_two_reports_at_once_both_complete_one_after_the_other(england, complete
 
 def test_a_second_run_told_not_to_wait_stops_with_exit_5(england):
     first = start(england, "clean", "--force")
-    time.sleep(1.5)
     try:
+        holding_lock(england, first)
         second = start(england, "report", "--no-wait", "--no-pdf")
         _, err = second.communicate(timeout=120)
         assert second.returncode == 5, err

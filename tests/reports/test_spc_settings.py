@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.config import load_config
+from analysis.config import load_config, relocate
 from analysis.context import Context
 from analysis.publish.sections import at_a_glance, spc
 
@@ -25,8 +25,18 @@ SERVICES = pd.DataFrame(
 )
 
 
-def _context(spc_section: dict, months: int = 12) -> Context:
-    base = load_config()
+@pytest.fixture
+def _context(tmp_path):
+    """A context over twelve (or ``months``) months of one service's counts, in a partnership
+    whose data folders are empty (as on a clean clone: nothing comes from the store)."""
+
+    def make(spc_section: dict, months: int = 12) -> Context:
+        return _tables(relocate(load_config(), tmp_path), spc_section, months)
+
+    return make
+
+
+def _tables(base, spc_section: dict, months: int) -> Context:
     cfg = dataclasses.replace(base, data={**base.data, "spc": spc_section})
     rng = np.random.default_rng(1)
     responses = rng.integers(80, 120, months)
@@ -53,7 +63,7 @@ def _context(spc_section: dict, months: int = 12) -> Context:
 
 
 @pytest.mark.parametrize("where", ["partnership", "measure"])
-def test_mdc_tool_with_twelve_points_shows_no_limits_and_no_icons(where):
+def test_mdc_tool_with_twelve_points_shows_no_limits_and_no_icons(where, _context):
     section = (
         {"rules": "mdc_tool"}
         if where == "partnership"
@@ -70,7 +80,7 @@ def test_mdc_tool_with_twelve_points_shows_no_limits_and_no_icons(where):
     assert "<svg" not in html
 
 
-def test_default_rules_with_twelve_points_show_limits_and_icons():
+def test_default_rules_with_twelve_points_show_limits_and_icons(_context):
     ctx = _context({})
     positive = next(m for m in spc.measures(ctx) if m.key == "positive")
     assert positive.spc[["lpl", "upl"]].notna().all().all()
@@ -78,14 +88,14 @@ def test_default_rules_with_twelve_points_show_limits_and_icons():
     assert any(r["measure"] == "FFT percentage positive" and r["variation"] for r in rows)
 
 
-def test_configured_rebase_starts_new_limits():
+def test_configured_rebase_starts_new_limits(_context):
     ctx = _context({"measures": {"fft_positive": {"rebase": ["2024-10"]}}}, months=14)
     positive = next(m for m in spc.measures(ctx) if m.key == "positive")
     groups = positive.spc.groupby("rebase_group")["mean"].nunique()
     assert len(groups) == 2
 
 
-def test_a_configured_target_gives_a_headline_measure_its_assurance_icon():
+def test_a_configured_target_gives_a_headline_measure_its_assurance_icon(_context):
     """A target set under ``spc: measures:`` (no logic model sets one for the scope) is drawn
     on the chart and judged by the assurance icon: 90% positive against values around 90%
     that vary about it is "hit and miss" (Making Data Count), not "no target"."""

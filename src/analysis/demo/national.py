@@ -164,6 +164,8 @@ def source_entry(c: Collection) -> dict:
     """The ``sources:`` entry that reads a collection's files into ``fft_published``."""
     return {
         "table": "fft_published",
+        # National figures are a comparator: without them the local reports still run.
+        "on_error": "continue",
         "files": f"nhse_fft/FFT_{c.file_stem}_*.csv",
         "format": "csv",
         "encoding": "utf-8",

@@ -347,7 +347,15 @@ class Context:
         the same cells and no hidden count can be worked back from another figure."""
         from analysis.publish.disclosure import Disclosure
 
-        return Disclosure(self.all_fft_monthly, self.all_services, self.min_count)
+        return Disclosure(
+            self.all_fft_monthly, self.all_services, self.min_count, self._disclosure_cache
+        )
+
+    @property
+    def _disclosure_cache(self) -> Path | None:
+        """Where each month's suppression pattern is kept once computed (beside the data it
+        was computed from; none for tables given by hand)."""
+        return None if self._pandas else self.cfg.processed_dir / ".cache" / "disclosure"
 
     def _event_disclosure(self, name: str):
         from analysis.publish.disclosure import Disclosure
@@ -357,7 +365,9 @@ class Context:
             every = self._read(name) if self.has(name) else pd.DataFrame()
         if every.empty:
             every = pd.DataFrame({"service_id": [], "received_date": pd.to_datetime([])})
-        return Disclosure.of_events(every, "received_date", self.all_services, self.min_count)
+        return Disclosure.of_events(
+            every, "received_date", self.all_services, self.min_count, self._disclosure_cache
+        )
 
     @cached_property
     def complaints_disclosure(self):

@@ -12,6 +12,7 @@ in; a refusal leaves the previous complete reports.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import json
 import logging
@@ -75,9 +76,15 @@ REPORTS = [
 ]
 
 
-def run_notebook(name: str, output: Path, parameters: dict) -> Path:
-    """Execute ``notebooks/<name>.ipynb`` with the ``parameters`` it declares into ``output``."""
-    return kernels.execute(NOTEBOOKS_DIR / f"{name}.ipynb", output, parameters, NOTEBOOKS_DIR)
+def run_notebook(
+    name: str, output: Path, parameters: dict, pool: kernels.KernelPool | None = None
+) -> Path:
+    """Execute ``notebooks/<name>.ipynb`` with the ``parameters`` it declares into ``output``
+    (on ``pool``'s next free kernel, or on a kernel of its own)."""
+    notebook = NOTEBOOKS_DIR / f"{name}.ipynb"
+    if pool is None:
+        return kernels.execute(notebook, output, parameters, NOTEBOOKS_DIR)
+    return pool.execute(notebook, output, parameters, {OUTPUT_ENV: os.environ.get(OUTPUT_ENV)})
 
 
 def report_month(cfg: Config, month: str | None) -> pd.Period:
@@ -88,7 +95,9 @@ def report_month(cfg: Config, month: str | None) -> pd.Period:
     return report_period(cfg.processed_dir, month)
 
 
-def clean(cfg: Config, audit_dir: Path | None = None) -> Path:
+def clean(
+    cfg: Config, audit_dir: Path | None = None, pool: kernels.KernelPool | None = None
+) -> Path:
     """Run the clean notebook, then theme the comments (cached: only new data is classified).
 
     The clean notebook's executed copy goes to ``audit_dir`` (or a temporary file).
@@ -96,7 +105,7 @@ def clean(cfg: Config, audit_dir: Path | None = None) -> Path:
     from analysis.textmodels.classify import classify
 
     target = (audit_dir or Path(tempfile.mkdtemp())) / f"{CLEAN}.ipynb"
-    executed = run_notebook(CLEAN, target, {"config_path": str(cfg.path), "month": ""})
+    executed = run_notebook(CLEAN, target, {"config_path": str(cfg.path), "month": ""}, pool)
     log.info("themes: %s", classify(cfg))
     return executed
 
@@ -112,10 +121,17 @@ class MonthOptions:
 
 
 def build_month(
-    config_path: str, period: str, staging: Path, options: MonthOptions, progress=None
+    config_path: str,
+    period: str,
+    staging: Path,
+    options: MonthOptions,
+    progress=None,
+    pool: kernels.KernelPool | None = None,
 ) -> dict:
     """Run the month's notebooks into ``staging`` and export its pages there; returns ``run.json``.
 
+    The notebooks run on ``pool``'s kernels (or on a pool of ``options.jobs`` kernels
+    started here), each to the next free kernel.
     Nothing is written outside ``staging``; PDFs are not printed here (see :func:`print_pdfs`).
     Once ``run.json`` is written every file of ``staging`` goes through the publish gate:
     a refusal raises :class:`~analysis.publish.gate.PublishRefused` naming each file and
@@ -129,22 +145,27 @@ def build_month(
     runs = [(n, n, params) for n in (ANALYSES if options.analyses else [])]
     runs += [(r.audit, r.notebook, {**params, "kind": r.kind}) for r in reports]
     seconds: dict[str, float] = {}
-    os.environ[OUTPUT_ENV] = str(staging)
+    own = pool is None
+    pool = pool or kernels.KernelPool(options.jobs, NOTEBOOKS_DIR)
+    env = {OUTPUT_ENV: str(staging)}
+
+    def execute(run: tuple[str, str, dict]) -> Path:
+        name, notebook, parameters = run
+        start = time.perf_counter()
+        executed = pool.execute(
+            NOTEBOOKS_DIR / f"{notebook}.ipynb", staging / f"{name}.ipynb", parameters, env
+        )
+        seconds[name] = time.perf_counter() - start
+        if progress is not None:
+            progress.update(1)
+        return executed
+
     try:
-
-        def execute(run: tuple[str, str, dict]) -> Path:
-            name, notebook, parameters = run
-            start = time.perf_counter()
-            executed = run_notebook(notebook, staging / f"{name}.ipynb", parameters)
-            seconds[name] = time.perf_counter() - start
-            if progress is not None:
-                progress.update(1)
-            return executed
-
-        with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-            executed = dict(zip([r[0] for r in runs], pool.map(execute, runs), strict=True))
+        with ThreadPoolExecutor(max_workers=len(pool.kernels)) as threads:
+            executed = dict(zip([r[0] for r in runs], threads.map(execute, runs), strict=True))
     finally:
-        os.environ.pop(OUTPUT_ENV, None)
+        if own:
+            pool.close()
     pages = []
     for report in reports:
         start = time.perf_counter()
@@ -253,7 +274,7 @@ def run(
         check_written(month, cfg.processed_dir)  # refused before anything runs
     logfile = _log_to_file(cfg, "report")
     started = time.perf_counter()
-    with locked_run(cfg, "report", wait=wait):
+    with locked_run(cfg, "report", wait=wait), kernels.KernelPool(2, NOTEBOOKS_DIR) as pool:
         reports = None
         steps = 2 + len(ANALYSES) + len(REPORTS) + 1
         with tqdm(total=steps, desc="report", unit="step", file=sys.stderr) as bar:
@@ -261,7 +282,7 @@ def run(
             audit = staging.staging_folder(cfg.reports_dir / "clean")
             try:
                 start = time.perf_counter()
-                executed_clean = clean(cfg, audit)
+                executed_clean = clean(cfg, audit, pool)
                 clean_seconds = time.perf_counter() - start
                 bar.update(2)
                 period = report_month(cfg, month)
@@ -273,7 +294,7 @@ def run(
                     if not scope:
                         shutil.copy(executed_clean, folder / f"{CLEAN}.ipynb")
                     result = build_month(
-                        str(cfg.path), str(period), folder, MonthOptions(pdf, scope), progress=bar
+                        str(cfg.path), str(period), folder, MonthOptions(pdf, scope), bar, pool
                     )
                     result["seconds"][CLEAN] = round(clean_seconds, 2)
                     _write_run(folder, result)
@@ -295,9 +316,17 @@ def run(
     return final
 
 
+#: A backfill worker process's kernel, kept from one month to the next.
+_worker_pool: kernels.KernelPool | None = None
+
+
 def _build_in_worker(config_path: str, period: str, folder: str, analyses: bool) -> dict:
+    global _worker_pool
+    if _worker_pool is None:
+        _worker_pool = kernels.KernelPool(1, NOTEBOOKS_DIR)
+        atexit.register(_worker_pool.close)
     options = MonthOptions(pdf=False, analyses=analyses, jobs=1)
-    return build_month(config_path, period, Path(folder), options)
+    return build_month(config_path, period, Path(folder), options, pool=_worker_pool)
 
 
 def backfill(

@@ -83,3 +83,42 @@ def test_a_single_service_setting_hides_its_total_and_a_sibling_setting_with_a_p
         ("setting", "ward"),
         ("service", "A"),
     }
+
+
+def _wards(may_a: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The module docstring's example: two wards and a team over April to June 2024."""
+    services = pd.DataFrame({"service_id": ["A", "B", "C"], "setting": ["ward", "ward", "team"]})
+    months = pd.to_datetime(["2024-04-01", "2024-05-01", "2024-06-01"])
+    summary = pd.DataFrame(
+        {
+            "service_id": [s for s in "ABC" for _ in months],
+            "month": list(months) * 3,
+            "responses": [20, may_a, 25, 30, 12, 28, 40, 41, 39],
+            "positive": [18, 2, 20, 27, 10, 25, 35, 36, 30],
+        }
+    )
+    return summary, services
+
+
+def test_a_months_pattern_kept_on_disk_is_reused_and_refreshed_when_its_counts_change(
+    tmp_path, monkeypatch
+):
+    may = pd.Period("2024-05", "M")
+    summary, services = _wards(3)
+    first = Disclosure(summary, services, 5, cache_dir=tmp_path).hidden(may)
+    # by hand (module docstring): A's 3 is hidden, and B with it (their setting is published)
+    assert first == {("service", "A"), ("service", "B")}
+    assert len(list(tmp_path.glob("*.json"))) == 1
+
+    def audited_again(self, month):
+        raise AssertionError(f"{month} audited again")
+
+    monkeypatch.setattr(Disclosure, "_hidden", audited_again)
+    assert Disclosure(summary, services, 5, cache_dir=tmp_path).hidden(may) == first
+    monkeypatch.undo()
+
+    # a revised export: A now has 30 responses in May, so nothing is hidden
+    summary, services = _wards(30)
+    assert Disclosure(summary, services, 5, cache_dir=tmp_path).hidden(may) == frozenset()
+    assert Disclosure(summary, services, 3, cache_dir=tmp_path).hidden(may) == frozenset()
+    assert len(list(tmp_path.glob("*.json"))) == 3

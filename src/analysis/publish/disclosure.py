@@ -54,8 +54,13 @@ True
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import tempfile
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -63,12 +68,25 @@ from scipy.optimize import LinearConstraint, milp
 
 Unit = tuple[str, str]  # ("service", id) | ("setting", name) | ("partnership", "")
 PARTNERSHIP: Unit = ("partnership", "")
+#: This module's code: a month's pattern kept on disk is reused only by the code that made it.
+_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 class Disclosure:
     """The partnership's suppression pattern, month by month (see the module's rule)."""
 
-    def __init__(self, summary: pd.DataFrame, services: pd.DataFrame, min_count: int = 5):
+    def __init__(
+        self,
+        summary: pd.DataFrame,
+        services: pd.DataFrame,
+        min_count: int = 5,
+        cache_dir: str | os.PathLike | None = None,
+    ):
+        """``summary``: counts per service and month; ``cache_dir``: where each month's
+        pattern is kept once computed, under a key of everything it depends on (that
+        month's counts, the services and settings, ``min_count``, this module's code), so
+        past months are not audited again by every report."""
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self.min_count = int(min_count)
         self.setting = dict(zip(services["service_id"], services["setting"], strict=True))
         month = pd.to_datetime(summary["month"]).dt.to_period("M")
@@ -85,16 +103,21 @@ class Disclosure:
             self._members[("service", sid)] = frozenset([sid])
             self._members.setdefault(("setting", setting), frozenset())
             self._members[("setting", setting)] |= {sid}
-        self.hidden = cache(self._hidden)
+        self.hidden = cache(self._hidden_kept)
 
     @classmethod
     def of_events(
-        cls, events: pd.DataFrame, date: str, services: pd.DataFrame, min_count: int = 5
+        cls,
+        events: pd.DataFrame,
+        date: str,
+        services: pd.DataFrame,
+        min_count: int = 5,
+        cache_dir: str | os.PathLike | None = None,
     ) -> Disclosure:
         """The pattern for counts of rows (complaints, compliments) per service and month of ``date``."""
         month = events[date].dt.to_period("M").dt.to_timestamp()
         counts = events.assign(month=month).groupby(["service_id", "month"]).size()
-        return cls(counts.rename("responses").reset_index(), services, min_count)
+        return cls(counts.rename("responses").reset_index(), services, min_count, cache_dir)
 
     @staticmethod
     def quarter(last: str | pd.Period) -> list[pd.Period]:
@@ -131,6 +154,40 @@ class Disclosure:
         return pd.Series([self.published([s], months) for s in ids], index=ids, dtype=bool)
 
     # --- one month ------------------------------------------------------------------------
+
+    def _key(self, month: pd.Period) -> str:
+        ids = sorted(self.setting)
+        try:
+            part = self._counts.loc[month].reindex(ids, fill_value=0)
+        except KeyError:
+            part = pd.DataFrame({"responses": [], "positive": []})
+        facts = {
+            "code": _CODE,
+            "min_count": self.min_count,
+            "with_positive": self.with_positive,
+            "members": sorted([list(u), sorted(m)] for u, m in self._members.items()),
+            "with_data": sorted(self._with_data),
+            "counts": [ids, part["responses"].tolist(), part["positive"].tolist()],
+        }
+        return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
+
+    def _hidden_kept(self, month: pd.Period) -> frozenset[Unit]:
+        """:meth:`_hidden`, read from ``cache_dir`` when this month's facts were seen before."""
+        month = pd.Period(month, "M")
+        if self.cache_dir is None:
+            return self._hidden(month)
+        path = self.cache_dir / f"{self._key(month)}.json"
+        try:
+            return frozenset(tuple(u) for u in json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            pass
+        hidden = self._hidden(month)
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.cache_dir, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(sorted(hidden), f)
+        os.replace(tmp, path)  # whole or not at all, whoever writes it first
+        return hidden
 
     def _hidden(self, month: pd.Period) -> frozenset[Unit]:
         """The month's suppressed units: primary, then complementary until the audit passes."""

@@ -43,7 +43,7 @@ WARM_UP = """
 import matplotlib
 matplotlib.use("agg")
 import matplotlib.pyplot, pandas, statsmodels.api
-import analysis.context, analysis.publish.sections
+import analysis.context, analysis.publish.sections, analysis.query
 """
 
 

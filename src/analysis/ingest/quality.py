@@ -66,13 +66,28 @@ def coverage(
 ) -> pd.DataFrame:
     """Rows per service (rows) and month (columns), every configured service and month shown."""
     months = records[date_column].dt.to_period("M")
-    table = pd.crosstab(records["service_id"], months)
+    counts = records.assign(month=months).groupby(["service_id", "month"]).size()
+    return coverage_of_counts(counts.rename("responses").reset_index(), services)
+
+
+def coverage_of_counts(counts: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:
+    """:func:`coverage` from counts already made (``service_id``, ``month``, ``responses``,
+    as the query layer's FFT counts give them): every configured service and month shown.
+
+    >>> counts = pd.DataFrame({"service_id": ["A", "A"], "month": pd.to_datetime(["2024-01-01",
+    ...     "2024-03-01"]), "responses": [3, 2]})
+    >>> coverage_of_counts(counts, pd.DataFrame({"service_id": ["A", "B"]})).values.tolist()
+    [[3, 0, 2], [0, 0, 0]]
+    """
+    months = pd.PeriodIndex(pd.to_datetime(counts["month"].astype(str)), freq="M")
+    table = pd.crosstab(counts["service_id"], months, values=counts["responses"], aggfunc="sum")
     if len(months):
         every = pd.period_range(months.min(), months.max(), freq="M")
-        table = table.reindex(columns=every, fill_value=0)
-    table = table.reindex(services["service_id"], fill_value=0)
+        table = table.reindex(columns=every)
+    table = table.reindex(services["service_id"]).fillna(0).astype("int64")
     table.columns = [str(c) for c in table.columns]
     table.columns.name = "month"
+    table.index.name = "service_id"
     return table
 
 

@@ -128,6 +128,8 @@ class PooledKernel:
 
     def _execute(self, notebook: Path, output: Path, parameters: dict, env: dict) -> Path:
         self._ready.result()
+        if not run_sync(self.km.is_alive)():  # died with the notebook before (out of memory…)
+            run_sync(self.km.restart_kernel)(now=True)
         self._run_code(_fresh_namespace(env))
         output.parent.mkdir(parents=True, exist_ok=True)
         known = declared_parameters(notebook, notebook.stat().st_mtime)

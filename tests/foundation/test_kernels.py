@@ -62,3 +62,13 @@ def test_a_failing_notebook_raises_and_the_kernel_runs_the_next(tmp_path):
         assert err.value.ename == "ValueError" and "no such month" in err.value.evalue
         pool.execute(good, tmp_path / "good-out.ipynb", {}, {})
     assert "fine" in outputs(tmp_path / "good-out.ipynb")[0]
+
+
+def test_a_kernel_that_died_is_restarted_for_the_next_notebook(tmp_path):
+    dies = notebook(tmp_path / "dies.ipynb", "import os\nos._exit(1)")
+    good = notebook(tmp_path / "good.ipynb", "print('fine')")
+    with KernelPool(1, tmp_path, warm_up="") as pool:
+        with pytest.raises(Exception):  # noqa: B017 - papermill reports a dead kernel its own way
+            pool.execute(dies, tmp_path / "dies-out.ipynb", {}, {})
+        pool.execute(good, tmp_path / "good-out.ipynb", {}, {})
+    assert "fine" in outputs(tmp_path / "good-out.ipynb")[0]

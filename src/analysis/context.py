@@ -355,7 +355,7 @@ class Context:
     def _disclosure_cache(self) -> Path | None:
         """Where each month's suppression pattern is kept once computed (beside the data it
         was computed from; none for tables given by hand)."""
-        return None if self._pandas else self.cfg.processed_dir / ".cache" / "disclosure"
+        return None if self._pandas else self.cfg.processed_dir / ".suppression"
 
     def _event_disclosure(self, name: str):
         from analysis.publish.disclosure import Disclosure

@@ -127,18 +127,23 @@ class FileCache:
         ).hexdigest()[:32]
 
     def get(self, key: str) -> FileResult | None:
+        """The file kept under ``key``, or None (never kept, or only part of it left: a run
+        killed while pruning; the file is then converted again)."""
         meta = self.dir / f"{key}.json"
-        if not meta.exists():
+        try:
+            info = json.loads(meta.read_text(encoding="utf-8"))
+            rows = pd.read_feather(self.dir / f"{key}.rows.arrow")
+            quarantine = pd.read_feather(self.dir / f"{key}.quarantine.arrow")
+        except (FileNotFoundError, json.JSONDecodeError):
             return None
-        info = json.loads(meta.read_text(encoding="utf-8"))
         self.used.add(key)
         return FileResult(
             file=info["file"],
             sha256=info["sha256"],
             encoding=info["encoding"],
             read=info["read"],
-            rows=pd.read_feather(self.dir / f"{key}.rows.arrow"),
-            quarantine=pd.read_feather(self.dir / f"{key}.quarantine.arrow"),
+            rows=rows,
+            quarantine=quarantine,
             redactions=info["redactions"],
             date_evidence=info["date_evidence"],
         )
@@ -181,6 +186,8 @@ class FileCache:
         """Forget files no longer among the inputs."""
         if not self.dir.exists():
             return
-        for path in self.dir.iterdir():
-            if path.name.split(".")[0] not in self.used:
-                path.unlink()
+        stale = [
+            p for p in self.dir.iterdir() if p.is_file() and p.name.split(".")[0] not in self.used
+        ]
+        for path in sorted(stale, key=lambda p: p.suffix != ".json"):  # the entry's marker first
+            path.unlink(missing_ok=True)

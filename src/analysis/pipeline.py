@@ -110,14 +110,27 @@ def clean(
     return executed
 
 
+def clean_in_process(cfg: Config) -> dict:
+    """The clean step and the comments' themes, in this process (no notebook); returns the
+    clean step's manifest. Both do nothing when their inputs are unchanged."""
+    from analysis.ingest.clean import clean as clean_data
+    from analysis.textmodels.classify import classify
+
+    manifest = clean_data(cfg)
+    log.info("clean: %s; themes: %s", manifest["status"], classify(cfg))
+    return manifest
+
+
 @dataclass(frozen=True)
 class MonthOptions:
-    """What to produce for a month: PDFs, one setting or service alone, the analyses, parallel notebooks."""
+    """What to produce for a month: PDFs, one setting or service alone, the analyses,
+    parallel notebooks, and the clean notebook as the audit of the data it used."""
 
     pdf: bool = True
     scope: str = ""
     analyses: bool = True
     jobs: int = 2
+    clean_audit: bool = False
 
 
 def build_month(
@@ -142,7 +155,8 @@ def build_month(
     params = {"config_path": str(cfg.path), "month": period, "scope": options.scope}
     min_count = cfg.disclosure.min_count
     reports = [r for r in REPORTS if r.due(p)]
-    runs = [(n, n, params) for n in (ANALYSES if options.analyses else [])]
+    runs = [(CLEAN, CLEAN, {"config_path": str(cfg.path), "month": ""})] * options.clean_audit
+    runs += [(n, n, params) for n in (ANALYSES if options.analyses else [])]
     runs += [(r.audit, r.notebook, {**params, "kind": r.kind}) for r in reports]
     seconds: dict[str, float] = {}
     own = pool is None
@@ -279,30 +293,24 @@ def run(
         steps = 2 + len(ANALYSES) + len(REPORTS) + 1
         with tqdm(total=steps, desc="report", unit="step", file=sys.stderr) as bar:
             bar.set_postfix_str("clean")
-            audit = staging.staging_folder(cfg.reports_dir / "clean")
-            try:
-                start = time.perf_counter()
-                executed_clean = clean(cfg, audit, pool)
-                clean_seconds = time.perf_counter() - start
-                bar.update(2)
-                period = report_month(cfg, month)
-                reports = [r for r in REPORTS if r.due(period)]
-                bar.total = 2 + len(ANALYSES) + len(reports) + 1
-                bar.set_postfix_str(f"notebooks for {period}")
-                final = final_folder(cfg, period, scope)
-                with staging.staged(final) as folder:
-                    if not scope:
-                        shutil.copy(executed_clean, folder / f"{CLEAN}.ipynb")
-                    result = build_month(
-                        str(cfg.path), str(period), folder, MonthOptions(pdf, scope), bar, pool
-                    )
-                    result["seconds"][CLEAN] = round(clean_seconds, 2)
-                    _write_run(folder, result)
-                    if pdf:
-                        bar.set_postfix_str("PDFs")
-                        print_pdfs([folder], cfg.disclosure.min_count)
-            finally:
-                shutil.rmtree(audit, ignore_errors=True)
+            start = time.perf_counter()
+            clean_in_process(cfg)  # the kernels start meanwhile
+            clean_seconds = time.perf_counter() - start
+            bar.update(1)
+            period = report_month(cfg, month)
+            reports = [r for r in REPORTS if r.due(period)]
+            bar.total = 2 + (not scope) + len(ANALYSES) + len(reports)
+            bar.set_postfix_str(f"notebooks for {period}")
+            final = final_folder(cfg, period, scope)
+            # the clean notebook (the audit of the data used) runs beside the month's notebooks
+            options = MonthOptions(pdf, scope, clean_audit=not scope)
+            with staging.staged(final) as folder:
+                result = build_month(str(cfg.path), str(period), folder, options, bar, pool)
+                result["seconds"]["clean step"] = round(clean_seconds, 2)
+                _write_run(folder, result)
+                if pdf:
+                    bar.set_postfix_str("PDFs")
+                    print_pdfs([folder], cfg.disclosure.min_count)
             write_index(cfg.reports_dir, cfg.name)
             bar.set_postfix_str("published")
             bar.update(1)

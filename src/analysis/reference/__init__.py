@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
@@ -114,9 +115,10 @@ def training_comments() -> pd.DataFrame:
             f"{LABELLED_COMMENTS.name}: v6 columns missing from {V6_TO_V7.name}: {unknown}"
         )
     flags = raw[v6_columns].eq("1")
+    homes = [mapping[c] for c in v6_columns]
     v7 = [
-        tuple(sorted({mapping[c] for c in row.index[row] if mapping[c]}))
-        for _, row in flags.iterrows()
+        tuple(sorted({homes[j] for j in np.flatnonzero(row) if homes[j]}))
+        for row in flags.to_numpy()
     ]
     labelled_any = flags.any(axis=1)
     v7 = [

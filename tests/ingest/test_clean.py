@@ -326,3 +326,14 @@ def test_rows_kept_from_several_files_name_their_own_file_and_record(partnership
     assert rows.loc[["R1", "R2", "R3"], "source_file"].tolist() == [APRIL, MARCH, APRIL]
     assert rows.loc[["R1", "R2", "R3"], "source_record"].tolist() == [1, 2, 2]
     assert rows.loc["R1", "rating"] == "Very good"
+
+
+def test_a_rerun_with_the_same_missing_optional_source_does_nothing(partnership):
+    """A comparator source whose files are absent (``on_error: continue``) is recorded as an
+    error; the same inputs with the same error are unchanged, so nothing is converted again."""
+    national = {**FFT, "files": "national/*.csv", "on_error": "continue"}
+    cfg = partnership({MARCH: fft_csv(*ROWS_MARCH)}, sources={"fft": FFT, "national": national})
+    first = clean(cfg)
+    assert [e["source"] for e in first["errors"]] == ["national"]
+    again = clean(cfg)
+    assert again["status"] == "unchanged" and again["run_at"] == first["run_at"]

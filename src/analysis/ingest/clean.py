@@ -261,8 +261,8 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
     previous = read_manifest(out)
     if (
         not force
-        and not errors
         and previous
+        and errors == previous.get("errors", [])  # the same sources unreadable, the same way
         and previous.get("fingerprint") == run_fp
         and all(table_path(t, out).exists() for t in TABLES)
     ):

@@ -12,10 +12,10 @@ in; a refusal leaves the previous complete reports.
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
 import json
 import logging
+import multiprocessing.util
 import os
 import shutil
 import sys
@@ -211,12 +211,15 @@ def _write_run(folder: Path, run: dict) -> None:
     (folder / "run.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
 
 
-def print_pdfs(folders: list[Path], min_count: int = 5) -> None:
+def print_pdfs(
+    folders: list[Path], min_count: int = 5, refused: dict[Path, str] | None = None
+) -> None:
     """Print every stakeholder page in ``folders`` to PDF, in one browser session; each
-    PDF's text passes the publish gate (a refused PDF raises and is removed)."""
+    PDF's text passes the publish gate (a refused PDF is removed, and raises, or with
+    ``refused`` is recorded there by page while the others print)."""
     pages = [f / r.page for f in folders for r in REPORTS if (f / r.page).exists()]
     if pages and browser.available():
-        browser.write_pdfs(pages, min_count)
+        browser.write_pdfs(pages, min_count, refused)
     elif pages:
         log.warning("chromium not found: no PDFs written (make browser installs it)")
 
@@ -332,7 +335,8 @@ def _build_in_worker(config_path: str, period: str, folder: str, analyses: bool)
     global _worker_pool
     if _worker_pool is None:
         _worker_pool = kernels.KernelPool(1, NOTEBOOKS_DIR)
-        atexit.register(_worker_pool.close)
+        # a pool's worker process ends without atexit; multiprocessing's finalizers do run
+        multiprocessing.util.Finalize(None, _worker_pool.close, exitpriority=10)
     options = MonthOptions(pdf=False, analyses=analyses, jobs=1)
     return build_month(config_path, period, Path(folder), options, pool=_worker_pool)
 
@@ -387,7 +391,14 @@ def backfill(
                     shutil.rmtree(built.pop(period), ignore_errors=True)
                     log.error("report %s failed: %s\n%s", period, results[period], exc)
         if pdf:
-            print_pdfs(list(built.values()), cfg.disclosure.min_count)
+            refused: dict[Path, str] = {}
+            print_pdfs(list(built.values()), cfg.disclosure.min_count, refused)
+            for period, folder in list(built.items()):  # that month only; the others go on
+                reasons = [r for page, r in refused.items() if page.parent == folder]
+                if reasons:
+                    results[period] = f"PublishRefused: {reasons[0].splitlines()[0]}"
+                    shutil.rmtree(built.pop(period), ignore_errors=True)
+                    log.error("report %s refused: %s", period, "\n".join(reasons))
         for period, folder in sorted(built.items()):
             staging.swap_in(folder, final_folder(cfg, period))
         write_index(cfg.reports_dir, cfg.name)

@@ -38,3 +38,30 @@ def test_stakeholder_html_is_code_free_and_self_contained(report_dir):
 def test_index_lists_the_period(report_dir, demo_config_path):
     index = (load_config(demo_config_path).reports_dir / "index.html").read_text(encoding="utf-8")
     assert 'href="2024-06/index.html"' in index
+
+
+@pytest.mark.slow
+def test_a_refused_pdf_in_a_backfill_withholds_that_month_only(demo_config_path, monkeypatch):
+    """The gate refuses April's PDF (as it would one carrying an identifier): April is not
+    published and says why; May, printed in the same browser session, is."""
+    from analysis.publish import browser
+    from analysis.publish.gate import PublishRefused
+
+    def write_pdfs(pages, min_count=5, refused=None):
+        for page in pages:
+            if "2024-04" in page.parent.name:
+                reason = f"refusing to write {page.stem}.pdf:\n  - line 3: NHS number"
+                if refused is None:
+                    raise PublishRefused(reason)
+                refused[page] = reason
+        return []
+
+    monkeypatch.setattr(browser, "available", lambda: True)
+    monkeypatch.setattr(browser, "write_pdfs", write_pdfs)
+    results = pipeline.backfill(demo_config_path, "2024-04", "2024-05", workers=1)
+    assert results["2024-05"] == "ok"
+    assert results["2024-04"].startswith("PublishRefused: refusing to write index.pdf")
+    reports = load_config(demo_config_path).reports_dir
+    assert (reports / "2024-05" / "index.html").exists()
+    assert not (reports / "2024-04").exists()
+    assert not list(reports.glob(".staging-*"))

@@ -32,11 +32,14 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
 
 
-def write_pdfs(pages: list[Path], min_count: int = 5) -> list[Path]:
+def write_pdfs(
+    pages: list[Path], min_count: int = 5, refused: dict[Path, str] | None = None
+) -> list[Path]:
     """Print each HTML page to a PDF beside it (A4, backgrounds kept); returns the PDFs.
 
-    Raises :class:`~analysis.publish.gate.PublishRefused` (after removing the PDF) if a
-    PDF's text fails the publish gate.
+    A PDF whose text fails the publish gate is removed; then, with a ``refused`` dict,
+    the page and the reason are recorded there and the other pages go on printing;
+    without one, :class:`~analysis.publish.gate.PublishRefused` is raised.
     """
     from playwright.sync_api import sync_playwright
 
@@ -64,7 +67,11 @@ def write_pdfs(pages: list[Path], min_count: int = 5) -> list[Path]:
                 if problems:
                     pdf.unlink()
                     listed = "\n".join(f"  - {pdf.name} {p}" for p in problems[:30])
-                    raise PublishRefused(f"refusing to write {pdf.name}:\n{listed}")
+                    reason = f"refusing to write {pdf.name}:\n{listed}"
+                    if refused is None:
+                        raise PublishRefused(reason)
+                    refused[page_path] = reason
+                    continue
                 written.append(pdf)
         finally:
             browser.close()

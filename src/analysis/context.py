@@ -321,6 +321,24 @@ class Context:
         return self._of_period_comments("comment_sentiment")
 
     @cached_property
+    def indicator_tables(self) -> dict[str, pd.DataFrame]:
+        """What the logic models' indicators read (:func:`analysis.logic_models.read_tables`):
+        the small tables whole and the FFT as counts per service and month."""
+        from analysis.logic_models import read_tables, small_tables
+
+        if not self._pandas:
+            return read_tables(self.cfg.processed_dir, self.queries)
+        from analysis.methods.fft import monthly_summary
+        from analysis.methods.indicators import FFT_MONTHLY
+
+        tables = small_tables(self.cfg.processed_dir)
+        if self.has("fft_responses"):
+            tables[FFT_MONTHLY] = monthly_summary(self._read("fft_responses"))
+        if self.has("fft_eligible"):
+            tables["fft_eligible"] = self._read("fft_eligible")
+        return tables
+
+    @cached_property
     def evaluations(self) -> dict:
         """Each configured logic model evaluated as of the period's last month (whole
         partnership only: the models' indicators are the partnership's)."""
@@ -329,7 +347,7 @@ class Context:
         if self.scope:
             return {}
         return {
-            name: evaluate_configured(self.cfg, name, self.month)
+            name: evaluate_configured(self.cfg, name, self.month, self.indicator_tables)
             for name in configured_logic_models(self.cfg)
         }
 

@@ -34,6 +34,8 @@ from analysis.publish.report import slug
 from analysis.scope import in_scope
 
 KINDS = tuple(LENGTH)
+#: Tables with a row per response or comment: never read whole for a report.
+RESPONSE_LEVEL = ("fft_responses", "fft_comments", "comment_themes", "comment_sentiment")
 #: The environment variable naming the folder a pipeline run's notebooks write into.
 OUTPUT_ENV = "ANALYSIS_OUTPUT_DIR"
 
@@ -59,6 +61,10 @@ def report_folder(cfg: Config, period: pd.Period | str, scope: str = "") -> Path
 def disclosure_min_count(cfg: Config) -> int:
     """The smallest count of people that may be shown (the one place it is read)."""
     return cfg.disclosure.min_count
+
+
+class WholeTableError(RuntimeError):
+    """A report asked for a whole response-level table instead of aggregates or a window."""
 
 
 @dataclass
@@ -139,29 +145,53 @@ class Context:
             df = df[df["service_id"].isin(self.services["service_id"])]
         return df
 
+    def _whole(self, name: str) -> pd.DataFrame:
+        """A response-level table, whole: only on the pandas path (frames given, or
+        ``source="pandas"``); a report reads aggregates or a window of months."""
+        if not self._pandas:
+            raise WholeTableError(
+                f"{name} holds every response of every month: a report reads aggregates "
+                "(ctx.fft_monthly, ctx.theme_shares) or a window of months "
+                "(ctx.responses_between, ctx.comments_between, ctx.period_comments); "
+                'load_context(..., source="pandas") reads whole tables for an analysis '
+                "of a small partnership"
+            )
+        return self._scoped(name)
+
     @cached_property
     def responses(self) -> pd.DataFrame:
-        """FFT responses of the services in scope, every month."""
-        return self._scoped("fft_responses")
+        """FFT responses of the services in scope, every month (pandas path only)."""
+        return self._whole("fft_responses")
 
     @cached_property
     def eligible(self) -> pd.DataFrame:
-        """People eligible to answer the FFT, by service and month."""
-        return self._scoped("fft_eligible")
+        """People eligible to answer the FFT, by service and month (``service_id``,
+        ``month``, ``eligible``; a small table, from the query layer unless on the pandas path)."""
+        if self._pandas:
+            return self._scoped("fft_eligible")
+        return self.queries.eligible((None, None), self.scope)
+
+    def eligible_between(self, first: pd.Period) -> pd.DataFrame:
+        """People eligible per service and month from month ``first`` to the period's end."""
+        e = self.eligible
+        months = e["month"].dt.to_period("M")
+        return e[(months >= first) & (months <= self.month)].reset_index(drop=True)
 
     @cached_property
     def comments(self) -> pd.DataFrame:
-        return self._scoped("fft_comments")
+        """FFT comments of the services in scope, every month (pandas path only)."""
+        return self._whole("fft_comments")
 
     @cached_property
     def themes(self) -> pd.DataFrame:
-        """Each comment's themes (only for comments in scope)."""
-        t = self._read("comment_themes")
+        """Each comment's themes (only for comments in scope; pandas path only)."""
+        t = self._whole("comment_themes")
         return t[t["comment_id"].isin(self.comments["comment_id"])]
 
     @cached_property
     def sentiment(self) -> pd.DataFrame:
-        s = self._read("comment_sentiment")
+        """Each comment's sentiment (only for comments in scope; pandas path only)."""
+        s = self._whole("comment_sentiment")
         return s[s["comment_id"].isin(self.comments["comment_id"])]
 
     @cached_property
@@ -225,8 +255,9 @@ class Context:
         return self._read("fft_published") if self.has("fft_published") else None
 
     def table(self, name: str) -> pd.DataFrame:
-        """Any other tidy table, limited to the services in scope."""
-        return self._scoped(name)
+        """Any other tidy table, limited to the services in scope (a response-level one,
+        :data:`RESPONSE_LEVEL`, on the pandas path only)."""
+        return self._whole(name) if name in RESPONSE_LEVEL else self._scoped(name)
 
     # ------------------------------------------------------------------ aggregates
     @cached_property
@@ -271,29 +302,47 @@ class Context:
             return monthly_summary(self._read("fft_responses") if every is None else every)
         return self.queries.fft_counts(None, "")
 
-    def theme_shares(self, first: pd.Period, question: str | None = None) -> pd.DataFrame:
-        """Usable comments, comments per theme and share per month from ``first`` to the
-        period's end (``month`` as a monthly period, as in
+    def theme_shares(self, first: pd.Period | None, question: str | None = None) -> pd.DataFrame:
+        """Usable comments, comments per theme and share per month from ``first`` (``None``:
+        the first month there is) to the period's end (``month`` as a monthly period, as in
         :func:`analysis.methods.theme_trends.monthly_theme_shares`)."""
         from analysis.methods import theme_trends
 
         if self._pandas:
             c = self.comments
             months = c["response_date"].dt.to_period("M")
-            history = c[(months >= first) & (months <= self.month)]
+            history = c[((months >= first) if first is not None else True) & (months <= self.month)]
             return theme_trends.monthly_theme_shares(history, self.themes, question=question)
         out = self.queries.theme_shares((first, self.month), self.scope, question=question)
         return out.assign(month=out["month"].dt.to_period("M"))
 
+    def rows_between(
+        self,
+        name: str,
+        first: pd.Period,
+        last: pd.Period | None = None,
+        columns: list[str] | None = None,
+    ) -> pd.DataFrame:
+        """Rows of ``fft_responses`` or ``fft_comments`` dated from month ``first`` to
+        ``last`` (default: the period's end): only those months are read."""
+        last = self.month if last is None else last
+        if name not in ("fft_responses", "fft_comments"):
+            raise ValueError(f"rows_between reads fft_responses or fft_comments, not {name!r}")
+        if not self._pandas:
+            return self.queries.rows(name, (first, last), self.scope, columns)
+        r = self.responses if name == "fft_responses" else self.comments
+        if "response_date" in r:  # frames given by hand may hold only some columns
+            r = r[r["response_date"].between(first.start_time, last.end_time)]
+        return r if columns is None else r[[c for c in columns if c in r]]
+
     def responses_between(self, first: pd.Period, columns: list[str] | None = None):
         """FFT responses (rows) from month ``first`` to the period's end: only those months
         are read."""
-        if self._pandas:
-            r = self.responses
-            if "response_date" in r:  # frames given by hand may hold only some columns
-                r = r[r["response_date"].between(first.start_time, self.month.end_time)]
-            return r if columns is None else r[[c for c in columns if c in r]]
-        return self.queries.rows("fft_responses", (first, self.month), self.scope, columns)
+        return self.rows_between("fft_responses", first, None, columns)
+
+    def comments_between(self, first: pd.Period, last: pd.Period | None = None) -> pd.DataFrame:
+        """FFT comments (rows) from month ``first`` to ``last`` (default: the period's end)."""
+        return self.rows_between("fft_comments", first, last)
 
     @cached_property
     def period_comments(self) -> pd.DataFrame:
@@ -303,8 +352,9 @@ class Context:
         months = self.period.months
         return self.queries.rows("fft_comments", (months[0], months[-1]), self.scope)
 
-    def _of_period_comments(self, name: str) -> pd.DataFrame:
-        ids = self.period_comments["comment_id"]
+    def of_comments(self, name: str, comments: pd.DataFrame) -> pd.DataFrame:
+        """The rows of ``comment_themes`` or ``comment_sentiment`` for these ``comments``."""
+        ids = comments["comment_id"]
         if not self._pandas:
             return self.queries.of_comments(name, ids)
         t = self.themes if name == "comment_themes" else self.sentiment
@@ -313,12 +363,12 @@ class Context:
     @cached_property
     def period_themes(self) -> pd.DataFrame:
         """The themes of the period's comments."""
-        return self._of_period_comments("comment_themes")
+        return self.of_comments("comment_themes", self.period_comments)
 
     @cached_property
     def period_sentiment(self) -> pd.DataFrame:
         """The sentiment of the period's comments."""
-        return self._of_period_comments("comment_sentiment")
+        return self.of_comments("comment_sentiment", self.period_comments)
 
     @cached_property
     def indicator_tables(self) -> dict[str, pd.DataFrame]:

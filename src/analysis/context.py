@@ -165,17 +165,8 @@ class Context:
 
     @cached_property
     def eligible(self) -> pd.DataFrame:
-        """People eligible to answer the FFT, by service and month (``service_id``,
-        ``month``, ``eligible``; a small table, from the query layer unless on the pandas path)."""
-        if self._pandas:
-            return self._scoped("fft_eligible")
-        return self.queries.eligible((None, None), self.scope)
-
-    def eligible_between(self, first: pd.Period) -> pd.DataFrame:
-        """People eligible per service and month from month ``first`` to the period's end."""
-        e = self.eligible
-        months = e["month"].dt.to_period("M")
-        return e[(months >= first) & (months <= self.month)].reset_index(drop=True)
+        """People eligible to answer the FFT, by service and month (a small table)."""
+        return self._scoped("fft_eligible")
 
     @cached_property
     def comments(self) -> pd.DataFrame:
@@ -344,6 +335,21 @@ class Context:
         """FFT comments (rows) from month ``first`` to ``last`` (default: the period's end)."""
         return self.rows_between("fft_comments", first, last)
 
+    def voice_counts(self, group_type: str) -> pd.DataFrame:
+        """Who answered, as counts: FFT ``responses`` and ``positive`` ratings per service,
+        month (up to the period's end), group of ``group_type`` and ``mode``
+        (:meth:`analysis.query.Queries.group_counts`; the input of
+        :mod:`analysis.methods.voices`)."""
+        key = f"voice_counts:{group_type}"
+        if key not in self.cache:
+            if self._pandas:
+                self.cache[key] = _group_counts(self.responses, self.month, group_type)
+            else:
+                self.cache[key] = self.queries.group_counts(
+                    (None, self.month), self.scope, group_type
+                )
+        return self.cache[key]
+
     @cached_property
     def period_comments(self) -> pd.DataFrame:
         """The period's comments (rows, for quotes and themes): only its months are read."""
@@ -444,6 +450,22 @@ class Context:
 
         key = str(self.month) if self.kind == "month" else f"{self.month}-{self.kind}"
         return load_commentary(self.cfg.raw_dir, key)
+
+
+def _group_counts(responses: pd.DataFrame, month: pd.Period, group_type: str) -> pd.DataFrame:
+    """:meth:`Context.voice_counts` from response rows (the pandas path)."""
+    from analysis.ingest.schemas import POSITIVE_RATINGS
+
+    r = responses[responses["response_date"].dt.to_period("M") <= month]
+    r = r.assign(
+        month=r["response_date"].dt.to_period("M").dt.to_timestamp(),
+        positive=r["rating"].isin(POSITIVE_RATINGS).astype("int64"),
+    )
+    keys = ["service_id", "month", group_type, "mode"]
+    out = r.groupby(keys, dropna=False).agg(
+        responses=("rating", "size"), positive=("positive", "sum")
+    )
+    return out.reset_index().sort_values(keys, ignore_index=True, na_position="last")
 
 
 def load_context(

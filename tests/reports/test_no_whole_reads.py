@@ -108,3 +108,33 @@ def test_report_notebooks_ask_for_no_whole_table(stem):
         code,
     )
     assert not whole, f"{stem} reads whole tables: {whole}"
+
+
+def test_the_themes_model_reads_only_the_corrected_comments(demo_config):
+    """The themes notebook's model (:func:`partnership_model`) learns from the shipped comments
+    plus the partnership's corrections: it reads the corrected comments by filter (a Parquet
+    filter on ``comment_id``, not every comment), and trains on exactly what it trained on
+    when it read every comment."""
+    from analysis.textmodels.classify import comment_inputs, corrected_comments
+    from analysis.textmodels.monthly import _corrected_inputs
+    from analysis.textmodels.training import load_settings, training_set
+
+    d = demo_config.processed_dir
+    settings = load_settings()
+    every = comment_inputs(
+        store.read_table("fft_comments", d), store.read_table("fft_responses", d)
+    )
+    picked = every.dropna(subset=["text"]).iloc[[0, 5, 9]]
+    corrections = pd.DataFrame(
+        {
+            "comment_id": [*picked["comment_id"], "no-such-comment"],
+            "subcategories": [("Staff attitude",), None, ("Waiting time",), ("Other",)],
+            "sentiment": [None, "negative", "positive", None],
+        }
+    )
+    filtered = corrected_comments(corrections, _corrected_inputs(d, corrections))
+    whole = corrected_comments(corrections, every)
+    assert len(filtered) == len(whole) == 3
+    assert training_set(settings, filtered).key(settings) == training_set(settings, whole).key(
+        settings
+    )

@@ -7,10 +7,12 @@ services. Every notebook and every report section gets its data from here.
 
 Reports read *aggregates* (``fft_monthly``, ``theme_shares``, …) computed by the query
 layer (:mod:`analysis.query`: DuckDB by default, Spark when configured) rather than
-whole response-level tables; where a method needs rows (quotes, who answered) it reads
-only the months it needs (``period_comments``, ``responses_between``). A context made
-from frames in memory (:meth:`Context.of_tables`), or with ``source="pandas"``,
-computes the same aggregates with pandas from the whole tables.
+whole response-level tables; where a method needs rows (quotes, themes) it reads only
+the months it needs (``period_comments``, ``responses_between``, ``comments_between``:
+:mod:`analysis.context_windows`). Asking such a context for a whole response-level table
+(``ctx.responses``, ``ctx.comments``, ``ctx.themes``, ``ctx.sentiment``) raises
+:class:`WholeTableError`. A context made from frames in memory (:meth:`Context.of_tables`),
+or with ``source="pandas"``, computes the same aggregates with pandas from the whole tables.
 
 >>> ctx = load_context(kind="fortnight")  # doctest: +IGNORE_EXCEPTION_DETAIL
 Traceback (most recent call last):
@@ -27,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import Config, load_config
+from analysis.context_windows import Windows
 from analysis.coverage import report_period
 from analysis.ingest.store import read_table, table_path
 from analysis.publish.periods import LENGTH, Period
@@ -68,7 +71,7 @@ class WholeTableError(RuntimeError):
 
 
 @dataclass
-class Context:
+class Context(Windows):
     """A report's (or an analysis notebook's) configuration, period, scope and data."""
 
     cfg: Config
@@ -293,89 +296,6 @@ class Context:
             return monthly_summary(self._read("fft_responses") if every is None else every)
         return self.queries.fft_counts(None, "")
 
-    def theme_shares(self, first: pd.Period | None, question: str | None = None) -> pd.DataFrame:
-        """Usable comments, comments per theme and share per month from ``first`` (``None``:
-        the first month there is) to the period's end (``month`` as a monthly period, as in
-        :func:`analysis.methods.theme_trends.monthly_theme_shares`)."""
-        from analysis.methods import theme_trends
-
-        if self._pandas:
-            c = self.comments
-            months = c["response_date"].dt.to_period("M")
-            history = c[((months >= first) if first is not None else True) & (months <= self.month)]
-            return theme_trends.monthly_theme_shares(history, self.themes, question=question)
-        out = self.queries.theme_shares((first, self.month), self.scope, question=question)
-        return out.assign(month=out["month"].dt.to_period("M"))
-
-    def rows_between(
-        self,
-        name: str,
-        first: pd.Period,
-        last: pd.Period | None = None,
-        columns: list[str] | None = None,
-    ) -> pd.DataFrame:
-        """Rows of ``fft_responses`` or ``fft_comments`` dated from month ``first`` to
-        ``last`` (default: the period's end): only those months are read."""
-        last = self.month if last is None else last
-        if name not in ("fft_responses", "fft_comments"):
-            raise ValueError(f"rows_between reads fft_responses or fft_comments, not {name!r}")
-        if not self._pandas:
-            return self.queries.rows(name, (first, last), self.scope, columns)
-        r = self.responses if name == "fft_responses" else self.comments
-        if "response_date" in r:  # frames given by hand may hold only some columns
-            r = r[r["response_date"].between(first.start_time, last.end_time)]
-        return r if columns is None else r[[c for c in columns if c in r]]
-
-    def responses_between(self, first: pd.Period, columns: list[str] | None = None):
-        """FFT responses (rows) from month ``first`` to the period's end: only those months
-        are read."""
-        return self.rows_between("fft_responses", first, None, columns)
-
-    def comments_between(self, first: pd.Period, last: pd.Period | None = None) -> pd.DataFrame:
-        """FFT comments (rows) from month ``first`` to ``last`` (default: the period's end)."""
-        return self.rows_between("fft_comments", first, last)
-
-    def voice_counts(self, group_type: str) -> pd.DataFrame:
-        """Who answered, as counts: FFT ``responses`` and ``positive`` ratings per service,
-        month (up to the period's end), group of ``group_type`` and ``mode``
-        (:meth:`analysis.query.Queries.group_counts`; the input of
-        :mod:`analysis.methods.voices`)."""
-        key = f"voice_counts:{group_type}"
-        if key not in self.cache:
-            if self._pandas:
-                self.cache[key] = _group_counts(self.responses, self.month, group_type)
-            else:
-                self.cache[key] = self.queries.group_counts(
-                    (None, self.month), self.scope, group_type
-                )
-        return self.cache[key]
-
-    @cached_property
-    def period_comments(self) -> pd.DataFrame:
-        """The period's comments (rows, for quotes and themes): only its months are read."""
-        if self._pandas:
-            return self.comments[self.period.contains(self.comments["response_date"])]
-        months = self.period.months
-        return self.queries.rows("fft_comments", (months[0], months[-1]), self.scope)
-
-    def of_comments(self, name: str, comments: pd.DataFrame) -> pd.DataFrame:
-        """The rows of ``comment_themes`` or ``comment_sentiment`` for these ``comments``."""
-        ids = comments["comment_id"]
-        if not self._pandas:
-            return self.queries.of_comments(name, ids)
-        t = self.themes if name == "comment_themes" else self.sentiment
-        return t[t["comment_id"].isin(ids)]
-
-    @cached_property
-    def period_themes(self) -> pd.DataFrame:
-        """The themes of the period's comments."""
-        return self.of_comments("comment_themes", self.period_comments)
-
-    @cached_property
-    def period_sentiment(self) -> pd.DataFrame:
-        """The sentiment of the period's comments."""
-        return self.of_comments("comment_sentiment", self.period_comments)
-
     @cached_property
     def indicator_tables(self) -> dict[str, pd.DataFrame]:
         """What the logic models' indicators read (:func:`analysis.logic_models.read_tables`):
@@ -450,22 +370,6 @@ class Context:
 
         key = str(self.month) if self.kind == "month" else f"{self.month}-{self.kind}"
         return load_commentary(self.cfg.raw_dir, key)
-
-
-def _group_counts(responses: pd.DataFrame, month: pd.Period, group_type: str) -> pd.DataFrame:
-    """:meth:`Context.voice_counts` from response rows (the pandas path)."""
-    from analysis.ingest.schemas import POSITIVE_RATINGS
-
-    r = responses[responses["response_date"].dt.to_period("M") <= month]
-    r = r.assign(
-        month=r["response_date"].dt.to_period("M").dt.to_timestamp(),
-        positive=r["rating"].isin(POSITIVE_RATINGS).astype("int64"),
-    )
-    keys = ["service_id", "month", group_type, "mode"]
-    out = r.groupby(keys, dropna=False).agg(
-        responses=("rating", "size"), positive=("positive", "sum")
-    )
-    return out.reset_index().sort_values(keys, ignore_index=True, na_position="last")
 
 
 def load_context(

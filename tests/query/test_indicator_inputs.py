@@ -12,14 +12,17 @@ from the rows.
 from __future__ import annotations
 
 from itertools import product
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from analysis.context import load_context
 from analysis.ingest.store import read_table
 from analysis.logic_models import evaluate_model, load_logic_model, read_tables, small_tables
 from analysis.methods import indicators as ind
 from analysis.methods.fft import monthly_summary
+from analysis.query.engine import spark_available
 
 MONTH = "2024-06"
 MODELS = ("leicestershire", "midlothian")
@@ -100,3 +103,28 @@ def test_whole_evaluation_equals_the_pandas_path(queries, from_rows, demo_config
     assert got.history.keys() == want.history.keys()
     for key in want.history:
         pd.testing.assert_frame_equal(got.history[key], want.history[key], obj=key)
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+@pytest.mark.skipif(spark_available() is not None, reason=str(spark_available()))
+def test_a_spark_configured_context_gives_the_same_evaluations_and_voices(
+    demo_config_path, tmp_path
+):
+    """A partnership configured with ``query: {engine: spark}`` evaluates its logic models and
+    counts who answered on Spark: the same figures as on DuckDB."""
+    import yaml
+
+    data = yaml.safe_load(Path(demo_config_path).read_text(encoding="utf-8"))
+    data["query"] = {"engine": "spark"}
+    spark_path = tmp_path / "spark.yaml"
+    spark_path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    on_spark = load_context(spark_path, MONTH)
+    on_duckdb = load_context(demo_config_path, MONTH)
+    assert on_spark.queries.engine.name == "spark" and on_duckdb.queries.engine.name == "duckdb"
+    assert on_spark.evaluations.keys() == on_duckdb.evaluations.keys()
+    for name, evaluation in on_duckdb.evaluations.items():
+        pd.testing.assert_frame_equal(on_spark.evaluations[name].latest, evaluation.latest)
+    for g in ("age_band", "ethnicity"):
+        a, b = on_spark.voice_counts(g), on_duckdb.voice_counts(g)
+        pd.testing.assert_frame_equal(a.fillna("-"), b.fillna("-"), check_dtype=False)

@@ -59,6 +59,24 @@ class Windows:
         """FFT comments (rows) from month ``first`` to ``last`` (default: the period's end)."""
         return self.rows_between("fft_comments", first, last)
 
+    def search_comments(self, text: str = "", subcategory: str = "") -> pd.DataFrame:
+        """Comments up to the period's end whose text contains ``text`` (ignoring case) and/or
+        that carry ``subcategory``, with a ``themes`` column
+        (:func:`analysis.methods.theme_trends.search_comments`), by date: the search runs
+        where the comments lie, and only what it finds is read."""
+        from analysis.methods import theme_trends
+
+        if not (text or subcategory):
+            raise ValueError("search_comments needs a text or a subcategory to look for")
+        if self._pandas:
+            c = self.comments
+            found = c[c["response_date"].dt.to_period("M") <= self.month]
+        else:
+            found = self.queries.search_comments(text, subcategory, (None, self.month), self.scope)
+        found = found.sort_values(["response_date", "comment_id"], ignore_index=True)
+        themes = self.of_comments("comment_themes", found)
+        return theme_trends.search_comments(found, themes, text, subcategory)
+
     def voice_counts(self, group_type: str) -> pd.DataFrame:
         """Who answered, as counts: FFT ``responses`` and ``positive`` ratings per service,
         month (up to the period's end), group of ``group_type`` and ``mode``

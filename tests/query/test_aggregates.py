@@ -196,3 +196,22 @@ def test_of_comments_gives_those_comments_rows(queries, processed):
             want.sort_values(key, ignore_index=True),
             check_dtype=False,
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "subcategory"),
+    [("STAFF", ""), ("", "Timeliness of care"), ("the", "Staff manner & personal attributes")],
+)
+def test_search_comments_finds_what_pandas_finds(queries, processed, text, subcategory):
+    comments = _in(read_table("fft_comments", processed), "response_date")
+    themes = read_table("comment_themes", processed)
+    want = comments
+    if text:
+        want = want[want["text"].str.contains(text, case=False, na=False, regex=False)]
+    if subcategory:
+        want = want[
+            want["comment_id"].isin(themes.loc[themes["subcategory"] == subcategory, "comment_id"])
+        ]
+    got = queries.search_comments(text, subcategory, MONTHS)
+    assert len(want) > 0
+    assert sorted(got["comment_id"]) == sorted(want["comment_id"])

@@ -158,3 +158,14 @@ def test_windows_the_themes_notebook_reads_equal_pandas(demo_config_path, tables
     pd.testing.assert_frame_equal(
         every.reset_index(drop=True), reference.reset_index(drop=True), check_dtype=False
     )
+
+
+@pytest.mark.parametrize(("text", "subcategory"), [("staff", ""), ("", "Timeliness of care")])
+def test_search_comments_equals_the_pandas_path(demo_config_path, text, subcategory):
+    ctx = load_context(demo_config_path, "2024-05", "", "month")
+    pandas_ctx = load_context(demo_config_path, "2024-05", "", "month", source="pandas")
+    got = ctx.search_comments(text, subcategory)
+    want = pandas_ctx.search_comments(text, subcategory)
+    assert len(want) > 0 and got["response_date"].max() < pd.Timestamp("2024-06-01")
+    cols = ["comment_id", "service_id", "response_date", "question", "text", "themes"]
+    pd.testing.assert_frame_equal(got[cols], want[cols], check_dtype=False)

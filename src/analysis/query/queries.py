@@ -305,6 +305,27 @@ class Queries:
                 out[c] = pd.to_datetime(out[c])
         return out.reset_index(drop=True)
 
+    def search_comments(
+        self, text: str = "", subcategory: str = "", months: Months = None, scope: str = ""
+    ) -> pd.DataFrame:
+        """The comments dated in ``months`` whose text contains ``text`` (ignoring case)
+        and/or that carry the theme ``subcategory`` (rows, in the table's order)."""
+        e = self.engine
+        expr = agg.comments_matching(
+            e.table("fft_comments"),
+            e.table("comment_themes"),
+            self.selection(months, scope),
+            text,
+            subcategory,
+            e.partitioned("fft_comments"),
+        )
+        out = e.execute(expr)
+        if "response_date" in out and not pd.api.types.is_datetime64_any_dtype(
+            out["response_date"]
+        ):
+            out["response_date"] = pd.to_datetime(out["response_date"])
+        return out.reset_index(drop=True)
+
     def of_comments(self, name: str, comment_ids: Iterable[str]) -> pd.DataFrame:
         """The rows of ``name`` (``comment_themes``, ``comment_sentiment``) for these comments."""
         import ibis

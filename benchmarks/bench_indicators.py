@@ -17,6 +17,8 @@ import pandas as pd
 from analysis.ingest.schemas import RATINGS
 from analysis.logic_models import evaluate_model, load_logic_model
 from analysis.methods.complaints import timeliness
+from analysis.methods.fft import monthly_summary
+from analysis.methods.indicators import FFT_MONTHLY
 
 N_RESPONSES, N_COMPLAINTS = 1_000_000, 30_000
 SERVICES = {
@@ -99,7 +101,9 @@ def tables(
     )
     return {
         "services": services,
-        "fft_responses": responses,
+        # the FFT as the indicators read it: counts per service and month (the query
+        # layer gives these from the store; here pandas makes them from the rows)
+        FFT_MONTHLY: monthly_summary(responses),
         "fft_eligible": eligible,
         "complaints": complaints,
         "measures": measures,

@@ -7,10 +7,12 @@ services. Every notebook and every report section gets its data from here.
 
 Reports read *aggregates* (``fft_monthly``, ``theme_shares``, …) computed by the query
 layer (:mod:`analysis.query`: DuckDB by default, Spark when configured) rather than
-whole response-level tables; where a method needs rows (quotes, who answered) it reads
-only the months it needs (``period_comments``, ``responses_between``). A context made
-from frames in memory (:meth:`Context.of_tables`), or with ``source="pandas"``,
-computes the same aggregates with pandas from the whole tables.
+whole response-level tables; where a method needs rows (quotes, themes) it reads only
+the months it needs (``period_comments``, ``responses_between``, ``comments_between``:
+:mod:`analysis.context_windows`). Asking such a context for a whole response-level table
+(``ctx.responses``, ``ctx.comments``, ``ctx.themes``, ``ctx.sentiment``) raises
+:class:`WholeTableError`. A context made from frames in memory (:meth:`Context.of_tables`),
+or with ``source="pandas"``, computes the same aggregates with pandas from the whole tables.
 
 >>> ctx = load_context(kind="fortnight")  # doctest: +IGNORE_EXCEPTION_DETAIL
 Traceback (most recent call last):
@@ -27,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import Config, load_config
+from analysis.context_windows import Windows
 from analysis.coverage import report_period
 from analysis.ingest.store import read_table, table_path
 from analysis.publish.periods import LENGTH, Period
@@ -34,6 +37,8 @@ from analysis.publish.report import slug
 from analysis.scope import in_scope
 
 KINDS = tuple(LENGTH)
+#: Tables with a row per response or comment: never read whole for a report.
+RESPONSE_LEVEL = ("fft_responses", "fft_comments", "comment_themes", "comment_sentiment")
 #: The environment variable naming the folder a pipeline run's notebooks write into.
 OUTPUT_ENV = "ANALYSIS_OUTPUT_DIR"
 
@@ -61,8 +66,12 @@ def disclosure_min_count(cfg: Config) -> int:
     return cfg.disclosure.min_count
 
 
+class WholeTableError(RuntimeError):
+    """A report asked for a whole response-level table instead of aggregates or a window."""
+
+
 @dataclass
-class Context:
+class Context(Windows):
     """A report's (or an analysis notebook's) configuration, period, scope and data."""
 
     cfg: Config
@@ -139,29 +148,44 @@ class Context:
             df = df[df["service_id"].isin(self.services["service_id"])]
         return df
 
+    def _whole(self, name: str) -> pd.DataFrame:
+        """A response-level table, whole: only on the pandas path (frames given, or
+        ``source="pandas"``); a report reads aggregates or a window of months."""
+        if not self._pandas:
+            raise WholeTableError(
+                f"{name} holds every response of every month: a report reads aggregates "
+                "(ctx.fft_monthly, ctx.theme_shares) or a window of months "
+                "(ctx.responses_between, ctx.comments_between, ctx.period_comments); "
+                'load_context(..., source="pandas") reads whole tables for an analysis '
+                "of a small partnership"
+            )
+        return self._scoped(name)
+
     @cached_property
     def responses(self) -> pd.DataFrame:
-        """FFT responses of the services in scope, every month."""
-        return self._scoped("fft_responses")
+        """FFT responses of the services in scope, every month (pandas path only)."""
+        return self._whole("fft_responses")
 
     @cached_property
     def eligible(self) -> pd.DataFrame:
-        """People eligible to answer the FFT, by service and month."""
+        """People eligible to answer the FFT, by service and month (a small table)."""
         return self._scoped("fft_eligible")
 
     @cached_property
     def comments(self) -> pd.DataFrame:
-        return self._scoped("fft_comments")
+        """FFT comments of the services in scope, every month (pandas path only)."""
+        return self._whole("fft_comments")
 
     @cached_property
     def themes(self) -> pd.DataFrame:
-        """Each comment's themes (only for comments in scope)."""
-        t = self._read("comment_themes")
+        """Each comment's themes (only for comments in scope; pandas path only)."""
+        t = self._whole("comment_themes")
         return t[t["comment_id"].isin(self.comments["comment_id"])]
 
     @cached_property
     def sentiment(self) -> pd.DataFrame:
-        s = self._read("comment_sentiment")
+        """Each comment's sentiment (only for comments in scope; pandas path only)."""
+        s = self._whole("comment_sentiment")
         return s[s["comment_id"].isin(self.comments["comment_id"])]
 
     @cached_property
@@ -225,8 +249,9 @@ class Context:
         return self._read("fft_published") if self.has("fft_published") else None
 
     def table(self, name: str) -> pd.DataFrame:
-        """Any other tidy table, limited to the services in scope."""
-        return self._scoped(name)
+        """Any other tidy table, limited to the services in scope (a response-level one,
+        :data:`RESPONSE_LEVEL`, on the pandas path only)."""
+        return self._whole(name) if name in RESPONSE_LEVEL else self._scoped(name)
 
     # ------------------------------------------------------------------ aggregates
     @cached_property
@@ -271,54 +296,23 @@ class Context:
             return monthly_summary(self._read("fft_responses") if every is None else every)
         return self.queries.fft_counts(None, "")
 
-    def theme_shares(self, first: pd.Period, question: str | None = None) -> pd.DataFrame:
-        """Usable comments, comments per theme and share per month from ``first`` to the
-        period's end (``month`` as a monthly period, as in
-        :func:`analysis.methods.theme_trends.monthly_theme_shares`)."""
-        from analysis.methods import theme_trends
-
-        if self._pandas:
-            c = self.comments
-            months = c["response_date"].dt.to_period("M")
-            history = c[(months >= first) & (months <= self.month)]
-            return theme_trends.monthly_theme_shares(history, self.themes, question=question)
-        out = self.queries.theme_shares((first, self.month), self.scope, question=question)
-        return out.assign(month=out["month"].dt.to_period("M"))
-
-    def responses_between(self, first: pd.Period, columns: list[str] | None = None):
-        """FFT responses (rows) from month ``first`` to the period's end: only those months
-        are read."""
-        if self._pandas:
-            r = self.responses
-            if "response_date" in r:  # frames given by hand may hold only some columns
-                r = r[r["response_date"].between(first.start_time, self.month.end_time)]
-            return r if columns is None else r[[c for c in columns if c in r]]
-        return self.queries.rows("fft_responses", (first, self.month), self.scope, columns)
-
     @cached_property
-    def period_comments(self) -> pd.DataFrame:
-        """The period's comments (rows, for quotes and themes): only its months are read."""
-        if self._pandas:
-            return self.comments[self.period.contains(self.comments["response_date"])]
-        months = self.period.months
-        return self.queries.rows("fft_comments", (months[0], months[-1]), self.scope)
+    def indicator_tables(self) -> dict[str, pd.DataFrame]:
+        """What the logic models' indicators read (:func:`analysis.logic_models.read_tables`):
+        the small tables whole and the FFT as counts per service and month."""
+        from analysis.logic_models import read_tables, small_tables
 
-    def _of_period_comments(self, name: str) -> pd.DataFrame:
-        ids = self.period_comments["comment_id"]
         if not self._pandas:
-            return self.queries.of_comments(name, ids)
-        t = self.themes if name == "comment_themes" else self.sentiment
-        return t[t["comment_id"].isin(ids)]
+            return read_tables(self.cfg.processed_dir, self.queries)
+        from analysis.methods.fft import monthly_summary
+        from analysis.methods.indicators import FFT_MONTHLY
 
-    @cached_property
-    def period_themes(self) -> pd.DataFrame:
-        """The themes of the period's comments."""
-        return self._of_period_comments("comment_themes")
-
-    @cached_property
-    def period_sentiment(self) -> pd.DataFrame:
-        """The sentiment of the period's comments."""
-        return self._of_period_comments("comment_sentiment")
+        tables = small_tables(self.cfg.processed_dir)
+        if self.has("fft_responses"):
+            tables[FFT_MONTHLY] = monthly_summary(self._read("fft_responses"))
+        if self.has("fft_eligible"):
+            tables["fft_eligible"] = self._read("fft_eligible")
+        return tables
 
     @cached_property
     def evaluations(self) -> dict:
@@ -329,7 +323,7 @@ class Context:
         if self.scope:
             return {}
         return {
-            name: evaluate_configured(self.cfg, name, self.month)
+            name: evaluate_configured(self.cfg, name, self.month, self.indicator_tables)
             for name in configured_logic_models(self.cfg)
         }
 

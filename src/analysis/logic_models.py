@@ -318,20 +318,13 @@ def configured_logic_models(cfg: Config) -> list[str]:
 
 
 # --------------------------------------------------------------------------- evaluation
-TABLES = (
-    "services",
-    "fft_responses",
-    "fft_eligible",
-    "fft_published",
-    "complaints",
-    "actions",
-    "surveys",
-    "measures",
-)
+#: The tidy tables indicators read whole: each small (a row per complaint, action, survey
+#: answer, measure or service; NHS England's published counts).
+TABLES = ("services", "fft_published", "complaints", "actions", "surveys", "measures")
 
 
-def read_tables(processed_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
-    """The tidy tables indicators use, as far as they exist in ``processed_dir``."""
+def small_tables(processed_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
+    """The small tables indicators read whole (:data:`TABLES`), those that exist."""
     from analysis.ingest.store import read_table, table_path
 
     return {
@@ -339,6 +332,30 @@ def read_tables(processed_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
         for name in TABLES
         if table_path(name, processed_dir).exists()
     }
+
+
+def read_tables(processed_dir: str | os.PathLike, queries=None) -> dict[str, pd.DataFrame]:
+    """The inputs indicators use, as far as they exist in ``processed_dir``.
+
+    The small tables (:data:`TABLES`) whole; the FFT as aggregates from the query layer
+    (``queries``, a :class:`analysis.query.Queries`; DuckDB over ``processed_dir`` by
+    default): responses and positive ratings per service and month
+    (:data:`analysis.methods.indicators.FFT_MONTHLY`) and people eligible per service and
+    month (``fft_eligible``). The response rows are never read into memory.
+    """
+    from analysis.ingest.store import table_path
+
+    tables = small_tables(processed_dir)
+    if queries is None:
+        from analysis.query import Queries
+
+        queries = Queries(processed_dir)
+    if table_path("fft_responses", processed_dir).exists():
+        counts = queries.fft_counts(None, "", by=("service_id",))
+        tables[ind.FFT_MONTHLY] = counts[["service_id", "month", "responses", "positive"]]
+    if table_path("fft_eligible", processed_dir).exists():
+        tables["fft_eligible"] = queries.eligible(None, "", by=("service_id",))
+    return tables
 
 
 def _comparator_series(indicator: Indicator, tables) -> pd.Series | None:
@@ -423,11 +440,18 @@ def evaluate_model(
     return Evaluation(model, month, latest, history)
 
 
-def evaluate_configured(cfg: Config, model_name: str, month: str | pd.Period) -> Evaluation:
-    """Read the partnership's tidy tables and evaluate logic model ``model_name`` as of ``month``."""
+def evaluate_configured(
+    cfg: Config, model_name: str, month: str | pd.Period, tables: dict | None = None
+) -> Evaluation:
+    """Evaluate logic model ``model_name`` as of ``month`` over the partnership's data
+    (``tables`` as :func:`read_tables` gives them; read here when not given)."""
+    if tables is None:
+        from analysis.query import Queries
+
+        tables = read_tables(cfg.processed_dir, Queries.for_config(cfg))
     return evaluate_model(
         load_logic_model(model_name),
-        read_tables(cfg.processed_dir),
+        tables,
         month,
         nation=cfg.nation,
         complaint_rules=cfg.complaints.overrides(),

@@ -5,6 +5,7 @@ import pytest
 
 from analysis.ingest.store import validate
 from analysis.methods import indicators as ind
+from analysis.methods.fft import monthly_summary
 
 T = pd.Timestamp
 CTX = ind.Context(nation="england", as_of=T("2024-06-30"))
@@ -26,6 +27,8 @@ def services():
 
 
 def fft(rows):
+    """FFT responses (rows, checked by the schema) as the indicators read them: counts per
+    service and month (:func:`analysis.methods.fft.monthly_summary`)."""
     df = pd.DataFrame(
         [
             {"response_id": f"R{k}", "service_id": s, "response_date": T(d), "rating": r, "rating_scale": "six_point",
@@ -33,7 +36,7 @@ def fft(rows):
             for k, (s, d, r) in enumerate(rows)
         ]
     )  # fmt: skip
-    return validate(df, "fft_responses")
+    return monthly_summary(validate(df, "fft_responses"))
 
 
 def eligible(rows):
@@ -58,7 +61,7 @@ def test_proportion_response_rate_with_wilson_interval():
     # z * 3.934648 = 7.711770, 2(n + z^2) = 207.682918 → 1.0255% to 8.4519%
     tables = {
         "services": services(),
-        "fft_responses": fft([("MH", "2024-05-03", "Good")] * 3 + [("CH", "2024-05-04", "Poor")]),
+        "fft_monthly": fft([("MH", "2024-05-03", "Good")] * 3 + [("CH", "2024-05-04", "Poor")]),
         "fft_eligible": eligible([("MH", "2024-05-01", 100), ("CH", "2024-05-01", 50)]),
     }
     out = ind.evaluate(
@@ -78,7 +81,7 @@ def test_percent_positive_counts_dont_know_in_the_denominator():
     ratings = ["Very good", "Good", "Poor", "Don't know"]
     tables = {
         "services": services(),
-        "fft_responses": fft([("MH", "2024-05-02", r) for r in ratings]),
+        "fft_monthly": fft([("MH", "2024-05-02", r) for r in ratings]),
     }
     out = ind.evaluate(tables, "fft_percent_positive", {}, "proportion", "monthly", [], CTX)
     assert out.iloc[-1].value == pytest.approx(50.0)

@@ -160,3 +160,58 @@ def test_indicator_inputs_add_up(queries, processed):
 def test_latest_month(queries, processed):
     dates = read_table("fft_responses", processed)["response_date"]
     assert queries.latest_month() == dates.max().to_period("M")
+
+
+def test_rows_of_a_window_equal_the_table(queries, processed):
+    comments = read_table("fft_comments", processed)
+    services = read_table("services", processed)
+    setting = sorted(services["setting"])[0]
+    ids = set(services.loc[services["setting"] == setting, "service_id"])
+    want = _in(comments, "response_date", "2024-03", "2024-04")
+    want = want[want["service_id"].isin(ids)]
+    got = queries.rows("fft_comments", ("2024-03", "2024-04"), setting)
+    assert len(want) > 0
+    assert sorted(got["comment_id"]) == sorted(want["comment_id"])
+    assert set(got.columns) == set(want.columns)
+    merged = want.merge(got, on="comment_id", suffixes=("", "_q"))
+    assert (merged["response_date"] == merged["response_date_q"]).all()
+    assert (merged["text"].fillna("") == merged["text_q"].fillna("")).all()
+    cols = queries.rows("fft_responses", "2024-03", "", ["response_id", "rating"])
+    assert list(cols.columns) == ["response_id", "rating"]
+    assert len(cols) == len(
+        _in(read_table("fft_responses", processed), "response_date", "2024-03", "2024-03")
+    )
+
+
+def test_of_comments_gives_those_comments_rows(queries, processed):
+    comments = _in(read_table("fft_comments", processed), "response_date", "2024-04", "2024-04")
+    for name in ("comment_themes", "comment_sentiment"):
+        table = read_table(name, processed)
+        want = table[table["comment_id"].isin(comments["comment_id"])]
+        got = queries.of_comments(name, comments["comment_id"])
+        assert len(want) > 0 and len(got) == len(want)
+        key = [c for c in ("comment_id", "subcategory") if c in want]
+        pd.testing.assert_frame_equal(
+            got.sort_values(key, ignore_index=True)[list(want.columns)],
+            want.sort_values(key, ignore_index=True),
+            check_dtype=False,
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "subcategory"),
+    [("STAFF", ""), ("", "Timeliness of care"), ("the", "Staff manner & personal attributes")],
+)
+def test_search_comments_finds_what_pandas_finds(queries, processed, text, subcategory):
+    comments = _in(read_table("fft_comments", processed), "response_date")
+    themes = read_table("comment_themes", processed)
+    want = comments
+    if text:
+        want = want[want["text"].str.contains(text, case=False, na=False, regex=False)]
+    if subcategory:
+        want = want[
+            want["comment_id"].isin(themes.loc[themes["subcategory"] == subcategory, "comment_id"])
+        ]
+    got = queries.search_comments(text, subcategory, MONTHS)
+    assert len(want) > 0
+    assert sorted(got["comment_id"]) == sorted(want["comment_id"])

@@ -135,3 +135,37 @@ def test_rows_of_a_month_from_the_partitioned_store(partitioned_dir):
     themes = q.of_comments("comment_themes", got["comment_id"])
     all_themes = read_table("comment_themes", partitioned_dir)
     assert len(themes) == all_themes["comment_id"].isin(got["comment_id"]).sum()
+
+
+def test_windows_the_themes_notebook_reads_equal_pandas(demo_config_path, tables):
+    """The themes notebook's windows: a calendar quarter's comments (past the period's end
+    too), their themes, and every month's theme shares."""
+    ctx = load_context(demo_config_path, "2024-05", "", "month")
+    c = tables["fft_comments"]
+    months = c["response_date"].dt.to_period("M")
+    quarter = ctx.comments_between(pd.Period("2024-04", "M"), pd.Period("2024-06", "M"))
+    want = c[(months >= pd.Period("2024-04", "M")) & (months <= pd.Period("2024-06", "M"))]
+    assert sorted(quarter["comment_id"]) == sorted(want["comment_id"]) and len(want) > 0
+    themes = ctx.of_comments("comment_themes", quarter)
+    all_themes = tables["comment_themes"]
+    assert len(themes) == all_themes["comment_id"].isin(want["comment_id"]).sum()
+
+    every = ctx.theme_shares(None, question="what_could_be_better")
+    pandas_ctx = load_context(demo_config_path, "2024-05", "", "month", source="pandas")
+    reference = pandas_ctx.theme_shares(None, question="what_could_be_better")
+    assert every["month"].min() == pd.Period("2024-01", "M")
+    assert every["month"].max() == pd.Period("2024-05", "M")
+    pd.testing.assert_frame_equal(
+        every.reset_index(drop=True), reference.reset_index(drop=True), check_dtype=False
+    )
+
+
+@pytest.mark.parametrize(("text", "subcategory"), [("staff", ""), ("", "Timeliness of care")])
+def test_search_comments_equals_the_pandas_path(demo_config_path, text, subcategory):
+    ctx = load_context(demo_config_path, "2024-05", "", "month")
+    pandas_ctx = load_context(demo_config_path, "2024-05", "", "month", source="pandas")
+    got = ctx.search_comments(text, subcategory)
+    want = pandas_ctx.search_comments(text, subcategory)
+    assert len(want) > 0 and got["response_date"].max() < pd.Timestamp("2024-06-01")
+    cols = ["comment_id", "service_id", "response_date", "question", "text", "themes"]
+    pd.testing.assert_frame_equal(got[cols], want[cols], check_dtype=False)

@@ -1,6 +1,7 @@
 """Indicators: named computations over the tidy tables, targets, trajectories and status.
 
-A *computation* turns the tidy tables into one row per period with a numerator and
+A *computation* turns the tidy tables (the FFT as counts per service and month,
+:data:`FFT_MONTHLY`, never response rows) into one row per period with a numerator and
 denominator (or, for what other systems count, a value from the ``measures`` table).
 :func:`evaluate` adds the value and its confidence interval (:mod:`intervals`), the
 target in force, the status and a comparator, per period.
@@ -34,7 +35,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.ingest.schemas import POSITIVE_RATINGS
 from analysis.methods import complaints as complaint_methods
 from analysis.methods.intervals import mean_limits, poisson_limits, rate_limits, wilson
 from analysis.methods.spc import ShortGroupWarning, assurance_type, ptd_spc
@@ -157,6 +157,21 @@ def _complete(series: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     return series[ends <= as_of].sort_values("period").reset_index(drop=True)
 
 
+#: What the FFT indicators read: responses and positive ratings per service and month
+#: (``service_id``, ``month``, ``responses``, ``positive``), the query layer's
+#: :meth:`~analysis.query.Queries.fft_counts`, or :func:`analysis.methods.fft.monthly_summary`
+#: of response rows. Never the response rows themselves.
+FFT_MONTHLY = "fft_monthly"
+
+
+def _fft_monthly(tables, ids: list[str] | None) -> pd.DataFrame:
+    """The selected services' FFT counts per month (absent: the responses are missing)."""
+    counts = tables.get(FFT_MONTHLY)
+    if counts is None or counts.empty:
+        raise MissingData("the fft_responses table is empty or absent")
+    return _select(counts, ids)
+
+
 @computation(
     "fft_response_rate",
     ("fft_responses", "fft_eligible", "services"),
@@ -165,9 +180,9 @@ def _complete(series: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
 def fft_response_rate(tables, frequency, params, context):
     """FFT responses ÷ people eligible to respond (NHS England FFT definition)."""
     ids = _service_ids(tables, params)
-    responses = _select(_table(tables, "fft_responses"), ids)
+    counts = _fft_monthly(tables, ids)
     eligible = _select(_table(tables, "fft_eligible"), ids)
-    num = responses.groupby(to_period(responses["response_date"], frequency)).size()
+    num = counts.groupby(to_period(counts["month"], frequency))["responses"].sum()
     den = eligible.groupby(to_period(eligible["month"], frequency))["eligible"].sum()
     out = pd.DataFrame({"numerator": num, "denominator": den}).dropna(subset=["denominator"])
     return out.fillna({"numerator": 0}).rename_axis("period").reset_index()
@@ -178,13 +193,10 @@ def fft_response_rate(tables, frequency, params, context):
 )
 def fft_percent_positive(tables, frequency, params, context):
     """FFT responses rating the service Very good or Good ÷ all responses (NHS England)."""
-    responses = _select(_table(tables, "fft_responses"), _service_ids(tables, params))
-    grouped = responses.groupby(to_period(responses["response_date"], frequency))["rating"]
+    counts = _fft_monthly(tables, _service_ids(tables, params))
+    grouped = counts.groupby(to_period(counts["month"], frequency))
     out = pd.DataFrame(
-        {
-            "numerator": grouped.agg(lambda r: r.isin(POSITIVE_RATINGS).sum()),
-            "denominator": grouped.size(),
-        }
+        {"numerator": grouped["positive"].sum(), "denominator": grouped["responses"].sum()}
     )
     return out.rename_axis("period").reset_index()
 

@@ -1,6 +1,10 @@
 """Louder and quieter voices: who gives feedback compared with who uses the service.
 
-Pure functions over ``fft_responses``, ``service_population`` and ``fft_eligible``.
+Pure functions over ``fft_responses``, ``service_population`` and ``fft_eligible``. The
+responses may be rows (one per response: ``response_date``, ``rating``) or counts (one row
+per service, ``month``, group and mode, with ``responses`` and ``positive``: the query
+layer's :meth:`analysis.query.Queries.group_counts`, so no response rows are read); counts
+by month give the same figures wherever the population periods are whole months.
 
 Intervals for a proportion are Wilson score intervals (Wilson, 1927, *JASA* 22:209;
 method 3 of Newcombe, 1998, *Statistics in Medicine* 17:857), the interval PHE/UKHSA
@@ -34,6 +38,25 @@ def wilson_interval(successes, trials, confidence: float = 0.95) -> tuple[np.nda
     return np.asarray(low), np.asarray(high)
 
 
+def _weights(responses: pd.DataFrame) -> pd.Series:
+    """How many responses each row stands for: 1 for a response, ``responses`` for counts."""
+    if "responses" in responses:
+        return responses["responses"]
+    return pd.Series(1, index=responses.index, dtype="int64")
+
+
+def _positive(responses: pd.DataFrame) -> pd.Series:
+    """Positive responses (Very good or Good) each row stands for."""
+    if "positive" in responses and "rating" not in responses:
+        return responses["positive"]
+    return responses["rating"].isin(POSITIVE).astype("int64")
+
+
+def _dates(responses: pd.DataFrame) -> pd.Series:
+    """Each row's date: the response's, or the first day of a count's month."""
+    return responses["response_date"] if "response_date" in responses else responses["month"]
+
+
 def _check_group_type(group_type: str) -> None:
     if group_type not in GROUP_TYPES:
         raise ValueError(f"group_type must be one of {GROUP_TYPES}, not {group_type!r}")
@@ -45,7 +68,7 @@ def responses_in_population_periods(
     """Responses of services with a population, within that population's period (tagged with it)."""
     periods = population[["service_id", "period_start", "period_end"]].drop_duplicates()
     joined = responses.merge(periods, on="service_id")
-    inside = joined["response_date"].between(joined["period_start"], joined["period_end"])
+    inside = _dates(joined).between(joined["period_start"], joined["period_end"])
     return joined.loc[inside]
 
 
@@ -66,7 +89,7 @@ def representation(
     answered = inside.loc[
         inside[group_type].notna() & (inside[group_type].astype(str).str.strip() != "")
     ]
-    counts = answered.groupby(group_type).size()
+    counts = _weights(answered).groupby(answered[group_type]).sum()
     people = pop.groupby("group")["people"].sum()
     groups = sorted(set(people.index) | set(counts.index))
     out = pd.DataFrame({"group": groups})
@@ -108,9 +131,12 @@ def group_shares_over_time(
     """
     _check_group_type(group_type)
     answered = responses.loc[responses[group_type].notna()]
-    period = answered["response_date"].dt.to_period(freq).rename("period")
+    period = _dates(answered).dt.to_period(freq).rename("period")
     counts = (
-        answered.groupby([period, answered[group_type].rename("group")]).size().rename("responses")
+        _weights(answered)
+        .groupby([period, answered[group_type].rename("group")])
+        .sum()
+        .rename("responses")
     )
     out = counts.reset_index()
     out["total"] = out.groupby("period")["responses"].transform("sum")
@@ -127,10 +153,11 @@ def response_rates(
     NHS England's FFT response rate; months where responses exceed the eligible count
     (possible when several visits are counted once) get no interval.
     """
-    month = responses["response_date"].dt.to_period("M").dt.to_timestamp()
+    month = _dates(responses).dt.to_period("M").dt.to_timestamp()
     counts = (
-        responses.groupby([responses["service_id"], month.rename("month")])
-        .size()
+        _weights(responses)
+        .groupby([responses["service_id"], month.rename("month")])
+        .sum()
         .rename("responses")
     )
     out = eligible[["service_id", "month", "eligible"]].merge(
@@ -181,15 +208,16 @@ def estimated_response_rates(
     shares = shares.merge(per_period.reset_index(), on=keys)
     estimated = (shares["share"] * shares["eligible_in_period"]).groupby(shares["group"]).sum()
     counted = responses_in_population_periods(responses, pop)
-    counted = counted.assign(
-        month=counted["response_date"].dt.to_period("M").dt.to_timestamp()
-    ).merge(
+    counted = counted.assign(month=_dates(counted).dt.to_period("M").dt.to_timestamp()).merge(
         months[["service_id", "month", "period_start"]], on=["service_id", "month", "period_start"]
     )
     answered = counted[group_type].notna() & (counted[group_type].astype(str).str.strip() != "")
-    unanswered_share = float((~answered).mean()) if len(counted) else np.nan
+    weights = _weights(counted)
+    unanswered_share = float(weights[~answered].sum() / weights.sum()) if weights.sum() else np.nan
     counted = counted.loc[answered]
-    by_mode = counted.groupby([counted[group_type].rename("group"), "mode"]).size()
+    by_mode = (
+        _weights(counted).groupby([counted[group_type].rename("group"), counted["mode"]]).sum()
+    )
     groups = sorted(set(estimated.index) | set(by_mode.index.get_level_values(0)))
     rows = [(g, "all", int(by_mode.get(g, pd.Series(dtype=int)).sum())) for g in groups]
     rows += [(g, str(m), int(n)) for (g, m), n in by_mode.items()]
@@ -211,8 +239,9 @@ def responses_by_mode_and_group(responses: pd.DataFrame, group_type: str) -> pd.
     _check_group_type(group_type)
     answered = responses.loc[responses[group_type].notna()]
     counts = (
-        answered.groupby([answered[group_type].rename("group"), "mode"])
-        .size()
+        _weights(answered)
+        .groupby([answered[group_type].rename("group"), answered["mode"]])
+        .sum()
         .rename("responses")
         .reset_index()
     )
@@ -233,13 +262,14 @@ def rating_by_group(
     """
     _check_group_type(group_type)
     answered = responses.loc[responses[group_type].notna()]
-    positive = answered["rating"].isin(POSITIVE)
-    table = pd.DataFrame({"group": answered[group_type], "positive": positive})
-    grouped = (
-        table.groupby("group")["positive"]
-        .agg(["sum", "count"])
-        .rename(columns={"sum": "positive", "count": "responses"})
+    table = pd.DataFrame(
+        {
+            "group": answered[group_type],
+            "positive": _positive(answered),
+            "responses": _weights(answered),
+        }
     )
+    grouped = table.groupby("group")[["positive", "responses"]].sum()
     out = grouped.reset_index()
     out["positive_share"] = out["positive"] / out["responses"]
     out["low"], out["high"] = wilson_interval(out["positive"], out["responses"], confidence)

@@ -141,6 +141,25 @@ def theme_counts(
     return totals, counts
 
 
+def comments_matching(
+    comments: ibis.Table,
+    themes: ibis.Table,
+    sel: Selection,
+    text: str = "",
+    subcategory: str = "",
+    partitioned: bool = False,
+) -> ibis.Table:
+    """Comments in the selection whose text contains ``text`` (ignoring case) and/or that
+    carry the theme ``subcategory`` (the search of
+    :func:`analysis.methods.theme_trends.search_comments`, run where the comments lie)."""
+    c = select(comments, "response_date", sel, partitioned)
+    if text:
+        c = c.filter(c.text.lower().contains(text.lower()))
+    if subcategory:
+        c = c.semi_join(themes.filter(themes.subcategory == subcategory), "comment_id")
+    return c.select(*[col for col in c.columns if col != PARTITION_COLUMN])
+
+
 #: The complaint columns the timeliness and volume figures need.
 COMPLAINT_COLUMNS = (
     "complaint_id",

@@ -123,6 +123,32 @@ class Queries:
         )
         return self._run(expr, [*by, "month"])
 
+    def group_counts(self, months: Months, scope: str, group_type: str) -> pd.DataFrame:
+        """FFT ``responses`` and ``positive`` ratings per service, month, group of
+        ``group_type`` (``age_band``, ``sex`` or ``ethnicity``; missing where the respondent
+        did not say) and ``mode``: who answered, as counts (the input of
+        :mod:`analysis.methods.voices`)."""
+        if group_type not in agg.FFT_GROUPS or group_type in agg.SERVICE_COLUMNS:
+            raise ValueError(
+                f"group_type must be a respondent's characteristic, not {group_type!r}"
+            )
+        e = self.engine
+        keys = ["service_id", group_type, "mode"]
+        expr = agg.fft_counts(
+            e.table("fft_responses"),
+            e.table("services"),
+            self.selection(months, scope),
+            tuple(keys),
+            e.partitioned("fft_responses"),
+        )
+        out = _tidy(e.execute(expr.select(*keys, "month", "responses", "positive")), [])
+        for c in (group_type, "mode"):  # missing answers stay missing (not the text "None")
+            out[c] = out[c].astype(object).where(out[c].notna(), None)
+        order = ["service_id", "month", group_type, "mode"]
+        return out[order + ["responses", "positive"]].sort_values(
+            order, ignore_index=True, na_position="last"
+        )
+
     def eligible(
         self, months: Months = None, scope: str = "", by: tuple[str, ...] = ("service_id",)
     ) -> pd.DataFrame:
@@ -277,6 +303,27 @@ class Queries:
         for c in out.columns:
             if c.endswith("_date") and not pd.api.types.is_datetime64_any_dtype(out[c]):
                 out[c] = pd.to_datetime(out[c])
+        return out.reset_index(drop=True)
+
+    def search_comments(
+        self, text: str = "", subcategory: str = "", months: Months = None, scope: str = ""
+    ) -> pd.DataFrame:
+        """The comments dated in ``months`` whose text contains ``text`` (ignoring case)
+        and/or that carry the theme ``subcategory`` (rows, in the table's order)."""
+        e = self.engine
+        expr = agg.comments_matching(
+            e.table("fft_comments"),
+            e.table("comment_themes"),
+            self.selection(months, scope),
+            text,
+            subcategory,
+            e.partitioned("fft_comments"),
+        )
+        out = e.execute(expr)
+        if "response_date" in out and not pd.api.types.is_datetime64_any_dtype(
+            out["response_date"]
+        ):
+            out["response_date"] = pd.to_datetime(out["response_date"])
         return out.reset_index(drop=True)
 
     def of_comments(self, name: str, comment_ids: Iterable[str]) -> pd.DataFrame:

@@ -209,13 +209,14 @@ def predict(
 def partnership_model(
     cfg: Config, settings: dict, inputs: pd.DataFrame | None = None
 ) -> tuple[TextModel, pd.DataFrame]:
-    """The cached model for the shipped comments plus this partnership's corrections, and the corrections."""
+    """The cached model for the shipped comments plus this partnership's corrections, and the
+    corrections. Without ``inputs``, only the corrected comments are read (by filter)."""
+    corrections = read_corrections(corrections_path(cfg, settings))
     if inputs is None:
-        inputs = comment_inputs(
-            read_table("fft_comments", cfg.processed_dir),
-            read_table("fft_responses", cfg.processed_dir),
-        )
-    corrected = corrected_comments(read_corrections(corrections_path(cfg, settings)), inputs)
+        from analysis.textmodels.monthly import _corrected_inputs
+
+        inputs = _corrected_inputs(cfg.processed_dir, corrections)
+    corrected = corrected_comments(corrections, inputs)
     model = load_or_train(training_set(settings, corrected), settings, cfg.processed_dir / "models")
     return model, corrected
 

@@ -424,6 +424,7 @@ def _add_new_files(
         seconds,
         started,
         cache,
+        executor,
     )
     manifest = incremental.add(run, convert)
     for future in pending:

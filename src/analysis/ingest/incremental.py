@@ -28,6 +28,7 @@ import datetime as dt
 import json
 import logging
 import time
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -228,8 +229,13 @@ def add_source(
     return Added(results, removed, kept, combined.quarantine, combined.duplicates, months)
 
 
-def write_months(out: Path, spec: SourceSpec, added: Added) -> dict[str, int]:
-    """Rewrite the months ``added`` touches in each of the source's tables; the change in rows."""
+def write_months(
+    out: Path, spec: SourceSpec, added: Added, executor: Executor | None = None
+) -> dict[str, int]:
+    """Rewrite the months ``added`` touches in each of the source's tables; the change in rows.
+
+    With an ``executor``, each table's months are encoded there while they are checked.
+    """
     (key,) = row_key(spec, added.rows)
     new_tables = build_tables(spec, added.rows)
     change = {}
@@ -258,7 +264,7 @@ def write_months(out: Path, spec: SourceSpec, added: Added) -> dict[str, int]:
         if frames:
             whole = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
             emptied = [m for m, f in zip(sorted(added.months), frames, strict=True) if f.empty]
-            write_partitions(whole, table, out)
+            write_partitions(whole, table, out, executor)
             for m in emptied:  # every row of a month replaced by rows of other months
                 if m in existing:
                     for f in existing[m]:
@@ -283,6 +289,7 @@ class Run:
     seconds: dict
     started: float
     cache: FileCache
+    executor: Executor | None = None
 
 
 def _input(source: str, path: Path, rel: str, sha: str, result: FileResult, fresh: bool) -> dict:
@@ -383,7 +390,7 @@ def add(run: Run, convert) -> dict | None:  # noqa: C901
             write_table(frame, table, out)
             sizes[table] = len(frame)
     for source, added in added_all.items():
-        change = write_months(out, run.specs[source], added)
+        change = write_months(out, run.specs[source], added, run.executor)
         for table, n in change.items():
             sizes[table] = sizes.get(table, 0) + n
         c = counts[source]
@@ -404,7 +411,7 @@ def add(run: Run, convert) -> dict | None:  # noqa: C901
         q = read_table("quarantine", out)
         q = q[~q["source"].isin(run.plan.rebuild)]
         q = pd.concat([q, *new_quarantine], ignore_index=True) if new_quarantine else q
-        write_table(q, "quarantine", out)
+        write_table(q, "quarantine", out, run.executor)
         sizes["quarantine"] = len(q)
     run.seconds["write"] = time.perf_counter() - start
     for source, c in counts.items():

@@ -38,7 +38,7 @@ import pyarrow as pa
 
 import analysis
 from analysis.config import Config, ConfigError
-from analysis.ingest import incremental
+from analysis.ingest import batches, incremental
 from analysis.ingest.convert import REDACTED, Context, FileResult, convert_file
 from analysis.ingest.dedup import Combined, combine
 from analysis.ingest.file_checks import file_warnings
@@ -228,7 +228,16 @@ def _stop(pending: list[Future]) -> None:
     wait(pending)
 
 
-def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) -> dict:  # noqa: C901
+def _clean(  # noqa: C901
+    cfg: Config,
+    force: bool,
+    executor: Executor,
+    pending: list[Future],
+    step: batches.Inputs | None = None,
+    partitioned: frozenset[str] = frozenset(),
+) -> dict:
+    """The clean step; ``step`` gives the inputs of one step of a batched first clean
+    (:mod:`analysis.ingest.batches`), whose tables in ``partitioned`` are written by month."""
     started = time.perf_counter()
     out = cfg.processed_dir
     specs = source_specs(cfg.sources)
@@ -248,6 +257,9 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
     inputs: list[dict] = []
     known = {} if force else known_checksums(read_manifest(out))
     for name, spec in specs.items():
+        if step is not None:
+            files[name] = step[name]
+            continue
         try:
             for path in _files(cfg, spec):
                 rel = path.relative_to(cfg.raw_dir).as_posix()
@@ -273,12 +285,16 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
 
     out.mkdir(parents=True, exist_ok=True)
     pending.append(executor.submit(warm_up))  # the name model loads while files are read
-    if not force and not errors:  # only new files: add them without reading the history
+    if not force and not errors and not partitioned:  # only new files: add them alone
         manifest = _add_new_files(
             cfg, specs, files, previous, run_fp, parameters, seconds, started, executor, pending
         )
         if manifest is not None:
             return manifest
+    if step is None and not errors:
+        steps, split_tables = batches.plan(specs, files)
+        if len(steps) > 1:
+            return _in_batches(cfg, force, executor, pending, steps, split_tables, seconds)
     with _staging(out, pending) as staging:
         # Tables no source feeds are written first, on the second thread; their checks also load
         # the schema machinery, which the big tables' checks then find ready.
@@ -369,8 +385,11 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
         # The largest table is checked on this thread while a worker encodes it; the others
         # are written by the workers meanwhile.
         largest, *others = sorted(final, key=lambda t: -sizes[t])
-        pending += [executor.submit(write_table, final[t], t, staging) for t in others]
-        write_table(final[largest], largest, staging, executor)
+        by_month = {t: t in partitioned and sizes[t] > 0 for t in final}
+        pending += [
+            executor.submit(write_table, final[t], t, staging, None, by_month[t]) for t in others
+        ]
+        write_table(final[largest], largest, staging, executor, by_month[largest])
         for future in pending:
             future.result()
         seconds["write"] = time.perf_counter() - start
@@ -395,6 +414,52 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
         }
         _commit(staging, out, [t for t in TABLES if t in sizes], manifest)
     cache.prune()
+    return manifest
+
+
+def _in_batches(
+    cfg: Config,
+    force: bool,
+    executor: Executor,
+    pending: list[Future],
+    steps: list[batches.Inputs],
+    split_tables: set[str],
+    seconds: dict[str, float],
+) -> dict:
+    """Clean the inputs of ``steps`` one after another (see :mod:`analysis.ingest.batches`).
+
+    The first by the full run, its split tables written by month; each further one adds
+    its files through the incremental step. The last step's manifest, written again, counts
+    every file processed, the seconds of every step and how many steps there were.
+    """
+    started = time.perf_counter()
+    processed: dict[str, int] = {}
+    manifest: dict = {}
+    for k, step in enumerate(steps):
+        first = k == 0
+        manifest = _clean(
+            cfg,
+            force and first,
+            executor,
+            pending,
+            step=step,
+            partitioned=frozenset(split_tables) if first else frozenset(),
+        )
+        if not first and "incremental" not in manifest:
+            log.warning("batch %d of %d was cleaned with all before it", k + 1, len(steps))
+        for source, c in manifest["counts"].items():
+            if c.get("status") == "ok":
+                processed[source] = processed.get(source, 0) + c["files_processed"]
+        for stage, t in manifest.get("stage_seconds", {}).items():
+            seconds[stage] = seconds.get(stage, 0.0) + t
+        log.info("batch %d of %d cleaned", k + 1, len(steps))
+    for source, n in processed.items():
+        manifest["counts"][source]["files_processed"] = n
+    manifest.pop("incremental", None)
+    manifest["batches"] = len(steps)
+    manifest["run_seconds"] = round(time.perf_counter() - started + seconds["checksums"], 3)
+    manifest["stage_seconds"] = {k: round(v, 3) for k, v in seconds.items()}
+    write_json(cfg.processed_dir / MANIFEST, manifest)
     return manifest
 
 

@@ -171,6 +171,7 @@ class Added:
     quarantine: pd.DataFrame
     duplicates: dict[str, int]
     months: set[str] = field(default_factory=set)
+    revisions: list[dict] = field(default_factory=list)  # new files revising new files
 
 
 def _cached(cache: FileCache, previous: dict, source: str, file: str, context: dict) -> FileResult:
@@ -226,7 +227,15 @@ def add_source(
     months = set(removed["month"])
     present = np.unique(month_codes(kept[PARTITION_BY[spec.table]]))
     months |= {str(m) for m in present if not np.isnat(m)}
-    return Added(results, removed, kept, combined.quarantine, combined.duplicates, months)
+    return Added(
+        results,
+        removed,
+        kept,
+        combined.quarantine,
+        combined.duplicates,
+        months,
+        combined.revisions,
+    )
 
 
 def write_months(
@@ -343,7 +352,10 @@ def add(run: Run, convert) -> dict | None:  # noqa: C901
     counts = json.loads(json.dumps(run.previous["counts"]))
     sizes = dict(run.previous["tables"])
     inputs = [i for i in run.previous["inputs"] if i["source"] not in run.plan.rebuild]
-    revisions = [r for r in run.previous.get("revisions", []) if r["source"] not in changed]
+    # an appended source keeps its earlier revisions (its new files revise none of them)
+    revisions = [
+        r for r in run.previous.get("revisions", []) if r["source"] not in run.plan.rebuild
+    ]
     evidence = dict(run.previous.get("date_order_evidence", {}))
     # files wrong as a whole stay reported (a source read again reports its own afresh)
     warnings = [w for w in run.previous.get("warnings", []) if w["source"] not in run.plan.rebuild]
@@ -380,6 +392,7 @@ def add(run: Run, convert) -> dict | None:  # noqa: C901
         run.seconds["dedup"] += time.perf_counter() - start
         added_all[source] = added
         quarantine.append(added.quarantine)
+        revisions += [{"source": source, **r} for r in added.revisions]
         evidence.setdefault(source, {}).update(
             {r.file: r.date_evidence for r in results if r.date_evidence}
         )

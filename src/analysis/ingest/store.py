@@ -150,9 +150,14 @@ def _write_parquet(table: pa.Table, path: Path) -> None:
 
 
 def write_table(
-    df: pd.DataFrame, name: str, processed_dir: str | os.PathLike, executor: Executor | None = None
+    df: pd.DataFrame,
+    name: str,
+    processed_dir: str | os.PathLike,
+    executor: Executor | None = None,
+    by_month: bool = False,
 ) -> Path:
-    """Validate ``df`` as table ``name`` and write it atomically as Parquet (by month when large).
+    """Validate ``df`` as table ``name`` and write it atomically as Parquet (by month when large,
+    or when ``by_month`` is true for a table in :data:`PARTITION_BY`).
 
     With an ``executor``, the Parquet file is encoded there while this thread checks the
     schema; it is kept only if the check passes and changed no column's type (else it is
@@ -162,8 +167,8 @@ def write_table(
     out = Path(processed_dir)
     out.mkdir(parents=True, exist_ok=True)
     if executor is None:
-        return _move_in(_encode(validate(df, name), name, out), name, out)
-    encoding = executor.submit(_encode, df, name, out)
+        return _move_in(_encode(validate(df, name), name, out, by_month), name, out)
+    encoding = executor.submit(_encode, df, name, out, by_month)
     try:
         checked = validate(df, name)
     except BaseException:
@@ -172,7 +177,7 @@ def write_table(
     if checked.columns.equals(df.columns) and checked.dtypes.equals(df.dtypes):
         return _move_in(encoding.result(), name, out)
     _discard(encoding)
-    return _move_in(_encode(checked, name, out), name, out)
+    return _move_in(_encode(checked, name, out, by_month), name, out)
 
 
 def _discard(encoding: Future) -> None:
@@ -181,13 +186,15 @@ def _discard(encoding: Future) -> None:
         shutil.rmtree(encoding.result()[0], ignore_errors=True)
 
 
-def _encode(checked: pd.DataFrame, name: str, out: Path) -> tuple[Path, Path]:
+def _encode(
+    checked: pd.DataFrame, name: str, out: Path, by_month: bool = False
+) -> tuple[Path, Path]:
     """Write ``checked`` as table ``name`` into a new temporary folder in ``out``: (folder, table)."""
     table = pa.Table.from_pandas(checked.reset_index(drop=True), preserve_index=False)
     tmp = Path(tempfile.mkdtemp(dir=out, prefix=f".{name}-"))
     try:
         by = PARTITION_BY.get(name)
-        if by and len(checked) >= PARTITION_ROWS:
+        if by and len(checked) and (by_month or len(checked) >= PARTITION_ROWS):
             written = tmp / name
             written.mkdir()
             for month, rows in _by_month(table, checked[by]):

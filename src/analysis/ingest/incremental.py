@@ -243,44 +243,63 @@ def write_months(
 ) -> dict[str, int]:
     """Rewrite the months ``added`` touches in each of the source's tables; the change in rows.
 
-    With an ``executor``, each table's months are encoded there while they are checked.
+    With an ``executor``, the first table's months are encoded there while this thread
+    checks them, and the other tables are written there meanwhile.
     """
     (key,) = row_key(spec, added.rows)
-    new_tables = build_tables(spec, added.rows)
-    change = {}
-    for table, fresh in new_tables.items():
-        folder = table_path(table, out)
-        existing = partitions(folder)
-        link = key if key in fresh else "response_id"
-        drop_keys = set(added.removed["key"])
-        fresh_month = month_codes(fresh[PARTITION_BY[table]])
-        frames, before, after = [], 0, 0
-        for month in sorted(added.months):
-            part = (
-                pd.concat([pd.read_parquet(f) for f in existing[month]], ignore_index=True)
-                if month in existing
-                else None
-            )
-            if part is not None:
-                before += len(part)
-                if drop_keys:
-                    part = part[~part[link].isin(drop_keys)]
-            mask = fresh_month == np.datetime64(month, "M")
-            add = fresh if mask.all() else fresh[mask]
-            frame = add if part is None else pd.concat([part, add], ignore_index=True)
-            after += len(frame)
-            frames.append(frame)
-        if frames:
-            whole = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-            emptied = [m for m, f in zip(sorted(added.months), frames, strict=True) if f.empty]
-            write_partitions(whole, table, out, executor)
-            for m in emptied:  # every row of a month replaced by rows of other months
-                if m in existing:
-                    for f in existing[m]:
-                        f.unlink()
-                    f.parent.rmdir()
-        change[table] = after - before
+    first, *others = build_tables(spec, added.rows).items()
+    later = {
+        table: executor.submit(_write_table_months, out, table, fresh, key, added)
+        for table, fresh in (others if executor else [])
+    }
+    change = {first[0]: _write_table_months(out, *first, key, added, executor)}
+    for table, fresh in others if not executor else []:
+        change[table] = _write_table_months(out, table, fresh, key, added)
+    for table, future in later.items():
+        change[table] = future.result()
     return change
+
+
+def _write_table_months(
+    out: Path,
+    table: str,
+    fresh: pd.DataFrame,
+    key: str,
+    added: Added,
+    executor: Executor | None = None,
+) -> int:
+    """Rewrite the months ``added`` touches in ``table`` (its new rows ``fresh``); the change in rows."""
+    folder = table_path(table, out)
+    existing = partitions(folder)
+    link = key if key in fresh else "response_id"
+    drop_keys = set(added.removed["key"])
+    fresh_month = month_codes(fresh[PARTITION_BY[table]])
+    frames, before, after = [], 0, 0
+    for month in sorted(added.months):
+        part = (
+            pd.concat([pd.read_parquet(f) for f in existing[month]], ignore_index=True)
+            if month in existing
+            else None
+        )
+        if part is not None:
+            before += len(part)
+            if drop_keys:
+                part = part[~part[link].isin(drop_keys)]
+        mask = fresh_month == np.datetime64(month, "M")
+        add = fresh if mask.all() else fresh[mask]
+        frame = add if part is None else pd.concat([part, add], ignore_index=True)
+        after += len(frame)
+        frames.append(frame)
+    if frames:
+        whole = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        emptied = [m for m, f in zip(sorted(added.months), frames, strict=True) if f.empty]
+        write_partitions(whole, table, out, executor)
+        for m in emptied:  # every row of a month replaced by rows of other months
+            if m in existing:
+                for f in existing[m]:
+                    f.unlink()
+                f.parent.rmdir()
+    return after - before
 
 
 @dataclass

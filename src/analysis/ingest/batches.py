@@ -17,13 +17,19 @@ A batch never separates an export from its revisions (``fft_2024-03.csv`` and
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from analysis.ingest.convert import row_key
 from analysis.ingest.dedup import revision_key
+from analysis.ingest.manifest import write_json
 from analysis.ingest.sources import SourceSpec
 from analysis.ingest.store import PARTITION_BY
 from analysis.ingest.tables import build_tables
+
+log = logging.getLogger(__name__)
 
 #: About how many bytes of one source's exports are read in one batch (a month of England's
 #: FFT, 1.5 million responses with their comments, is about 300 MB of CSV).
@@ -96,3 +102,38 @@ def plan(specs: dict[str, SourceSpec], files: Inputs) -> tuple[list[Inputs], set
             step[source] = [f for run in runs[:k] for f in run]
         plans.append(step)
     return plans, {t for source in split_sources for t in tables[source]}
+
+
+def run(
+    steps: list[Inputs],
+    clean_step: Callable[[Inputs, bool], dict],
+    seconds: dict[str, float],
+    manifest_path: Path,
+) -> dict:
+    """Clean the inputs of ``steps`` one after another: ``clean_step(inputs, first)``.
+
+    The first step is the full run (its split tables written by month); each further one
+    adds its files through the incremental step. The last step's manifest, written again,
+    counts every file processed, the seconds of every step and how many steps there were.
+    """
+    started = time.perf_counter()
+    processed: dict[str, int] = {}
+    manifest: dict = {}
+    for k, step in enumerate(steps):
+        manifest = clean_step(step, k == 0)
+        if k and "incremental" not in manifest:
+            log.warning("batch %d of %d was cleaned with all before it", k + 1, len(steps))
+        for source, c in manifest["counts"].items():
+            if c.get("status") == "ok":
+                processed[source] = processed.get(source, 0) + c["files_processed"]
+        for stage, t in manifest.get("stage_seconds", {}).items():
+            seconds[stage] = seconds.get(stage, 0.0) + t
+        log.info("batch %d of %d cleaned", k + 1, len(steps))
+    for source, n in processed.items():
+        manifest["counts"][source]["files_processed"] = n
+    manifest.pop("incremental", None)
+    manifest["batches"] = len(steps)
+    manifest["run_seconds"] = round(time.perf_counter() - started + seconds["checksums"], 3)
+    manifest["stage_seconds"] = {k: round(v, 3) for k, v in seconds.items()}
+    write_json(manifest_path, manifest)
+    return manifest

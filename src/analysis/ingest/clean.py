@@ -11,6 +11,9 @@ only ever read.
 * **Incremental**: a run whose code, parameters and input checksums match the
   last manifest does nothing (``status: unchanged``); otherwise only files not
   already in the cache are converted (a new month's export is the only file read).
+* **Bounded**: a source with more exports than one batch (a national history) is cleaned a
+  batch of files at a time, the first batch by the full run and the others through the
+  incremental step (:mod:`analysis.ingest.batches`), so memory stays that of one batch.
 * **Errors**: a file that cannot be used stops its source with a message naming
   the file and what is wrong. The run then fails (:class:`CleanError`) unless the
   source says ``on_error: continue``, in which case the other sources are
@@ -294,7 +297,12 @@ def _clean(  # noqa: C901
     if step is None and not errors:
         steps, split_tables = batches.plan(specs, files)
         if len(steps) > 1:
-            return _in_batches(cfg, force, executor, pending, steps, split_tables, seconds)
+
+            def one_step(inputs: batches.Inputs, first: bool) -> dict:
+                split = frozenset(split_tables) if first else frozenset()
+                return _clean(cfg, force and first, executor, pending, inputs, split)
+
+            return batches.run(steps, one_step, seconds, out / MANIFEST)
     with _staging(out, pending) as staging:
         # Tables no source feeds are written first, on the second thread; their checks also load
         # the schema machinery, which the big tables' checks then find ready.
@@ -414,52 +422,6 @@ def _clean(  # noqa: C901
         }
         _commit(staging, out, [t for t in TABLES if t in sizes], manifest)
     cache.prune()
-    return manifest
-
-
-def _in_batches(
-    cfg: Config,
-    force: bool,
-    executor: Executor,
-    pending: list[Future],
-    steps: list[batches.Inputs],
-    split_tables: set[str],
-    seconds: dict[str, float],
-) -> dict:
-    """Clean the inputs of ``steps`` one after another (see :mod:`analysis.ingest.batches`).
-
-    The first by the full run, its split tables written by month; each further one adds
-    its files through the incremental step. The last step's manifest, written again, counts
-    every file processed, the seconds of every step and how many steps there were.
-    """
-    started = time.perf_counter()
-    processed: dict[str, int] = {}
-    manifest: dict = {}
-    for k, step in enumerate(steps):
-        first = k == 0
-        manifest = _clean(
-            cfg,
-            force and first,
-            executor,
-            pending,
-            step=step,
-            partitioned=frozenset(split_tables) if first else frozenset(),
-        )
-        if not first and "incremental" not in manifest:
-            log.warning("batch %d of %d was cleaned with all before it", k + 1, len(steps))
-        for source, c in manifest["counts"].items():
-            if c.get("status") == "ok":
-                processed[source] = processed.get(source, 0) + c["files_processed"]
-        for stage, t in manifest.get("stage_seconds", {}).items():
-            seconds[stage] = seconds.get(stage, 0.0) + t
-        log.info("batch %d of %d cleaned", k + 1, len(steps))
-    for source, n in processed.items():
-        manifest["counts"][source]["files_processed"] = n
-    manifest.pop("incremental", None)
-    manifest["batches"] = len(steps)
-    manifest["run_seconds"] = round(time.perf_counter() - started + seconds["checksums"], 3)
-    manifest["stage_seconds"] = {k: round(v, 3) for k, v in seconds.items()}
-    write_json(cfg.processed_dir / MANIFEST, manifest)
     return manifest
 
 

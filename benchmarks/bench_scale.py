@@ -53,7 +53,7 @@ from analysis.config import load_config
 from analysis.ingest import batches, store
 from analysis.ingest.clean import clean
 store.PARTITION_ROWS = int(sys.argv[2])
-batches.BATCH_BYTES = int(sys.argv[3])
+batches.BATCH_BYTES = int(sys.argv[3]) or batches.BATCH_BYTES
 start = time.perf_counter()
 m = clean(load_config(sys.argv[1]))
 print(json.dumps({"seconds": time.perf_counter() - start, "incremental": "incremental" in m,
@@ -279,8 +279,9 @@ def main() -> int:
     parser.add_argument(
         "--clean-batch-mb",
         type=int,
-        default=400,
-        help="the first clean reads about this many MB of exports at a time",
+        default=0,
+        help="the first clean reads about this many MB of exports at a time "
+        "(default: the clean step's own, analysis.ingest.batches.BATCH_BYTES)",
     )
     parser.add_argument("--classify", action="store_true", help="also classify comments (slow)")
     parser.add_argument("--work", type=Path, help="folder to work in (default: a temporary one)")

@@ -96,6 +96,11 @@ def test_a_history_cleaned_in_batches_equals_one_full_run(tmp_path, partnership,
     assert c["duplicates_by_kind"]["revision"] == 4  # the first March export, whole
     assert c["read"] == c["kept"] + c["quarantined"] + c["duplicates"]
     assert clean(cfg)["status"] == "unchanged"
+    (cfg.raw_dir / "fft" / "fft_2024-06.csv").write_text(
+        fft_csv("R10,A1,03/06/2024,Good,,"), encoding="utf-8"
+    )
+    later = clean(cfg)
+    assert "incremental" in later and "batches" not in later
 
 
 def test_the_split_tables_are_written_by_month_from_the_first_batch(partnership, monkeypatch):

@@ -31,9 +31,10 @@ from analysis.ingest.tables import build_tables
 
 log = logging.getLogger(__name__)
 
-#: About how many bytes of one source's exports are read in one batch (a month of England's
-#: FFT, 1.5 million responses with their comments, is about 300 MB of CSV).
-BATCH_BYTES = 400 * 2**20
+#: About how many bytes of one source's exports are read in one batch. A batch of FFT exports
+#: takes about ten times its size in memory while it is cleaned: 200 MB (about a million
+#: responses with their comments) keeps the step near 2 GB (``benchmarks/bench_scale.py``).
+BATCH_BYTES = 200 * 2**20
 
 Inputs = dict[str, list[tuple[Path, str, str]]]  # source → [(path, relative name, sha256)]
 

@@ -469,6 +469,7 @@ def add(run: Run, convert) -> dict | None:  # noqa: C901
         "run_seconds": round(time.perf_counter() - run.started, 3),
         "stage_seconds": {k: round(v, 3) for k, v in run.seconds.items()},
     }
+    manifest.pop("batches", None)  # how the first clean went, not this run
     write_json(out / MANIFEST, manifest)
     (out / PENDING).unlink()
     return manifest

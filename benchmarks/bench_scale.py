@@ -21,7 +21,11 @@ children together (sampled with psutil every 50 ms). Targets: a new month's clea
 (the first clean of any history included).
 
     .venv/bin/python benchmarks/bench_scale.py [--sizes 1000000 10000000] [--new-month N]
-        [--batch-rows R] [--clean-batch-mb MB] [--classify] [--work DIR] [--smoke]
+        [--batch-rows R] [--clean-batch-mb MB] [--compare-with DIR [--rounds R]] [--classify]
+        [--work DIR] [--smoke]
+
+``--compare-with DIR`` times the new month's clean side by side with other code, e.g. main's:
+``mkdir /tmp/main && git archive main src config | tar -x -C /tmp/main``.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -49,11 +54,18 @@ NEW_MONTH = "2025-04"
 
 CLEAN = """
 import json, sys, time
+from analysis.ingest import clean as clean_module, incremental, manifest, store
+if sys.argv[4] == "fixed":  # --compare-with: two versions of the code share one stored history
+    for module in (clean_module, incremental, manifest):
+        module.code_fingerprint = lambda: "fixed"
 from analysis.config import load_config
-from analysis.ingest import batches, store
 from analysis.ingest.clean import clean
 store.PARTITION_ROWS = int(sys.argv[2])
-batches.BATCH_BYTES = int(sys.argv[3]) or batches.BATCH_BYTES
+try:
+    from analysis.ingest import batches
+    batches.BATCH_BYTES = int(sys.argv[3]) or batches.BATCH_BYTES
+except ImportError:  # code from before batches
+    pass
 start = time.perf_counter()
 m = clean(load_config(sys.argv[1]))
 print(json.dumps({"seconds": time.perf_counter() - start, "incremental": "incremental" in m,
@@ -95,7 +107,7 @@ print(json.dumps({"seconds": time.perf_counter() - start, "times": times,
 """
 
 
-def run_measured(args: list[str]) -> tuple[dict, float, float]:
+def run_measured(args: list[str], env: dict | None = None) -> tuple[dict, float, float]:
     """Run ``python args`` in a fresh process: its JSON output, seconds, peak MB (with children).
 
     The output gains ``cpu_seconds``: the process tree's CPU time (user + system), which a
@@ -103,7 +115,7 @@ def run_measured(args: list[str]) -> tuple[dict, float, float]:
     """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = psutil.Popen(
-        [sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
     peak, done = [0], threading.Event()
 
@@ -210,9 +222,7 @@ def build_history(work: Path, config: Path, n: int, args, partition_rows: int) -
         f"  history {HISTORY[0]}..{HISTORY[1]}: {n:,} responses ({size:,.0f} MB of CSV) "
         f"generated in {time.perf_counter() - start:.0f} s"
     )
-    result, seconds, peak = run_measured(
-        ["-c", CLEAN, str(config), str(partition_rows), str(args.clean_batch_mb << 20)]
-    )
+    result, seconds, peak = run_measured(clean_args(config, args, partition_rows))
     ok = peak < 4000
     print(
         f"  first clean of the whole history: {seconds:.1f} s (CPU {result['cpu_seconds']:.1f} s), "
@@ -220,6 +230,33 @@ def build_history(work: Path, config: Path, n: int, args, partition_rows: int) -
         f"[target < 4 GB: {'met' if ok else 'NOT met'}]"
     )
     print("    stages (s): " + ", ".join(f"{k} {v:.2f}" for k, v in result["stages"].items()))
+
+
+def clean_args(config: Path, args, partition_rows: int) -> list[str]:
+    """The arguments of one clean step's process (the code fingerprint fixed with --compare-with)."""
+    fixed = "fixed" if args.compare_with else "own"
+    return ["-c", CLEAN, str(config), str(partition_rows), str(args.clean_batch_mb << 20), fixed]
+
+
+def side_by_side(work: Path, config: Path, args, partition_rows: int) -> None:
+    """The new month's clean by the code in ``--compare-with`` and by this code, alternately,
+    each from the same stored history (restored before each run)."""
+    processed = work / "processed"
+    before = work / "processed-before-new-month"
+    shutil.copytree(processed, before)
+    codes = [(f"{args.compare_with}", str(args.compare_with / "src")), ("this code", None)]
+    for k in range(args.rounds):
+        for label, src in codes:
+            shutil.rmtree(processed)
+            shutil.copytree(before, processed)
+            env = dict(os.environ, PYTHONPATH=src) if src else None
+            result, seconds, peak = run_measured(clean_args(config, args, partition_rows), env)
+            print(
+                f"  round {k + 1}, {label}: new month {seconds:.1f} s (in the step "
+                f"{result['seconds']:.1f} s; CPU {result['cpu_seconds']:.1f} s), peak {peak:,.0f} MB"
+            )
+    shutil.rmtree(processed)
+    os.replace(before, processed)
 
 
 def bench_size(n: int, args, root: Path) -> None:
@@ -235,9 +272,9 @@ def bench_size(n: int, args, root: Path) -> None:
         print(f"  history classified: {result['comments']:,} comments, {seconds:.0f} s")
     new = fft_exports(work, args.new_month, NEW_MONTH, NEW_MONTH, seed=99, prefix="N")
     print(f"  new month {NEW_MONTH}: {', '.join(new)}")
-    result, seconds, peak = run_measured(
-        ["-c", CLEAN, str(config), str(partition_rows), str(args.clean_batch_mb << 20)]
-    )
+    if args.compare_with:
+        side_by_side(work, config, args, partition_rows)
+    result, seconds, peak = run_measured(clean_args(config, args, partition_rows))
     ok = seconds < 10 and peak < 4000
     print(
         f"  clean of a new month of {args.new_month:,} responses: {seconds:.1f} s "
@@ -283,6 +320,13 @@ def main() -> int:
         help="the first clean reads about this many MB of exports at a time "
         "(default: the clean step's own, analysis.ingest.batches.BATCH_BYTES)",
     )
+    parser.add_argument(
+        "--compare-with",
+        type=Path,
+        help="a checkout of other code (its src/ and config/): the new month is also cleaned by "
+        "it, alternating with this code, --rounds times, from the same stored history",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of --compare-with")
     parser.add_argument("--classify", action="store_true", help="also classify comments (slow)")
     parser.add_argument("--work", type=Path, help="folder to work in (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep each size's folder")

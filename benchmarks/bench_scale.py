@@ -1,10 +1,11 @@
 """National scale: a new month's clean and aggregates over 1M, 10M and 60M responses of history.
 
 For each size N: the synthetic national FFT (``python -m analysis demo-data --scale N``,
-April 2019 to March 2025) is cleaned into the partitioned store, the history added in
-batches of months as a year's exports would arrive (each batch through the incremental
-clean step, so no step holds the whole history); then a new month of ``--new-month``
-responses (default 1.5M, England's monthly volume) arrives and is timed:
+April 2019 to March 2025) is generated, then cleaned into the partitioned store by one
+**first clean of the whole history** (timed, with its peak memory: the clean step reads
+the exports ``--clean-batch-mb`` at a time, :mod:`analysis.ingest.batches`, so that no
+step holds the whole history); then a new month of ``--new-month`` responses (default
+1.5M, England's monthly volume) arrives and is timed:
 
 * **clean of the new month** (incremental: only its file read, its months written);
 * **the month's aggregates** through the query layer on DuckDB (FFT counts by service
@@ -16,10 +17,15 @@ The history is generated a batch of months at a time (the generator holds its wh
 period in memory), response ids made distinct between batches. Each step runs in a fresh
 process; its peak memory is that of the process and its
 children together (sampled with psutil every 50 ms). Targets: a new month's clean of
-1-2M responses under 10 s; a month's aggregates in seconds; peak memory under 4 GB.
+1-2M responses under 10 s; a month's aggregates in seconds; peak memory under 4 GB
+(the first clean of any history included).
 
     .venv/bin/python benchmarks/bench_scale.py [--sizes 1000000 10000000] [--new-month N]
-        [--batch-rows R] [--classify] [--work DIR] [--smoke]
+        [--batch-rows R] [--clean-batch-mb MB] [--compare-with DIR [--rounds R]] [--classify]
+        [--work DIR] [--smoke]
+
+``--compare-with DIR`` times the new month's clean side by side with other code, e.g. main's:
+``mkdir /tmp/main && git archive main src config | tar -x -C /tmp/main``.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -47,14 +54,23 @@ NEW_MONTH = "2025-04"
 
 CLEAN = """
 import json, sys, time
+from analysis.ingest import clean as clean_module, incremental, manifest, store
+if sys.argv[4] == "fixed":  # --compare-with: two versions of the code share one stored history
+    for module in (clean_module, incremental, manifest):
+        module.code_fingerprint = lambda: "fixed"
 from analysis.config import load_config
-from analysis.ingest import store
 from analysis.ingest.clean import clean
 store.PARTITION_ROWS = int(sys.argv[2])
+try:
+    from analysis.ingest import batches
+    batches.BATCH_BYTES = int(sys.argv[3]) or batches.BATCH_BYTES
+except ImportError:  # code from before batches
+    pass
 start = time.perf_counter()
 m = clean(load_config(sys.argv[1]))
 print(json.dumps({"seconds": time.perf_counter() - start, "incremental": "incremental" in m,
-                  "kept": m["counts"]["fft"]["kept"], "stages": m.get("stage_seconds", {})}))
+                  "batches": m.get("batches", 1), "kept": m["counts"]["fft"]["kept"],
+                  "stages": m.get("stage_seconds", {})}))
 """
 
 CLASSIFY = """
@@ -91,7 +107,7 @@ print(json.dumps({"seconds": time.perf_counter() - start, "times": times,
 """
 
 
-def run_measured(args: list[str]) -> tuple[dict, float, float]:
+def run_measured(args: list[str], env: dict | None = None) -> tuple[dict, float, float]:
     """Run ``python args`` in a fresh process: its JSON output, seconds, peak MB (with children).
 
     The output gains ``cpu_seconds``: the process tree's CPU time (user + system), which a
@@ -99,7 +115,7 @@ def run_measured(args: list[str]) -> tuple[dict, float, float]:
     """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = psutil.Popen(
-        [sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
     peak, done = [0], threading.Event()
 
@@ -182,31 +198,65 @@ def write_config(work: Path) -> Path:
     )
 
 
-def build_history(work: Path, config: Path, n: int, batch_rows: int, partition_rows: int) -> None:
-    """Generate and clean the history in batches of months, as exports arriving over time.
+def build_history(work: Path, config: Path, n: int, args, partition_rows: int) -> None:
+    """Generate the history in batches of months, then clean it all in one first clean.
 
     The other sources (eligible counts, complaints …) are written once for the whole period.
+    The first clean reads the exports a batch at a time (:mod:`analysis.ingest.batches`);
+    its peak memory is the figure that must stay under 4 GB whatever the history.
     """
     demo_data(work / "raw", 10_000)
     for f in (work / "raw" / "fft").glob("*.csv"):
         f.unlink()
     months = [str(m) for m in pd.period_range(HISTORY[0], HISTORY[1], freq="M")]
-    per_batch = max(1, int(batch_rows / max(1, n / len(months))))
+    per_batch = max(1, int(args.batch_rows / max(1, n / len(months))))
     batches = [months[i : i + per_batch] for i in range(0, len(months), per_batch)]
     done = 0
+    start = time.perf_counter()
     for k, batch in enumerate(batches):
         rows = n - done if k == len(batches) - 1 else round(n * len(batch) / len(months))
         done += rows
-        start = time.perf_counter()
         fft_exports(work, rows, batch[0], batch[-1], seed=k + 1, prefix=f"H{k:02d}")
-        generated = time.perf_counter() - start
-        result, seconds, peak = run_measured(["-c", CLEAN, str(config), str(partition_rows)])
-        print(
-            f"  history {batch[0]}..{batch[-1]} ({rows:,} responses, generated in "
-            f"{generated:.0f} s): clean {seconds:.1f} s (CPU {result['cpu_seconds']:.1f} s), "
-            f"peak {peak:,.0f} MB "
-            f"({'incremental' if result['incremental'] else 'full'}; {result['kept']:,} kept)"
-        )
+    size = sum(f.stat().st_size for f in (work / "raw" / "fft").glob("*.csv")) / 1e6
+    print(
+        f"  history {HISTORY[0]}..{HISTORY[1]}: {n:,} responses ({size:,.0f} MB of CSV) "
+        f"generated in {time.perf_counter() - start:.0f} s"
+    )
+    result, seconds, peak = run_measured(clean_args(config, args, partition_rows))
+    ok = peak < 4000
+    print(
+        f"  first clean of the whole history: {seconds:.1f} s (CPU {result['cpu_seconds']:.1f} s), "
+        f"peak {peak:,.0f} MB, {result['batches']} batch(es); {result['kept']:,} kept "
+        f"[target < 4 GB: {'met' if ok else 'NOT met'}]"
+    )
+    print("    stages (s): " + ", ".join(f"{k} {v:.2f}" for k, v in result["stages"].items()))
+
+
+def clean_args(config: Path, args, partition_rows: int) -> list[str]:
+    """The arguments of one clean step's process (the code fingerprint fixed with --compare-with)."""
+    fixed = "fixed" if args.compare_with else "own"
+    return ["-c", CLEAN, str(config), str(partition_rows), str(args.clean_batch_mb << 20), fixed]
+
+
+def side_by_side(work: Path, config: Path, args, partition_rows: int) -> None:
+    """The new month's clean by the code in ``--compare-with`` and by this code, alternately,
+    each from the same stored history (restored before each run)."""
+    processed = work / "processed"
+    before = work / "processed-before-new-month"
+    shutil.copytree(processed, before)
+    codes = [(f"{args.compare_with}", str(args.compare_with / "src")), ("this code", None)]
+    for k in range(args.rounds):
+        for label, src in codes:
+            shutil.rmtree(processed)
+            shutil.copytree(before, processed)
+            env = dict(os.environ, PYTHONPATH=src) if src else None
+            result, seconds, peak = run_measured(clean_args(config, args, partition_rows), env)
+            print(
+                f"  round {k + 1}, {label}: new month {seconds:.1f} s (in the step "
+                f"{result['seconds']:.1f} s; CPU {result['cpu_seconds']:.1f} s), peak {peak:,.0f} MB"
+            )
+    shutil.rmtree(processed)
+    os.replace(before, processed)
 
 
 def bench_size(n: int, args, root: Path) -> None:
@@ -216,17 +266,15 @@ def bench_size(n: int, args, root: Path) -> None:
     work.mkdir(parents=True)
     config = write_config(work)
     partition_rows = 1 if args.smoke else 500_000
-    start = time.perf_counter()
-    build_history(work, config, n, args.batch_rows, partition_rows)
-    print(
-        f"  {n:,} responses of history generated and cleaned in {time.perf_counter() - start:.0f} s"
-    )
+    build_history(work, config, n, args, partition_rows)
     if args.classify:
         result, seconds, peak = run_measured(["-c", CLASSIFY, str(config)])
         print(f"  history classified: {result['comments']:,} comments, {seconds:.0f} s")
     new = fft_exports(work, args.new_month, NEW_MONTH, NEW_MONTH, seed=99, prefix="N")
     print(f"  new month {NEW_MONTH}: {', '.join(new)}")
-    result, seconds, peak = run_measured(["-c", CLEAN, str(config), str(partition_rows)])
+    if args.compare_with:
+        side_by_side(work, config, args, partition_rows)
+    result, seconds, peak = run_measured(clean_args(config, args, partition_rows))
     ok = seconds < 10 and peak < 4000
     print(
         f"  clean of a new month of {args.new_month:,} responses: {seconds:.1f} s "
@@ -263,8 +311,22 @@ def main() -> int:
         "--batch-rows",
         type=int,
         default=3_000_000,
-        help="history added about this many rows at a time",
+        help="history generated about this many rows at a time",
     )
+    parser.add_argument(
+        "--clean-batch-mb",
+        type=int,
+        default=0,
+        help="the first clean reads about this many MB of exports at a time "
+        "(default: the clean step's own, analysis.ingest.batches.BATCH_BYTES)",
+    )
+    parser.add_argument(
+        "--compare-with",
+        type=Path,
+        help="a checkout of other code (its src/ and config/): the new month is also cleaned by "
+        "it, alternating with this code, --rounds times, from the same stored history",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of --compare-with")
     parser.add_argument("--classify", action="store_true", help="also classify comments (slow)")
     parser.add_argument("--work", type=Path, help="folder to work in (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep each size's folder")
@@ -274,6 +336,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.smoke:
         args.sizes, args.new_month, args.batch_rows = [20_000], 5_000, 8_000
+        args.clean_batch_mb = 1
     root = args.work or Path(tempfile.mkdtemp(prefix="bench-scale-"))
     print(
         f"working in {root}; {psutil.cpu_count()} cores, load average {psutil.getloadavg()[0]:.1f} "

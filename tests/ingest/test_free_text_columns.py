@@ -74,10 +74,18 @@ def test_the_detector_and_its_name_lists_are_part_of_the_code_fingerprint(monkey
     from analysis.ingest import manifest
     from analysis.ingest.redaction import names
 
-    before = manifest.code_fingerprint()
+    def fingerprint() -> str:  # computed afresh (a run computes it once, when it starts)
+        manifest.code_fingerprint.cache_clear()
+        return manifest.code_fingerprint()
+
+    before = fingerprint()
     target, real = Path(names.__file__), Path.read_bytes
     monkeypatch.setattr(Path, "read_bytes", lambda p: real(p) + (b"#" if p == target else b""))
-    assert manifest.code_fingerprint() != before
+    assert fingerprint() != before
+    edited = manifest.code_fingerprint()
     monkeypatch.undo()
+    assert manifest.code_fingerprint() == edited  # kept for the rest of the process
     monkeypatch.setattr("importlib.metadata.version", lambda name: "0.0-other")
-    assert manifest.code_fingerprint() != before
+    assert fingerprint() != before
+    monkeypatch.undo()
+    manifest.code_fingerprint.cache_clear()

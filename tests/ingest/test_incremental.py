@@ -189,3 +189,13 @@ def test_a_source_exported_whole_again_is_rebuilt_beside_the_new_month(partnersh
             c.pop("files_processed")
     assert manifest["counts"] == reference["counts"]
     assert manifest["tables"] == reference["tables"]
+
+
+def test_a_new_month_keeps_the_revisions_recorded_before(partnership):
+    cfg = partnership({"fft/fft_2024-03.csv": MARCH, "fft/fft_2024-03_v2.csv": MARCH})
+    before = clean(cfg)["revisions"]
+    assert [r["file"] for r in before] == ["fft/fft_2024-03_v2.csv"]
+    (cfg.raw_dir / "fft" / "fft_2024-04.csv").write_text(APRIL, encoding="utf-8")
+    manifest = clean(cfg)
+    assert manifest["incremental"]["appended"] == {"fft": ["fft/fft_2024-04.csv"]}
+    assert manifest["revisions"] == before

@@ -258,6 +258,39 @@ def test_writing_some_months_checks_them_first(tmp_path, small_partitions):
     assert read_table("fft_responses", tmp_path)["response_id"].tolist() == ["R0", "R1", "R2"]
 
 
+def test_months_encoded_alongside_their_check_are_what_the_plain_write_writes(
+    tmp_path, small_partitions, executor
+):
+    history = responses(("R0", "2024-03-01"), ("R1", "2024-03-01"), ("R2", "2024-04-02"))
+    new = responses(("R4", "2024-04-09"), ("R5", "2024-06-01"))
+    for folder, pool in (("plain", None), ("alongside", executor)):
+        write_table(history, "fft_responses", tmp_path / folder)
+        written = store.write_partitions(new, "fft_responses", tmp_path / folder, pool)
+        assert written == ["2024-04", "2024-06"]
+    pd.testing.assert_frame_equal(
+        read_table("fft_responses", tmp_path / "alongside", check="rows"),
+        read_table("fft_responses", tmp_path / "plain", check="rows"),
+    )
+    hidden = [p for p in (tmp_path / "alongside" / "fft_responses").iterdir() if p.name[0] == "."]
+    assert hidden == []
+
+
+def test_months_encoded_alongside_a_failing_check_are_not_moved_in(
+    tmp_path, small_partitions, executor
+):
+    write_table(
+        responses(("R0", "2024-03-01"), ("R1", "2024-03-01"), ("R2", "2024-04-02")),
+        "fft_responses",
+        tmp_path,
+    )
+    bad = responses(("R4", "2024-04-09"), ("R5", "2024-06-01")).assign(rating="Brilliant")
+    with pytest.raises(SchemaError, match="rating"):
+        store.write_partitions(bad, "fft_responses", tmp_path, executor)
+    assert read_table("fft_responses", tmp_path)["response_id"].tolist() == ["R0", "R1", "R2"]
+    folder = tmp_path / "fft_responses"
+    assert sorted(p.name for p in folder.iterdir()) == ["month=2024-03", "month=2024-04"]
+
+
 def test_dates_are_stored_in_microseconds_and_read_as_nanoseconds(tmp_path):
     write_table(responses(("R1", "2024-03-01")), "fft_responses", tmp_path)
     stored = pq.read_schema(tmp_path / "fft_responses.parquet").field("response_date").type

@@ -11,6 +11,9 @@ only ever read.
 * **Incremental**: a run whose code, parameters and input checksums match the
   last manifest does nothing (``status: unchanged``); otherwise only files not
   already in the cache are converted (a new month's export is the only file read).
+* **Bounded**: a source with more exports than one batch (a national history) is cleaned a
+  batch of files at a time, the first batch by the full run and the others through the
+  incremental step (:mod:`analysis.ingest.batches`), so memory stays that of one batch.
 * **Errors**: a file that cannot be used stops its source with a message naming
   the file and what is wrong. The run then fails (:class:`CleanError`) unless the
   source says ``on_error: continue``, in which case the other sources are
@@ -38,7 +41,7 @@ import pyarrow as pa
 
 import analysis
 from analysis.config import Config, ConfigError
-from analysis.ingest import incremental
+from analysis.ingest import batches, incremental
 from analysis.ingest.convert import REDACTED, Context, FileResult, convert_file
 from analysis.ingest.dedup import Combined, combine
 from analysis.ingest.file_checks import file_warnings
@@ -228,7 +231,16 @@ def _stop(pending: list[Future]) -> None:
     wait(pending)
 
 
-def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) -> dict:  # noqa: C901
+def _clean(  # noqa: C901
+    cfg: Config,
+    force: bool,
+    executor: Executor,
+    pending: list[Future],
+    step: batches.Inputs | None = None,
+    partitioned: frozenset[str] = frozenset(),
+) -> dict:
+    """The clean step; ``step`` gives the inputs of one step of a batched first clean
+    (:mod:`analysis.ingest.batches`), whose tables in ``partitioned`` are written by month."""
     started = time.perf_counter()
     out = cfg.processed_dir
     specs = source_specs(cfg.sources)
@@ -248,6 +260,9 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
     inputs: list[dict] = []
     known = {} if force else known_checksums(read_manifest(out))
     for name, spec in specs.items():
+        if step is not None:
+            files[name] = step[name]
+            continue
         try:
             for path in _files(cfg, spec):
                 rel = path.relative_to(cfg.raw_dir).as_posix()
@@ -273,12 +288,21 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
 
     out.mkdir(parents=True, exist_ok=True)
     pending.append(executor.submit(warm_up))  # the name model loads while files are read
-    if not force and not errors:  # only new files: add them without reading the history
+    if not force and not errors and not partitioned:  # only new files: add them alone
         manifest = _add_new_files(
             cfg, specs, files, previous, run_fp, parameters, seconds, started, executor, pending
         )
         if manifest is not None:
             return manifest
+    if step is None and not errors:
+        steps, split_tables = batches.plan(specs, files)
+        if len(steps) > 1:
+
+            def one_step(inputs: batches.Inputs, first: bool) -> dict:
+                split = frozenset(split_tables) if first else frozenset()
+                return _clean(cfg, force and first, executor, pending, inputs, split)
+
+            return batches.run(steps, one_step, seconds, out / MANIFEST)
     with _staging(out, pending) as staging:
         # Tables no source feeds are written first, on the second thread; their checks also load
         # the schema machinery, which the big tables' checks then find ready.
@@ -369,8 +393,11 @@ def _clean(cfg: Config, force: bool, executor: Executor, pending: list[Future]) 
         # The largest table is checked on this thread while a worker encodes it; the others
         # are written by the workers meanwhile.
         largest, *others = sorted(final, key=lambda t: -sizes[t])
-        pending += [executor.submit(write_table, final[t], t, staging) for t in others]
-        write_table(final[largest], largest, staging, executor)
+        by_month = {t: t in partitioned and sizes[t] > 0 for t in final}
+        pending += [
+            executor.submit(write_table, final[t], t, staging, None, by_month[t]) for t in others
+        ]
+        write_table(final[largest], largest, staging, executor, by_month[largest])
         for future in pending:
             future.result()
         seconds["write"] = time.perf_counter() - start
@@ -424,6 +451,7 @@ def _add_new_files(
         seconds,
         started,
         cache,
+        executor,
     )
     manifest = incremental.add(run, convert)
     for future in pending:

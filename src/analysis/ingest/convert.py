@@ -389,16 +389,25 @@ class _Converter:
                     MESSAGES["percent_out_of_range"],
                 )
 
-    def comments(self, wide: Future | None = None) -> None:
-        """Comment text, redacted; ``wide`` holds the comment columns' text if already under way."""
+    def comments(self, wide: dict[str, Future] | None = None) -> None:
+        """Comment text, redacted; ``wide`` holds each comment column's redaction if under way.
+
+        A column whose redaction has not started yet is redacted here (this thread would
+        otherwise only wait).
+        """
         spec = self.spec
         if spec.comments:
             start = time.perf_counter()
-            texts, found = wide.result() if wide else comment_columns(self.raw, spec, self.ctx)
-            self.seconds["redact"] += time.perf_counter() - start
-            self.out.update(texts)
-            for per_row in found:
+            wide, done = wide or {}, {}
+            for question in reversed(spec.comments):  # the last are the least likely started
+                future = wide.get(question)
+                if future is None or future.cancel():
+                    done[question] = comment_column(self.raw, spec.comments[question], self.ctx)
+            for question in spec.comments:
+                text, per_row = done[question] if question in done else wide[question].result()
+                self.out[f"comment:{question}"] = text
                 self.count_redactions(per_row)
+            self.seconds["redact"] += time.perf_counter() - start
         rows = spec.comment_rows
         if not rows:
             return
@@ -554,20 +563,16 @@ def row_key(spec: SourceSpec, df: pd.DataFrame) -> list[str]:
     return key
 
 
-def comment_columns(
-    raw: RawTable, spec: SourceSpec, ctx: Context
-) -> tuple[dict[str, pa.Array], list[dict[str, np.ndarray]]]:
-    """Each comment column of a wide export (``comments:``), trimmed and redacted.
+def comment_column(
+    raw: RawTable, header: str, ctx: Context
+) -> tuple[pa.Array, dict[str, np.ndarray]]:
+    """One comment column of a wide export (``comments:``), trimmed and redacted, and the
+    identifiers of each kind redacted from each row.
 
-    Returns the texts by output column and, per column, the identifiers of each kind
-    redacted from each row. Reads only the raw file, so it can run alongside the other rules.
+    Reads only the raw file, so it can run alongside the other rules.
     """
-    texts, found = {}, []
-    for question, header in spec.comments.items():
-        text = value_rules.parse_text(raw.table.column(header).combine_chunks())[0]
-        texts[f"comment:{question}"], per_row = redact_rows(text, ctx.staff_names)
-        found.append(per_row)
-    return texts, found
+    text = value_rules.parse_text(raw.table.column(header).combine_chunks())[0]
+    return redact_rows(text, ctx.staff_names)
 
 
 def convert_file(
@@ -575,11 +580,16 @@ def convert_file(
 ) -> FileResult:
     """Validate and redact one file's rows: valid rows, quarantine, redaction counts.
 
-    With an ``executor``, the comment columns are redacted on another thread while the
-    other columns are parsed (pyarrow's kernels run without holding the interpreter).
+    With an ``executor``, the comment columns are redacted on its threads (one column each)
+    while the other columns are parsed (pyarrow's kernels run without holding the
+    interpreter); this thread takes any column not yet started once it is done.
     """
     c = _Converter(raw, spec, ctx, file)
-    wide = executor.submit(comment_columns, raw, spec, ctx) if executor and spec.comments else None
+    wide = (
+        {q: executor.submit(comment_column, raw, h, ctx) for q, h in spec.comments.items()}
+        if executor
+        else None
+    )
     with c.stage("parse"):
         c.dates()
     with c.stage("validate"):

@@ -28,6 +28,7 @@ import datetime as dt
 import json
 import logging
 import time
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,6 +171,7 @@ class Added:
     quarantine: pd.DataFrame
     duplicates: dict[str, int]
     months: set[str] = field(default_factory=set)
+    revisions: list[dict] = field(default_factory=list)  # new files revising new files
 
 
 def _cached(cache: FileCache, previous: dict, source: str, file: str, context: dict) -> FileResult:
@@ -225,47 +227,79 @@ def add_source(
     months = set(removed["month"])
     present = np.unique(month_codes(kept[PARTITION_BY[spec.table]]))
     months |= {str(m) for m in present if not np.isnat(m)}
-    return Added(results, removed, kept, combined.quarantine, combined.duplicates, months)
+    return Added(
+        results,
+        removed,
+        kept,
+        combined.quarantine,
+        combined.duplicates,
+        months,
+        combined.revisions,
+    )
 
 
-def write_months(out: Path, spec: SourceSpec, added: Added) -> dict[str, int]:
-    """Rewrite the months ``added`` touches in each of the source's tables; the change in rows."""
+def write_months(
+    out: Path, spec: SourceSpec, added: Added, executor: Executor | None = None
+) -> dict[str, int]:
+    """Rewrite the months ``added`` touches in each of the source's tables; the change in rows.
+
+    With an ``executor``, the first table's months are encoded there while this thread
+    checks them, and the other tables are written there meanwhile.
+    """
     (key,) = row_key(spec, added.rows)
-    new_tables = build_tables(spec, added.rows)
-    change = {}
-    for table, fresh in new_tables.items():
-        folder = table_path(table, out)
-        existing = partitions(folder)
-        link = key if key in fresh else "response_id"
-        drop_keys = set(added.removed["key"])
-        fresh_month = month_codes(fresh[PARTITION_BY[table]])
-        frames, before, after = [], 0, 0
-        for month in sorted(added.months):
-            part = (
-                pd.concat([pd.read_parquet(f) for f in existing[month]], ignore_index=True)
-                if month in existing
-                else None
-            )
-            if part is not None:
-                before += len(part)
-                if drop_keys:
-                    part = part[~part[link].isin(drop_keys)]
-            mask = fresh_month == np.datetime64(month, "M")
-            add = fresh if mask.all() else fresh[mask]
-            frame = add if part is None else pd.concat([part, add], ignore_index=True)
-            after += len(frame)
-            frames.append(frame)
-        if frames:
-            whole = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-            emptied = [m for m, f in zip(sorted(added.months), frames, strict=True) if f.empty]
-            write_partitions(whole, table, out)
-            for m in emptied:  # every row of a month replaced by rows of other months
-                if m in existing:
-                    for f in existing[m]:
-                        f.unlink()
-                    f.parent.rmdir()
-        change[table] = after - before
+    first, *others = build_tables(spec, added.rows).items()
+    later = {
+        table: executor.submit(_write_table_months, out, table, fresh, key, added)
+        for table, fresh in (others if executor else [])
+    }
+    change = {first[0]: _write_table_months(out, *first, key, added, executor)}
+    for table, fresh in others if not executor else []:
+        change[table] = _write_table_months(out, table, fresh, key, added)
+    for table, future in later.items():
+        change[table] = future.result()
     return change
+
+
+def _write_table_months(
+    out: Path,
+    table: str,
+    fresh: pd.DataFrame,
+    key: str,
+    added: Added,
+    executor: Executor | None = None,
+) -> int:
+    """Rewrite the months ``added`` touches in ``table`` (its new rows ``fresh``); the change in rows."""
+    folder = table_path(table, out)
+    existing = partitions(folder)
+    link = key if key in fresh else "response_id"
+    drop_keys = set(added.removed["key"])
+    fresh_month = month_codes(fresh[PARTITION_BY[table]])
+    frames, before, after = [], 0, 0
+    for month in sorted(added.months):
+        part = (
+            pd.concat([pd.read_parquet(f) for f in existing[month]], ignore_index=True)
+            if month in existing
+            else None
+        )
+        if part is not None:
+            before += len(part)
+            if drop_keys:
+                part = part[~part[link].isin(drop_keys)]
+        mask = fresh_month == np.datetime64(month, "M")
+        add = fresh if mask.all() else fresh[mask]
+        frame = add if part is None else pd.concat([part, add], ignore_index=True)
+        after += len(frame)
+        frames.append(frame)
+    if frames:
+        whole = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        emptied = [m for m, f in zip(sorted(added.months), frames, strict=True) if f.empty]
+        write_partitions(whole, table, out, executor)
+        for m in emptied:  # every row of a month replaced by rows of other months
+            if m in existing:
+                for f in existing[m]:
+                    f.unlink()
+                f.parent.rmdir()
+    return after - before
 
 
 @dataclass
@@ -283,6 +317,7 @@ class Run:
     seconds: dict
     started: float
     cache: FileCache
+    executor: Executor | None = None
 
 
 def _input(source: str, path: Path, rel: str, sha: str, result: FileResult, fresh: bool) -> dict:
@@ -336,7 +371,10 @@ def add(run: Run, convert) -> dict | None:  # noqa: C901
     counts = json.loads(json.dumps(run.previous["counts"]))
     sizes = dict(run.previous["tables"])
     inputs = [i for i in run.previous["inputs"] if i["source"] not in run.plan.rebuild]
-    revisions = [r for r in run.previous.get("revisions", []) if r["source"] not in changed]
+    # an appended source keeps its earlier revisions (its new files revise none of them)
+    revisions = [
+        r for r in run.previous.get("revisions", []) if r["source"] not in run.plan.rebuild
+    ]
     evidence = dict(run.previous.get("date_order_evidence", {}))
     # files wrong as a whole stay reported (a source read again reports its own afresh)
     warnings = [w for w in run.previous.get("warnings", []) if w["source"] not in run.plan.rebuild]
@@ -373,6 +411,7 @@ def add(run: Run, convert) -> dict | None:  # noqa: C901
         run.seconds["dedup"] += time.perf_counter() - start
         added_all[source] = added
         quarantine.append(added.quarantine)
+        revisions += [{"source": source, **r} for r in added.revisions]
         evidence.setdefault(source, {}).update(
             {r.file: r.date_evidence for r in results if r.date_evidence}
         )
@@ -383,7 +422,7 @@ def add(run: Run, convert) -> dict | None:  # noqa: C901
             write_table(frame, table, out)
             sizes[table] = len(frame)
     for source, added in added_all.items():
-        change = write_months(out, run.specs[source], added)
+        change = write_months(out, run.specs[source], added, run.executor)
         for table, n in change.items():
             sizes[table] = sizes.get(table, 0) + n
         c = counts[source]
@@ -404,7 +443,7 @@ def add(run: Run, convert) -> dict | None:  # noqa: C901
         q = read_table("quarantine", out)
         q = q[~q["source"].isin(run.plan.rebuild)]
         q = pd.concat([q, *new_quarantine], ignore_index=True) if new_quarantine else q
-        write_table(q, "quarantine", out)
+        write_table(q, "quarantine", out, run.executor)
         sizes["quarantine"] = len(q)
     run.seconds["write"] = time.perf_counter() - start
     for source, c in counts.items():
@@ -430,6 +469,7 @@ def add(run: Run, convert) -> dict | None:  # noqa: C901
         "run_seconds": round(time.perf_counter() - run.started, 3),
         "stage_seconds": {k: round(v, 3) for k, v in run.seconds.items()},
     }
+    manifest.pop("batches", None)  # how the first clean went, not this run
     write_json(out / MANIFEST, manifest)
     (out / PENDING).unlink()
     return manifest

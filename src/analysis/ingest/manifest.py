@@ -22,6 +22,7 @@ import json
 import os
 import tempfile
 from concurrent.futures import Executor, Future
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -71,9 +72,13 @@ def checksum(path: Path, rel: str, known: dict[str, tuple[int, int, str]]) -> st
     return sha256_file(path)
 
 
+@lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A checksum of the clean step's own code (with the redaction package's) and of the name
-    lists the detector reads from Faker: changing any of them invalidates the cache."""
+    lists the detector reads from Faker: changing any of them invalidates the cache.
+
+    Computed once per process: the code a run executes is the code it loaded, and a run of
+    many batches must not see its own steps' code change when the files are edited meanwhile."""
     h = hashlib.sha256()
     for path in sorted(INGEST_DIR.rglob("*.py")):
         h.update(path.relative_to(INGEST_DIR).as_posix().encode())

@@ -150,9 +150,14 @@ def _write_parquet(table: pa.Table, path: Path) -> None:
 
 
 def write_table(
-    df: pd.DataFrame, name: str, processed_dir: str | os.PathLike, executor: Executor | None = None
+    df: pd.DataFrame,
+    name: str,
+    processed_dir: str | os.PathLike,
+    executor: Executor | None = None,
+    by_month: bool = False,
 ) -> Path:
-    """Validate ``df`` as table ``name`` and write it atomically as Parquet (by month when large).
+    """Validate ``df`` as table ``name`` and write it atomically as Parquet (by month when large,
+    or when ``by_month`` is true for a table in :data:`PARTITION_BY`).
 
     With an ``executor``, the Parquet file is encoded there while this thread checks the
     schema; it is kept only if the check passes and changed no column's type (else it is
@@ -162,8 +167,8 @@ def write_table(
     out = Path(processed_dir)
     out.mkdir(parents=True, exist_ok=True)
     if executor is None:
-        return _move_in(_encode(validate(df, name), name, out), name, out)
-    encoding = executor.submit(_encode, df, name, out)
+        return _move_in(_encode(validate(df, name), name, out, by_month), name, out)
+    encoding = executor.submit(_encode, df, name, out, by_month)
     try:
         checked = validate(df, name)
     except BaseException:
@@ -172,7 +177,7 @@ def write_table(
     if checked.columns.equals(df.columns) and checked.dtypes.equals(df.dtypes):
         return _move_in(encoding.result(), name, out)
     _discard(encoding)
-    return _move_in(_encode(checked, name, out), name, out)
+    return _move_in(_encode(checked, name, out, by_month), name, out)
 
 
 def _discard(encoding: Future) -> None:
@@ -181,13 +186,15 @@ def _discard(encoding: Future) -> None:
         shutil.rmtree(encoding.result()[0], ignore_errors=True)
 
 
-def _encode(checked: pd.DataFrame, name: str, out: Path) -> tuple[Path, Path]:
+def _encode(
+    checked: pd.DataFrame, name: str, out: Path, by_month: bool = False
+) -> tuple[Path, Path]:
     """Write ``checked`` as table ``name`` into a new temporary folder in ``out``: (folder, table)."""
     table = pa.Table.from_pandas(checked.reset_index(drop=True), preserve_index=False)
     tmp = Path(tempfile.mkdtemp(dir=out, prefix=f".{name}-"))
     try:
         by = PARTITION_BY.get(name)
-        if by and len(checked) >= PARTITION_ROWS:
+        if by and len(checked) and (by_month or len(checked) >= PARTITION_ROWS):
             written = tmp / name
             written.mkdir()
             for month, rows in _by_month(table, checked[by]):
@@ -214,23 +221,74 @@ def _by_month(table: pa.Table, dates: pd.Series):
         yield str(np.datetime64(int(first + offset), "M")), rows
 
 
-def write_partitions(df: pd.DataFrame, name: str, processed_dir: str | os.PathLike) -> list[str]:
+def write_partitions(
+    df: pd.DataFrame,
+    name: str,
+    processed_dir: str | os.PathLike,
+    executor: Executor | None = None,
+) -> list[str]:
     """Validate ``df`` and make it the whole content of its months' partitions of table ``name``.
 
     Only the months present in ``df`` are replaced, each atomically (written beside the
     table, then renamed into place); other months are left as they are. The table must
     already be a partitioned folder. Returns the months written.
+
+    With an ``executor``, the months are encoded there while this thread checks the
+    schema, and renamed into place only if the check passes and changed no column's type
+    (as :func:`write_table`).
     """
     folder = Path(processed_dir) / name
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a partitioned table; write it whole first")
-    checked = validate(df, name)
+    if executor is None:
+        return _swap_months(_stage_months(validate(df, name), name, folder), folder)
+    staging = executor.submit(_stage_months, df, name, folder)
+    try:
+        checked = validate(df, name)
+    except BaseException:
+        _discard_months(staging)
+        raise
+    if not (checked.columns.equals(df.columns) and checked.dtypes.equals(df.dtypes)):
+        _discard_months(staging)
+        staging = None
+    staged = staging.result() if staging else _stage_months(checked, name, folder)
+    return _swap_months(staged, folder)
+
+
+def _stage_months(checked: pd.DataFrame, name: str, folder: Path) -> list[tuple[str, Path]]:
+    """Each month of ``checked`` written into a new hidden folder in ``folder``: (month, folder)."""
     table = pa.Table.from_pandas(checked.reset_index(drop=True), preserve_index=False)
-    written = []
-    for month, rows in _by_month(table, checked[PARTITION_BY[name]]):
-        _put_month(rows, folder, month)
-        written.append(month)
-    return written
+    staged: list[tuple[str, Path]] = []
+    try:
+        for month, rows in _by_month(table, checked[PARTITION_BY[name]]):
+            tmp = Path(tempfile.mkdtemp(dir=folder, prefix=f".{partition_name(month)}-"))
+            staged.append((month, tmp))
+            _write_parquet(rows, tmp / PART_FILE)
+    except BaseException:
+        for _, tmp in staged:
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return staged
+
+
+def _discard_months(staging: Future) -> None:
+    if staging.exception() is None:
+        for _, tmp in staging.result():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _swap_months(staged: list[tuple[str, Path]], folder: Path) -> list[str]:
+    """Rename each staged month into place (see :func:`_swap_in`); the months written."""
+    try:
+        for month, tmp in staged:
+            _swap_in(tmp, folder / partition_name(month))
+            legacy = folder / f"{month}.parquet"
+            if legacy.exists():
+                legacy.unlink()
+    finally:
+        for _, tmp in staged:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return [month for month, _ in staged]
 
 
 def write_month(df: pd.DataFrame, name: str, processed_dir: str | os.PathLike, month: str) -> Path:

@@ -153,15 +153,57 @@ def _mask(arr: pa.Array, pattern: str) -> np.ndarray:
     return matched.to_numpy(zero_copy_only=False)
 
 
+def _scatter(n: int, rows: np.ndarray, found: np.ndarray) -> np.ndarray:
+    mask = np.zeros(n, dtype=bool)
+    mask[rows[found]] = True
+    return mask
+
+
+#: White space as Python's ``re`` reads ``\s`` in ASCII text (RE2's ``\s`` leaves out
+#: ``\v`` and the separators ``\x1c``-``\x1f``).
+_ASCII_SPACE = r"[\t\n\x0b\x0c\r \x1c-\x1f]"
+#: Quick test (RE2) passed by every ASCII text in which :data:`names._CUES` finds a cue:
+#: each cue's first words, between the same word boundaries (ASCII text reads ``\b``,
+#: ``\s`` and case alike in RE2 and in Python's ``re``).
+_ANY_CUE = (
+    rf"(?i:\b(?:{names._STRONG_TITLES})\b|\b(?:{names._ROLES})s?\b|\b(?:called|named|name)"
+    rf"|\b(?:{names._THANKS})\b)"
+).replace(r"\s", _ASCII_SPACE)
+
+
+def _cue_possible(arr: pa.Array, rows: np.ndarray) -> np.ndarray:
+    """Of ``rows``, those whose text may hold a cue for :func:`names.find_cued`: any text
+    that is not ASCII (left to the finder), and ASCII text passing :data:`_ANY_CUE`."""
+    subset = pc.take(arr, pa.array(rows))
+    ascii_ = pc.fill_null(pc.string_is_ascii(subset), True).to_numpy(zero_copy_only=False)
+    return ~ascii_ | _mask(subset, _ANY_CUE)
+
+
 def candidates(arr: pa.Array, chosen: list[Detector]) -> dict[str, np.ndarray]:
-    """Per kind, which texts pass its quick test (the name kinds share the name-word lookup)."""
-    words = _has_name_word(arr) if any(d.kind.endswith("name") for d in chosen) else None
-    out = {}
-    for d in chosen:
-        if d.prefilter is None:
-            out[d.kind] = words
-        elif d.kind == "name":
-            out[d.kind] = _mask(arr, d.prefilter) | words
-        else:
-            out[d.kind] = _mask(arr, d.prefilter)
-    return out
+    """Per kind, which texts pass its quick test (the name kinds share the name-word lookup).
+
+    The quick tests are run together as one pattern over the column, then each alone over the
+    few texts that pass it. A text with a name word but no quick cue goes to the cued-name
+    finder only when it may hold a cue (a name written in lower case after one: "thanks to
+    kerry"): its finder finds nothing in a text without one.
+    """
+    n = len(arr)
+    tests = [d for d in chosen if d.prefilter is not None]
+    out: dict[str, np.ndarray] = {}
+    if tests:
+        either = "|".join(f"(?:{d.prefilter})" for d in tests)
+        rows = np.flatnonzero(_mask(arr, either))
+        subset = pc.take(arr, pa.array(rows)) if len(rows) else None
+        for d in tests:
+            out[d.kind] = (
+                _scatter(n, rows, _mask(subset, d.prefilter)) if len(rows) else np.zeros(n, bool)
+            )
+    if any(d.kind.endswith("name") for d in chosen):
+        words = _has_name_word(arr)
+        if "listed_name" in out or any(d.kind == "listed_name" for d in chosen):
+            out["listed_name"] = words
+        if "name" in out:
+            only_words = np.flatnonzero(words & ~out["name"])
+            if len(only_words):
+                out["name"] = out["name"] | _scatter(n, only_words, _cue_possible(arr, only_words))
+    return {d.kind: out[d.kind] for d in chosen}

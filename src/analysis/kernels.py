@@ -69,18 +69,22 @@ def declared_parameters(notebook: Path, modified: float) -> frozenset[str]:
     return frozenset(papermill.inspect_notebook(str(notebook)))
 
 
-def execute(notebook: Path, output: Path, parameters: dict, cwd: Path) -> Path:
-    """Run ``notebook`` into ``output`` with the ``parameters`` it declares; returns ``output``."""
+def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, **kernel) -> Path:
+    """Run ``notebook`` into ``output`` with the ``parameters`` it declares; returns ``output``.
+
+    On a kernel of its own, started in ``cwd``, or on the kernel given as ``km=…``.
+    """
     output.parent.mkdir(parents=True, exist_ok=True)
     known = declared_parameters(notebook, notebook.stat().st_mtime)
+    where = kernel or {"cwd": str(cwd), "kernel_manager_class": PrivateKernelManager}
     papermill.execute_notebook(
         str(notebook),
         str(output),
         parameters={k: v for k, v in parameters.items() if k in known},
         kernel_name="python3",
         progress_bar=False,
-        cwd=str(cwd),
-        kernel_manager_class=PrivateKernelManager,
+        request_save_on_cell_execute=False,  # written once, at the end
+        **where,
     )
     return output
 
@@ -131,17 +135,7 @@ class PooledKernel:
         if not run_sync(self.km.is_alive)():  # died with the notebook before (out of memory…)
             run_sync(self.km.restart_kernel)(now=True)
         self._run_code(_fresh_namespace(env))
-        output.parent.mkdir(parents=True, exist_ok=True)
-        known = declared_parameters(notebook, notebook.stat().st_mtime)
-        papermill.execute_notebook(
-            str(notebook),
-            str(output),
-            parameters={k: v for k, v in parameters.items() if k in known},
-            kernel_name="python3",
-            progress_bar=False,
-            request_save_on_cell_execute=False,  # written once, at the end
-            km=self.km,
-        )
+        execute(notebook, output, parameters, Path.cwd(), km=self.km)
         _number_from_one(output)
         return output
 

@@ -188,7 +188,21 @@ def test_the_monthly_run_refuses_a_period_with_an_identifier_in_any_file(tmp_pat
             )
         return output
 
-    monkeypatch.setattr(pipeline, "run_notebook", fake_notebook)
+    class Pool:
+        """Kernels that run nothing: each notebook is the fake above."""
+
+        kernels = [None]
+
+        def __init__(self, *args):
+            pass
+
+        def execute(self, notebook, output, parameters, env):
+            return fake_notebook(notebook.stem, output, parameters)
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(pipeline.kernels, "KernelPool", Pool)
     with pytest.raises(PublishRefused) as caught:
         pipeline.produce_month(str(cfg.path), "2024-05", pdf=False, analyses=False)
     assert "tables/monthly-quotes.csv row 2, column A: identifier: name" in str(caught.value)

@@ -76,15 +76,10 @@ REPORTS = [
 ]
 
 
-def run_notebook(
-    name: str, output: Path, parameters: dict, pool: kernels.KernelPool | None = None
-) -> Path:
+def run_notebook(name: str, output: Path, parameters: dict) -> Path:
     """Execute ``notebooks/<name>.ipynb`` with the ``parameters`` it declares into ``output``
-    (on ``pool``'s next free kernel, or on a kernel of its own)."""
-    notebook = NOTEBOOKS_DIR / f"{name}.ipynb"
-    if pool is None:
-        return kernels.execute(notebook, output, parameters, NOTEBOOKS_DIR)
-    return pool.execute(notebook, output, parameters, {OUTPUT_ENV: os.environ.get(OUTPUT_ENV)})
+    on a kernel of its own (a month's notebooks share a pool: see :func:`build_month`)."""
+    return kernels.execute(NOTEBOOKS_DIR / f"{name}.ipynb", output, parameters, NOTEBOOKS_DIR)
 
 
 def report_month(cfg: Config, month: str | None) -> pd.Period:
@@ -95,9 +90,7 @@ def report_month(cfg: Config, month: str | None) -> pd.Period:
     return report_period(cfg.processed_dir, month)
 
 
-def clean(
-    cfg: Config, audit_dir: Path | None = None, pool: kernels.KernelPool | None = None
-) -> Path:
+def clean(cfg: Config, audit_dir: Path | None = None) -> Path:
     """Run the clean notebook, then theme the comments (cached: only new data is classified).
 
     The clean notebook's executed copy goes to ``audit_dir`` (or a temporary file).
@@ -105,7 +98,7 @@ def clean(
     from analysis.textmodels.classify import classify
 
     target = (audit_dir or Path(tempfile.mkdtemp())) / f"{CLEAN}.ipynb"
-    executed = run_notebook(CLEAN, target, {"config_path": str(cfg.path), "month": ""}, pool)
+    executed = run_notebook(CLEAN, target, {"config_path": str(cfg.path), "month": ""})
     log.info("themes: %s", classify(cfg))
     return executed
 

@@ -25,7 +25,7 @@ children together (sampled with psutil every 50 ms). Targets: a new month's clea
 
     .venv/bin/python benchmarks/bench_scale.py [--sizes 1000000 10000000] [--new-month N]
         [--batch-rows R] [--clean-batch-mb MB] [--compare-with DIR [--rounds R]] [--classify]
-        [--work DIR] [--smoke]
+        [--work DIR [--keep] [--reuse]] [--smoke]
 
 ``--compare-with DIR`` times the new month's clean side by side with other code, e.g. main's:
 ``mkdir /tmp/main && git archive main src config | tar -x -C /tmp/main``.
@@ -54,6 +54,7 @@ import pyarrow.csv as pacsv
 
 HISTORY = ("2019-04", "2025-03")
 NEW_MONTH = "2025-04"
+ELIGIBLE = Path("fft_eligible") / "fft_eligible.csv"  # the demonstration's export
 
 CLEAN = """
 import json, sys, time
@@ -192,8 +193,17 @@ def fft_exports(work: Path, rows: int, first: str, last: str, seed: int, prefix:
     for f in sorted((tmp / "fft").glob("*.csv")):
         copy_with_ids(f, work / "raw" / "fft" / f.name, prefix)
         written.append(f.name)
+    append_eligible(tmp / ELIGIBLE, work / "raw" / ELIGIBLE)
     shutil.rmtree(tmp)
     return written
+
+
+def append_eligible(source: Path, target: Path) -> None:
+    """Add a batch's eligible counts (people eligible per service and month, generated with
+    its responses so that no month has more responses than people eligible) to the export."""
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    with open(target, "a", encoding="utf-8") as f:
+        f.writelines(lines if target.stat().st_size == 0 else lines[1:])
 
 
 def write_config(work: Path) -> Path:
@@ -212,13 +222,16 @@ def write_config(work: Path) -> Path:
 def build_history(work: Path, config: Path, n: int, args, partition_rows: int) -> None:
     """Generate the history in batches of months, then clean it all in one first clean.
 
-    The other sources (eligible counts, complaints …) are written once for the whole period.
+    Each batch's eligible counts are generated with its responses (no month has more
+    responses than people eligible); the other sources (complaints …) are written once for
+    the whole period at a small scale.
     The first clean reads the exports a batch at a time (:mod:`analysis.ingest.batches`);
     its peak memory is the figure that must stay under 4 GB whatever the history.
     """
     demo_data(work / "raw", 10_000)
     for f in (work / "raw" / "fft").glob("*.csv"):
         f.unlink()
+    (work / "raw" / ELIGIBLE).write_text("", encoding="utf-8")  # rebuilt batch by batch
     months = [str(m) for m in pd.period_range(HISTORY[0], HISTORY[1], freq="M")]
     per_batch = max(1, int(args.batch_rows / max(1, n / len(months))))
     batches = [months[i : i + per_batch] for i in range(0, len(months), per_batch)]
@@ -270,17 +283,58 @@ def side_by_side(work: Path, config: Path, args, partition_rows: int) -> None:
     os.replace(before, processed)
 
 
-def bench_size(n: int, args, root: Path) -> None:
+def snapshot(work: Path) -> None:
+    """Keep the stored history (hard links: the store replaces files, never rewrites them)
+    and the history's eligible export, for ``--reuse``."""
+    kept = work / "processed-history"
+    shutil.rmtree(kept, ignore_errors=True)
+    subprocess.run(["cp", "-al", str(work / "processed"), str(kept)], check=True)
+    shutil.copyfile(work / "raw" / ELIGIBLE, work / "eligible-history.csv")
+
+
+def restore(work: Path) -> None:
+    """Put the stored history back as :func:`snapshot` kept it, the new month's exports removed."""
+    shutil.rmtree(work / "processed")
+    subprocess.run(
+        ["cp", "-al", str(work / "processed-history"), str(work / "processed")], check=True
+    )
+    shutil.copyfile(work / "eligible-history.csv", work / "raw" / ELIGIBLE)
+    for f in (work / "raw" / "fft").glob(f"*{NEW_MONTH}*"):
+        f.unlink()
+    for f in (work / "reports").glob(f"{NEW_MONTH}*"):
+        shutil.rmtree(f) if f.is_dir() else f.unlink()
+
+
+def history(n: int, args, root: Path) -> tuple[Path, Path, int]:
+    """The work folder, its configuration and partition size, with the history cleaned (and
+    classified with ``--classify``): built, or with ``--reuse`` restored from a kept one."""
     work = root / f"scale-{n}"
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
-    config = write_config(work)
     partition_rows = 1 if args.smoke else 500_000
-    build_history(work, config, n, args, partition_rows)
-    if args.classify:
+    config = work / "partnership.yaml"
+    reuse = args.reuse and (work / "processed-history").exists()
+    if reuse:
+        restore(work)
+        print(f"  history reused from {work / 'processed-history'}")
+    else:
+        if work.exists():
+            shutil.rmtree(work)
+        work.mkdir(parents=True)
+        config = write_config(work)
+        build_history(work, config, n, args, partition_rows)
+    if args.classify and not (work / "processed" / "comment_themes").exists():
         result, seconds, peak = run_measured(["-c", CLASSIFY, str(config)])
-        print(f"  history classified: {result['comments']:,} comments, {seconds:.0f} s")
+        print(
+            f"  history classified: {result['comments']:,} comments, {seconds:.0f} s "
+            f"(CPU {result['cpu_seconds']:.0f} s), peak {peak:,.0f} MB"
+        )
+        reuse = False
+    if args.keep and not reuse:
+        snapshot(work)
+    return work, config, partition_rows
+
+
+def bench_size(n: int, args, root: Path) -> None:
+    work, config, partition_rows = history(n, args, root)
     new = fft_exports(work, args.new_month, NEW_MONTH, NEW_MONTH, seed=99, prefix="N")
     print(f"  new month {NEW_MONTH}: {', '.join(new)}")
     if args.compare_with:
@@ -350,7 +404,14 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2, help="rounds of --compare-with")
     parser.add_argument("--classify", action="store_true", help="also classify comments (slow)")
     parser.add_argument("--work", type=Path, help="folder to work in (default: a temporary one)")
-    parser.add_argument("--keep", action="store_true", help="keep each size's folder")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep each size's folder, and its history for --reuse"
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="start from the history a run with --keep kept in --work (not generated again)",
+    )
     parser.add_argument(
         "--smoke", action="store_true", help="20,000 responses, a new month of 5,000"
     )

@@ -226,3 +226,21 @@ def test_services_get_comments_from_the_trust_that_runs_services_like_them(full_
         text = fft.loc[fft["service_id"] == service_id, "what_could_be_better"]
         text = text.loc[text != ""]
         assert text.isin(by_trust[trust]).mean() > 0.9, service_id
+
+
+def test_at_a_scale_the_people_eligible_grow_with_the_responses(tmp_path):
+    """At 40 times the usual volume the response rate is still the configured one.
+
+    Expected: every service's configured rate, weighted as the generator weights volumes
+    (mean responses ÷ rate = people eligible), e.g. MH-IP 35 a month at 7% → 500 eligible.
+    """
+    cfg = load_config()
+    services = cfg.demo.services
+    usual = sum(s.responses for s in services.values()) * 3  # three months, before seasons
+    demo.generate(tmp_path, seed=5, config=cfg, scale=40 * usual, **SHORT)
+    eligible = read_export(cfg, tmp_path, "fft_eligible")
+    total = pd.to_numeric(eligible["eligible"]).sum()
+    expected = sum(s.responses for s in services.values()) / sum(
+        s.responses / s.rate for s in services.values()
+    )
+    assert 40 * usual / total == pytest.approx(expected, rel=0.1)

@@ -140,12 +140,16 @@ def _pick(rng, shares: dict[str, float], n: int, blank: float) -> np.ndarray:
     return out
 
 
-def _volumes(part: Partnership, rng, scale: int | None) -> dict[tuple[str, pd.Period], int]:
-    """Responses per service and month: Poisson around the mean, or exactly ``scale`` in all."""
+def _volumes(
+    part: Partnership, rng, scale: int | None
+) -> tuple[dict[tuple[str, pd.Period], int], float]:
+    """Responses per service and month: Poisson around the mean, or exactly ``scale`` in all;
+    and the factor by which ``scale`` multiplies the mean volumes (1 without it)."""
     keys = [(s.service_id, m) for m in part.fft_months for s in part.services]
     means = np.array([part.service(sid).responses * _seasonal(m) for sid, m in keys])
     counts = rng.poisson(means) if scale is None else rng.multinomial(scale, means / means.sum())
-    return dict(zip(keys, counts.tolist(), strict=True))
+    factor = 1.0 if scale is None else scale / means.sum()
+    return dict(zip(keys, counts.tolist(), strict=True)), factor
 
 
 def generate_fft(
@@ -155,14 +159,14 @@ def generate_fft(
     planted = part.cfg.demo.planted.as_dict()
     ages = {sid: p.ages for sid, p in part.cfg.demo.services.items()}
     draw = bank.draw if scale is None else bank.compose
-    volumes = _volumes(part, rng, scale)
+    volumes, factor = _volumes(part, rng, scale)  # the people eligible grow with the responses
     chunks, eligible_rows = [], []
     for m in part.fft_months:
         first = m.to_timestamp()
         for s in part.services:
             n = volumes[(s.service_id, m)]
             code = s.code_on(first)
-            expected = s.responses * _seasonal(m)
+            expected = s.responses * _seasonal(m) * factor
             eligible = int(round(expected / s.rate * rng.lognormal(0, 0.05)))
             eligible_rows.append(
                 {"service_code": code, "month": first, "eligible": max(eligible, n)}

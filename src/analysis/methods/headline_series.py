@@ -9,9 +9,17 @@ Every month from the first to ``through`` is a row: months with no responses (th
 April–November 2020 collection pause, or a service that sent nothing) carry missing
 values, and so do months with fewer than ``min_count`` responses (small numbers are
 not shown), so the charts mark a gap rather than draw a line across it.
+
+A service's month with more responses than people eligible is impossible (an eligible
+count exported wrongly): its eligible count is left out, with an
+:class:`EligibleCountWarning` naming it, rather than published or charted; a setting's or
+the partnership's response rate is shown only where every service that responded that
+month has its eligible count.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -19,6 +27,37 @@ import pandas as pd
 from analysis.methods.fft import monthly_summary
 
 LEVELS = ("partnership", "setting", "service")
+
+
+class EligibleCountWarning(UserWarning):
+    """Months whose eligible count is below their responses: response rates left out."""
+
+
+def _without_impossible_eligible(summary: pd.DataFrame) -> pd.DataFrame:
+    """``summary`` with ``eligible`` blanked where it is below ``responses``, and a warning.
+
+    >>> rows = pd.DataFrame({"service_id": ["A", "B"], "month": pd.to_datetime(["2024-01-01"] * 2),
+    ...                      "responses": [10, 4], "eligible": [5.0, 40.0]})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _without_impossible_eligible(rows)["eligible"].tolist(), str(caught[0].message)[:59]
+    ([nan, 40.0], '1 service-month has more FFT responses than people eligible')
+    """
+    impossible = summary["eligible"] < summary["responses"]
+    if not impossible.any():
+        return summary
+    first = summary.loc[impossible].iloc[0]
+    n = int(impossible.sum())
+    warnings.warn(
+        EligibleCountWarning(
+            f"{n} service-month{'s have' if n > 1 else ' has'} more FFT responses than people "
+            f"eligible (e.g. {first.get('service_id', '')} {first['month']:%Y-%m}: "
+            f"{first['responses']:g} responses, {first['eligible']:g} eligible); their response "
+            "rates are left out. Check the eligible counts export (fft_eligible)."
+        ),
+        stacklevel=3,
+    )
+    return summary.assign(eligible=summary["eligible"].mask(impossible))
 
 
 def _with_facet(rows: pd.DataFrame, by: str, services, label: str) -> pd.DataFrame:
@@ -67,10 +106,13 @@ def summary_series(
     summary = summary.copy()
     if "eligible" not in summary:
         summary["eligible"] = np.nan
-    summary = _with_facet(summary, by, services, label)
+    summary = _with_facet(_without_impossible_eligible(summary), by, services, label)
+    summary["unknown_eligible"] = (summary["responses"] > 0) & summary["eligible"].isna()
     agg = summary.groupby(["facet", "month"], observed=True)[
-        ["responses", "positive", "eligible"]
+        ["responses", "positive", "eligible", "unknown_eligible"]
     ].sum(min_count=1)
+    # a rate only where every service that responded has its eligible count
+    agg["eligible"] = agg["eligible"].mask(agg.pop("unknown_eligible") > 0)
     agg = agg.reset_index()
     last = pd.Period(through, "M").to_timestamp() if through is not None else agg["month"].max()
     agg = agg[agg["month"] <= last]

@@ -46,7 +46,6 @@ import threading
 import time
 from pathlib import Path
 
-import pandas as pd
 import psutil
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -232,7 +231,11 @@ def build_history(work: Path, config: Path, n: int, args, partition_rows: int) -
     for f in (work / "raw" / "fft").glob("*.csv"):
         f.unlink()
     (work / "raw" / ELIGIBLE).write_text("", encoding="utf-8")  # rebuilt batch by batch
-    months = [str(m) for m in pd.period_range(HISTORY[0], HISTORY[1], freq="M")]
+    from analysis.config import load_config
+    from analysis.demo.partnership import load_partnership
+
+    # months with FFT collection: a batch wholly inside the 2020 pause would have none
+    months = [str(m) for m in load_partnership(load_config(config), *HISTORY).fft_months]
     per_batch = max(1, int(args.batch_rows / max(1, n / len(months))))
     batches = [months[i : i + per_batch] for i in range(0, len(months), per_batch)]
     done = 0

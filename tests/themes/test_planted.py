@@ -157,3 +157,20 @@ def test_unchanged_inputs_are_not_classified_again(classified, monkeypatch):
     assert summary["comments"] == len(read_table("fft_comments", cfg.processed_dir))
     with pytest.raises(AssertionError, match="reclassified"):
         classify(cfg, force=True)
+
+
+def test_a_comment_table_written_again_is_classified_again(demo_config, tmp_path):
+    """The quick key (the tables' size and time as written) still sees a changed comment."""
+    from analysis.config import relocate
+    from analysis.ingest.store import write_table
+
+    cfg = relocate(load_config(demo_config.path), tmp_path)
+    shutil.copytree(demo_config.processed_dir, cfg.processed_dir)
+    assert classify(cfg)["comments"] > 0  # current: nothing to do
+    comments = read_table("fft_comments", cfg.processed_dir)
+    target = comments["comment_id"].iloc[0]
+    comments.loc[0, "text"] = "Nowhere to park: the car park was full and the parking machine broken."
+    write_table(comments, "fft_comments", cfg.processed_dir)
+    classify(cfg)
+    themes = read_table("comment_themes", cfg.processed_dir)
+    assert "Parking" in set(themes.loc[themes["comment_id"] == target, "subcategory"])

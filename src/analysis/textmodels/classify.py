@@ -225,17 +225,21 @@ def partnership_model(
 STATE_FILE = "comment_themes.state.json"
 
 
-def _inputs_key(
-    inputs: pd.DataFrame, corrections: pd.DataFrame, data_key: str, settings: dict
-) -> str:
+def _inputs_key(processed: Path, corrections: pd.DataFrame, data_key: str, settings: dict) -> str:
+    """What the tables are computed from: the model's training data, the rules, the
+    corrections, and the comment and response tables as written (their size and
+    modification time: the clean step replaces a table only when it changes it), so that
+    checking an unchanged store reads no comment."""
     digest = hashlib.sha256(data_key.encode())
     digest.update(
         json.dumps(
             {k: settings.get(k) for k in ("rules", "no_usable_text")}, sort_keys=True
         ).encode()
     )
-    for frame in (inputs[["comment_id", "text", "question", "rating"]], corrections.astype(str)):
-        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    for name in ("fft_comments", "fft_responses"):
+        stat = table_path(name, processed).stat()
+        digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    digest.update(pd.util.hash_pandas_object(corrections.astype(str), index=False).to_numpy().tobytes())
     return digest.hexdigest()
 
 
@@ -254,20 +258,22 @@ def classify(cfg: Config, settings: dict | None = None, force: bool = False) -> 
         from analysis.textmodels.monthly import classify_months
 
         return classify_months(cfg, settings, force)
-    inputs = comment_inputs(
-        read_table("fft_comments", cfg.processed_dir),
-        read_table("fft_responses", cfg.processed_dir),
-    )
+    from analysis.textmodels.monthly import _corrected_inputs
+
     corrections = read_corrections(corrections_path(cfg, settings))
-    corrected = corrected_comments(corrections, inputs)
+    corrected = corrected_comments(corrections, _corrected_inputs(cfg.processed_dir, corrections))
     data = training_set(settings, corrected)
-    key = _inputs_key(inputs, corrections, data.key(settings), settings)
+    key = _inputs_key(cfg.processed_dir, corrections, data.key(settings), settings)
     state = cfg.processed_dir / STATE_FILE
     tables = [table_path(n, cfg.processed_dir) for n in ("comment_themes", "comment_sentiment")]
     if not force and state.exists() and all(t.exists() for t in tables):
         saved = json.loads(state.read_text(encoding="utf-8"))
         if saved.get("inputs_key") == key:
             return saved["summary"]
+    inputs = comment_inputs(
+        read_table("fft_comments", cfg.processed_dir),
+        read_table("fft_responses", cfg.processed_dir),
+    )
     model = load_or_train(data, settings, cfg.processed_dir / "models")
     themes, sentiment = predict(model, inputs, settings)
     themes = apply_theme_corrections(themes, corrected, categories())

@@ -431,7 +431,16 @@ def add_values(
             out[col] = np.nan
     num, den = out["numerator"].astype(float), out["denominator"].astype(float)
     if measure_type == "proportion":
-        ok = num.notna() & den.gt(0)
+        impossible = num.gt(den) | num.lt(0)
+        if impossible.any():  # e.g. more FFT responses than people eligible: a wrong export
+            i = impossible.idxmax()
+            warnings.warn(
+                f"a proportion with numerator {num[i]:g} over denominator {den[i]:g} "
+                f"({out['period'][i] if 'period' in out else i}) is impossible: "
+                f"{int(impossible.sum())} period(s) left without a value; check the source data",
+                stacklevel=2,
+            )
+        ok = num.notna() & den.gt(0) & ~impossible
         if ok.any():
             lo, hi = wilson(num[ok], den[ok], confidence)
             out.loc[ok, "value"] = 100 * num[ok] / den[ok]

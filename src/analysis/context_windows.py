@@ -28,7 +28,9 @@ class Windows:
             months = c["response_date"].dt.to_period("M")
             history = c[((months >= first) if first is not None else True) & (months <= self.month)]
             return theme_trends.monthly_theme_shares(history, self.themes, question=question)
-        out = self.queries.theme_shares((first, self.month), self.scope, question=question)
+        from analysis.query import kept  # the months' counts kept: a new month is computed
+
+        out = kept.theme_shares(self.queries, (first, self.month), self.scope, question=question)
         return out.assign(month=out["month"].dt.to_period("M"))
 
     def rows_between(

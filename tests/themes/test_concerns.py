@@ -61,9 +61,7 @@ def test_a_changed_classification_scores_the_month_again(cfg, monkeypatch):
     monkeypatch.setattr(concerns_module, "_classified_key", lambda cfg, month: "another")
     scored = []
     real = concerns_module.concerns
-    monkeypatch.setattr(
-        concerns_module, "concerns", lambda *a: scored.append(1) or real(*a)
-    )
+    monkeypatch.setattr(concerns_module, "concerns", lambda *a: scored.append(1) or real(*a))
     month_concerns(cfg, MONTH)
     assert scored == [1]
 

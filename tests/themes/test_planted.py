@@ -169,7 +169,9 @@ def test_a_comment_table_written_again_is_classified_again(demo_config, tmp_path
     assert classify(cfg)["comments"] > 0  # current: nothing to do
     comments = read_table("fft_comments", cfg.processed_dir)
     target = comments["comment_id"].iloc[0]
-    comments.loc[0, "text"] = "Nowhere to park: the car park was full and the parking machine broken."
+    comments.loc[0, "text"] = (
+        "Nowhere to park: the car park was full and the parking machine broken."
+    )
     write_table(comments, "fft_comments", cfg.processed_dir)
     classify(cfg)
     themes = read_table("comment_themes", cfg.processed_dir)

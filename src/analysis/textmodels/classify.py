@@ -239,7 +239,9 @@ def _inputs_key(processed: Path, corrections: pd.DataFrame, data_key: str, setti
     for name in ("fft_comments", "fft_responses"):
         stat = table_path(name, processed).stat()
         digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    digest.update(pd.util.hash_pandas_object(corrections.astype(str), index=False).to_numpy().tobytes())
+    digest.update(
+        pd.util.hash_pandas_object(corrections.astype(str), index=False).to_numpy().tobytes()
+    )
     return digest.hexdigest()
 
 

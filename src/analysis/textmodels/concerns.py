@@ -86,10 +86,9 @@ def month_concerns(cfg: Config, months, settings: dict | None = None) -> pd.Data
                 " (or a report, which classifies new comments) first"
             )
         table, state = _paths(cfg, month)
-        if table.exists() and state.exists():
-            if json.loads(state.read_text(encoding="utf-8")).get("key") == key:
-                frames.append(pd.read_parquet(table))
-                continue
+        if table.exists() and state.exists() and _kept_key(state) == key:
+            frames.append(pd.read_parquet(table))
+            continue
         if model is None:
             from analysis.textmodels.classify import partnership_model
 
@@ -100,6 +99,10 @@ def month_concerns(cfg: Config, months, settings: dict | None = None) -> pd.Data
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
     out["subcategories"] = out["subcategories"].map(tuple)
     return out
+
+
+def _kept_key(state: Path) -> str | None:
+    return json.loads(state.read_text(encoding="utf-8")).get("key")
 
 
 def _month_inputs(cfg: Config, month: str) -> pd.DataFrame:

@@ -272,12 +272,23 @@ def side_by_side(work: Path, config: Path, args, partition_rows: int) -> None:
 
 def bench_size(n: int, args, root: Path) -> None:
     work = root / f"scale-{n}"
-    if work.exists():
+    kept = work / "processed-history"  # with --keep: the stored history, for --reuse
+    reuse = args.reuse and kept.exists()
+    if work.exists() and not reuse:
         shutil.rmtree(work)
-    work.mkdir(parents=True)
+    work.mkdir(parents=True, exist_ok=True)
     config = write_config(work)
     partition_rows = 1 if args.smoke else 500_000
-    build_history(work, config, n, args, partition_rows)
+    if reuse:
+        shutil.rmtree(work / "processed", ignore_errors=True)
+        shutil.copytree(kept, work / "processed")
+        for f in (work / "raw" / "fft").glob(f"*{NEW_MONTH}*"):
+            f.unlink()
+        print(f"  history reused from {kept}")
+    else:
+        build_history(work, config, n, args, partition_rows)
+        if args.keep:
+            shutil.copytree(work / "processed", kept)
     if args.classify:
         result, seconds, peak = run_measured(["-c", CLASSIFY, str(config)])
         print(f"  history classified: {result['comments']:,} comments, {seconds:.0f} s")
@@ -351,6 +362,9 @@ def main() -> int:
     parser.add_argument("--classify", action="store_true", help="also classify comments (slow)")
     parser.add_argument("--work", type=Path, help="folder to work in (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep each size's folder")
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse the history a run with --keep left in --work"
+    )
     parser.add_argument(
         "--smoke", action="store_true", help="20,000 responses, a new month of 5,000"
     )

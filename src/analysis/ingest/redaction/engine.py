@@ -183,13 +183,14 @@ def _not_plain_ascii(arr: pa.Array) -> np.ndarray:
     offsets_buffer, data_buffer = arr.buffers()[1:3]
     if data_buffer is None:
         return special
-    data = np.frombuffer(data_buffer, dtype=np.uint8)
     width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
     offsets = np.frombuffer(offsets_buffer, dtype=width)[arr.offset : arr.offset + len(arr) + 1]
-    data = data[offsets[0] : offsets[-1]]
+    text = data_buffer[offsets[0] : offsets[-1]].to_pybytes()
+    if not any(bytes([b]) in text for b in range(_SEPARATORS[0], _SEPARATORS[1] + 1)):
+        return special  # the usual case, found by a quick search of the bytes
+    data = np.frombuffer(text, dtype=np.uint8)
     at = np.flatnonzero((data >= _SEPARATORS[0]) & (data <= _SEPARATORS[1]))
-    if len(at):
-        special[np.searchsorted(offsets, at + offsets[0], side="right") - 1] = True
+    special[np.searchsorted(offsets, at + offsets[0], side="right") - 1] = True
     return special
 
 

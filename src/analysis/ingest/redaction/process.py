@@ -66,12 +66,15 @@ class FinderProcess:
             return
         package = str(Path(__file__).resolve().parents[3])  # the folder holding `analysis`
         path = os.pathsep.join(p for p in (package, os.environ.get("PYTHONPATH")) if p)
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "analysis.ingest.redaction.server"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": path},
-        )
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "analysis.ingest.redaction.server"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env={**os.environ, "PYTHONPATH": path},
+            )
+        except OSError as exc:  # no interpreter to start (embedded): the finders run here
+            log.warning("the redaction process could not start (%s); the finders run here", exc)
 
     def find(
         self, texts: list[str], tries: bytes, staff_names: tuple[str, ...], use_name_model: bool

@@ -149,3 +149,15 @@ def test_a_clean_with_the_finders_in_a_process_stores_what_one_without_stores(
     assert answered and all(answered)  # the process ran the finders
     pd.testing.assert_frame_equal(read_table("fft_comments", cfg.processed_dir), stored)
     assert there["redactions"] == here["redactions"] and here["redactions"]["phone"] >= 600
+
+
+def test_no_interpreter_to_start_leaves_the_finders_here(monkeypatch, caplog):
+    monkeypatch.setattr(process.sys, "executable", "/nonexistent/python")
+    arr = pa.array(PLANTED * 600, pa.string())
+    here, _ = redact_rows(arr)
+    with FinderProcess() as finders:
+        finders.start()
+        assert not finders.started
+        there, _ = redact_rows(arr, finders=finders)
+    assert "could not start" in caplog.text
+    assert there.to_pylist() == here.to_pylist()

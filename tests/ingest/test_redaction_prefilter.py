@@ -10,8 +10,6 @@ Python's ``re`` read differently).
 
 from __future__ import annotations
 
-import gzip
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -19,6 +17,7 @@ import pytest
 
 from analysis.config import PROJECT_ROOT
 from analysis.ingest.redaction import engine, names, redact_rows
+from analysis.reference import TEXT_COLUMN
 
 CASES = PROJECT_ROOT / "tests" / "ingest" / "data" / "redaction" / "cases.csv"
 REAL = PROJECT_ROOT / "src" / "analysis" / "reference" / "labelled_comments_v6.csv.gz"
@@ -44,9 +43,9 @@ EDGES = [
 @pytest.fixture(scope="module")
 def texts() -> pa.Array:
     cases = pd.read_csv(CASES, dtype=str, keep_default_na=False)["text"].tolist()
-    with gzip.open(REAL, "rt", encoding="utf-8") as f:
-        real = pd.read_csv(f, dtype=str)
-    comments = [t for c in real.columns if real[c].dtype == object for t in real[c].dropna()]
+    real = pd.read_csv(REAL, dtype=str)
+    columns = [TEXT_COLUMN, *(c for c in real.columns if c != TEXT_COLUMN)]  # comments first
+    comments = [t for c in columns for t in real[c].dropna()]
     return pa.array(cases + comments[:20_000] + EDGES, pa.string())
 
 

@@ -58,7 +58,8 @@ from analysis.ingest.manifest import (
     write_json,
 )
 from analysis.ingest.readers import SourceFileError, read_file
-from analysis.ingest.redaction import KINDS, warm_up
+from analysis.ingest.redaction import KINDS, FinderProcess, warm_up
+from analysis.ingest.redaction.process import MIN_FILE_BYTES
 from analysis.ingest.schemas import SCHEMAS
 from analysis.ingest.sources import KEYS, SourceSpec, source_specs
 from analysis.ingest.store import replace_table, table_path, write_table
@@ -135,6 +136,8 @@ def _convert(
     cached = cache.get(key)
     if cached is not None:
         return cached, False
+    if ctx.finders is not None and spec.comments and path.stat().st_size >= MIN_FILE_BYTES:
+        ctx.finders.start()  # loads the name model while the file is read
     start = time.perf_counter()
     raw = read_file(
         path,
@@ -216,10 +219,14 @@ def clean(cfg: Config, force: bool = False) -> dict:
     ``force`` re-converts every file and rewrites every table even when nothing changed.
     Files are written (the cache, then the tables) two at a time, while the main thread goes on.
     """
-    with _system_memory(), ThreadPoolExecutor(max_workers=2) as executor:
+    with (
+        _system_memory(),
+        FinderProcess() as finders,
+        ThreadPoolExecutor(max_workers=2) as executor,
+    ):
         pending: list[Future] = []
         try:
-            return _clean(cfg, force, executor, pending)
+            return _clean(cfg, force, executor, pending, finders=finders)
         finally:
             _stop(pending)
 
@@ -238,9 +245,11 @@ def _clean(  # noqa: C901
     pending: list[Future],
     step: batches.Inputs | None = None,
     partitioned: frozenset[str] = frozenset(),
+    finders: FinderProcess | None = None,
 ) -> dict:
     """The clean step; ``step`` gives the inputs of one step of a batched first clean
-    (:mod:`analysis.ingest.batches`), whose tables in ``partitioned`` are written by month."""
+    (:mod:`analysis.ingest.batches`), whose tables in ``partitioned`` are written by month;
+    ``finders`` runs the redaction's finders of large files in a second process."""
     started = time.perf_counter()
     out = cfg.processed_dir
     specs = source_specs(cfg.sources)
@@ -290,7 +299,17 @@ def _clean(  # noqa: C901
     pending.append(executor.submit(warm_up))  # the name model loads while files are read
     if not force and not errors and not partitioned:  # only new files: add them alone
         manifest = _add_new_files(
-            cfg, specs, files, previous, run_fp, parameters, seconds, started, executor, pending
+            cfg,
+            specs,
+            files,
+            previous,
+            run_fp,
+            parameters,
+            seconds,
+            started,
+            executor,
+            pending,
+            finders,
         )
         if manifest is not None:
             return manifest
@@ -300,7 +319,7 @@ def _clean(  # noqa: C901
 
             def one_step(inputs: batches.Inputs, first: bool) -> dict:
                 split = frozenset(split_tables) if first else frozenset()
-                return _clean(cfg, force and first, executor, pending, inputs, split)
+                return _clean(cfg, force and first, executor, pending, inputs, split, finders)
 
             return batches.run(steps, one_step, seconds, out / MANIFEST)
     with _staging(out, pending) as staging:
@@ -308,7 +327,7 @@ def _clean(  # noqa: C901
         # the schema machinery, which the big tables' checks then find ready.
         early = _early_tables(cfg, specs, codes)
         pending.append(executor.submit(_write_each, early, staging))
-        ctx = Context(codes, {s["service_id"] for s in cfg.services}, names)
+        ctx = Context(codes, {s["service_id"] for s in cfg.services}, names, finders)
         cache = FileCache(out)
         if force and cache.dir.exists():
             shutil.rmtree(cache.dir)
@@ -426,14 +445,14 @@ def _clean(  # noqa: C901
 
 
 def _add_new_files(
-    cfg, specs, files, previous, run_fp, parameters, seconds, started, executor, pending
+    cfg, specs, files, previous, run_fp, parameters, seconds, started, executor, pending, finders
 ) -> dict | None:
     """The incremental run (:mod:`analysis.ingest.incremental`), or ``None`` when it cannot be."""
     new = incremental.new_files(cfg.processed_dir, specs, files, previous, parameters)
     if new is None:
         return None
     names, names_sha = staff_names(cfg)
-    ctx = Context(service_codes_table(cfg), {s["service_id"] for s in cfg.services}, names)
+    ctx = Context(service_codes_table(cfg), {s["service_id"] for s in cfg.services}, names, finders)
     cache = FileCache(cfg.processed_dir)
 
     def convert(path, rel, sha, spec, context):

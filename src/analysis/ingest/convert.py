@@ -35,7 +35,7 @@ from analysis.ingest import validation
 from analysis.ingest import values as value_rules
 from analysis.ingest.frames import keep_rows, repeated_values
 from analysis.ingest.readers import RawTable, normalise_header, period_from_name
-from analysis.ingest.redaction import KINDS, redact_rows
+from analysis.ingest.redaction import KINDS, FinderProcess, redact_rows
 from analysis.ingest.schemas import CRITICALITY, SCHEMAS
 from analysis.ingest.sources import FREE_TEXT, KEYS, SERVICE_DATE, SourceSpec
 from analysis.ingest.validation import Problems
@@ -71,6 +71,8 @@ class Context:
     service_codes: pd.DataFrame
     service_ids: set[str]
     staff_names: list[str] = field(default_factory=list)
+    #: Where the redaction's finders run when started (else in this process).
+    finders: FinderProcess | None = None
 
 
 @dataclass
@@ -202,7 +204,7 @@ class _Converter:
         """Redact text; per row, how many identifiers of each kind were replaced is kept,
         so the manifest can count those in the rows stored."""
         start = time.perf_counter()
-        out, per_row = redact_rows(arr, self.ctx.staff_names)
+        out, per_row = redact_rows(arr, self.ctx.staff_names, finders=self.ctx.finders)
         self.seconds["redact"] += time.perf_counter() - start
         if count:
             self.count_redactions(per_row)
@@ -572,7 +574,7 @@ def comment_column(
     Reads only the raw file, so it can run alongside the other rules.
     """
     text = value_rules.parse_text(raw.table.column(header).combine_chunks())[0]
-    return redact_rows(text, ctx.staff_names)
+    return redact_rows(text, ctx.staff_names, finders=ctx.finders)
 
 
 def convert_file(

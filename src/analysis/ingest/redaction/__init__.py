@@ -66,14 +66,17 @@ from analysis.ingest.redaction.engine import (
     MARKERS,
     candidates,
     detectors,
+    find_in,
     find_spans,
     replace_spans,
 )
 from analysis.ingest.redaction.nhs_number import nhs_number_is_valid
+from analysis.ingest.redaction.process import FinderProcess
 
 __all__ = [
     "KINDS",
     "MARKERS",
+    "FinderProcess",
     "find_identifiers",
     "nhs_number_is_valid",
     "redact",
@@ -95,33 +98,39 @@ def _as_array(texts) -> pa.Array:
 
 
 def redact_rows(
-    texts: pa.Array | pa.ChunkedArray, staff_names: Iterable[str] = (), name_model: bool = True
+    texts: pa.Array | pa.ChunkedArray,
+    staff_names: Iterable[str] = (),
+    name_model: bool = True,
+    finders: FinderProcess | None = None,
 ) -> tuple[pa.Array, dict[str, np.ndarray]]:
     """Redact a pyarrow string array; returns it and, per kind, how many were replaced in each row.
 
-    ``name_model=False`` leaves out names found without a cue (``listed_name``).
+    ``name_model=False`` leaves out names found without a cue (``listed_name``). With
+    ``finders`` (a started :class:`~analysis.ingest.redaction.process.FinderProcess`), the
+    finders run in that process, with the same results.
     """
     full = _as_array(texts)
     n = len(full)
     per_row = {kind: np.zeros(n, dtype=np.int64) for kind in KINDS}
     if n == 0:
         return full, per_row
-    chosen = detectors(tuple(staff_names), name_model)
+    staff = tuple(staff_names)
+    chosen = detectors(staff, name_model)
     masks = candidates(full, chosen)
     present = np.logical_or.reduce(list(masks.values()))
     if not present.any():
         return full, per_row
     rows = np.flatnonzero(present)
     subset = pc.take(full, pa.array(rows)).to_pylist()
-    out = []
-    for j, (row, text) in enumerate(zip(rows, subset, strict=True)):
-        try_here = [d for d in chosen if masks[d.kind][row]]
-        spans = find_spans(text, try_here)
-        for _, _, kind in spans:
-            per_row[kind][row] += 1
-        out.append(replace_spans(text, spans) if spans else subset[j])
-    mask = pa.array(present)
-    return pc.replace_with_mask(full, mask, pa.array(out, full.type)), per_row
+    tries = np.zeros(len(rows), dtype=np.uint8)
+    for k, d in enumerate(chosen):
+        tries |= masks[d.kind][rows].astype(np.uint8) << k
+    run = finders.find if finders is not None else find_in
+    for i, text, kinds in run(subset, tries.tobytes(), staff, name_model):
+        subset[i] = text
+        for kind in kinds:
+            per_row[kind][rows[i]] += 1
+    return pc.replace_with_mask(full, pa.array(present), pa.array(subset, full.type)), per_row
 
 
 def redact_array(

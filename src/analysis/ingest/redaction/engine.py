@@ -108,6 +108,30 @@ def find_spans(text: str, chosen: Iterable[Detector]) -> list[Span]:
     return taken
 
 
+#: What :func:`find_in` returns for each text in which it found something: the text's
+#: position, the text with its identifiers replaced and the kind of each identifier replaced.
+Found = tuple[int, str, tuple[str, ...]]
+
+
+def find_in(
+    texts: list[str], tries: bytes, staff_names: tuple[str, ...], use_name_model: bool
+) -> list[Found]:
+    """Run the finders over ``texts``: on each text, the detectors whose bit is set in its
+    byte of ``tries`` (bit ``k``: the ``k``-th of :func:`detectors`); the texts changed.
+
+    Pure Python over strings, so that it can run in another process (see
+    :mod:`analysis.ingest.redaction.process`) and find there exactly what it finds here.
+    """
+    chosen = detectors(staff_names, use_name_model)
+    found = []
+    for i, text in enumerate(texts):
+        bits = tries[i]
+        spans = find_spans(text, [d for k, d in enumerate(chosen) if bits >> k & 1])
+        if spans:
+            found.append((i, replace_spans(text, spans), tuple(kind for _, _, kind in spans)))
+    return found
+
+
 def replace_spans(text: str, spans: list[Span]) -> str:
     """``text`` with each span replaced by its kind's marker."""
     for start, end, kind in sorted(spans, reverse=True):
@@ -131,20 +155,62 @@ def _name_words() -> pa.Array:
 _PUNCTUATION = ".,;:!?()[]{}<>\"'`*…/“”‘’-–—"
 
 
-def _has_name_word(arr: pa.Array) -> np.ndarray:
-    """Which texts hold a word of :func:`_name_words` (words split at white space)."""
-    words = pc.utf8_split_whitespace(pc.fill_null(arr, ""))
+def _words_hit(words: pa.ListArray, fold: bool) -> np.ndarray:
+    """The rows (list positions) of ``words`` holding a word of :func:`_name_words`, each word
+    trimmed of :data:`_PUNCTUATION` and, with ``fold``, looked up without accents."""
     flat = pc.utf8_trim(pc.list_flatten(words), characters=_PUNCTUATION)
-    accented = pc.invert(pc.string_is_ascii(flat))
-    if pc.any(accented).as_py():  # look names up without accents, as the lists also hold them
+    accented = pc.invert(pc.string_is_ascii(flat)) if fold else None
+    if fold and pc.any(accented).as_py():  # the lists also hold names without their accents
         folded = pc.replace_substring_regex(
             pc.utf8_normalize(pc.filter(flat, accented), "NFKD"), r"\p{Mn}", ""
         )
         flat = pc.replace_with_mask(flat, accented, folded)
     hits = pc.is_in(flat, value_set=_name_words())
-    rows = pc.filter(pc.list_parent_indices(words), hits).to_numpy(zero_copy_only=False)
+    return pc.filter(pc.list_parent_indices(words), hits).to_numpy(zero_copy_only=False)
+
+
+#: Bytes that Arrow's ``utf8_split_whitespace`` reads as white space and its
+#: ``ascii_split_whitespace`` does not (the separators ``\x1c``-``\x1f``).
+_SEPARATORS = (0x1C, 0x1F)
+
+
+def _not_plain_ascii(arr: pa.Array) -> np.ndarray:
+    """Rows that are not ASCII or hold a separator ``\x1c``-``\x1f`` (not null)."""
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return np.ones(len(arr), dtype=bool)  # split all at Unicode white space
+    plain = pc.fill_null(pc.string_is_ascii(arr), True).to_numpy(zero_copy_only=False)
+    special = ~plain
+    offsets_buffer, data_buffer = arr.buffers()[1:3]
+    if data_buffer is None:
+        return special
+    width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=width)[arr.offset : arr.offset + len(arr) + 1]
+    text = data_buffer[offsets[0] : offsets[-1]].to_pybytes()
+    if not any(bytes([b]) in text for b in range(_SEPARATORS[0], _SEPARATORS[1] + 1)):
+        return special  # the usual case, found by a quick search of the bytes
+    data = np.frombuffer(text, dtype=np.uint8)
+    at = np.flatnonzero((data >= _SEPARATORS[0]) & (data <= _SEPARATORS[1]))
+    special[np.searchsorted(offsets, at + offsets[0], side="right") - 1] = True
+    return special
+
+
+def _has_name_word(arr: pa.Array) -> np.ndarray:
+    """Which texts hold a word of :func:`_name_words` (words split at white space, as
+    ``pyarrow.compute.utf8_split_whitespace`` splits them, and trimmed of punctuation).
+
+    Split at ASCII white space first, which is quicker; the words of a text in plain ASCII
+    are then those of the Unicode split, and need no accents taken off. Other texts are
+    split again at Unicode white space: a word their ASCII split gives is either one of
+    these or holds white space, which no name word does, so it adds no row.
+    """
     mask = np.zeros(len(arr), dtype=bool)
-    mask[rows] = True
+    if len(arr) == 0:
+        return mask
+    mask[_words_hit(pc.ascii_split_whitespace(arr), fold=False)] = True
+    special = np.flatnonzero(_not_plain_ascii(arr))
+    if len(special):
+        subset = pc.take(arr, pa.array(special))
+        mask[special[_words_hit(pc.utf8_split_whitespace(subset), fold=True)]] = True
     return mask
 
 

@@ -26,6 +26,7 @@ Example
 
 from __future__ import annotations
 
+import filecmp
 import os
 import re
 import shutil
@@ -326,11 +327,32 @@ def _put_month(rows: pa.Table, folder: Path, month: str) -> Path:
     return folder / partition_name(month) / PART_FILE
 
 
+def keep_times(new: Path, old: Path) -> None:
+    """Give each file of ``new`` (a file or folder) whose bytes equal ``old``'s the old times.
+
+    What is computed from a table is keyed by its files as written (name, size and
+    modification time: the themes of each month, the kept theme counts): a clean that
+    writes the same rows again (a full clean after the code was updated) then leaves those
+    keys as they were, and nothing is classified or counted again.
+    """
+    pairs = (
+        [(new, old)] if new.is_file() else [(f, old / f.relative_to(new)) for f in new.rglob("*")]
+    )
+    for a, b in pairs:
+        try:
+            was = b.stat()
+            if a.is_file() and was.st_size == a.stat().st_size and filecmp.cmp(a, b, shallow=False):
+                os.utime(a, ns=(was.st_atime_ns, was.st_mtime_ns))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+
+
 def _swap_in(new: Path, target: Path) -> None:
     """Put folder ``new`` in the place of folder ``target`` (renames only)."""
     if not target.exists():
         os.replace(new, target)
         return
+    keep_times(new, target)
     aside = target.with_name(f".{target.name}-previous-{os.getpid()}")
     os.replace(target, aside)
     try:
@@ -359,8 +381,12 @@ def replace_table(written: Path, name: str, processed_dir: str | os.PathLike) ->
     target = out / written.name
     previous = [p for p in (out / name, out / f"{name}.parquet") if p.exists()]
     if written.is_file() and previous in ([], [target]):
+        if previous:
+            keep_times(written, target)
         os.replace(written, target)
         return target
+    if written.is_dir() and (out / name).is_dir():
+        keep_times(written, out / name)
     aside = Path(tempfile.mkdtemp(dir=out, prefix=f".{name}-previous-"))
     try:
         for p in previous:

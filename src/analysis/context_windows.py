@@ -89,8 +89,10 @@ class Windows:
             if self._pandas:
                 self.cache[key] = _group_counts(self.responses, self.month, group_type)
             else:
-                self.cache[key] = self.queries.group_counts(
-                    (None, self.month), self.scope, group_type
+                from analysis.query import kept  # the months' counts kept
+
+                self.cache[key] = kept.group_counts(
+                    self.queries, (None, self.month), self.scope, group_type
                 )
         return self.cache[key]
 

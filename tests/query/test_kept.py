@@ -48,7 +48,7 @@ def test_kept_months_are_read_not_computed_again(queries, own_folder, monkeypatc
     def computed(*args):
         raise AssertionError("kept counts computed again")
 
-    monkeypatch.setattr(kept, "_compute", computed)
+    monkeypatch.setattr(kept, "_theme_counts", computed)
     pd.testing.assert_frame_equal(kept.theme_shares(queries, None, question="what_was_good"), first)
 
 
@@ -60,9 +60,9 @@ def test_a_month_written_again_is_the_only_one_computed_again(
     queries = Queries(processed)
     kept.theme_shares(queries)
     spans = []
-    real = kept._compute
+    real = kept._theme_counts
     monkeypatch.setattr(
-        kept, "_compute", lambda q, a, b: spans.append((str(a), str(b))) or real(q, a, b)
+        kept, "_theme_counts", lambda q, a, b: spans.append((str(a), str(b))) or real(q, a, b)
     )
     themes = read_table("comment_themes", processed)
     comments = read_table("fft_comments", processed)
@@ -78,3 +78,16 @@ def test_a_month_written_again_is_the_only_one_computed_again(
     got = kept.theme_shares(queries, "2024-03")
     assert spans == [("2024-03", "2024-03")]
     pd.testing.assert_frame_equal(got, queries.theme_shares("2024-03"), check_dtype=False)
+
+
+@pytest.mark.parametrize("group_type", ["age_band", "ethnicity"])
+def test_kept_group_counts_equal_the_query(queries, own_folder, group_type):
+    for scope in _scopes(queries):
+        for months in ((None, "2024-03"), "2024-02"):
+            expected = queries.group_counts(months, scope, group_type)
+            got = kept.group_counts(queries, months, scope, group_type)
+            pd.testing.assert_frame_equal(
+                got, expected, check_dtype=False, obj=f"{scope!r} {months}"
+            )
+            assert len(expected) > 0
+    assert (own_folder / f"group_counts_{group_type}").is_dir()

@@ -1,4 +1,4 @@
-"""Theme counts kept per month: each month's counts computed once, by the engine, then read.
+"""Counts kept per month: each month's computed once, by the engine, then read.
 
 A month's theme shares come from joining its comments with their themes
 (:func:`analysis.query.aggregates.theme_counts`); over a national history that join is
@@ -11,7 +11,8 @@ files as written (their names, sizes and modification times: the clean and class
 steps replace only the months they change). A report then computes the counts of the
 months that changed (a new month: one partition) and sums the kept counts for its
 scope, question and months: the same figures as :meth:`Queries.theme_shares` (the tests
-compare them), at a fraction of the cost.
+compare them), at a fraction of the cost. Who answered (:meth:`Queries.group_counts`, per
+service, month, group and mode) is kept the same way, per month of ``fft_responses``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from analysis.ingest.store import partitions, table_path
 from analysis.query import aggregates as agg
 from analysis.query.queries import Months, Queries, month_span, scope_services
 
-KEPT_DIR = Path(".aggregates") / "theme_counts"
+KEPT_DIR = Path(".aggregates")  # a folder per kind of count kept
 LEVELS = ("subcategory", "category")
 BY = ("service_id", "question")
 WHOLE = "all"  # the one bucket of a store kept in single files
@@ -38,18 +39,20 @@ def _files_key(files: list[Path]) -> str:
     return hashlib.sha256(json.dumps(stats).encode()).hexdigest()
 
 
-def _buckets(queries: Queries) -> dict[str, list[Path]]:
-    """Each bucket (a month ``YYYY-MM``, or :data:`WHOLE`) and the files its counts come from."""
+def _buckets(queries: Queries, tables: tuple[str, ...]) -> dict[str, list[Path]]:
+    """Each bucket (a month ``YYYY-MM``, or :data:`WHOLE`) and the files of ``tables`` its
+    counts come from (the first table's months)."""
     processed = queries.engine.processed_dir
-    if not queries.engine.partitioned("fft_comments"):
-        return {WHOLE: [table_path(n, processed) for n in ("fft_comments", "comment_themes")]}
-    comments = partitions(table_path("fft_comments", processed))
-    themes_dir = table_path("comment_themes", processed)
-    themes = partitions(themes_dir) if themes_dir.is_dir() else {}
-    return {m: files + themes.get(m, []) for m, files in comments.items()}
+    if not queries.engine.partitioned(tables[0]):
+        return {WHOLE: [table_path(n, processed) for n in tables]}
+    found = [
+        partitions(table_path(n, processed)) if table_path(n, processed).is_dir() else {}
+        for n in tables
+    ]
+    return {m: [f for parts in found for f in parts.get(m, [])] for m in found[0]}
 
 
-def _compute(queries: Queries, first: pd.Period | None, last: pd.Period | None):
+def _theme_counts(queries: Queries, first: pd.Period | None, last: pd.Period | None):
     """Usable comments and theme counts per service, question and month, at both levels."""
     e = queries.engine
     sel = agg.Selection(first, last, None)
@@ -68,7 +71,7 @@ def _compute(queries: Queries, first: pd.Period | None, last: pd.Period | None):
             totals = queries._run(t, [*BY, "month"])
         c = queries._run(c, [*BY, "month", level])
         counts.append(c.rename(columns={level: "theme"}).assign(level=level))
-    return totals, pd.concat(counts, ignore_index=True)
+    return {"totals": totals, "counts": pd.concat(counts, ignore_index=True)}
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
@@ -78,11 +81,13 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
     tmp.replace(path)
 
 
-def _kept(queries: Queries, first: pd.Period | None, last: pd.Period | None):
-    """The kept totals and counts of the buckets in ``first``..``last``, the missing or
-    out-of-date ones computed now (in one query over their span) and kept."""
-    folder = queries.engine.processed_dir / KEPT_DIR
-    buckets = _buckets(queries)
+def kept(queries: Queries, kind: str, tables: tuple[str, ...], compute, months: Months):
+    """The frames ``compute(first, last)`` returns (each with a ``month`` column), for the
+    months of ``months``, as kept in ``KEPT_DIR/kind``: the missing or out-of-date months
+    are computed now, in one call over their span, and kept."""
+    first, last = month_span(months)
+    folder = queries.engine.processed_dir / KEPT_DIR / kind
+    buckets = _buckets(queries, tables)
     if WHOLE not in buckets:
         buckets = {
             m: f
@@ -97,32 +102,57 @@ def _kept(queries: Queries, first: pd.Period | None, last: pd.Period | None):
             stale.append(m)
     if stale:
         span = (None, None) if stale == [WHOLE] else (pd.Period(min(stale)), pd.Period(max(stale)))
-        totals, counts = _compute(queries, *span)
+        frames = compute(*span)
         for m in stale:
-            if m == WHOLE:
-                mine_t, mine_c = totals, counts
-            else:
-                start = pd.Period(m, "M").to_timestamp()
-                mine_t, mine_c = totals[totals["month"] == start], counts[counts["month"] == start]
-            _write(mine_t, folder / f"{m}.totals.parquet")
-            _write(mine_c, folder / f"{m}.counts.parquet")
+            for name, frame in frames.items():
+                start = None if m == WHOLE else pd.Period(m, "M").to_timestamp()
+                _write(
+                    frame if start is None else frame[frame["month"] == start],
+                    folder / f"{m}.{name}.parquet",
+                )
             state = folder / f"{m}.json"
             tmp = state.with_name(f".{state.name}.{os.getpid()}.tmp")
             tmp.write_text(json.dumps({"key": keys[m]}), encoding="utf-8")
             tmp.replace(state)
-    read = [
-        (
-            pd.read_parquet(folder / f"{m}.totals.parquet"),
-            pd.read_parquet(folder / f"{m}.counts.parquet"),
+    if not keys:
+        return compute(first, last)  # nothing in the span: the query's empty frames
+    names = sorted(p.name.split(".")[1] for p in folder.glob(f"{next(iter(keys))}.*.parquet"))
+    return {
+        name: pd.concat(
+            [pd.read_parquet(folder / f"{m}.{name}.parquet") for m in keys], ignore_index=True
         )
-        for m in keys
-    ]
-    if not read:
-        return _compute(queries, first, last)  # nothing in the span: the query's empty frames
-    return (
-        pd.concat([t for t, _ in read], ignore_index=True),
-        pd.concat([c for _, c in read], ignore_index=True),
+        for name in names
+    }
+
+
+def _select(frame: pd.DataFrame, months: Months, ids, question: str | None = None):
+    first, last = month_span(months)
+    keep = pd.Series(True, index=frame.index)
+    if first is not None:
+        keep &= frame["month"] >= first.to_timestamp()
+    if last is not None:
+        keep &= frame["month"] <= last.to_timestamp()
+    if ids is not None:
+        keep &= frame["service_id"].isin(ids)
+    if question:
+        keep &= frame["question"] == question
+    return frame[keep]
+
+
+def group_counts(queries: Queries, months: Months, scope: str, group_type: str) -> pd.DataFrame:
+    """:meth:`Queries.group_counts` from counts kept per month (every service's)."""
+    frames = kept(
+        queries,
+        f"group_counts_{group_type}",
+        ("fft_responses",),
+        lambda a, b: {"counts": queries.group_counts((a, b), "", group_type)},
+        months,
     )
+    out = _select(frames["counts"], months, scope_services(queries.services(), scope))
+    for c in (group_type, "mode"):  # missing answers stay missing (not NaN)
+        out[c] = out[c].astype(object).where(out[c].notna(), None)
+    order = ["service_id", "month", group_type, "mode"]
+    return out.sort_values(order, ignore_index=True, na_position="last")
 
 
 def theme_shares(
@@ -135,24 +165,16 @@ def theme_shares(
     """:meth:`Queries.theme_shares` (no ``by``) from the kept monthly counts."""
     if level not in LEVELS:
         raise ValueError(f"level must be 'subcategory' or 'category', not {level!r}")
-    first, last = month_span(months)
-    totals, counts = _kept(queries, first, last)
-    counts = counts[counts["level"] == level]
-    lo = first.to_timestamp() if first is not None else None
-    hi = last.to_timestamp() if last is not None else None
+    frames = kept(
+        queries,
+        "theme_counts",
+        ("fft_comments", "comment_themes"),
+        lambda a, b: _theme_counts(queries, a, b),
+        months,
+    )
     ids = scope_services(queries.services(), scope)
-    frames = []
-    for frame in (totals, counts):
-        keep = pd.Series(True, index=frame.index)
-        if lo is not None:
-            keep &= frame["month"] >= lo
-        if hi is not None:
-            keep &= frame["month"] <= hi
-        if ids is not None:
-            keep &= frame["service_id"].isin(ids)
-        if question:
-            keep &= frame["question"] == question
-        frames.append(frame[keep])
+    counts = frames["counts"][frames["counts"]["level"] == level]
+    frames = [_select(f, months, ids, question) for f in (frames["totals"], counts)]
     totals = frames[0].groupby("month", as_index=False)["comments"].sum()
     counts = (
         frames[1]

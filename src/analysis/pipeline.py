@@ -95,22 +95,23 @@ def clean(cfg: Config, audit_dir: Path | None = None) -> Path:
 
     The clean notebook's executed copy goes to ``audit_dir`` (or a temporary file).
     """
-    from analysis.textmodels.classify import classify
+    from analysis.theme_check import themes_up_to_date
 
     target = (audit_dir or Path(tempfile.mkdtemp())) / f"{CLEAN}.ipynb"
     executed = run_notebook(CLEAN, target, {"config_path": str(cfg.path), "month": ""})
-    log.info("themes: %s", classify(cfg))
+    log.info("themes: %s", themes_up_to_date(cfg))
     return executed
 
 
 def clean_in_process(cfg: Config) -> dict:
     """The clean step and the comments' themes, in this process (no notebook); returns the
-    clean step's manifest. Both do nothing when their inputs are unchanged."""
+    clean step's manifest. Both do nothing when their inputs are unchanged (the themes' check
+    then reads no comment: :mod:`analysis.theme_check`)."""
     from analysis.ingest.clean import clean as clean_data
-    from analysis.textmodels.classify import classify
+    from analysis.theme_check import themes_up_to_date
 
     manifest = clean_data(cfg)
-    log.info("clean: %s; themes: %s", manifest["status"], classify(cfg))
+    log.info("clean: %s; themes: %s", manifest["status"], themes_up_to_date(cfg))
     return manifest
 
 

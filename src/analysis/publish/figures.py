@@ -8,8 +8,6 @@ import io
 import os
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-
 
 def figure_html(fig, alt: str, caption: str, save_as: str | os.PathLike | None = None) -> str:
     """Return ``fig`` as a ``<figure>`` with an embedded PNG, ``alt`` text and ``caption``.
@@ -18,6 +16,8 @@ def figure_html(fig, alt: str, caption: str, save_as: str | os.PathLike | None =
     (so the download keeps its text alternative, and the publish gate reads it). The
     figure is closed.
     """
+    import matplotlib.pyplot as plt  # here: importing this module must not start matplotlib
+
     buf = io.BytesIO()
     fig.savefig(
         buf, format="png", bbox_inches="tight", metadata={"Software": None, "Description": alt}

@@ -317,15 +317,27 @@ class Context(Windows):
     @cached_property
     def evaluations(self) -> dict:
         """Each configured logic model evaluated as of the period's last month (whole
-        partnership only: the models' indicators are the partnership's)."""
+        partnership only: the models' indicators are the partnership's).
+
+        Computed once for the processed data, configuration and code, and kept
+        (:mod:`analysis.kept_results`): the indicators notebook and the report page read
+        the same evaluations, and a run over unchanged data reads them again."""
         from analysis.logic_models import configured_logic_models, evaluate_configured
 
         if self.scope:
             return {}
-        return {
-            name: evaluate_configured(self.cfg, name, self.month, self.indicator_tables)
-            for name in configured_logic_models(self.cfg)
-        }
+
+        def compute() -> dict:
+            return {
+                name: evaluate_configured(self.cfg, name, self.month, self.indicator_tables)
+                for name in configured_logic_models(self.cfg)
+            }
+
+        if self._pandas:  # tables given or read whole: nothing to key them by
+            return compute()
+        from analysis.kept_results import kept_for_data
+
+        return kept_for_data(self.cfg, f"evaluations-{self.month}", compute)
 
     @cached_property
     def manifest(self) -> dict:

@@ -104,3 +104,28 @@ def test_a_result_asked_for_meanwhile_is_computed_once(tmp_path):
     assert len(list((tmp_path / ".results").glob("x-2024-05-*.pickle"))) == 1  # older removed
     (next((tmp_path / ".results").glob("x-2024-05-*.pickle"))).write_bytes(b"cut sh")
     assert kept(tmp_path, "x-2024-05", {"a": 2}, lambda: "again") == "again"
+
+
+def test_the_trends_notebooks_action_readings_are_kept_and_the_same(copied, monkeypatch):
+    from analysis.methods import interrupted_time_series as its
+    from analysis.methods.headline_series import summary_series
+
+    ctx = load_context(copied.path, "2024-05")
+    args = dict(through=ctx.month, min_count=ctx.min_count)
+    # as the trends notebook computed them before they were kept
+    expected = its.evaluate_actions(
+        pd.concat(
+            [
+                summary_series(ctx.fft_monthly, ctx.services, by="service", **args),
+                summary_series(ctx.fft_monthly, ctx.services, label=ctx.label, **args),
+            ]
+        ),
+        ctx.actions,
+        everyone=ctx.label,
+    )
+    pd.testing.assert_frame_equal(ctx.action_readings, expected)
+    monkeypatch.setattr(its, "evaluate_actions", lambda *a, **k: pytest.fail("computed again"))
+    pd.testing.assert_frame_equal(load_context(copied.path, "2024-05").action_readings, expected)
+    scoped = load_context(copied.path, "2024-05", scope="community health")
+    with pytest.raises(pytest.fail.Exception, match="computed again"):
+        scoped.action_readings  # noqa: B018  another scope: its own readings

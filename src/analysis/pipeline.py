@@ -292,18 +292,22 @@ def run(
     pdf: bool = True,
     scope: str = "",
     wait: bool = True,
+    pool: kernels.KernelPool | None = None,
 ) -> Path:
     """Clean the raw data, then produce the month's reports. Returns the report folder.
 
     All or nothing: the reports are built in a staging folder and swapped in whole, so a
     failed or killed run leaves the previous complete reports. One run per data folder.
+    The notebooks run on ``pool`` (started by the caller as early as it can: its kernels
+    warm up meanwhile), or on a pool of two kernels started here; either is closed here.
     """
     cfg = load_config(config_path)
     if month:
         check_written(month, cfg.processed_dir)  # refused before anything runs
     logfile = _log_to_file(cfg, "report")
     started = time.perf_counter()
-    with locked_run(cfg, "report", wait=wait), kernels.KernelPool(2, NOTEBOOKS_DIR) as pool:
+    pool = pool or kernels.KernelPool(2, NOTEBOOKS_DIR)
+    with pool, locked_run(cfg, "report", wait=wait):
         reports = None
         steps = 2 + len(ANALYSES) + len(REPORTS) + 1
         with tqdm(total=steps, desc="report", unit="step", file=sys.stderr) as bar:

@@ -103,14 +103,20 @@ def check_scope(cfg, scope: str) -> None:
 
 
 def _report(args) -> int:
-    from analysis import pipeline
+    from analysis.config import NOTEBOOKS_DIR
+    from analysis.kernels import KernelPool
 
-    cfg = load_config(args.config)
-    check_scope(cfg, args.scope or "")
-    _ensure_raw_data(args)
-    out = pipeline.run(
-        cfg.path, args.month, pdf=not args.no_pdf, scope=args.scope or "", wait=not args.no_wait
-    )
+    pool = KernelPool(2, NOTEBOOKS_DIR)  # first: its kernels warm up while the rest loads
+    with pool:
+        from analysis import pipeline
+
+        cfg = load_config(args.config)
+        check_scope(cfg, args.scope or "")
+        _ensure_raw_data(args)
+        out = pipeline.run(
+            cfg.path, args.month, pdf=not args.no_pdf, scope=args.scope or "",
+            wait=not args.no_wait, pool=pool,
+        )  # fmt: skip
     print(f"report: {out / 'index.html'}")
     print(f"all reports: {cfg.reports_dir / 'index.html'}")
     return EXIT_OK

@@ -317,15 +317,52 @@ class Context(Windows):
     @cached_property
     def evaluations(self) -> dict:
         """Each configured logic model evaluated as of the period's last month (whole
-        partnership only: the models' indicators are the partnership's)."""
+        partnership only: the models' indicators are the partnership's).
+
+        Computed once for the processed data, configuration and code, and kept
+        (:mod:`analysis.kept_results`): the indicators notebook and the report page read
+        the same evaluations, and a run over unchanged data reads them again."""
         from analysis.logic_models import configured_logic_models, evaluate_configured
 
         if self.scope:
             return {}
-        return {
-            name: evaluate_configured(self.cfg, name, self.month, self.indicator_tables)
-            for name in configured_logic_models(self.cfg)
-        }
+
+        def compute() -> dict:
+            return {
+                name: evaluate_configured(self.cfg, name, self.month, self.indicator_tables)
+                for name in configured_logic_models(self.cfg)
+            }
+
+        return self._kept("evaluations", compute)
+
+    @cached_property
+    def action_readings(self) -> pd.DataFrame:
+        """Each completed action's before-and-after reading of the FFT positive share, by
+        service and for the whole scope, up to the period's end (:func:`~analysis.methods.
+        interrupted_time_series.evaluate_actions`); computed once per data (kept)."""
+        from analysis.methods.headline_series import summary_series
+        from analysis.methods.interrupted_time_series import evaluate_actions
+
+        def compute() -> pd.DataFrame:
+            args = dict(through=self.month, min_count=self.min_count)
+            by_service = summary_series(self.fft_monthly, self.services, by="service", **args)
+            everyone = summary_series(self.fft_monthly, self.services, label=self.label, **args)
+            return evaluate_actions(
+                pd.concat([by_service, everyone]), self.actions, everyone=self.label
+            )
+
+        return self._kept("action-readings", compute)
+
+    def _kept(self, name: str, compute):
+        """``compute()``, once per processed data, configuration and code for this month and
+        scope (:mod:`analysis.kept_results`; whatever the kind of period), or every time
+        for tables given or read whole (nothing to key them by)."""
+        if self._pandas:
+            return compute()
+        from analysis.kept_results import kept_for_data
+
+        where = slug(self.scope) or "all"
+        return kept_for_data(self.cfg, f"{name}-{self.month}-{where}", compute)
 
     @cached_property
     def manifest(self) -> dict:

@@ -33,8 +33,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
-import nbformat
-import papermill
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
@@ -66,6 +64,8 @@ class PrivateKernelManager(AsyncKernelManager):
 @cache
 def declared_parameters(notebook: Path, modified: float) -> frozenset[str]:
     """The names the notebook's ``parameters`` cell assigns (cached per file version)."""
+    import papermill  # here: a pool starts its kernels before papermill is loaded
+
     return frozenset(papermill.inspect_notebook(str(notebook)))
 
 
@@ -74,6 +74,8 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, **kernel)
 
     On a kernel of its own, started in ``cwd``, or on the kernel given as ``km=…``.
     """
+    import papermill
+
     output.parent.mkdir(parents=True, exist_ok=True)
     known = declared_parameters(notebook, notebook.stat().st_mtime)
     where = kernel or {"cwd": str(cwd), "kernel_manager_class": PrivateKernelManager}
@@ -104,6 +106,7 @@ class PooledKernel:
     def __init__(self, cwd: Path, warm_up: str = WARM_UP):
         self.km = PrivateKernelManager(kernel_name="python3")
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kernel")
+        self._closed = False
         self._ready = self._thread.submit(self._start, cwd, warm_up)
 
     def _start(self, cwd: Path, warm_up: str) -> None:
@@ -140,7 +143,10 @@ class PooledKernel:
         return output
 
     def close(self) -> None:
-        """Shut the kernel down (at once: nothing of it is kept)."""
+        """Shut the kernel down (at once: nothing of it is kept); closing again does nothing."""
+        if self._closed:
+            return
+        self._closed = True
 
         def stop() -> None:
             if self.km.has_kernel:
@@ -170,6 +176,8 @@ def _fresh_namespace(env: dict) -> str:
 def _number_from_one(path: Path) -> None:
     """Number the executed cells 1, 2, … as a fresh kernel would (a pooled kernel's
     counter runs on from the notebooks before)."""
+    import nbformat
+
     nb = nbformat.read(path, as_version=4)
     count = 0
     for cell in nb.cells:

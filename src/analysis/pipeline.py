@@ -47,6 +47,8 @@ log = logging.getLogger("analysis")
 CLEAN = "01_clean"
 #: Analysis notebooks, run in order for each month, saved executed as the audit record.
 ANALYSES: list[str] = ["02_trends", "03_themes", "04_indicators"]
+#: The analyses in the order a month runs them: the longest first.
+LONGEST_FIRST: list[str] = ["02_trends", "04_indicators", "03_themes"]
 
 
 @dataclass(frozen=True)
@@ -95,22 +97,23 @@ def clean(cfg: Config, audit_dir: Path | None = None) -> Path:
 
     The clean notebook's executed copy goes to ``audit_dir`` (or a temporary file).
     """
-    from analysis.textmodels.classify import classify
+    from analysis.theme_check import themes_up_to_date
 
     target = (audit_dir or Path(tempfile.mkdtemp())) / f"{CLEAN}.ipynb"
     executed = run_notebook(CLEAN, target, {"config_path": str(cfg.path), "month": ""})
-    log.info("themes: %s", classify(cfg))
+    log.info("themes: %s", themes_up_to_date(cfg))
     return executed
 
 
 def clean_in_process(cfg: Config) -> dict:
     """The clean step and the comments' themes, in this process (no notebook); returns the
-    clean step's manifest. Both do nothing when their inputs are unchanged."""
+    clean step's manifest. Both do nothing when their inputs are unchanged (the themes' check
+    then reads no comment: :mod:`analysis.theme_check`)."""
     from analysis.ingest.clean import clean as clean_data
-    from analysis.textmodels.classify import classify
+    from analysis.theme_check import themes_up_to_date
 
     manifest = clean_data(cfg)
-    log.info("clean: %s; themes: %s", manifest["status"], classify(cfg))
+    log.info("clean: %s; themes: %s", manifest["status"], themes_up_to_date(cfg))
     return manifest
 
 
@@ -148,13 +151,33 @@ def build_month(
     params = {"config_path": str(cfg.path), "month": period, "scope": options.scope}
     min_count = cfg.disclosure.min_count
     reports = [r for r in REPORTS if r.due(p)]
-    runs = [(CLEAN, CLEAN, {"config_path": str(cfg.path), "month": ""})] * options.clean_audit
-    runs += [(n, n, params) for n in (ANALYSES if options.analyses else [])]
-    runs += [(r.audit, r.notebook, {**params, "kind": r.kind}) for r in reports]
+    # the longest first (the reports, then the analyses), so that the kernels finish
+    # together and each report's pages are exported while the other notebooks run
+    runs = [(r.audit, r.notebook, {**params, "kind": r.kind}) for r in reports]
+    runs += [
+        (n, n, params)
+        for n in (sorted(ANALYSES, key=LONGEST_FIRST.index) if options.analyses else [])
+    ]
+    runs += [(CLEAN, CLEAN, {"config_path": str(cfg.path), "month": ""})] * options.clean_audit
     seconds: dict[str, float] = {}
     own = pool is None
     pool = pool or kernels.KernelPool(options.jobs, NOTEBOOKS_DIR)
     env = {OUTPUT_ENV: str(staging)}
+    exported: dict[str, Path] = {}
+
+    def export(report: Report, notebook: Path) -> None:
+        start = time.perf_counter()
+        title = f"{report.title}: {Period.of(report.kind, p).label}"
+        export_html(
+            notebook,
+            staging / report.analyst_page,
+            title=f"{title} (analyst version)",
+            include_code=True,
+        )
+        exported[report.page] = export_html(
+            notebook, staging / report.page, title=title, min_count=min_count
+        )
+        seconds[f"export+gate {report.page}"] = time.perf_counter() - start
 
     def execute(run: tuple[str, str, dict]) -> Path:
         name, notebook, parameters = run
@@ -165,27 +188,23 @@ def build_month(
         seconds[name] = time.perf_counter() - start
         if progress is not None:
             progress.update(1)
+        for report in (r for r in reports if r.audit == name):
+            exports.append(exporter.submit(export, report, executed))
         return executed
 
+    exports: list = []
     try:
-        with ThreadPoolExecutor(max_workers=len(pool.kernels)) as threads:
-            executed = dict(zip([r[0] for r in runs], threads.map(execute, runs), strict=True))
+        with (
+            ThreadPoolExecutor(max_workers=len(pool.kernels)) as threads,
+            ThreadPoolExecutor(max_workers=1) as exporter,
+        ):
+            list(threads.map(execute, runs))
+            for done in exports:
+                done.result()
     finally:
         if own:
             pool.close()
-    pages = []
-    for report in reports:
-        start = time.perf_counter()
-        title = f"{report.title}: {Period.of(report.kind, p).label}"
-        notebook = executed[report.audit]
-        export_html(
-            notebook,
-            staging / report.analyst_page,
-            title=f"{title} (analyst version)",
-            include_code=True,
-        )
-        pages.append(export_html(notebook, staging / report.page, title=title, min_count=min_count))
-        seconds[f"export+gate {report.page}"] = time.perf_counter() - start
+    pages = [exported[r.page] for r in reports]
     run = {
         "period": period,
         "parameters": public_parameters(params),
@@ -273,18 +292,22 @@ def run(
     pdf: bool = True,
     scope: str = "",
     wait: bool = True,
+    pool: kernels.KernelPool | None = None,
 ) -> Path:
     """Clean the raw data, then produce the month's reports. Returns the report folder.
 
     All or nothing: the reports are built in a staging folder and swapped in whole, so a
     failed or killed run leaves the previous complete reports. One run per data folder.
+    The notebooks run on ``pool`` (started by the caller as early as it can: its kernels
+    warm up meanwhile), or on a pool of two kernels started here; either is closed here.
     """
     cfg = load_config(config_path)
     if month:
         check_written(month, cfg.processed_dir)  # refused before anything runs
     logfile = _log_to_file(cfg, "report")
     started = time.perf_counter()
-    with locked_run(cfg, "report", wait=wait), kernels.KernelPool(2, NOTEBOOKS_DIR) as pool:
+    pool = pool or kernels.KernelPool(2, NOTEBOOKS_DIR)
+    with pool, locked_run(cfg, "report", wait=wait):
         reports = None
         steps = 2 + len(ANALYSES) + len(REPORTS) + 1
         with tqdm(total=steps, desc="report", unit="step", file=sys.stderr) as bar:

@@ -18,11 +18,14 @@ All deterministic, no download.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
-from sklearn.preprocessing import OneHotEncoder
+
+if TYPE_CHECKING:  # scikit-learn is imported where a model is fitted or used, not on import
+    from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
 
 def model_frame(text, question, rating) -> pd.DataFrame:
@@ -41,6 +44,8 @@ def model_frame(text, question, rating) -> pd.DataFrame:
 
 
 def _fixed_tfidf(vectorizer: TfidfVectorizer) -> TfidfTransformer:
+    from sklearn.feature_extraction.text import TfidfTransformer
+
     tfidf = TfidfTransformer(sublinear_tf=True)
     tfidf.idf_ = vectorizer.idf_
     return tfidf
@@ -56,6 +61,9 @@ class Features:
         self.settings = settings
 
     def fit(self, frame: pd.DataFrame) -> Features:
+        from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+        from sklearn.preprocessing import OneHotEncoder
+
         s = self.settings
         self.words = TfidfVectorizer(sublinear_tf=True, min_df=s["min_df"], dtype=np.float32)
         self.words.fit(frame["text"])
@@ -86,6 +94,8 @@ class Features:
 
     def transform(self, frame: pd.DataFrame) -> Blocks:
         """The feature blocks of ``frame`` (nothing is stacked: see :class:`Blocks`)."""
+        from sklearn.feature_extraction.text import CountVectorizer
+
         tokens = CountVectorizer(token_pattern=r"\S+", lowercase=True, dtype=np.float32)
         try:
             per_token = tokens.fit_transform(frame["text"])

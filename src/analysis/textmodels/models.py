@@ -35,10 +35,6 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.special import expit, softmax
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
-from sklearn.preprocessing import MultiLabelBinarizer
-from sklearn.svm import LinearSVC
 from tqdm import tqdm
 
 from analysis.methods.themes import multilabel_scores, sentiment_scores
@@ -71,6 +67,8 @@ class TextModel:
     def fit(
         self, frame: pd.DataFrame, subcategories=None, sentiment=None, groups=None
     ) -> TextModel:
+        from sklearn.preprocessing import MultiLabelBinarizer
+
         s = self.settings
         self.features = Features(s).fit(frame)
         blocks = self.features.transform(frame)
@@ -125,6 +123,8 @@ def nb_svm(x, positive: np.ndarray, settings: dict, C: float, alpha: float, clas
     and negative comments; its decision value ``(x · diag(r)) w`` is ``x (r ⊙ w)``,
     a linear model in ``x``.
     """
+    from sklearn.svm import LinearSVC
+
     p = alpha + np.asarray(x[positive].sum(axis=0)).ravel()
     q = alpha + np.asarray(x[~positive].sum(axis=0)).ravel()
     ratio = np.log((p / p.sum()) / (q / q.sum()))
@@ -139,6 +139,8 @@ def theme_coefficients(x, y: np.ndarray, settings: dict) -> tuple[np.ndarray, np
 
     A label with one class only (possible in an inner fold) gets a constant, ±infinity.
     """
+    from sklearn.svm import LinearSVC
+
     coef = np.zeros((x.shape[1], y.shape[1]), dtype=np.float64)
     intercept = np.zeros(y.shape[1])
     for j in range(y.shape[1]):
@@ -161,6 +163,8 @@ def sentiment_coefficients(x, classes: np.ndarray, settings: dict):
     The mean of a class-weighted five-class ``LinearSVC`` (one-vs-rest) and, per
     class, a class-weighted NB-SVM of that class against the rest.
     """
+    from sklearn.svm import LinearSVC
+
     C = settings["sentiment_C"]
     svm = LinearSVC(
         C=C, class_weight="balanced", random_state=settings["random_state"], max_iter=10_000
@@ -179,6 +183,8 @@ def _theme_calibration(x, y: np.ndarray, groups: np.ndarray, settings: dict):
     of respondents; :func:`platt_parameters` calibrates them and
     :func:`best_micro_f1_threshold` picks the threshold.
     """
+    from sklearn.model_selection import GroupKFold
+
     t = settings["thresholds"]
     values = np.zeros(y.shape)
     for inner, held in GroupKFold(n_splits=t["folds"]).split(x, y, groups):
@@ -200,6 +206,8 @@ def platt_parameters(values: np.ndarray, truth: np.ndarray) -> np.ndarray:
     >>> bool(a > 0), bool(abs(b) < 1e-4)   # symmetric data: increasing, centred on 0
     (True, True)
     """
+    from sklearn.linear_model import LogisticRegression
+
     parameters = np.zeros((2, values.shape[1]))
     for j in range(values.shape[1]):
         finite = np.isfinite(values[:, j])
@@ -257,6 +265,9 @@ def evaluate_themes(
     :func:`analysis.methods.themes.multilabel_scores`. Comments with no themes
     recorded are left out.
     """
+    from sklearn.model_selection import GroupKFold
+    from sklearn.preprocessing import MultiLabelBinarizer
+
     subcategories = list(subcategories)
     keep = np.array([bool(t) for t in subcategories])
     frame, groups = frame.loc[keep].reset_index(drop=True), np.asarray(groups)[keep]
@@ -278,6 +289,8 @@ def evaluate_themes(
 
 def evaluate_sentiment(frame: pd.DataFrame, sentiment, groups, settings: dict, folds: int) -> dict:
     """Out-of-fold sentiment accuracy and macro F1 (five classes and three), grouped folds."""
+    from sklearn.model_selection import GroupKFold
+
     sentiment = pd.Series(list(sentiment), dtype=object)
     known = sentiment.notna().to_numpy()
     frame, groups = frame.loc[known].reset_index(drop=True), np.asarray(groups)[known]

@@ -276,7 +276,9 @@ class Context(Windows):
             out = monthly_summary(self.responses, self.eligible)
             out = out[out["month"] <= self.month.to_timestamp()].reset_index(drop=True)
         else:
-            out = self.queries.fft_summary((None, self.month), self.scope)
+            from analysis.query import kept  # the months' counts kept: a new month is computed
+
+            out = kept.fft_summary(self.queries, (None, self.month), self.scope)
         keep = ["service_id", "month", "responses", "positive", "negative"]
         keep += ["pct_positive", "pct_negative", "eligible", "response_rate"]
         out = out[[c for c in keep if c in out]].copy()
@@ -294,7 +296,9 @@ class Context(Windows):
         if self._pandas:
             every = self.__dict__.get("all_responses")
             return monthly_summary(self._read("fft_responses") if every is None else every)
-        return self.queries.fft_counts(None, "")
+        from analysis.query import kept
+
+        return kept.fft_counts(self.queries)
 
     @cached_property
     def indicator_tables(self) -> dict[str, pd.DataFrame]:

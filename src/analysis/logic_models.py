@@ -351,7 +351,9 @@ def read_tables(processed_dir: str | os.PathLike, queries=None) -> dict[str, pd.
 
         queries = Queries(processed_dir)
     if table_path("fft_responses", processed_dir).exists():
-        counts = queries.fft_counts(None, "", by=("service_id",))
+        from analysis.query import kept  # the months' counts kept: a new month is computed
+
+        counts = kept.fft_counts(queries)
         tables[ind.FFT_MONTHLY] = counts[["service_id", "month", "responses", "positive"]]
     if table_path("fft_eligible", processed_dir).exists():
         tables["fft_eligible"] = queries.eligible(None, "", by=("service_id",))

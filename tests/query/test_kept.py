@@ -90,4 +90,16 @@ def test_kept_group_counts_equal_the_query(queries, own_folder, group_type):
                 got, expected, check_dtype=False, obj=f"{scope!r} {months}"
             )
             assert len(expected) > 0
-    assert (own_folder / f"group_counts_{group_type}").is_dir()
+    assert (own_folder / queries.engine.name / f"group_counts_{group_type}").is_dir()
+
+
+def test_kept_fft_counts_and_summary_equal_the_query(queries, own_folder):
+    for scope in _scopes(queries):
+        for months in (None, (None, "2024-02"), "2024-03"):
+            expected = queries.fft_counts(months, scope)
+            got = kept.fft_counts(queries, months, scope)
+            pd.testing.assert_frame_equal(got, expected, obj=f"counts {scope!r} {months}")
+            expected = queries.fft_summary(months, scope)
+            got = kept.fft_summary(queries, months, scope)
+            pd.testing.assert_frame_equal(got, expected, obj=f"summary {scope!r} {months}")
+            assert len(expected) > 0

@@ -12,7 +12,9 @@ steps replace only the months they change). A report then computes the counts of
 months that changed (a new month: one partition) and sums the kept counts for its
 scope, question and months: the same figures as :meth:`Queries.theme_shares` (the tests
 compare them), at a fraction of the cost. Who answered (:meth:`Queries.group_counts`, per
-service, month, group and mode) is kept the same way, per month of ``fft_responses``.
+service, month, group and mode) and the FFT counts per service and month (the input of the
+trends, the suppression pattern and the indicators) are kept the same way, per month of
+``fft_responses``. Each engine keeps its own (a test compares the engines' figures).
 """
 
 from __future__ import annotations
@@ -86,7 +88,7 @@ def kept(queries: Queries, kind: str, tables: tuple[str, ...], compute, months: 
     months of ``months``, as kept in ``KEPT_DIR/kind``: the missing or out-of-date months
     are computed now, in one call over their span, and kept."""
     first, last = month_span(months)
-    folder = queries.engine.processed_dir / KEPT_DIR / kind
+    folder = queries.engine.processed_dir / KEPT_DIR / queries.engine.name / kind
     buckets = _buckets(queries, tables)
     if WHOLE not in buckets:
         buckets = {
@@ -137,6 +139,25 @@ def _select(frame: pd.DataFrame, months: Months, ids, question: str | None = Non
     if question:
         keep &= frame["question"] == question
     return frame[keep]
+
+
+def fft_counts(queries: Queries, months: Months = None, scope: str = "") -> pd.DataFrame:
+    """:meth:`Queries.fft_counts` by service (the default) from counts kept per month."""
+    frames = kept(
+        queries,
+        "fft_counts",
+        ("fft_responses",),
+        lambda a, b: {"counts": queries.fft_counts((a, b), "")},
+        months,
+    )
+    out = _select(frames["counts"], months, scope_services(queries.services(), scope))
+    return out.sort_values(["service_id", "month"], ignore_index=True)
+
+
+def fft_summary(queries: Queries, months: Months = None, scope: str = "") -> pd.DataFrame:
+    """:meth:`Queries.fft_summary` by service from the FFT counts kept per month."""
+    by = ("service_id",)
+    return queries.summary_of(fft_counts(queries, months, scope), months, scope, by)
 
 
 def group_counts(queries: Queries, months: Months, scope: str, group_type: str) -> pd.DataFrame:

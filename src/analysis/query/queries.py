@@ -165,7 +165,13 @@ class Queries:
         """:func:`fft_counts` with ``pct_positive`` and ``pct_negative``, and for services and
         settings ``eligible`` and ``response_rate`` (%) (the columns of
         :func:`analysis.methods.fft.monthly_summary`)."""
-        out = self.fft_counts(months, scope, by)
+        return self.summary_of(self.fft_counts(months, scope, by), months, scope, by)
+
+    def summary_of(
+        self, counts: pd.DataFrame, months: Months, scope: str, by: tuple[str, ...]
+    ) -> pd.DataFrame:
+        """:meth:`fft_summary` of FFT counts already at hand (e.g. kept per month)."""
+        out = counts.copy()
         out["pct_positive"] = 100 * out["positive"] / out["responses"]
         out["pct_negative"] = 100 * out["negative"] / out["responses"]
         if list(by) in (["service_id"], ["setting"], ["directorate"]):

@@ -388,7 +388,10 @@ def backfill(
         span.check(first_p), span.check(last_p)
         results: dict[str, str] = {}
         built: dict[str, Path] = {}
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # started afresh, not forked: a fork of a process holding kernel clients' threads
+        # and sockets (a test run, a notebook) can crash in the copy's garbage collection
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
             futures = {}
             for p in periods:
                 folder = staging.staging_folder(final_folder(cfg, p))

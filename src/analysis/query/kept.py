@@ -34,6 +34,8 @@ KEPT_DIR = Path(".aggregates")  # a folder per kind of count kept
 LEVELS = ("subcategory", "category")
 BY = ("service_id", "question")
 WHOLE = "all"  # the one bucket of a store kept in single files
+#: Kept frames already read in this process, by folder and the keys of the months read.
+_READ: dict[tuple, dict[str, pd.DataFrame]] = {}
 
 
 def _files_key(files: list[Path]) -> str:
@@ -118,13 +120,18 @@ def kept(queries: Queries, kind: str, tables: tuple[str, ...], compute, months: 
             tmp.replace(state)
     if not keys:
         return compute(first, last)  # nothing in the span: the query's empty frames
-    names = sorted(p.name.split(".")[1] for p in folder.glob(f"{next(iter(keys))}.*.parquet"))
-    return {
-        name: pd.concat(
-            [pd.read_parquet(folder / f"{m}.{name}.parquet") for m in keys], ignore_index=True
-        )
-        for name in names
-    }
+    read = (str(folder), tuple(sorted(keys.items())))
+    if read not in _READ:  # a notebook asks several times (each question): read once
+        names = sorted(p.name.split(".")[1] for p in folder.glob(f"{next(iter(keys))}.*.parquet"))
+        if len(_READ) >= 8:
+            _READ.clear()
+        _READ[read] = {
+            name: pd.concat(
+                [pd.read_parquet(folder / f"{m}.{name}.parquet") for m in keys], ignore_index=True
+            )
+            for name in names
+        }
+    return _READ[read]
 
 
 def _select(frame: pd.DataFrame, months: Months, ids, question: str | None = None):

@@ -72,12 +72,15 @@ def plant_personal_details(df: pd.DataFrame, columns: list[str], rng, rate: floa
     for col in columns:
         rows = np.flatnonzero((df[col] != "").to_numpy() & (rng.random(len(df)) < rate))
         touched[rows] = True
+        # Written into a plain array, then set once: a cell written at a time into an
+        # Arrow-backed column copies the column each time (quadratic at a million rows).
+        values = df[col].to_numpy(dtype=object, copy=True)
         for i in rows:
             kind = kinds[int(rng.integers(len(kinds)))]
-            df.iat[i, df.columns.get_loc(col)] = (
-                f"{df.iat[i, df.columns.get_loc(col)]} {personal_detail(rng, kind)}"
-            )
+            values[i] = f"{values[i]} {personal_detail(rng, kind)}"
             counts[kind] += 1
+        if len(rows):
+            df[col] = pd.Series(values, index=df.index, dtype=df[col].dtype)
     return touched, counts
 
 

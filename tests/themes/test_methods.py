@@ -150,3 +150,106 @@ def test_sentiment_scores_three_class_view():
     assert got["accuracy_5"] == pytest.approx(0.25)
     # three classes: positive, positive, negative correct; neutral wrong → 3/4
     assert got["accuracy_3"] == pytest.approx(0.75)
+
+
+#: Texts on which Python's ``re`` and RE2 could disagree: accents and other scripts, the
+#: vertical tab and the separators that only ``re`` reads as white space, a final line
+#: break (where ``$`` matches in ``re`` only), the Kelvin sign and long s that ``re`` folds
+#: to k and s, empty text, markup and a spreadsheet formula.
+HOSTILE_TEXTS = [
+    "Car park was full",
+    "CARPARK",
+    "car  park",
+    "parking\n",
+    "parking\nwas fine",
+    "no parking",
+    "the car\x0bpark",
+    "car\x1cpark",
+    "car\u00a0park",
+    "café parking",
+    "\u212a\u017fk",
+    "KSK",
+    "Parkings",
+    "",
+    "<b>parking</b>",
+    "=HYPERLINK(\"parking\")",
+    "wifi and TV",
+    "wi-fi, television",
+    "ﬁ ligature wiﬁ",
+    "pain killers and painkiller",
+    "food for thought",
+    "ends with x",
+    "ends with x\n",
+    "digits 123",
+    "naïve parking",
+]
+#: Patterns as analysts write them, plus ones RE2 reads otherwise or not at all.
+HOSTILE_PATTERNS = [
+    r"\b(car ?park(ing)?|parking|park(ed)? the car)\b",
+    r"\b(wi-?fi|tv|television|xbox|playstation|internet access)\b",
+    r"\bpain ?killers?\b",
+    r"car\spark",
+    r"x$",
+    r"^car",
+    r"ksk",
+    r"[[:digit:]]+",
+    r"\d{,3}",
+    r"(?<=car )park",
+    r"(park)\s+\1",
+    r"caf\w",
+    r"naïve",
+    r"\bthought$",
+]
+
+
+@pytest.mark.parametrize("pattern", HOSTILE_PATTERNS)
+def test_rule_matches_answers_as_python_re_does(pattern):
+    """Reference: ``re.search`` with the rule's flags, text by text (the rules' definition)."""
+    import pyarrow as pa
+
+    from analysis.methods.themes import rule_matches
+
+    compiled = re.compile(pattern, flags=re.IGNORECASE)
+    want = [compiled.search(t) is not None for t in HOSTILE_TEXTS]
+    got = rule_matches(pa.array(HOSTILE_TEXTS, pa.string()), compiled).tolist()
+    assert got == want, [t for t, w, g in zip(HOSTILE_TEXTS, want, got, strict=True) if w != g]
+
+
+def test_rules_hit_texts_with_missing_values_as_empty_text():
+    comments = pd.DataFrame({"comment_id": ["a", "b", "c"], "text": ["parking", None, "tv"]})
+    rules = compile_rules([{"subcategory": "Parking", "action": "add", "pattern": "^$|park"}], CATS)
+    out = apply_rules(_themes([]), comments, rules, CATS)
+    assert sorted(out["comment_id"]) == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Did not answer",
+        "  did NOT answer...!!  ",
+        "did not answer\x1c",
+        "\x0bdid not answer;:-",
+        "did not answer -- thanks",
+        "Did not answer é",
+        "DİD NOT ANSWER",
+        "did not answer\u00a0",
+        "\u2003did not answer.",
+        "feedback given!",
+        " ",
+        "\x1f",
+        "...",
+        "",
+        None,
+        "Kind staff.",
+        "Nothing.",
+        "ok",
+    ],
+)
+def test_usable_text_agrees_with_the_normalised_answer(text):
+    """Reference: :func:`normalise_answer` (``str.strip``, ``str.lower``, the trailing rule)."""
+    from analysis.methods.themes import normalise_answer
+
+    answers = ["did not answer", "Feedback given"]
+    norm = normalise_answer(pd.Series([text], dtype=object)).iloc[0]
+    want = not (norm == "" or norm in [a.lower() for a in answers])
+    assert usable_text(pd.Series([text, "x"], index=[5, 6]), answers).tolist() == [want, True]

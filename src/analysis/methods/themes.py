@@ -37,10 +37,34 @@ def normalise_answer(texts: pd.Series) -> pd.Series:
     )
 
 
+#: White space as ``str.strip`` and ``re``'s ``\\s`` read it in ASCII text.
+_ASCII_WHITE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
+
+
 def usable_text(texts: pd.Series, no_answers: Iterable[str]) -> pd.Series:
-    """True where a comment has text to classify: not blank and not a configured non-answer."""
-    norm = normalise_answer(texts)
-    return ~(norm.eq("") | norm.isin([a.lower() for a in no_answers]))
+    """True where a comment has text to classify: not blank and not a configured non-answer.
+
+    Texts in ASCII are normalised as :func:`normalise_answer` does, by pyarrow's kernels
+    (leading white space, then trailing white space and punctuation, trimmed; lower case);
+    other texts by :func:`normalise_answer` itself.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = _text_array(texts)
+    norm = pc.utf8_lower(
+        pc.utf8_rtrim(
+            pc.utf8_ltrim(values, characters=_ASCII_WHITE), characters=_ASCII_WHITE + ".!?,;:-"
+        )
+    )
+    answers = pa.array(sorted({a.lower() for a in no_answers}), pa.string())
+    unusable = pc.or_(pc.equal(norm, ""), pc.is_in(norm, value_set=answers))
+    out = ~unusable.to_numpy(zero_copy_only=False)
+    other = np.flatnonzero(~pc.string_is_ascii(values).to_numpy(zero_copy_only=False))
+    if len(other):
+        norm_other = normalise_answer(pd.Series(pc.take(values, pa.array(other)).to_pylist()))
+        out[other] = ~(norm_other.eq("") | norm_other.isin(answers.to_pylist())).to_numpy()
+    return pd.Series(out, index=texts.index)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -90,11 +114,10 @@ def apply_rules(
     ``origin`` "rule" and no score; a veto removes the sub-category whatever its origin.
     """
     out = themes
+    texts = _text_array(comments["text"]) if rules else None
+    plain = _re2_reads_alike(texts) if rules else None
     for subcategory, action, pattern in rules:
-        matches = (
-            comments["text"].fillna("").map(lambda text, p=pattern: p.search(text) is not None)
-        )
-        hit = comments.loc[matches, "comment_id"]
+        hit = comments.loc[rule_matches(texts, pattern, plain), "comment_id"]
         if action == "veto":
             out = out.loc[~((out["subcategory"] == subcategory) & out["comment_id"].isin(hit))]
             continue
@@ -111,6 +134,79 @@ def apply_rules(
         )
         out = pd.concat([out, added], ignore_index=True) if new else out
     return out.reset_index(drop=True)
+
+
+#: Characters on which Python's ``re`` and RE2 read a pattern differently in ASCII text:
+#: ``\\s`` takes the vertical tab and the separators ``\\x1c``-``\\x1f`` in ``re`` only.
+_RE2_DIFFERENT = re.compile(r"[\x0b\x1c-\x1f]")
+#: Pattern text that both compile but read differently: POSIX classes (``[[:digit:]]`` is a
+#: set of characters in ``re``) and ``{,n}`` (a count in ``re``, literal text in RE2).
+_RE2_UNSAFE = ("[:", "{,")
+
+
+def _text_array(texts: pd.Series):
+    """The texts as a pyarrow string array, missing ones as empty text (not copied a
+    value at a time: the texts may be millions)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = pa.array(texts, from_pandas=True)
+    if not pa.types.is_string(values.type):
+        values = values.cast(pa.string())
+    return pc.fill_null(values, "")
+
+
+def _re2_pattern(pattern: re.Pattern) -> str | None:
+    """The pattern for RE2 (case-insensitive, as compiled), or None where RE2 could read it
+    otherwise than ``re``: a pattern with other than ASCII, or with :data:`_RE2_UNSAFE`."""
+    text = pattern.pattern
+    if not text.isascii() or any(u in text for u in _RE2_UNSAFE):
+        return None
+    return f"(?i:{text})" if pattern.flags & re.IGNORECASE else text
+
+
+def _re2_reads_alike(texts) -> np.ndarray:
+    """Texts in which RE2 reads an ASCII pattern as ``re`` does: ASCII, without
+    :data:`_RE2_DIFFERENT` and not ending in a line break (where ``$`` differs)."""
+    import pyarrow.compute as pc
+
+    odd = pc.or_(pc.ends_with(texts, "\n"), pc.match_substring_regex(texts, _RE2_DIFFERENT.pattern))
+    return pc.and_(pc.string_is_ascii(texts), pc.invert(odd)).to_numpy(zero_copy_only=False)
+
+
+def rule_matches(texts, pattern: re.Pattern, plain: np.ndarray | None = None) -> np.ndarray:
+    """Where ``pattern.search`` finds the pattern in each of ``texts`` (a pyarrow string array,
+    no nulls): the answer of Python's ``re``, whatever the text.
+
+    Texts in plain ASCII are searched by RE2 (``pyarrow.compute.match_substring_regex``, all
+    at once), which reads an ASCII pattern as ``re`` does there; the others (non-ASCII, the
+    white space :data:`_RE2_DIFFERENT`, a final line break, where ``$`` differs) and every
+    text for a pattern RE2 does not read alike are searched by ``re`` one at a time.
+
+    >>> import pyarrow as pa
+    >>> texts = pa.array(["Car park full", "café parking", "x\\n", "no"])
+    >>> rule_matches(texts, re.compile(r"\\bpark(ing)?\\b|x$", re.IGNORECASE)).tolist()
+    [True, True, True, False]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(texts)
+    re2 = _re2_pattern(pattern)
+    found = np.zeros(n, dtype=bool)
+    if re2 is not None and n:
+        plain = _re2_reads_alike(texts) if plain is None else plain
+        try:
+            found = pc.match_substring_regex(texts, re2).to_numpy(zero_copy_only=False) & plain
+        except pa.ArrowInvalid:  # a construct RE2 does not have (look-around, back-reference)
+            plain = np.zeros(n, dtype=bool)
+        rest = np.flatnonzero(~plain)
+    else:
+        rest = np.arange(n)
+    if len(rest):
+        subset = pc.take(texts, pa.array(rest)).to_pylist()
+        found[rest] = [pattern.search(t) is not None for t in subset]
+    return found
 
 
 def apply_theme_corrections(

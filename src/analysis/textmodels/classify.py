@@ -136,7 +136,8 @@ def classify_frame(
     classified in parallel processes (``n_jobs``; default: up to 2, one for small inputs).
     """
     texts, questions, ratings = (
-        np.asarray(list(a), dtype=object) for a in (texts, questions, ratings)
+        a.to_numpy(dtype=object) if isinstance(a, pd.Series) else np.asarray(list(a), dtype=object)
+        for a in (texts, questions, ratings)
     )
     starts = range(0, len(texts), chunk)
     if n_jobs is None:

@@ -52,3 +52,26 @@ def test_conversion_does_not_depend_on_how_the_file_is_chunked(partnership):
     kept_one, kept_many = combine([one], spec), combine([many], spec)
     pd.testing.assert_frame_equal(kept_many.rows, kept_one.rows)
     assert kept_many.duplicates == kept_one.duplicates
+
+
+def test_comments_redacted_in_parts_on_threads_convert_as_in_one(partnership, monkeypatch):
+    """A large export's comment columns are redacted in parts of rows, some on the threads
+    and some on the converting thread; the rows, redactions and counts equal one pass."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from analysis.ingest import convert
+
+    rows = _rows(3_000)
+    rows[1233] = rows[1233].replace("Kind staff", "NHS number 943 476 5919 and thanks Dr Patel:")
+    cfg = partnership({"fft/fft_2024-03.csv": fft_csv(*rows)})
+    spec = source_specs(cfg.sources)["fft"]
+    ctx = Context(service_codes_table(cfg), {"S1", "S2"})
+    raw = read_file(cfg.raw_dir / "fft/fft_2024-03.csv", spec.expected_headers)
+    one = convert_file(raw, spec, ctx, "fft/fft_2024-03.csv")
+    monkeypatch.setattr(convert, "REDACT_ROWS", 211)
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        many = convert_file(raw, spec, ctx, "fft/fft_2024-03.csv", executor)
+    pd.testing.assert_frame_equal(many.rows, one.rows)
+    pd.testing.assert_frame_equal(many.quarantine, one.quarantine)
+    assert many.redactions == one.redactions
+    assert one.redactions["phone"] >= 60 and one.redactions["nhs_number"] == 1

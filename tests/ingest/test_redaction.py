@@ -6,7 +6,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from analysis.ingest.redaction import find_identifiers, nhs_number_is_valid, redact
+from analysis.ingest.redaction import find_identifiers, nhs_number_is_valid, redact, redact_text
 
 # NHS numbers worked by hand with the Modulus 11 rule (NHS Digital data dictionary):
 # 943 476 5919: 9*10+4*9+3*8+4*7+7*6+6*5+5*4+9*3+1*2 = 299; 299 mod 11 = 2; 11-2 = 9 = last digit.
@@ -70,6 +70,21 @@ def test_ordinary_text_and_existing_markers_are_left_alone(text):
     redacted, counts = redact([text])
     assert redacted == [text]
     assert sum(counts.values()) == 0
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Dr Patel 10/10", "Dr [name] 10/10"),
+        ("Thanks Dr Patel 12 out of 10", "Thanks Dr [name] 12 out of 10"),
+        ("Mrs Kerry Smith 5 stars", "Mrs [name] 5 stars"),
+        ("We stayed on Rowan 1 for a week", "We stayed on Rowan 1 for a week"),
+    ],
+)
+def test_a_number_after_a_titled_name_does_not_make_it_a_ward(text, expected):
+    """A titled name then a score is a person ("Dr Patel 10/10"); a ward is "Rowan 1"."""
+    assert redact([text])[0] == [expected]
+    assert redact_text(text) == expected
 
 
 def test_staff_names_from_the_list_are_redacted_as_whole_words():

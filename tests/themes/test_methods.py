@@ -172,7 +172,7 @@ HOSTILE_TEXTS = [
     "Parkings",
     "",
     "<b>parking</b>",
-    "=HYPERLINK(\"parking\")",
+    '=HYPERLINK("parking")',
     "wifi and TV",
     "wi-fi, television",
     "ﬁ ligature wiﬁ",

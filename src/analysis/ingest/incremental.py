@@ -195,8 +195,10 @@ def add_source(
 ) -> Added:
     """De-duplicate one source's new files against each other and the rows already stored."""
     (key,) = row_key(spec, results[0].rows)
-    keys = [pa.array(r.rows[key], type=pa.large_string()) for r in results if len(r.rows)]
-    keys = pa.chunked_array(keys, type=pa.large_string()).combine_chunks()
+    arrays = [pa.array(r.rows[key], type=pa.large_string()) for r in results if len(r.rows)]
+    # the chunks themselves: a chunked array given as one item would be read value by value
+    chunks = [c for a in arrays for c in (a.chunks if isinstance(a, pa.ChunkedArray) else [a])]
+    keys = pa.chunked_array(chunks, type=pa.large_string()).combine_chunks()
     found = earlier_rows(out, spec.table, key, keys)
     # The earlier rows sharing a key, from their files' cache, in the files' order, first.
     earlier = []

@@ -141,10 +141,15 @@ _NEXT_WORD = re.compile(rf"[ \t]+([{_UPPER}][{_LETTER}'’]*)")
 _NUMBER_NEXT = re.compile(r"[ \t]+\d")
 
 
-def _place_follows(text: str, end: int) -> bool:
-    """Whether a place word or a number follows: "Rose Ward", "Rowan 1"."""
+def _place_follows(text: str, end: int, numbers: bool = True) -> bool:
+    """Whether a place word or (with ``numbers``) a number follows: "Rose Ward", "Rowan 1".
+
+    After a title, a number is a score or a time, not a ward: "Dr Patel 10/10".
+    """
     nxt = _NEXT_WORD.match(text, end)
-    return bool(nxt) and nxt.group(1).lower() in PLACES or bool(_NUMBER_NEXT.match(text, end))
+    if bool(nxt) and nxt.group(1).lower() in PLACES:
+        return True
+    return numbers and bool(_NUMBER_NEXT.match(text, end))
 
 
 def _casing_hides_names(text: str, word: str) -> bool:
@@ -182,7 +187,7 @@ def _take_name(text: str, pos: int, cue: str) -> tuple[int, int] | None:
         if nxt.group().isupper() != m.group().isupper():
             break  # a change of case ends the name: "KERRY Was", "Kerry NHS"
         end = nxt.end()
-    if _place_follows(text, end):
+    if _place_follows(text, end, numbers=cue not in _STRONG):
         return None  # "Parkway Medical" (after "called"): a place, not a person
     if text[end - 2 : end] in ("'s", "’s", "'S", "’S"):
         end -= 2  # the possessive stays: "Dr [name]'s team"

@@ -63,6 +63,19 @@ def test_batches_keep_an_export_with_its_revisions(tmp_path):
     assert len(batches.split(files, 10**9)) == 1
 
 
+def test_a_batch_stays_within_its_bytes_unless_one_file_is_larger(tmp_path):
+    """Sizes 150, 150, 150, 250, 40, 40 with a limit of 200: no batch of two files passes 200
+    (the memory a batch takes follows its bytes); the file of 250 is a batch alone."""
+    sizes = [150, 150, 150, 250, 40, 40]
+    files = []
+    for i, n in enumerate(sizes):
+        path = tmp_path / f"fft_2024-{i + 1:02d}.csv"
+        path.write_bytes(b"x" * n)
+        files.append((path, f"fft/{path.name}", ""))
+    runs = [[path.stat().st_size for path, _, _ in run] for run in batches.split(files, 200)]
+    assert runs == [[150], [150], [150], [250], [40, 40]]
+
+
 def test_a_history_cleaned_in_batches_equals_one_full_run(tmp_path, partnership, monkeypatch):
     monkeypatch.setattr(batches, "BATCH_BYTES", 10**9)
     cfg = partnership(FILES)

@@ -59,7 +59,8 @@ def tables_of(specs: dict[str, SourceSpec]) -> dict[str, list[str]]:
 
 
 def split(files: list[tuple[Path, str, str]], limit: int) -> list[list[tuple[Path, str, str]]]:
-    """``files`` (in order) in runs of about ``limit`` bytes, an export's revisions together.
+    """``files`` (in order) in runs of at most ``limit`` bytes (or one larger file), an export's
+    revisions together.
 
     >>> f = [(Path(n), n, "") for n in ("a.csv", "a_v2.csv", "b.csv", "c.csv")]
     >>> [[r for _, r, _ in b] for b in split(f, 0)]
@@ -68,12 +69,15 @@ def split(files: list[tuple[Path, str, str]], limit: int) -> list[list[tuple[Pat
     last_of = {revision_key(rel)[0]: i for i, (_, rel, _) in enumerate(files)}
     batches, current, size, reach = [], [], 0, -1
     for i, entry in enumerate(files):
-        current.append(entry)
-        size += entry[0].stat().st_size if entry[0].exists() else 0
-        reach = max(reach, last_of[revision_key(entry[1])[0]])
-        if size >= limit and reach <= i:  # no revision of these files comes later
+        n = entry[0].stat().st_size if entry[0].exists() else 0
+        # The run so far ends before a file that would take it over ``limit`` (a file larger
+        # than ``limit`` is a run of its own), unless a revision of its files is still to come.
+        if current and (size + n > limit or size >= limit) and reach < i:
             batches.append(current)
             current, size = [], 0
+        current.append(entry)
+        size += n
+        reach = max(reach, last_of[revision_key(entry[1])[0]])
     if current:
         batches.append(current)
     return batches

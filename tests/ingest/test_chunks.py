@@ -59,7 +59,7 @@ def test_comments_redacted_in_parts_on_threads_convert_as_in_one(partnership, mo
     and some on the converting thread; the rows, redactions and counts equal one pass."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from analysis.ingest import convert
+    from analysis.ingest import wide_comments
 
     rows = _rows(3_000)
     rows[1233] = rows[1233].replace("Kind staff", "NHS number 943 476 5919 and thanks Dr Patel:")
@@ -68,7 +68,7 @@ def test_comments_redacted_in_parts_on_threads_convert_as_in_one(partnership, mo
     ctx = Context(service_codes_table(cfg), {"S1", "S2"})
     raw = read_file(cfg.raw_dir / "fft/fft_2024-03.csv", spec.expected_headers)
     one = convert_file(raw, spec, ctx, "fft/fft_2024-03.csv")
-    monkeypatch.setattr(convert, "REDACT_ROWS", 211)
+    monkeypatch.setattr(wide_comments, "REDACT_ROWS", 211)
     with ThreadPoolExecutor(max_workers=2) as executor:
         many = convert_file(raw, spec, ctx, "fft/fft_2024-03.csv", executor)
     pd.testing.assert_frame_equal(many.rows, one.rows)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 
 from analysis.config import ConfigError
 from analysis.ingest import dates as date_rules
-from analysis.ingest import validation
+from analysis.ingest import validation, wide_comments
 from analysis.ingest import values as value_rules
 from analysis.ingest.frames import keep_rows, repeated_values
 from analysis.ingest.readers import RawTable, normalise_header, period_from_name
@@ -391,31 +391,15 @@ class _Converter:
                     MESSAGES["percent_out_of_range"],
                 )
 
-    def comments(self, wide: dict[str, list[tuple[tuple[int, int], Future]]] | None = None) -> None:
-        """Comment text, redacted; ``wide`` holds the redaction of each comment column's
-        parts (rows, task) if under way.
-
-        A part whose redaction has not started yet is redacted here (this thread would
-        otherwise only wait); the last parts are the least likely started.
-        """
+    def comments(self, wide: wide_comments.Started | None = None) -> None:
+        """Comment text, redacted; ``wide`` holds the redaction of the comment columns' parts
+        if under way (:func:`analysis.ingest.wide_comments.start`)."""
         spec = self.spec
         if spec.comments:
             start = time.perf_counter()
-            wide = wide or {}
-            tasks = {q: wide.get(q) or [(None, None)] for q in spec.comments}
-            done = {}
-            for question in reversed(spec.comments):
-                for rows, future in reversed(tasks[question]):
-                    if future is None or future.cancel():
-                        header = spec.comments[question]
-                        done[question, rows] = comment_column(self.raw, header, self.ctx, rows)
-            for question in spec.comments:
-                text, per_row = joined(
-                    [
-                        done[question, rows] if (question, rows) in done else future.result()
-                        for rows, future in tasks[question]
-                    ]
-                )
+            for question, (text, per_row) in wide_comments.finish(
+                self.raw, spec.comments, self.ctx, wide
+            ).items():
                 self.out[f"comment:{question}"] = text
                 self.count_redactions(per_row)
             self.seconds["redact"] += time.perf_counter() - start
@@ -574,47 +558,6 @@ def row_key(spec: SourceSpec, df: pd.DataFrame) -> list[str]:
     return key
 
 
-#: Rows of a comment column redacted as one task: a large export's columns are redacted in
-#: parts of about this size, so that the threads (and this one, once its other rules are
-#: done) share the work evenly rather than all waiting for the longest column.
-REDACT_ROWS = 200_000
-
-
-def row_parts(n: int, size: int | None = None) -> list[tuple[int, int]]:
-    """``(start, stop)`` of the parts of ``n`` rows, of nearly equal size, none over ``size``.
-
-    >>> row_parts(5, 2), row_parts(0, 2), row_parts(4, 4)
-    ([(0, 2), (2, 3), (3, 5)], [(0, 0)], [(0, 4)])
-    """
-    size = size or REDACT_ROWS
-    k = max(1, -(-n // size))
-    bounds = [round(i * n / k) for i in range(k + 1)]
-    return list(zip(bounds[:-1], bounds[1:], strict=True))
-
-
-def comment_column(
-    raw: RawTable, header: str, ctx: Context, rows: tuple[int, int] | None = None
-) -> tuple[pa.Array, dict[str, np.ndarray]]:
-    """One comment column of a wide export (``comments:``), or its ``rows`` (start, stop),
-    trimmed and redacted, and the identifiers of each kind redacted from each row.
-
-    Reads only the raw file, so it can run alongside the other rules.
-    """
-    column = raw.table.column(header)
-    if rows is not None:
-        column = column.slice(rows[0], rows[1] - rows[0])
-    text = value_rules.parse_text(column.combine_chunks())[0]
-    return redact_rows(text, ctx.staff_names, finders=ctx.finders)
-
-
-def joined(parts: list[tuple[pa.Array, dict[str, np.ndarray]]]) -> tuple[pa.Array, dict]:
-    """The parts of a column redacted apart (:func:`comment_column`), in order, as one."""
-    if len(parts) == 1:
-        return parts[0]
-    text = pa.concat_arrays([p[0] for p in parts])
-    return text, {kind: np.concatenate([p[1][kind] for p in parts]) for kind in parts[0][1]}
-
-
 def convert_file(
     raw: RawTable, spec: SourceSpec, ctx: Context, file: str, executor: Executor | None = None
 ) -> FileResult:
@@ -625,15 +568,7 @@ def convert_file(
     interpreter); this thread takes any column not yet started once it is done.
     """
     c = _Converter(raw, spec, ctx, file)
-    parts = row_parts(raw.table.num_rows)
-    wide = (
-        {
-            q: [(rows, executor.submit(comment_column, raw, h, ctx, rows)) for rows in parts]
-            for q, h in spec.comments.items()
-        }
-        if executor
-        else None
-    )
+    wide = wide_comments.start(raw, spec.comments, ctx, executor) if executor else None
     with c.stage("parse"):
         c.dates()
     with c.stage("validate"):

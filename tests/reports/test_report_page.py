@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from analysis.context import load_context
@@ -62,3 +63,21 @@ def test_pages_are_formatted_for_people(pages):
         assert "service_id" not in text and "local_subjects" not in text, kind
         assert not re.search(r"\b20\d\dQ[1-4]\b", text), kind  # calendar quarters
         assert "Common cause" not in text.split("About this report")[0], kind
+
+
+@pytest.mark.parametrize("scope", ["", "urgent care"])
+def test_the_voices_section_from_kept_counts_equals_it_from_response_rows(
+    demo_config_path, monkeypatch, scope
+):
+    """Reference: the section as computed from the twelve months' response rows (which it
+    did before it read the kept counts by month; the population periods are whole years)."""
+    from analysis.publish.sections import voices as section
+
+    ctx = load_context(demo_config_path, MONTH, scope, "month")
+    assert section._whole_months(ctx.population)
+    counted = section.compute(ctx)
+    monkeypatch.setattr(section, "_whole_months", lambda population: False)
+    rows = section.compute(load_context(demo_config_path, MONTH, scope, "month"))
+    assert counted.sentences == rows.sentences and counted.sentences
+    assert len(counted.tables) == len(rows.tables) == 1
+    pd.testing.assert_frame_equal(counted.tables[0].frame, rows.tables[0].frame)

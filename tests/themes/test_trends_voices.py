@@ -194,6 +194,76 @@ def test_representative_quotes_follow_the_stated_rule():
     assert quotes.set_index("tone")["comment_id"].to_dict() == {"negative": "b", "positive": "a"}
 
 
+def _quotes_with_text_on_every_row(comments, themes, sentiment, per_theme, max_chars=300):
+    """The rule as first written (each theme row carrying its text): the reference."""
+    rows = themes.loc[themes["origin"] == "model", ["comment_id", "subcategory", "score"]]
+    rows = rows.merge(sentiment.rename(columns={"score": "polarity"}), on="comment_id")
+    rows = rows.merge(
+        comments[["comment_id", "service_id", "response_date", "text"]], on="comment_id"
+    )
+    rows = rows.loc[rows["text"].str.len().between(20, max_chars)]
+    tone = np.select(
+        [
+            rows["sentiment"].isin(["very positive", "positive"]),
+            rows["sentiment"].isin(["negative", "very negative"]),
+        ],
+        ["positive", "negative"],
+        "neutral",
+    )
+    rows = rows.assign(tone=tone)
+    rows = rows.loc[rows["tone"] != "neutral"]
+    rows["strength"] = rows["score"] * np.where(
+        rows["tone"] == "positive", rows["polarity"], -rows["polarity"]
+    )
+    rows = rows.sort_values(
+        ["subcategory", "tone", "strength", "comment_id"], ascending=[True, True, False, True]
+    )
+    rows = rows.drop_duplicates(["subcategory", "tone", "text"])
+    out = rows.groupby(["subcategory", "tone"], sort=True).head(per_theme)
+    return out[
+        ["subcategory", "tone", "comment_id", "service_id", "response_date", "text", "strength"]
+    ].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("per_theme", [1, 3])
+def test_representative_quotes_equal_the_rule_with_text_on_every_row(per_theme):
+    """Many comments, repeated texts, missing text and themes without a comment."""
+    rng = np.random.default_rng(7)
+    n = 600
+    bank = [f"Comment number {k} about the parking and the staff." for k in range(40)]
+    comments = pd.DataFrame(
+        {
+            "comment_id": [f"c{i:04d}" for i in range(n)],
+            "service_id": rng.choice(["S1", "S2"], n),
+            "response_date": pd.Timestamp("2024-01-05"),
+            "text": pd.array(
+                [None if i % 50 == 0 else bank[rng.integers(40)] for i in range(n)],
+                dtype="string[pyarrow]",
+            ),
+        }
+    )
+    theme_rows = rng.integers(0, n + 20, 1500)
+    themes = pd.DataFrame(
+        {
+            "comment_id": [f"c{i:04d}" for i in theme_rows],
+            "subcategory": rng.choice(["Parking", "Staff", "Food"], len(theme_rows)),
+            "origin": rng.choice(["model", "rule"], len(theme_rows), p=[0.9, 0.1]),
+            "score": rng.random(len(theme_rows)).round(3),
+        }
+    ).drop_duplicates(["comment_id", "subcategory"])
+    sentiment = pd.DataFrame(
+        {
+            "comment_id": comments["comment_id"],
+            "sentiment": rng.choice(["very positive", "positive", "neutral", "negative"], n),
+            "score": rng.uniform(-1, 1, n).round(3),
+        }
+    )
+    want = _quotes_with_text_on_every_row(comments, themes, sentiment, per_theme)
+    got = theme_trends.representative_quotes(comments, themes, sentiment, per_theme=per_theme)
+    assert len(want) == 3 * 2 * per_theme  # three themes, two tones
+    pd.testing.assert_frame_equal(got, want)
+
+
 def test_search_by_text_and_theme():
     comments, themes = _comments_and_themes({"2024-01": (3, 1)})
     comments.loc[1, "text"] = "The Car park (main) was full"

@@ -190,10 +190,19 @@ def representative_quotes(
     """
     rows = themes.loc[themes["origin"] == "model", ["comment_id", "subcategory", "score"]]
     rows = rows.merge(sentiment.rename(columns={"score": "polarity"}), on="comment_id")
+    # Each theme row carries its comment's position, not its text: a month's theme rows are
+    # millions at national scale; the text is looked up for the quotes chosen. Equal texts
+    # share a code, so that the same text is still quoted once.
+    texts = comments["text"]
     rows = rows.merge(
-        comments[["comment_id", "service_id", "response_date", "text"]], on="comment_id"
+        comments[["comment_id", "service_id", "response_date"]].assign(
+            position=np.arange(len(comments)),
+            text_code=pd.factorize(texts)[0],
+            length=texts.str.len().to_numpy(dtype=float, na_value=np.nan),
+        ),
+        on="comment_id",
     )
-    rows = rows.loc[rows["text"].str.len().between(20, max_chars)]
+    rows = rows.loc[rows["length"].between(20, max_chars)]
     tone = np.select(
         [
             rows["sentiment"].isin(["very positive", "positive"]),
@@ -210,11 +219,12 @@ def representative_quotes(
     rows = rows.sort_values(
         ["subcategory", "tone", "strength", "comment_id"], ascending=[True, True, False, True]
     )
-    rows = rows.drop_duplicates(["subcategory", "tone", "text"])
-    out = rows.groupby(["subcategory", "tone"], sort=True).head(per_theme)
+    rows = rows.drop_duplicates(["subcategory", "tone", "text_code"])
+    out = rows.groupby(["subcategory", "tone"], sort=True).head(per_theme).reset_index(drop=True)
+    out["text"] = texts.take(out["position"].to_numpy()).reset_index(drop=True)
     return out[
         ["subcategory", "tone", "comment_id", "service_id", "response_date", "text", "strength"]
-    ].reset_index(drop=True)
+    ]
 
 
 def search_comments(

@@ -227,7 +227,8 @@ def _quotes_with_text_on_every_row(comments, themes, sentiment, per_theme, max_c
 
 @pytest.mark.parametrize("per_theme", [1, 3])
 def test_representative_quotes_equal_the_rule_with_text_on_every_row(per_theme):
-    """Many comments, repeated texts, missing text and themes without a comment."""
+    """Many comments, repeated texts, missing text, themes without a comment and a comment
+    with two sentiment rows (joined as a merge joins them)."""
     rng = np.random.default_rng(7)
     n = 600
     bank = [f"Comment number {k} about the parking and the staff." for k in range(40)]
@@ -258,6 +259,7 @@ def test_representative_quotes_equal_the_rule_with_text_on_every_row(per_theme):
             "score": rng.uniform(-1, 1, n).round(3),
         }
     )
+    sentiment = pd.concat([sentiment, sentiment.iloc[:5]], ignore_index=True)  # repeated ids
     want = _quotes_with_text_on_every_row(comments, themes, sentiment, per_theme)
     got = theme_trends.representative_quotes(comments, themes, sentiment, per_theme=per_theme)
     assert len(want) == 3 * 2 * per_theme  # three themes, two tones

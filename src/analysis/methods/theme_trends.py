@@ -188,43 +188,71 @@ def representative_quotes(
     negative with the highest theme score × −polarity; ties break on comment id.
     Quotes are the stored comment text, which the clean step has already redacted.
     """
-    rows = themes.loc[themes["origin"] == "model", ["comment_id", "subcategory", "score"]]
-    rows = rows.merge(sentiment.rename(columns={"score": "polarity"}), on="comment_id")
-    # Each theme row carries its comment's position, not its text: a month's theme rows are
-    # millions at national scale; the text is looked up for the quotes chosen. Equal texts
-    # share a code, so that the same text is still quoted once.
-    texts = comments["text"]
-    rows = rows.merge(
-        comments[["comment_id", "service_id", "response_date"]].assign(
-            position=np.arange(len(comments)),
-            text_code=pd.factorize(texts)[0],
-            length=texts.str.len().to_numpy(dtype=float, na_value=np.nan),
+    # At national scale a month has millions of theme rows: they are joined by integer codes
+    # of their comment ids and carry positions into the three frames, not strings; the
+    # values are taken for the quotes chosen. Equal texts share a code, so that the same text
+    # is still quoted once; sorted codes sort as the strings do.
+    model = themes.loc[themes["origin"] == "model"]
+    ids, _ = pd.factorize(
+        pd.concat(
+            [model["comment_id"], sentiment["comment_id"], comments["comment_id"]],
+            ignore_index=True,
         ),
-        on="comment_id",
+        sort=True,
+    )
+    n_model, n_feel = len(model), len(sentiment)
+    texts = comments["text"]
+    rows = pd.DataFrame(
+        {
+            "key": ids[:n_model],
+            "m": np.arange(n_model),
+            "sub": pd.factorize(model["subcategory"], sort=True)[0],
+            "score": model["score"].to_numpy(dtype=float),
+        }
+    )
+    rows = rows.merge(
+        pd.DataFrame({"key": ids[n_model : n_model + n_feel], "s": np.arange(n_feel)}), on="key"
+    ).merge(
+        pd.DataFrame(
+            {
+                "key": ids[n_model + n_feel :],
+                "c": np.arange(len(comments)),
+                "text_code": pd.factorize(texts)[0],
+                "length": texts.str.len().to_numpy(dtype=float, na_value=np.nan),
+            }
+        ),
+        on="key",
     )
     rows = rows.loc[rows["length"].between(20, max_chars)]
+    feeling = sentiment["sentiment"].to_numpy(dtype=object)[rows["s"].to_numpy()]
+    polarity = sentiment["score"].to_numpy(dtype=float)[rows["s"].to_numpy()]
     tone = np.select(
         [
-            rows["sentiment"].isin(["very positive", "positive"]),
-            rows["sentiment"].isin(["negative", "very negative"]),
+            np.isin(feeling, ["very positive", "positive"]),
+            np.isin(feeling, ["negative", "very negative"]),
         ],
-        ["positive", "negative"],
-        "neutral",
+        [1, 0],  # sorted as "negative" < "positive"
+        -1,
     )
     rows = rows.assign(tone=tone)
-    rows = rows.loc[rows["tone"] != "neutral"]
-    rows["strength"] = rows["score"] * np.where(
-        rows["tone"] == "positive", rows["polarity"], -rows["polarity"]
+    keep = tone >= 0
+    rows = rows.loc[keep]
+    rows["strength"] = rows["score"] * np.where(rows["tone"] == 1, polarity[keep], -polarity[keep])
+    rows = rows.sort_values(["sub", "tone", "strength", "key"], ascending=[True, True, False, True])
+    rows = rows.drop_duplicates(["sub", "tone", "text_code"])
+    out = rows.groupby(["sub", "tone"], sort=True).head(per_theme)
+    m, c = out["m"].to_numpy(), out["c"].to_numpy()
+    return pd.DataFrame(
+        {
+            "subcategory": model["subcategory"].take(m).reset_index(drop=True),
+            "tone": np.where(out["tone"].to_numpy() == 1, "positive", "negative"),
+            "comment_id": comments["comment_id"].take(c).reset_index(drop=True),
+            "service_id": comments["service_id"].take(c).reset_index(drop=True),
+            "response_date": comments["response_date"].take(c).reset_index(drop=True),
+            "text": texts.take(c).reset_index(drop=True),
+            "strength": out["strength"].to_numpy(),
+        }
     )
-    rows = rows.sort_values(
-        ["subcategory", "tone", "strength", "comment_id"], ascending=[True, True, False, True]
-    )
-    rows = rows.drop_duplicates(["subcategory", "tone", "text_code"])
-    out = rows.groupby(["subcategory", "tone"], sort=True).head(per_theme).reset_index(drop=True)
-    out["text"] = texts.take(out["position"].to_numpy()).reset_index(drop=True)
-    return out[
-        ["subcategory", "tone", "comment_id", "service_id", "response_date", "text", "strength"]
-    ]
 
 
 def search_comments(

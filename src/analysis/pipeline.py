@@ -45,10 +45,9 @@ log = logging.getLogger("analysis")
 
 #: The clean step's notebook; it runs once before the month is known.
 CLEAN = "01_clean"
-#: Analysis notebooks, run in order for each month, saved executed as the audit record.
-ANALYSES: list[str] = ["02_trends", "03_themes", "04_indicators"]
-#: The analyses in the order a month runs them: the longest first.
-LONGEST_FIRST: list[str] = ["02_trends", "04_indicators", "03_themes"]
+#: Analysis notebooks, run in this order for each month (after its reports, so that the
+#: kernels finish together), saved executed as the audit record.
+ANALYSES: list[str] = ["02_trends", "04_indicators", "03_themes"]
 
 
 @dataclass(frozen=True)
@@ -154,10 +153,7 @@ def build_month(
     # the longest first (the reports, then the analyses), so that the kernels finish
     # together and each report's pages are exported while the other notebooks run
     runs = [(r.audit, r.notebook, {**params, "kind": r.kind}) for r in reports]
-    runs += [
-        (n, n, params)
-        for n in (sorted(ANALYSES, key=LONGEST_FIRST.index) if options.analyses else [])
-    ]
+    runs += [(n, n, params) for n in (ANALYSES if options.analyses else [])]
     runs += [(CLEAN, CLEAN, {"config_path": str(cfg.path), "month": ""})] * options.clean_audit
     seconds: dict[str, float] = {}
     own = pool is None

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from analysis.config import Config
 from analysis.freshness import code_fingerprint, file_checksum, tables_fingerprint
+from analysis.kept_results import key_of
 
 #: Beside the tables (hidden: not data): the quick key when ``classify`` last confirmed them.
 STAMP = ".comment_themes.checked.json"
@@ -33,8 +34,6 @@ STAMP = ".comment_themes.checked.json"
 
 def quick_key(cfg: Config, settings: dict) -> str:
     """The quick key of the themes' inputs (nothing read but the corrections and code)."""
-    import hashlib
-
     from analysis.textmodels.classify import corrections_path
 
     corrections = corrections_path(cfg, settings)
@@ -44,7 +43,7 @@ def quick_key(cfg: Config, settings: dict) -> str:
         "corrections": [str(corrections), file_checksum(corrections)],
         "tables": tables_fingerprint(cfg.processed_dir),
     }
-    return hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()
+    return key_of(facts)
 
 
 def themes_up_to_date(cfg: Config, settings: dict | None = None) -> dict:

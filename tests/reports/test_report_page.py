@@ -71,12 +71,13 @@ def test_the_voices_section_from_kept_counts_equals_it_from_response_rows(
 ):
     """Reference: the section as computed from the twelve months' response rows (which it
     did before it read the kept counts by month; the population periods are whole years)."""
+    from analysis.methods import voices
     from analysis.publish.sections import voices as section
 
     ctx = load_context(demo_config_path, MONTH, scope, "month")
-    assert section._whole_months(ctx.population)
+    assert voices.whole_month_periods(ctx.population)
     counted = section.compute(ctx)
-    monkeypatch.setattr(section, "_whole_months", lambda population: False)
+    monkeypatch.setattr(voices, "whole_month_periods", lambda population: False)
     rows = section.compute(load_context(demo_config_path, MONTH, scope, "month"))
     assert counted.sentences == rows.sentences and counted.sentences
     assert len(counted.tables) == len(rows.tables) == 1

@@ -563,9 +563,10 @@ def convert_file(
 ) -> FileResult:
     """Validate and redact one file's rows: valid rows, quarantine, redaction counts.
 
-    With an ``executor``, the comment columns are redacted on its threads (one column each)
-    while the other columns are parsed (pyarrow's kernels run without holding the
-    interpreter); this thread takes any column not yet started once it is done.
+    With an ``executor``, the comment columns are redacted on its threads, in parts of rows
+    (:mod:`analysis.ingest.wide_comments`), while the other columns are parsed (pyarrow's
+    kernels run without holding the interpreter); this thread takes any part not yet started
+    once it is done.
     """
     c = _Converter(raw, spec, ctx, file)
     wide = wide_comments.start(raw, spec.comments, ctx, executor) if executor else None

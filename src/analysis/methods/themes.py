@@ -138,7 +138,7 @@ def apply_rules(
 
 #: Characters on which Python's ``re`` and RE2 read a pattern differently in ASCII text:
 #: ``\\s`` takes the vertical tab and the separators ``\\x1c``-``\\x1f`` in ``re`` only.
-_RE2_DIFFERENT = re.compile(r"[\x0b\x1c-\x1f]")
+_RE2_DIFFERENT = r"[\x0b\x1c-\x1f]"
 #: Pattern text that both compile but read differently: POSIX classes (``[[:digit:]]`` is a
 #: set of characters in ``re``) and ``{,n}`` (a count in ``re``, literal text in RE2).
 _RE2_UNSAFE = ("[:", "{,")
@@ -170,7 +170,7 @@ def _re2_reads_alike(texts) -> np.ndarray:
     :data:`_RE2_DIFFERENT` and not ending in a line break (where ``$`` differs)."""
     import pyarrow.compute as pc
 
-    odd = pc.or_(pc.ends_with(texts, "\n"), pc.match_substring_regex(texts, _RE2_DIFFERENT.pattern))
+    odd = pc.or_(pc.ends_with(texts, "\n"), pc.match_substring_regex(texts, _RE2_DIFFERENT))
     return pc.and_(pc.string_is_ascii(texts), pc.invert(odd)).to_numpy(zero_copy_only=False)
 
 

@@ -62,6 +62,19 @@ def _check_group_type(group_type: str) -> None:
         raise ValueError(f"group_type must be one of {GROUP_TYPES}, not {group_type!r}")
 
 
+def whole_month_periods(population: pd.DataFrame) -> bool:
+    """Whether every population period starts on a month's first day and ends on its last:
+    then counts by month (:meth:`analysis.query.Queries.group_counts`) give the figures of
+    the response rows.
+
+    >>> whole_month_periods(pd.DataFrame({"period_start": pd.to_datetime(["2024-04-01"]),
+    ...     "period_end": pd.to_datetime(["2025-03-31"])}))
+    True
+    """
+    start, end = population["period_start"], population["period_end"]
+    return bool((start.dt.is_month_start & end.dt.is_month_end).all())
+
+
 def responses_in_population_periods(
     responses: pd.DataFrame, population: pd.DataFrame
 ) -> pd.DataFrame:

@@ -19,19 +19,13 @@ ANCHOR = "voices"
 GROUP_WORDS = {"age_band": "Age", "sex": "Sex", "ethnicity": "Ethnic group"}
 
 
-def _whole_months(population: pd.DataFrame) -> bool:
-    """Whether every population period starts on a month's first day and ends on its last."""
-    start, end = population["period_start"], population["period_end"]
-    return bool((start.dt.is_month_start & end.dt.is_month_end).all())
-
-
 def _windows(ctx) -> dict[str, pd.DataFrame]:
     """Who answered in the twelve months to the page's month, per group type: the counts kept
     by month (:meth:`analysis.context.Context.voice_counts`) where the population periods are
     whole months, as counts by month then give the figures of the response rows
     (:mod:`analysis.methods.voices`); else the response rows."""
     first = (ctx.month - 11).to_timestamp()
-    if _whole_months(ctx.population):
+    if voices.whole_month_periods(ctx.population):
         counts = {g: ctx.voice_counts(g) for g in voices.GROUP_TYPES}
         return {g: c.loc[c["month"] >= first] for g, c in counts.items()}
     rows = ctx.responses_between(

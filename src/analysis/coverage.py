@@ -6,7 +6,8 @@ Months inside that span with no responses (the 2020 pause of FFT collection) are
 reported: their pages say there is not enough data. Anything else is bad input (exit 2),
 and the message names the months available.
 
-Only the response dates are read (one column), whatever the size of the history.
+Only the files' footers are read (the dates' minimum and maximum kept by each row group),
+whatever the size of the history; a row group written without them has its dates read.
 
 >>> parse_month("2025-03")
 Period('2025-03', 'M')
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from analysis.ingest.store import table_path
 
@@ -69,13 +70,43 @@ def coverage(processed_dir: Path, today: pd.Timestamp | None = None) -> Coverage
         raise FileNotFoundError(
             f"{path} does not exist: run the clean step first (python -m analysis clean)"
         )
-    dates = ds.dataset(path, format="parquet").to_table(columns=["response_date"]).column(0)
-    low, high = pc.min_max(dates).values()
-    if not low.is_valid:
+    low, high = date_range(path, "response_date")
+    if low is None:
         raise ValueError(f"{path} has no dated responses: there is no month to report on")
     today = today or pd.Timestamp.today()
-    last = min(pd.Timestamp(high.as_py()).to_period("M"), today.to_period("M") - 1)
-    return Coverage(first=pd.Timestamp(low.as_py()).to_period("M"), last=last)
+    last = min(pd.Timestamp(high).to_period("M"), today.to_period("M") - 1)
+    return Coverage(first=pd.Timestamp(low).to_period("M"), last=last)
+
+
+def date_range(path: Path, column: str) -> tuple:
+    """The earliest and latest value of ``column`` in a Parquet file or folder of files
+    (``(None, None)`` if it has none), from the row groups' statistics: a 60-million-row
+    history is not read. A row group without them (another writer's file) is read.
+    """
+    files = [path]
+    if path.is_dir():  # as a dataset reads it: no part named ".…" or "_…" (being written)
+        files = sorted(
+            f
+            for f in path.rglob("*.parquet")
+            if not any(p.startswith((".", "_")) for p in f.relative_to(path).parts)
+        )
+    lows, highs = [], []
+    for file in files:
+        meta = pq.ParquetFile(file).metadata
+        at = meta.schema.to_arrow_schema().get_field_index(column)
+        for g in range(meta.num_row_groups if at >= 0 else 0):
+            group = meta.row_group(g)
+            stats = group.column(at).statistics
+            if stats is not None and stats.has_min_max:
+                lows.append(stats.min)
+                highs.append(stats.max)
+            elif stats is None or stats.null_count != group.num_rows:  # not all missing
+                values = pq.ParquetFile(file).read_row_group(g, columns=[column]).column(0)
+                low, high = pc.min_max(values).values()
+                if low.is_valid:
+                    lows.append(low.as_py())
+                    highs.append(high.as_py())
+    return (min(lows), max(highs)) if lows else (None, None)
 
 
 def check_written(month: str, processed_dir: Path) -> pd.Period:

@@ -112,6 +112,43 @@ class Windows:
         t = self.themes if name == "comment_themes" else self.sentiment
         return t[t["comment_id"].isin(ids)]
 
+    def period_theme_totals(self):
+        """The period's comments, those with a theme, and the comments carrying each theme
+        (:class:`analysis.methods.theme_trends.ThemeTotals`): counted where the comments
+        lie, no comment read."""
+        from analysis.methods import theme_trends
+
+        if "theme_totals" not in self.cache:
+            if self._pandas:
+                totals = theme_trends.theme_totals(self.period_comments, self.period_themes)
+            else:
+                months = self.period.months
+                totals = self.queries.theme_totals((months[0], months[-1]), self.scope)
+            self.cache["theme_totals"] = totals
+        return self.cache["theme_totals"]
+
+    def period_quote_candidates(self, per_theme: int = 3) -> pd.DataFrame:
+        """The most typical comments of each theme in the period, with their question,
+        sentiment and response's rating (:func:`analysis.publish.quoting.comment_candidates`):
+        on the query path only the quotes chosen are read."""
+        from analysis.publish import quoting
+
+        if self._pandas:
+            comments, themes = self.period_comments, self.period_themes
+            if comments.empty or themes.empty:
+                return pd.DataFrame()
+            responses = (
+                self.responses_between(self.period.months[0], ["response_id", "rating"])
+                if "response_id" in comments
+                else None
+            )
+            return quoting.comment_candidates(
+                comments, themes, self.period_sentiment, responses, per_theme
+            )
+        months = self.period.months
+        picked = self.queries.representative_quotes((months[0], months[-1]), self.scope, per_theme)
+        return quoting.as_candidates(picked)
+
     @cached_property
     def period_themes(self) -> pd.DataFrame:
         """The themes of the period's comments."""

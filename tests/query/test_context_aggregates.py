@@ -169,3 +169,18 @@ def test_search_comments_equals_the_pandas_path(demo_config_path, text, subcateg
     assert len(want) > 0 and got["response_date"].max() < pd.Timestamp("2024-06-01")
     cols = ["comment_id", "service_id", "response_date", "question", "text", "themes"]
     pd.testing.assert_frame_equal(got[cols], want[cols], check_dtype=False)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_pages_themes_and_quotes_are_the_same_from_query_layer_and_pandas(
+    demo_config_path, kind
+):
+    """The themes section counts and quotes where the comments lie: the same sentences,
+    table and quotes as from the period's rows in pandas."""
+    from analysis.publish.sections import themes
+
+    got = themes.compute(load_context(demo_config_path, MONTH, "", kind))
+    want = themes.compute(load_context(demo_config_path, MONTH, "", kind, source="pandas"))
+    assert got.data["quotes"] == want.data["quotes"] and len(got.data["quotes"]) == 2
+    assert got.sentences == want.sentences and got.sentences
+    pd.testing.assert_frame_equal(got.tables[0].frame, want.tables[0].frame)

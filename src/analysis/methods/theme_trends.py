@@ -13,6 +13,7 @@ England's Making Data Count uses the same 3-sigma limits).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,47 @@ def comment_themes_by_month(
     base = base.loc[~base["comment_id"].isin(unusable)]
     rows = themes.merge(base[["comment_id", "month", "service_id", "question"]], on="comment_id")
     return rows, base.groupby("month").size().rename("comments")
+
+
+@dataclass(frozen=True)
+class ThemeTotals:
+    """A period's comments, those with a usable text and a theme, and the comments carrying
+    each theme (``category``, ``subcategory``, ``count``; most common first, then by name)."""
+
+    comments: int
+    usable: int
+    counts: pd.DataFrame
+
+    @classmethod
+    def of(cls, counts: pd.DataFrame, comments: int, usable: int) -> ThemeTotals:
+        """The totals, ``counts`` put in order."""
+        counts = counts[["category", "subcategory", "count"]].sort_values(
+            ["count", "subcategory", "category"], ascending=[False, True, True], ignore_index=True
+        )
+        return cls(comments, usable, counts.astype({"count": "int64"}))
+
+
+def theme_totals(comments: pd.DataFrame, themes: pd.DataFrame) -> ThemeTotals:
+    """How many of ``comments`` carry each theme (once per comment and theme), leaving out
+    comments with no usable text; ``usable`` counts the comments with a theme.
+
+    >>> c = pd.DataFrame({"comment_id": ["a", "b", "c"], "question": "q",
+    ...                   "service_id": "S", "response_date": pd.Timestamp("2024-01-02")})
+    >>> t = pd.DataFrame({"comment_id": ["a", "a", "b", "c"], "category": "Staff",
+    ...                   "subcategory": ["Attitude", "Attitude", "Attitude", NO_USABLE_TEXT]})
+    >>> totals = theme_totals(c, t)
+    >>> totals.comments, totals.usable, totals.counts["count"].tolist()
+    (3, 2, [2])
+    """
+    rows, _ = comment_themes_by_month(comments, themes)
+    counts = (
+        rows.drop_duplicates(["comment_id", "subcategory"])
+        .groupby(["category", "subcategory"])
+        .size()
+        .rename("count")
+        .reset_index()
+    )
+    return ThemeTotals.of(counts, len(comments), rows["comment_id"].nunique())
 
 
 def monthly_theme_shares(

@@ -31,8 +31,14 @@ def comment_candidates(
         comments[["comment_id", "response_id", "question"]], on="comment_id", how="left"
     ).merge(sentiment[["comment_id", "sentiment"]], on="comment_id", how="left")
     if responses is not None:
-        ratings = responses.set_index("response_id")["rating"]
-        picked["rating"] = picked["response_id"].map(ratings).astype(object)
+        picked["rating"] = picked["response_id"].map(responses.set_index("response_id")["rating"])
+    return as_candidates(picked)
+
+
+def as_candidates(picked: pd.DataFrame) -> pd.DataFrame:
+    """Quotes picked by the rule, with their question, sentiment and rating, as candidates."""
+    if "rating" in picked:
+        picked = picked.assign(rating=picked["rating"].astype(object))
     return picked.rename(columns={"subcategory": "theme"})
 
 

@@ -18,12 +18,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
+import ibis
 import pandas as pd
 
 from analysis.config import Config
 from analysis.ingest.store import read_table
 from analysis.methods import complaints as complaint_methods
+from analysis.methods.theme_trends import ThemeTotals
 from analysis.query import aggregates as agg
+from analysis.query import comment_figures as figures
 from analysis.query.engine import Engine
 from analysis.query.settings import QuerySettings, query_settings
 from analysis.scope import in_scope
@@ -215,6 +218,46 @@ class Queries:
             [*keys, level], ignore_index=True
         )
 
+    def theme_totals(self, months: Months = None, scope: str = "") -> ThemeTotals:
+        """Comments carrying each theme in ``months``, and the comments with a theme
+        (:func:`analysis.query.comment_figures.theme_totals`)."""
+        e = self.engine
+        counts, sizes = figures.theme_totals(
+            e.table("fft_comments"),
+            e.table("comment_themes"),
+            self.selection(months, scope),
+            e.partitioned("fft_comments"),
+        )
+        table = _tidy(e.execute(counts), [])
+        sizes = e.execute(sizes).iloc[0]
+        return ThemeTotals.of(table, int(sizes["comments"]), int(sizes["usable"]))
+
+    def representative_quotes(
+        self, months: Months = None, scope: str = "", per_theme: int = 2
+    ) -> pd.DataFrame:
+        """The most typical comments of each theme in ``months``, with their response's
+        ``rating`` (:func:`analysis.query.comment_figures.representative_quotes`): only the
+        quotes chosen are read."""
+        e = self.engine
+        sel = self.selection(months, scope)
+        expr = figures.representative_quotes(
+            e.table("fft_comments"),
+            e.table("comment_themes"),
+            e.table("comment_sentiment"),
+            sel,
+            e.partitioned("fft_comments"),
+            per_theme=per_theme,
+        )
+        out = e.execute(expr).reset_index(drop=True)
+        out["response_date"] = pd.to_datetime(out["response_date"])
+        r = agg.select(
+            e.table("fft_responses"), "response_date", sel, e.partitioned("fft_responses")
+        )
+        ids = ibis.memtable(pd.DataFrame({"response_id": out["response_id"].astype(str)}))
+        ratings = e.execute(r.semi_join(ids, "response_id").select("response_id", "rating"))
+        out["rating"] = out["response_id"].map(ratings.set_index("response_id")["rating"])
+        return out
+
     def complaints(self, months: Months = None, scope: str = "") -> pd.DataFrame:
         """The complaints whose acknowledgement or response can be settled in ``months``
         (the columns timeliness needs)."""
@@ -334,8 +377,6 @@ class Queries:
 
     def of_comments(self, name: str, comment_ids: Iterable[str]) -> pd.DataFrame:
         """The rows of ``name`` (``comment_themes``, ``comment_sentiment``) for these comments."""
-        import ibis
-
         from analysis.ingest.store import PARTITION_COLUMN
 
         t = self.engine.table(name)

@@ -40,18 +40,12 @@ def _group(heading: str, chosen: list[Quote]) -> list[dict]:
     ]
 
 
-def comment_quotes(ctx, comments: pd.DataFrame, themes: pd.DataFrame, n: int = 2) -> list[dict]:
-    """Up to ``n`` quotes of what was good and ``n`` of what could be better, from the most
-    typical comments of each theme (:func:`analysis.methods.theme_trends.representative_quotes`'s
-    stated rule) that fit the heading and pass the screen."""
-    if comments.empty or themes.empty:
-        return []
-    responses = (
-        ctx.responses_between(ctx.period.months[0], ["response_id", "rating"])
-        if "response_id" in comments
-        else None
-    )
-    candidates = quoting.comment_candidates(comments, themes, ctx.period_sentiment, responses)
+def comment_quotes(ctx, n: int = 2) -> list[dict]:
+    """Up to ``n`` quotes of what was good and ``n`` of what could be better in the period,
+    from the most typical comments of each theme
+    (:func:`analysis.methods.theme_trends.representative_quotes`'s stated rule) that fit the
+    heading and pass the screen."""
+    candidates = ctx.period_quote_candidates()
     groups = []
     for side in (GOOD, BETTER):
         chosen = _pick(ctx, candidates, side, n)

@@ -20,21 +20,11 @@ ANCHOR = "themes"
 def compute(ctx) -> Section:
     """The "what people told us" section: common and rising themes, with quotes."""
     section = start(ANCHOR)
-    in_period = ctx.period_comments
-    if in_period.empty:
+    totals = ctx.period_theme_totals()
+    if not totals.comments:
         return section
-    themes = ctx.period_themes
-    rows, _ = theme_trends.comment_themes_by_month(in_period, themes)
-    usable = max(rows["comment_id"].nunique(), 1)
-    top = (
-        rows.drop_duplicates(["comment_id", "subcategory"])
-        .groupby(["category", "subcategory"])
-        .size()
-        .rename("Comments")
-        .reset_index()
-        .sort_values(["Comments", "subcategory"], ascending=[False, True])
-        .head(10)
-    )
+    usable = max(totals.usable, 1)
+    top = totals.counts.rename(columns={"count": "Comments"}).head(10).copy()
     top["Share of comments"] = (100 * top["Comments"] / usable).map(fmt.percent)
     table = suppress(
         top.rename(columns={"category": "Category", "subcategory": "Theme"}),
@@ -77,5 +67,5 @@ def compute(ctx) -> Section:
                 term="above the upper limit of a p-chart of the theme's monthly share",
             )
         )
-    section.data["quotes"] = comment_quotes(ctx, in_period, themes)
+    section.data["quotes"] = comment_quotes(ctx)
     return section

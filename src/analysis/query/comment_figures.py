@@ -1,0 +1,113 @@
+"""A period's comment figures run where the comments lie: the themes' totals and the quotes.
+
+At national scale a month has over a million comments and two million theme rows; a
+report needs of them only the comments carrying each theme and a few quotes per theme.
+These Ibis expressions (DuckDB by default, Spark when configured, as
+:mod:`analysis.query.aggregates`) compute both where the Parquet files lie, so that only
+the small results reach pandas:
+
+* :func:`theme_totals`: comments carrying each theme (category and sub-category) and the
+  comments with a theme (:func:`analysis.methods.theme_trends.theme_totals`, the
+  reference);
+* :func:`representative_quotes`: the rule of
+  :func:`analysis.methods.theme_trends.representative_quotes` (the reference, which the
+  tests compare with), the chosen quotes carrying their response, question and sentiment.
+"""
+
+from __future__ import annotations
+
+import ibis
+
+from analysis.ingest.store import PARTITION_COLUMN
+from analysis.query.aggregates import Selection, select
+from analysis.reference import NO_USABLE_TEXT
+
+#: Sentiments that make a quote positive or negative (the rest are not quoted).
+POSITIVE = ("very positive", "positive")
+NEGATIVE = ("negative", "very negative")
+#: What a chosen quote carries.
+QUOTE_COLUMNS = (
+    "subcategory",
+    "tone",
+    "comment_id",
+    "service_id",
+    "response_date",
+    "text",
+    "strength",
+    "response_id",
+    "question",
+    "sentiment",
+)
+
+
+def in_months(t: ibis.Table, sel: Selection) -> ibis.Table:
+    """Rows of a table kept by its comments' months (themes, sentiment) in the selected
+    months: only those folders are read. A table kept otherwise is returned whole (the
+    join with the selected comments limits it)."""
+    if PARTITION_COLUMN not in t.columns or not t[PARTITION_COLUMN].type().is_string():
+        return t
+    if sel.first is not None:
+        t = t.filter(t[PARTITION_COLUMN] >= str(sel.first))
+    if sel.last is not None:
+        t = t.filter(t[PARTITION_COLUMN] <= str(sel.last))
+    return t
+
+
+def theme_totals(
+    comments: ibis.Table, themes: ibis.Table, sel: Selection, partitioned: bool
+) -> tuple[ibis.Table, ibis.Table]:
+    """Comments carrying each (category, sub-category) in the selection (``count``), and
+    the selection's ``comments`` and those with a theme (``usable``): a comment counts once
+    per theme, and comments with no usable text are left out (as
+    :func:`analysis.methods.theme_trends.theme_totals` counts them)."""
+    c = select(comments, "response_date", sel, partitioned).select("comment_id")
+    t = in_months(themes, sel)
+    unusable = t.filter(t.subcategory == NO_USABLE_TEXT).select("comment_id")
+    usable = c.anti_join(unusable, "comment_id")
+    rows = usable.join(t.select("comment_id", "category", "subcategory"), "comment_id").distinct()
+    counts = rows.group_by(["category", "subcategory"]).agg(count=rows.count())
+    sizes = c.aggregate(comments=c.count()).cross_join(
+        rows.aggregate(usable=rows.comment_id.nunique())
+    )
+    return counts, sizes
+
+
+def representative_quotes(
+    comments: ibis.Table,
+    themes: ibis.Table,
+    sentiment: ibis.Table,
+    sel: Selection,
+    partitioned: bool,
+    per_theme: int = 2,
+    max_chars: int = 300,
+) -> ibis.Table:
+    """Up to ``per_theme`` positive and ``per_theme`` negative quotes per sub-category, by
+    the rule of :func:`analysis.methods.theme_trends.representative_quotes`: comments of
+    20–``max_chars`` characters with the sub-category from the model, ranked by theme score
+    × polarity (positive) or × −polarity (negative), ties broken on comment id, each text
+    once per sub-category and tone. Sorted as that function sorts them."""
+    c = select(comments, "response_date", sel, partitioned)
+    c = c.select("comment_id", "service_id", "response_date", "text", "response_id", "question")
+    c = c.filter(c.text.length().between(20, max_chars))
+    t = in_months(themes, sel)
+    model = t.filter(t.origin == "model").select("comment_id", "subcategory", "score")
+    s = in_months(sentiment, sel)
+    feel = s.select("comment_id", "sentiment", polarity=s.score)
+    rows = model.join(feel, "comment_id").join(c, "comment_id")
+    tone = ibis.cases(
+        (rows.sentiment.isin(POSITIVE), "positive"),
+        (rows.sentiment.isin(NEGATIVE), "negative"),
+        else_=None,
+    )
+    rows = rows.mutate(tone=tone).filter(tone.notnull())
+    rows = rows.mutate(
+        strength=rows.score * ibis.ifelse(rows.tone == "positive", rows.polarity, -rows.polarity)
+    )
+    order = [ibis.desc(ibis._.strength), ibis._.comment_id]  # a missing strength last
+    once = ibis.window(group_by=["subcategory", "tone", "text"], order_by=order)
+    rows = rows.mutate(copy=ibis.row_number().over(once))
+    rows = rows.filter(rows.copy == 0)
+    ranked = ibis.window(group_by=["subcategory", "tone"], order_by=order)
+    rows = rows.mutate(place=ibis.row_number().over(ranked))
+    rows = rows.filter(rows.place < per_theme)
+    return rows.order_by([rows.subcategory, rows.tone, rows.place]).select(*QUOTE_COLUMNS)

@@ -127,6 +127,35 @@ class Windows:
             self.cache["theme_totals"] = totals
         return self.cache["theme_totals"]
 
+    def topic_counts(self, first: pd.Period, level: str = "category") -> pd.DataFrame:
+        """Per service, month (from ``first`` to the period's end) and theme at ``level``:
+        comments carrying it and those of them negative
+        (:func:`analysis.methods.triangulation.comment_topic_counts`; counted where the
+        comments lie)."""
+        from analysis.methods import triangulation
+
+        if self._pandas:
+            c = self.comments_between(first)
+            themes, sentiment = (
+                self.of_comments(n, c) for n in ("comment_themes", "comment_sentiment")
+            )
+            return triangulation.comment_topic_counts(c, themes, sentiment, level)
+        return self.queries.topic_counts((first, self.month), self.scope, level)
+
+    def representative_quotes(self, first: pd.Period, per_theme: int = 2) -> pd.DataFrame:
+        """:func:`analysis.methods.theme_trends.representative_quotes` of the comments from
+        month ``first`` to the period's end (on the query path, where the comments lie)."""
+        from analysis.methods import theme_trends
+
+        if self._pandas:
+            c = self.comments_between(first)
+            themes, sentiment = (
+                self.of_comments(n, c) for n in ("comment_themes", "comment_sentiment")
+            )
+            return theme_trends.representative_quotes(c, themes, sentiment, per_theme)
+        out = self.queries.representative_quotes((first, self.month), self.scope, per_theme)
+        return out[theme_trends.QUOTE_COLUMNS]
+
     def period_quote_candidates(self, per_theme: int = 3) -> pd.DataFrame:
         """The most typical comments of each theme in the period, with their question,
         sentiment and response's rating (:func:`analysis.publish.quoting.comment_candidates`):

@@ -56,6 +56,24 @@ def _check_quotes(q, comments, themes, sentiment, per_theme, scope="", services=
     return got
 
 
+def _check_topics(q, comments, themes, sentiment, scope="", services=None):
+    from analysis.methods import triangulation
+
+    c = _in_months(comments, FIRST, LAST, services)
+    for level in ("category", "subcategory"):
+        got = q.topic_counts((FIRST, LAST), scope, level)
+        want = triangulation.comment_topic_counts(
+            c, _window(themes, c), _window(sentiment, c), level
+        )
+        keys = ["service_id", "month", "topic"]
+        assert len(want) > 0 and want["concerns"].sum() > 0
+        pd.testing.assert_frame_equal(
+            got.sort_values(keys, ignore_index=True),
+            want.sort_values(keys, ignore_index=True),
+            check_dtype=False,
+        )
+
+
 def _check_totals(q, comments, themes, scope="", services=None):
     got = q.theme_totals((FIRST, LAST), scope)
     c = _in_months(comments, FIRST, LAST, services)
@@ -73,6 +91,7 @@ def test_the_demonstrations_quotes_and_totals_equal_pandas(queries, processed, p
     responses = read_table("fft_responses", processed).set_index("response_id")["rating"]
     assert got["rating"].tolist() == got["response_id"].map(responses).tolist()
     _check_totals(queries, comments, themes)
+    _check_topics(queries, comments, themes, sentiment)
     services = read_table("services", processed)
     setting = sorted(services["setting"])[0]
     ids = services.loc[services["setting"] == setting, "service_id"]
@@ -206,6 +225,8 @@ def test_hostile_comments_give_the_references_figures(demo_config, tmp_path, eng
         assert got["text"].str.len().between(20, 300).all()
     assert "😀" * 300 in set(got["text"]) and "é" * 20 in set(got["text"])
     _check_totals(q, comments, themes)
+    _check_topics(q, comments, themes, sentiment)
     first = services["service_id"].iloc[0]
     _check_quotes(q, comments, themes, sentiment, 2, first, {first})
     _check_totals(q, comments, themes, first, {first})
+    _check_topics(q, comments, themes, sentiment, first, {first})

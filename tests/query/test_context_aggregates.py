@@ -184,3 +184,25 @@ def test_the_pages_themes_and_quotes_are_the_same_from_query_layer_and_pandas(
     assert got.data["quotes"] == want.data["quotes"] and len(got.data["quotes"]) == 2
     assert got.sentences == want.sentences and got.sentences
     pd.testing.assert_frame_equal(got.tables[0].frame, want.tables[0].frame)
+
+
+def test_the_themes_notebooks_quarter_to_date_equals_pandas_and_stops_at_the_month(
+    demo_config_path,
+):
+    """The themes notebook's quotes and thematic review counts for the calendar quarter up
+    to the month: the same from the query layer as from rows, and nothing after the month
+    (a month run later, in a backfill, reads what a run at the time would have read)."""
+    ctx = load_context(demo_config_path, "2024-05", "", "month")
+    pandas_ctx = load_context(demo_config_path, "2024-05", "", "month", source="pandas")
+    first = pd.Period("2024-04", "M")
+    got, want = ctx.representative_quotes(first), pandas_ctx.representative_quotes(first)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert len(got) and got["response_date"].max() < pd.Timestamp("2024-06-01")
+    keys = ["service_id", "month", "topic"]
+    got, want = ctx.topic_counts(first), pandas_ctx.topic_counts(first)
+    pd.testing.assert_frame_equal(
+        got.sort_values(keys, ignore_index=True),
+        want.sort_values(keys, ignore_index=True),
+        check_dtype=False,
+    )
+    assert set(got["month"].astype(str)) == {"2024-04", "2024-05"}

@@ -39,6 +39,18 @@ def comment_themes_by_month(
     return rows, base.groupby("month").size().rename("comments")
 
 
+#: The columns of :func:`representative_quotes`.
+QUOTE_COLUMNS = [
+    "subcategory",
+    "tone",
+    "comment_id",
+    "service_id",
+    "response_date",
+    "text",
+    "strength",
+]
+
+
 @dataclass(frozen=True)
 class ThemeTotals:
     """A period's comments, those with a usable text and a theme, and the comments carrying

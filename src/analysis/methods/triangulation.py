@@ -20,6 +20,39 @@ def _quarter(dates: pd.Series) -> pd.Series:
     return dates.dt.to_period("Q").rename("quarter")
 
 
+def comment_topic_counts(
+    comments: pd.DataFrame,
+    themes: pd.DataFrame,
+    sentiment: pd.DataFrame,
+    level: str = "category",
+) -> pd.DataFrame:
+    """Per service, month and topic (a theme at ``level``): the comments carrying it
+    (``count``) and those of them whose sentiment is negative (``concerns``).
+
+    >>> c = pd.DataFrame({"comment_id": ["a", "b"], "service_id": "S",
+    ...                   "response_date": pd.Timestamp("2024-02-03")})
+    >>> t = pd.DataFrame({"comment_id": ["a", "a", "b"], "category": "Staff",
+    ...                   "subcategory": ["Attitude", "Kindness", "Attitude"]})
+    >>> s = pd.DataFrame({"comment_id": ["a", "b"], "sentiment": ["negative", "positive"]})
+    >>> comment_topic_counts(c, t, s).to_dict("records")
+    [{'service_id': 'S', 'month': Period('2024-02', 'M'), 'topic': 'Staff', 'count': 2, 'concerns': 1}]
+    """
+    rows = themes.loc[themes["subcategory"] != NO_USABLE_TEXT].drop_duplicates(
+        ["comment_id", level]
+    )
+    rows = rows.merge(comments[["comment_id", "service_id", "response_date"]], on="comment_id")
+    negative = rows["comment_id"].isin(
+        sentiment.loc[sentiment["sentiment"].isin(NEGATIVE), "comment_id"]
+    )
+    rows = rows.assign(
+        month=rows["response_date"].dt.to_period("M"), concerns=negative.astype("int64")
+    )
+    out = rows.groupby(["service_id", "month", level], as_index=False).agg(
+        count=("comment_id", "size"), concerns=("concerns", "sum")
+    )
+    return out.rename(columns={level: "topic"})
+
+
 def triangulate(
     comments: pd.DataFrame,
     themes: pd.DataFrame,
@@ -29,34 +62,36 @@ def triangulate(
     compliments: pd.DataFrame,
     level: str = "category",
 ) -> pd.DataFrame:
+    """Long table: ``service_id``, ``quarter``, ``source``, ``topic``, ``count``
+    (:func:`triangulate_counts` of the comments' :func:`comment_topic_counts`)."""
+    counts = comment_topic_counts(comments, themes, sentiment, level)
+    return triangulate_counts(counts, complaints, complaint_subjects, compliments)
+
+
+def triangulate_counts(
+    topic_counts: pd.DataFrame,
+    complaints: pd.DataFrame,
+    complaint_subjects: pd.DataFrame,
+    compliments: pd.DataFrame,
+) -> pd.DataFrame:
     """Long table: ``service_id``, ``quarter``, ``source``, ``topic``, ``count``.
 
-    Sources: "FFT theme" (comments carrying each theme at ``level``), "FFT concern"
-    (comments carrying it whose sentiment is negative), "complaint subject" (complaints
-    received with each subject) and "compliments" (topic "all").
+    Sources: "FFT theme" (comments carrying each theme), "FFT concern" (comments carrying
+    it whose sentiment is negative), both from the comments' ``topic_counts`` by month
+    (:func:`comment_topic_counts`); "complaint subject" (complaints received with each
+    subject) and "compliments" (topic "all").
     """
-    rows = themes.loc[themes["subcategory"] != NO_USABLE_TEXT].drop_duplicates(
-        ["comment_id", level]
-    )
-    rows = rows.merge(comments[["comment_id", "service_id", "response_date"]], on="comment_id")
-    rows = rows.assign(quarter=_quarter(rows["response_date"]))
-    negative = rows["comment_id"].isin(
-        sentiment.loc[sentiment["sentiment"].isin(NEGATIVE), "comment_id"]
-    )
+    by_quarter = topic_counts.assign(quarter=topic_counts["month"].dt.asfreq("Q"))
+    by_quarter = by_quarter.groupby(["service_id", "quarter", "topic"], as_index=False)[
+        ["count", "concerns"]
+    ].sum()
+    concerns = by_quarter.loc[by_quarter["concerns"] > 0]
     parts = [
-        rows.groupby(["service_id", "quarter", level])
-        .size()
-        .rename("count")
-        .reset_index()
-        .assign(source="FFT theme"),
-        rows.loc[negative]
-        .groupby(["service_id", "quarter", level])
-        .size()
-        .rename("count")
-        .reset_index()
+        by_quarter[["service_id", "quarter", "topic", "count"]].assign(source="FFT theme"),
+        concerns[["service_id", "quarter", "topic"]]
+        .assign(count=concerns["concerns"])
         .assign(source="FFT concern"),
     ]
-    parts = [p.rename(columns={level: "topic"}) for p in parts]
     subj = complaint_subjects.merge(
         complaints[["complaint_id", "service_id", "received_date"]], on="complaint_id"
     )

@@ -9,6 +9,9 @@ the small results reach pandas:
 * :func:`theme_totals`: comments carrying each theme (category and sub-category) and the
   comments with a theme (:func:`analysis.methods.theme_trends.theme_totals`, the
   reference);
+* :func:`topic_counts`: per service, month and theme, the comments carrying it and those
+  of them negative (the thematic review's counts,
+  :func:`analysis.methods.triangulation.comment_topic_counts`, the reference);
 * :func:`representative_quotes`: the rule of
   :func:`analysis.methods.theme_trends.representative_quotes` (the reference, which the
   tests compare with), the chosen quotes carrying their response, question and sentiment.
@@ -19,25 +22,15 @@ from __future__ import annotations
 import ibis
 
 from analysis.ingest.store import PARTITION_COLUMN
+from analysis.methods import theme_trends
 from analysis.query.aggregates import Selection, select
 from analysis.reference import NO_USABLE_TEXT
 
 #: Sentiments that make a quote positive or negative (the rest are not quoted).
 POSITIVE = ("very positive", "positive")
 NEGATIVE = ("negative", "very negative")
-#: What a chosen quote carries.
-QUOTE_COLUMNS = (
-    "subcategory",
-    "tone",
-    "comment_id",
-    "service_id",
-    "response_date",
-    "text",
-    "strength",
-    "response_id",
-    "question",
-    "sentiment",
-)
+#: What a chosen quote carries: the rule's columns, then its response, question and sentiment.
+QUOTE_COLUMNS = (*theme_trends.QUOTE_COLUMNS, "response_id", "question", "sentiment")
 
 
 def in_months(t: ibis.Table, sel: Selection) -> ibis.Table:
@@ -111,3 +104,29 @@ def representative_quotes(
     rows = rows.mutate(place=ibis.row_number().over(ranked))
     rows = rows.filter(rows.place < per_theme)
     return rows.order_by([rows.subcategory, rows.tone, rows.place]).select(*QUOTE_COLUMNS)
+
+
+def topic_counts(
+    comments: ibis.Table,
+    themes: ibis.Table,
+    sentiment: ibis.Table,
+    sel: Selection,
+    partitioned: bool,
+    level: str = "category",
+) -> ibis.Table:
+    """Per service, month and topic (a theme at ``level``): comments carrying it (``count``)
+    and those of them whose sentiment is negative (``concerns``), as
+    :func:`analysis.methods.triangulation.comment_topic_counts` counts them."""
+    if level not in ("subcategory", "category"):
+        raise ValueError(f"level must be 'subcategory' or 'category', not {level!r}")
+    c = select(comments, "response_date", sel, partitioned)
+    c = c.select("comment_id", "service_id", month=c.response_date.truncate("M"))
+    t = in_months(themes, sel)
+    t = t.filter(t.subcategory != NO_USABLE_TEXT).select("comment_id", topic=t[level]).distinct()
+    s = in_months(sentiment, sel)
+    negative = s.filter(s.sentiment.isin(NEGATIVE)).select("comment_id")
+    rows = t.join(c, "comment_id")
+    rows = rows.mutate(concern=rows.comment_id.isin(negative.comment_id).cast("int64"))
+    return rows.group_by(["service_id", "month", "topic"]).agg(
+        count=rows.count(), concerns=rows.concern.sum()
+    )

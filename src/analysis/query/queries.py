@@ -232,6 +232,23 @@ class Queries:
         sizes = e.execute(sizes).iloc[0]
         return ThemeTotals.of(table, int(sizes["comments"]), int(sizes["usable"]))
 
+    def topic_counts(
+        self, months: Months = None, scope: str = "", level: str = "category"
+    ) -> pd.DataFrame:
+        """Per service, month (a monthly period) and topic: comments carrying it (``count``)
+        and those negative (``concerns``) (:func:`analysis.query.comment_figures.topic_counts`)."""
+        e = self.engine
+        expr = figures.topic_counts(
+            e.table("fft_comments"),
+            e.table("comment_themes"),
+            e.table("comment_sentiment"),
+            self.selection(months, scope),
+            e.partitioned("fft_comments"),
+            level,
+        )
+        out = self._run(expr, ["service_id", "month", "topic"])
+        return out.assign(month=out["month"].dt.to_period("M"))
+
     def representative_quotes(
         self, months: Months = None, scope: str = "", per_theme: int = 2
     ) -> pd.DataFrame:

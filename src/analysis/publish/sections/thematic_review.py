@@ -23,12 +23,13 @@ ANCHOR = "thematic-review"
 def compute(ctx) -> Section:
     """The thematic review: themes of comments, complaints and compliments side by side."""
     section = start(ANCHOR)
-    comments = ctx.period_comments  # the period's quarters only are kept below
-    if comments.empty and ctx.complaints.empty:
+    if not ctx.period_theme_totals().comments and ctx.complaints.empty:
         return section
-    subjects = ctx.complaint_subjects
-    long = triangulation.triangulate(
-        comments, ctx.period_themes, ctx.period_sentiment, ctx.complaints, subjects, ctx.compliments
+    long = triangulation.triangulate_counts(  # the period's quarters only are kept below
+        ctx.topic_counts(ctx.period.months[0]),
+        ctx.complaints,
+        ctx.complaint_subjects,
+        ctx.compliments,
     )
     quarters = {m.asfreq("Q") for m in ctx.period.months}
     long = long[long["quarter"].isin(quarters)]

@@ -39,6 +39,8 @@ from analysis.scope import in_scope
 KINDS = tuple(LENGTH)
 #: Tables with a row per response or comment: never read whole for a report.
 RESPONSE_LEVEL = ("fft_responses", "fft_comments", "comment_themes", "comment_sentiment")
+#: What places a comment, without its text: its id, its response, service and date.
+COMMENT_KEYS = ["comment_id", "response_id", "service_id", "response_date"]
 #: The environment variable naming the folder a pipeline run's notebooks write into.
 OUTPUT_ENV = "ANALYSIS_OUTPUT_DIR"
 

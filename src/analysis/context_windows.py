@@ -57,9 +57,12 @@ class Windows:
         are read."""
         return self.rows_between("fft_responses", first, None, columns)
 
-    def comments_between(self, first: pd.Period, last: pd.Period | None = None) -> pd.DataFrame:
-        """FFT comments (rows) from month ``first`` to ``last`` (default: the period's end)."""
-        return self.rows_between("fft_comments", first, last)
+    def comments_between(
+        self, first: pd.Period, last: pd.Period | None = None, columns: list[str] | None = None
+    ) -> pd.DataFrame:
+        """FFT comments (rows) from month ``first`` to ``last`` (default: the period's end);
+        ``columns``: all by default."""
+        return self.rows_between("fft_comments", first, last, columns)
 
     def search_comments(self, text: str = "", subcategory: str = "") -> pd.DataFrame:
         """Comments up to the period's end whose text contains ``text`` (ignoring case) and/or

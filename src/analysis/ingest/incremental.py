@@ -61,7 +61,7 @@ from analysis.ingest.store import (
     write_partitions,
     write_table,
 )
-from analysis.ingest.tables import build_tables
+from analysis.ingest.tables import build_tables, table_builders
 
 log = logging.getLogger(__name__)
 
@@ -245,21 +245,23 @@ def write_months(
 ) -> dict[str, int]:
     """Rewrite the months ``added`` touches in each of the source's tables; the change in rows.
 
-    With an ``executor``, the first table's months are encoded there while this thread
-    checks them, and the other tables are written there meanwhile.
+    With an ``executor``, the source's own table (the first) is made and written there,
+    while this thread makes the others (FFT comments: the larger, slower to make) and
+    checks them as the executor encodes them.
     """
     (key,) = row_key(spec, added.rows)
-    first, *others = build_tables(spec, added.rows).items()
-    later = {
-        table: executor.submit(_write_table_months, out, table, fresh, key, added)
-        for table, fresh in (others if executor else [])
-    }
-    change = {first[0]: _write_table_months(out, *first, key, added, executor)}
-    for table, fresh in others if not executor else []:
-        change[table] = _write_table_months(out, table, fresh, key, added)
-    for table, future in later.items():
-        change[table] = future.result()
-    return change
+    builders = table_builders(spec, added.rows)
+    first, *others = builders
+
+    def write(table: str, pool: Executor | None = None) -> int:
+        return _write_table_months(out, table, builders[table](), key, added, pool)
+
+    if executor is None or not others:
+        return {table: write(table, executor) for table in builders}
+    later = executor.submit(write, first)
+    change = {table: write(table, executor) for table in others}
+    change[first] = later.result()
+    return {table: change[table] for table in builders}
 
 
 def _write_table_months(

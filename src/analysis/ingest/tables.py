@@ -6,6 +6,8 @@ Also the two tables that come from the configuration itself, ``services`` and
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from analysis.config import Config
@@ -66,18 +68,31 @@ def _subjects(spec: SourceSpec, complaints: pd.DataFrame) -> pd.DataFrame:
     return s[s["subject"] != ""].drop_duplicates().reset_index(drop=True)
 
 
+def table_builders(spec: SourceSpec, rows: pd.DataFrame) -> dict[str, Callable[[], pd.DataFrame]]:
+    """How to make each tidy table a source's kept rows make, the source's own table first:
+    each made only when called (so that the tables can be made on different threads)."""
+    if spec.table == "fft_responses":
+        return {
+            "fft_responses": lambda: _select(
+                rows.drop_duplicates("response_id") if spec.comment_rows else rows,
+                "fft_responses",
+            ),
+            "fft_comments": lambda: _comments(spec, rows),
+        }
+    if spec.table == "complaints":
+        return {
+            "complaints": lambda: _select(rows, "complaints"),
+            "complaint_subjects": lambda: _subjects(spec, _select(rows, "complaints")),
+        }
+    return {spec.table: lambda: _select(rows, spec.table)}
+
+
 def build_tables(spec: SourceSpec, rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The tidy tables a source's kept rows make."""
-    if spec.table == "fft_responses":
-        responses = rows.drop_duplicates("response_id") if spec.comment_rows else rows
-        return {
-            "fft_responses": _select(responses, "fft_responses"),
-            "fft_comments": _comments(spec, rows),
-        }
-    table = _select(rows, spec.table)
-    if spec.table == "complaints":
-        return {"complaints": table, "complaint_subjects": _subjects(spec, table)}
-    return {spec.table: table}
+    if spec.table == "complaints":  # the subjects come from the complaints table made once
+        complaints = _select(rows, "complaints")
+        return {"complaints": complaints, "complaint_subjects": _subjects(spec, complaints)}
+    return {table: make() for table, make in table_builders(spec, rows).items()}
 
 
 def services_table(cfg: Config) -> pd.DataFrame:

@@ -1,0 +1,115 @@
+"""The tidy tables a source's rows make: built at once or table by table (on threads), the same.
+
+The reference is :func:`build_tables` as it was before the tables could be made one at a
+time (kept here), run on rows with awkward text: odd white space, accents, titles and names,
+markup and formulas, missing answers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.config import load_config
+from analysis.ingest import tables
+from analysis.ingest.convert import TEXT
+from analysis.ingest.sources import source_specs
+from analysis.ingest.tables import _comments, _select, _subjects, build_tables, table_builders
+
+AWKWARD = [
+    "Thanks to Dr\u00a0Patel\tand Nurse Jo",
+    None,
+    "",
+    "line one\u2028line two\nline three",
+    "Zoë O’Neill — très bien",
+    "<b>great</b> &amp; =SUM(A1:A9)",
+    '\'=HYPERLINK("x")',
+    "   ",
+]
+
+
+def reference_build_tables(spec, rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """build_tables before the tables could be made one at a time."""
+    if spec.table == "fft_responses":
+        responses = rows.drop_duplicates("response_id") if spec.comment_rows else rows
+        return {
+            "fft_responses": _select(responses, "fft_responses"),
+            "fft_comments": _comments(spec, rows),
+        }
+    table = _select(rows, spec.table)
+    if spec.table == "complaints":
+        return {"complaints": table, "complaint_subjects": _subjects(spec, table)}
+    return {spec.table: table}
+
+
+def _text(values) -> pd.Series:
+    return pd.Series(values, dtype=TEXT)
+
+
+def _fft_rows() -> pd.DataFrame:
+    n = len(AWKWARD)
+    return pd.DataFrame(
+        {
+            "response_id": _text([f"R{i}" for i in range(n)]),
+            "service_id": _text(["S1", "S2"] * (n // 2)),
+            "response_date": pd.to_datetime(["2024-03-01"] * n),
+            "rating": _text(["Good"] * n),
+            "comment:what_was_good": _text(AWKWARD),
+            "comment:what_could_be_better": _text(AWKWARD[::-1]),
+            "source_file": _text(["fft/fft_2024-03.csv"] * n),
+            "source_record": pd.array(range(1, n + 1), dtype="Int64"),
+        }
+    )
+
+
+@pytest.fixture
+def specs(partnership):
+    cfg = partnership({"fft/fft_2024-03.csv": "ID,Ward,Date,Rating,Good,Better\n"})
+    return source_specs(load_config(cfg.path).sources)
+
+
+def _same(got: dict, expected: dict) -> None:
+    assert list(got) == list(expected)
+    for table, frame in expected.items():
+        pd.testing.assert_frame_equal(got[table], frame, check_exact=True)
+
+
+def test_fft_tables_made_one_at_a_time_are_the_tables_made_at_once(specs):
+    spec, rows = specs["fft"], _fft_rows()
+    expected = reference_build_tables(spec, rows)
+    assert len(expected["fft_comments"]) == 2 * sum(t is not None for t in AWKWARD)
+    _same(build_tables(spec, rows), expected)
+    made = {table: make() for table, make in table_builders(spec, rows).items()}
+    _same(made, expected)
+    # in the other order (the comments first, as write_months makes them on this thread)
+    builders = table_builders(spec, rows)
+    later = {t: builders[t]() for t in reversed(builders)}
+    _same({t: later[t] for t in builders}, expected)
+
+
+def test_tables_of_other_sources_are_the_same():
+    demo = load_config(Path(__file__).parents[2] / "config" / "partnerships" / "demo.yaml")
+    specs = source_specs(demo.sources)
+    assert "complaints" in {s.table for s in specs.values()}
+    for spec in specs.values():
+        if spec.table == "fft_responses":
+            continue
+        columns = [c for c in tables.SCHEMAS[spec.table].columns]
+        rows = pd.DataFrame({c: _text(AWKWARD) for c in columns})
+        if spec.table == "complaints":
+            rows["subject"] = _text(["a; b", None, "", " c ;", "Zoë", "d;d", "e", " "])
+        _same(build_tables(spec, rows), reference_build_tables(spec, rows))
+        made = {t: make() for t, make in table_builders(spec, rows).items()}
+        _same(made, reference_build_tables(spec, rows))
+
+
+def test_the_rows_are_not_changed(specs):
+    spec, rows = specs["fft"], _fft_rows()
+    before = rows.copy()
+    for make in table_builders(spec, rows).values():
+        make()
+    pd.testing.assert_frame_equal(rows, before)
+    assert np.array_equal(rows.index, np.arange(len(rows)))

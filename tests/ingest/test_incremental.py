@@ -199,3 +199,45 @@ def test_a_new_month_keeps_the_revisions_recorded_before(partnership):
     manifest = clean(cfg)
     assert manifest["incremental"]["appended"] == {"fft": ["fft/fft_2024-04.csv"]}
     assert manifest["revisions"] == before
+
+
+NEW_KEYS_ONLY = fft_csv(
+    "R8,B2,02/04/2024,Good,Thanks to Dr\u00a0Patel\tand Nurse Jo,",
+    "R9,A1,03/04/2024,Poor,,'=SUM(A1:A9) <b>Zoë</b>\u2028line",
+    "R9,A1,03/04/2024,Poor,,'=SUM(A1:A9) <b>Zoë</b>\u2028line",  # twice in the new file
+)
+
+
+@pytest.mark.parametrize("april", [APRIL, NEW_KEYS_ONLY], ids=["keys-stored", "new-keys-only"])
+def test_keys_looked_up_on_a_thread_give_what_the_lookup_in_turn_gives(
+    tmp_path, partnership, monkeypatch, april
+):
+    """The reference is add_source without an executor: the stored keys looked up first."""
+    _, expected, cfg = _full_and_incremental(tmp_path, partnership, monkeypatch, april=april)
+    original = incremental.add_source
+    seen = []
+
+    def both(*args, executor=None):
+        assert executor is not None  # the clean step gives its threads
+        reference = original(*args)
+        got = original(*args, executor=executor)
+        for name in ("removed", "rows", "quarantine"):
+            pd.testing.assert_frame_equal(
+                getattr(got, name).reset_index(drop=True),
+                getattr(reference, name).reset_index(drop=True),
+                check_exact=True,
+            )
+        assert (got.duplicates, got.months, got.revisions) == (
+            reference.duplicates,
+            reference.months,
+            reference.revisions,
+        )
+        seen.append(len(reference.removed))
+        return got
+
+    monkeypatch.setattr(incremental, "add_source", lambda *a, **k: both(*a, **k))
+    clean(cfg)
+    assert seen == ([1] if april is APRIL else [0])  # R2's March row replaced, or none
+    got = _tables(cfg)
+    for t in TABLES:
+        pd.testing.assert_frame_equal(got[t], expected[t], obj=t)

@@ -192,14 +192,27 @@ def add_source(
     previous: dict,
     cache: FileCache,
     context: dict,
+    executor: Executor | None = None,
 ) -> Added:
-    """De-duplicate one source's new files against each other and the rows already stored."""
+    """De-duplicate one source's new files against each other and the rows already stored.
+
+    With an ``executor``, the stored keys are looked up there while this thread
+    de-duplicates the new files alone: the answer when no stored row shares a key with
+    them (a new month's usual case), else done again with the earlier rows.
+    """
     (key,) = row_key(spec, results[0].rows)
     arrays = [pa.array(r.rows[key], type=pa.large_string()) for r in results if len(r.rows)]
     # the chunks themselves: a chunked array given as one item would be read value by value
     chunks = [c for a in arrays for c in (a.chunks if isinstance(a, pa.ChunkedArray) else [a])]
     keys = pa.chunked_array(chunks, type=pa.large_string()).combine_chunks()
-    found = earlier_rows(out, spec.table, key, keys)
+    if executor is None:
+        found, alone = earlier_rows(out, spec.table, key, keys), None
+    else:
+        lookup = executor.submit(earlier_rows, out, spec.table, key, keys)
+        try:
+            alone = combine(results, spec)
+        finally:
+            found = lookup.result()
     # The earlier rows sharing a key, from their files' cache, in the files' order, first.
     earlier = []
     for file, group in found.groupby("source_file", sort=True):
@@ -217,7 +230,7 @@ def add_source(
                 date_evidence={},
             )
         )
-    combined = combine([*earlier, *results], spec)
+    combined = alone if alone is not None and not earlier else combine([*earlier, *results], spec)
     n_earlier = sum(len(r.rows) for r in earlier)
     if n_earlier:
         is_new = combined.rows["source_file"].isin({r.file for r in results}).to_numpy()
@@ -409,7 +422,9 @@ def add(run: Run, convert) -> dict | None:  # noqa: C901
         results = converted[0]
         start = time.perf_counter()
         try:
-            added = add_source(out, source, spec, results, run.previous, cache, ctx)
+            added = add_source(
+                out, source, spec, results, run.previous, cache, ctx, executor=run.executor
+            )
         except LookupError:
             return None  # an earlier file's cache is gone: the full run reads it again
         run.seconds["dedup"] += time.perf_counter() - start

@@ -75,3 +75,42 @@ def test_comments_redacted_in_parts_on_threads_convert_as_in_one(partnership, mo
     pd.testing.assert_frame_equal(many.quarantine, one.quarantine)
     assert many.redactions == one.redactions
     assert one.redactions["phone"] >= 60 and one.redactions["nhs_number"] == 1
+
+
+def test_counts_of_parts_join_as_a_concatenation():
+    """The counts of the parts are joined by writing only rows with a count; the reference is
+    ``np.concatenate``: counts here and there, none, all, empty parts, several per row."""
+    import numpy as np
+
+    from analysis.ingest.redaction import KINDS, redact_rows
+    from analysis.ingest.wide_comments import _joined_counts, joined
+
+    rng = np.random.default_rng(7)
+    cases = [
+        [np.zeros(5, np.int64), np.zeros(0, np.int64), np.zeros(3, np.int64)],
+        [rng.integers(0, 3, 40), np.zeros(0, np.int64), rng.integers(0, 2, 17)],
+        [np.ones(4, np.int64), np.full(6, 5, np.int64)],
+        [np.where(rng.random(1000) < 0.01, rng.integers(1, 4, 1000), 0) for _ in range(5)],
+        [np.array([0, 0, 2], np.int32), np.array([1, 0], np.int32)],
+    ]
+    for parts in cases:
+        expected = np.concatenate(parts)
+        got = _joined_counts(parts)
+        assert got.dtype == expected.dtype
+        np.testing.assert_array_equal(got, expected)
+    texts = [
+        "Thanks to Dr\u00a0Patel\tand Nurse Jo",
+        None,
+        "call 07700 900123\u2028or jo@example.org",
+        "Zoë O’Neill, <b>=SUM(A1)</b>",
+        "",
+        "NHS no. 943 476 5919\nthanks Kerry & Sam",
+    ]
+    parts = [redact_rows(pa.array(texts[a:b], pa.string())) for a, b in [(0, 2), (2, 2), (2, 6)]]
+    text, counts = joined(parts)
+    whole_text, whole = redact_rows(pa.array(texts, pa.string()))
+    assert text.equals(whole_text)
+    for kind in KINDS:
+        np.testing.assert_array_equal(counts[kind], whole[kind])
+        np.testing.assert_array_equal(counts[kind], np.concatenate([p[1][kind] for p in parts]))
+    assert sum(int(v.sum()) for v in whole.values()) >= 6

@@ -32,7 +32,6 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -147,6 +146,8 @@ def earlier_rows(out: Path, table: str, key: str, keys: pa.Array) -> pd.DataFram
 
     Reads only the key and file columns of the table's partitions (DuckDB, out of core).
     """
+    import duckdb  # here, not at the top: imported on the thread looking the keys up
+
     folder = table_path(table, out)
     con = duckdb.connect()
     try:

@@ -67,7 +67,20 @@ def joined(parts: list[Redacted]) -> Redacted:
     if len(parts) == 1:
         return parts[0]
     text = pa.concat_arrays([p[0] for p in parts])
-    return text, {kind: np.concatenate([p[1][kind] for p in parts]) for kind in parts[0][1]}
+    return text, {kind: _joined_counts([p[1][kind] for p in parts]) for kind in parts[0][1]}
+
+
+def _joined_counts(parts: list[np.ndarray]) -> np.ndarray:
+    """``np.concatenate(parts)`` for counts that are nearly all zero: only the rows with a
+    count are written into zeros (fresh zeroed memory is not touched where it stays zero,
+    where a concatenation writes every row of every kind)."""
+    out = np.zeros(sum(len(p) for p in parts), dtype=np.result_type(*parts))
+    start = 0
+    for part in parts:
+        at = np.flatnonzero(part)
+        out[start + at] = part[at]
+        start += len(part)
+    return out
 
 
 def start(raw: RawTable, columns: dict[str, str], ctx: Context, executor: Executor) -> Started:

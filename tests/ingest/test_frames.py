@@ -53,3 +53,33 @@ def test_keep_rows_sliced_or_filtered_matches_pandas_on_columns_of_several_chunk
     with patch.object(frames, "MAX_SLICED_RUNS", sliced_runs):
         kept = keep_rows(df, keep)
     pd.testing.assert_frame_equal(kept, df[keep].reset_index(drop=True))
+
+
+AWKWARD = ["Dr\u00a0Patel\tand Jo", None, "line\u2028two\nthree", "Zoë O’Neill", "=SUM(A1)", ""]
+
+
+@pytest.mark.parametrize("sliced_runs", [0, 10_000])
+def test_rows_kept_are_their_own_and_match_pandas_on_awkward_text(sliced_runs):
+    """The frame of the rows kept is made without copying its new columns again; it
+    matches pandas' selection and changing it leaves the frame it came from as it was."""
+    n = len(AWKWARD)
+    df = pd.DataFrame(
+        {
+            "text": pd.Series(AWKWARD, dtype="str"),
+            "count": np.arange(n, dtype=np.int32),
+            "other": np.arange(n, dtype=np.int32) * 2,
+            "line": np.arange(n, dtype=np.int64),
+            "record": pd.array([1, None, 3, 4, 5, 6], dtype="Int64"),
+            "when": pd.to_datetime(["2024-03-01", None, "2024-03-03", "2024-03-04"] * 2)[:n],
+            "flag": np.array([True, False] * 3),
+        }
+    )
+    before = df.copy(deep=True)
+    keep = np.array([True, False, True, True, False, True])
+    with patch.object(frames, "MAX_SLICED_RUNS", sliced_runs):
+        kept = keep_rows(df, keep)
+    pd.testing.assert_frame_equal(kept, df[keep].reset_index(drop=True))
+    kept.loc[0, "count"] = 99
+    kept.loc[0, "record"] = 99
+    kept.loc[0, "flag"] = False
+    pd.testing.assert_frame_equal(df, before)

@@ -66,7 +66,8 @@ def keep_rows(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
         else:
             values = column.array[keep]
         columns[name] = pd.Series(values, name=name, copy=False)
-    kept = pd.DataFrame(columns, columns=df.columns)
+    # The columns are already new (or slices of immutable Arrow buffers): not copied again.
+    kept = pd.DataFrame(columns, columns=df.columns, copy=False)
     kept.attrs = dict(df.attrs)
     return kept
 

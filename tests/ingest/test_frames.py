@@ -5,6 +5,7 @@ from unittest.mock import patch
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -83,3 +84,71 @@ def test_rows_kept_are_their_own_and_match_pandas_on_awkward_text(sliced_runs):
     kept.loc[0, "record"] = 99
     kept.loc[0, "flag"] = False
     pd.testing.assert_frame_equal(df, before)
+
+
+def reference_repeated_values(values) -> np.ndarray:
+    """repeated_values before values in order with neighbours equal were found without hashing."""
+    n = len(values)
+    run = 0
+    if n and values[0].is_valid:
+        breaks = pc.fill_null(pc.less_equal(values[1:], values[:-1]), True)
+        first = np.flatnonzero(breaks.to_numpy(zero_copy_only=False))
+        run = int(first[0]) + 1 if len(first) else n
+    dup = np.zeros(n, dtype=bool)
+    if run == n:
+        return dup
+    if run < n - run:
+        run = 0
+    rest = frames.dictionary_array(values[run:])
+    size = max(len(rest.dictionary), 1)
+    codes = pc.fill_null(rest.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    counts = np.bincount(codes[codes >= 0], minlength=size)
+    if run:
+        hits = pc.fill_null(pc.index_in(values[:run], value_set=rest.dictionary), -1)
+        hits = hits.to_numpy(zero_copy_only=False).astype(np.int64)
+        counts += np.bincount(hits[hits >= 0], minlength=size)
+        dup[:run] = hits >= 0
+    dup[run:] = np.where(codes >= 0, counts[np.maximum(codes, 0)] > 1, (codes < 0).sum() > 1)
+    return dup
+
+
+#: Keys that look alike: white space of every kind, accents, case, markup, formulas.
+KEYS = ["R1", "R1 ", " R1", "R1\t", "R1\u00a0", "R1\u2028", "R1\n", "r1", "Ŕ1", "<b>R1", "=R1", ""]
+
+
+def _chunked(values: list, cut: int):
+    return pa.chunked_array([values[:cut], values[cut:]], type=pa.large_string())
+
+
+@given(
+    keys=st.lists(st.sampled_from(KEYS) | st.text(max_size=3), min_size=1, max_size=30),
+    order=st.sampled_from(["sorted", "as drawn", "sorted, one moved"]),
+    nulls=st.booleans(),
+    cut=st.integers(0, 30),
+)
+@settings(max_examples=300, deadline=None)
+def test_repeated_values_match_the_hashing_reference(keys, order, nulls, cut):
+    if order != "as drawn":
+        keys = sorted(keys)
+    if order == "sorted, one moved" and len(keys) > 2:
+        keys.insert(1, keys.pop())
+    values = [None if nulls and i % 7 == 3 else k for i, k in enumerate(keys)]
+    for arr in (pa.array(values, pa.string()), _chunked(values, min(cut, len(values)))):
+        np.testing.assert_array_equal(
+            frames.repeated_values(arr), reference_repeated_values(arr), err_msg=str(values)
+        )
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["R1", "R1", "R2", "R3", "R3", "R3", "R4"],  # in order, rows exported twice in place
+        ["R1", "R2", "R2", "R1"],  # equal neighbours, then out of order
+        ["R1 ", "R1", "R1\u00a0", "R1\u00a0", "R1\t"],
+        ["", "", "a"],
+    ],
+)
+def test_repeated_values_in_order_with_equal_neighbours(values):
+    np.testing.assert_array_equal(
+        frames.repeated_values(pa.array(values)), reference_repeated_values(pa.array(values))
+    )

@@ -93,20 +93,33 @@ def repeated_values(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     The leading run of values each greater than the one before is distinct (one
     pass); when it holds most of the values, only the values after it go into a hash
     table and the run is looked up in that small table, rather than hashing every
-    value into a table of a million. Otherwise every value goes into one table.
+    value into a table of a million. Values in order but for some equal to the one
+    before (rows exported twice in place) are repeated exactly where they equal a
+    neighbour (a second pass). Otherwise every value goes into one table.
 
     >>> repeated_values(pa.array(["R1", "R2", "R3", "R2", None, None])).tolist()
     [False, True, False, True, True, True]
+    >>> repeated_values(pa.array(["R1", "R2", "R2", "R2", "R3"])).tolist()
+    [False, True, True, True, False]
     """
     n = len(values)
     run = 0
     if n and values[0].is_valid:
         breaks = pc.fill_null(pc.less_equal(values[1:], values[:-1]), True)
-        first = np.flatnonzero(breaks.to_numpy(zero_copy_only=False))
+        breaks = breaks.to_numpy(zero_copy_only=False)
+        first = np.flatnonzero(breaks)
         run = int(first[0]) + 1 if len(first) else n
     dup = np.zeros(n, dtype=bool)
     if run == n:
         return dup
+    if run and values.null_count == 0:
+        # In order but for values equal to the one before (a row exported twice, in place):
+        # equal values are then neighbours, and no value need be hashed.
+        same = pc.equal(values[1:], values[:-1]).to_numpy(zero_copy_only=False)
+        if np.array_equal(same, breaks):
+            dup[1:] = same
+            dup[:-1] |= same
+            return dup
     if run < n - run:  # mostly out of order: one table of every value is cheaper
         run = 0
     rest = dictionary_array(values[run:])

@@ -130,6 +130,12 @@ class Windows:
             self.cache["theme_totals"] = totals
         return self.cache["theme_totals"]
 
+    def _comment_rows(self, first: pd.Period) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """The comments from month ``first`` to the period's end, their themes and sentiment
+        (the pandas path's rows for a method that the query path computes where they lie)."""
+        c = self.comments_between(first)
+        return c, self.of_comments("comment_themes", c), self.of_comments("comment_sentiment", c)
+
     def topic_counts(self, first: pd.Period, level: str = "category") -> pd.DataFrame:
         """Per service, month (from ``first`` to the period's end) and theme at ``level``:
         comments carrying it and those of them negative
@@ -138,11 +144,7 @@ class Windows:
         from analysis.methods import triangulation
 
         if self._pandas:
-            c = self.comments_between(first)
-            themes, sentiment = (
-                self.of_comments(n, c) for n in ("comment_themes", "comment_sentiment")
-            )
-            return triangulation.comment_topic_counts(c, themes, sentiment, level)
+            return triangulation.comment_topic_counts(*self._comment_rows(first), level)
         return self.queries.topic_counts((first, self.month), self.scope, level)
 
     def representative_quotes(self, first: pd.Period, per_theme: int = 2) -> pd.DataFrame:
@@ -151,11 +153,7 @@ class Windows:
         from analysis.methods import theme_trends
 
         if self._pandas:
-            c = self.comments_between(first)
-            themes, sentiment = (
-                self.of_comments(n, c) for n in ("comment_themes", "comment_sentiment")
-            )
-            return theme_trends.representative_quotes(c, themes, sentiment, per_theme)
+            return theme_trends.representative_quotes(*self._comment_rows(first), per_theme)
         out = self.queries.representative_quotes((first, self.month), self.scope, per_theme)
         return out[theme_trends.QUOTE_COLUMNS]
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.methods.quotes import NEGATIVE_SENTIMENT, POSITIVE_SENTIMENT
 from analysis.reference import NO_USABLE_TEXT
 
 
@@ -282,8 +283,8 @@ def representative_quotes(
     polarity = sentiment["score"].to_numpy(dtype=float)[rows["s"].to_numpy()]
     tone = np.select(
         [
-            np.isin(feeling, ["very positive", "positive"]),
-            np.isin(feeling, ["negative", "very negative"]),
+            np.isin(feeling, POSITIVE_SENTIMENT),
+            np.isin(feeling, NEGATIVE_SENTIMENT),
         ],
         [1, 0],  # sorted as "negative" < "positive"
         -1,
@@ -343,7 +344,7 @@ def concerns_in_positive_responses(
     out = sentences.drop(columns=["rating", "question"], errors="ignore").merge(
         positive, on="comment_id"
     )
-    out = out.loc[out["sentiment"].isin(["negative", "very negative"])]
+    out = out.loc[out["sentiment"].isin(NEGATIVE_SENTIMENT)]
     out = out.assign(themes=out["subcategories"].map("; ".join))
     columns = [
         "comment_id",

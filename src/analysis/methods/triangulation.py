@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.methods.quotes import NEGATIVE_SENTIMENT as NEGATIVE
 from analysis.reference import NO_USABLE_TEXT
-
-NEGATIVE = ("negative", "very negative")
 
 
 def _quarter(dates: pd.Series) -> pd.Series:

@@ -60,6 +60,19 @@ def select(t: ibis.Table, date: str, sel: Selection, partitioned: bool) -> ibis.
     return t.filter(preds) if preds else t
 
 
+def in_months(t: ibis.Table, sel: Selection) -> ibis.Table:
+    """Rows of a table kept by its comments' months (themes, sentiment) in the selected
+    months: only those folders are read. A table kept otherwise is returned whole (the
+    join with the selected comments limits it)."""
+    if PARTITION_COLUMN not in t.columns or not t[PARTITION_COLUMN].type().is_string():
+        return t
+    if sel.first is not None:
+        t = t.filter(t[PARTITION_COLUMN] >= str(sel.first))
+    if sel.last is not None:
+        t = t.filter(t[PARTITION_COLUMN] <= str(sel.last))
+    return t
+
+
 def _with_services(t: ibis.Table, services: ibis.Table, by: tuple[str, ...]) -> ibis.Table:
     extra = [c for c in by if c in SERVICE_COLUMNS]
     if not extra:
@@ -125,12 +138,7 @@ def theme_counts(
     c = select(comments, "response_date", sel, partitioned)
     if question:
         c = c.filter(c.question == question)
-    if PARTITION_COLUMN in themes.columns and themes[PARTITION_COLUMN].type().is_string():
-        # themes kept by their comment's month: read only the selected months
-        if sel.first is not None:
-            themes = themes.filter(themes[PARTITION_COLUMN] >= str(sel.first))
-        if sel.last is not None:
-            themes = themes.filter(themes[PARTITION_COLUMN] <= str(sel.last))
+    themes = in_months(themes, sel)
     unusable = themes.filter(themes.subcategory == NO_USABLE_TEXT).select("comment_id")
     c = c.anti_join(unusable, "comment_id")
     c = c.select("comment_id", *by, month=c.response_date.truncate("M"))

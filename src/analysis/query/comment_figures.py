@@ -21,29 +21,13 @@ from __future__ import annotations
 
 import ibis
 
-from analysis.ingest.store import PARTITION_COLUMN
 from analysis.methods import theme_trends
-from analysis.query.aggregates import Selection, select
+from analysis.methods.quotes import NEGATIVE_SENTIMENT, POSITIVE_SENTIMENT
+from analysis.query.aggregates import Selection, in_months, select
 from analysis.reference import NO_USABLE_TEXT
 
-#: Sentiments that make a quote positive or negative (the rest are not quoted).
-POSITIVE = ("very positive", "positive")
-NEGATIVE = ("negative", "very negative")
 #: What a chosen quote carries: the rule's columns, then its response, question and sentiment.
 QUOTE_COLUMNS = (*theme_trends.QUOTE_COLUMNS, "response_id", "question", "sentiment")
-
-
-def in_months(t: ibis.Table, sel: Selection) -> ibis.Table:
-    """Rows of a table kept by its comments' months (themes, sentiment) in the selected
-    months: only those folders are read. A table kept otherwise is returned whole (the
-    join with the selected comments limits it)."""
-    if PARTITION_COLUMN not in t.columns or not t[PARTITION_COLUMN].type().is_string():
-        return t
-    if sel.first is not None:
-        t = t.filter(t[PARTITION_COLUMN] >= str(sel.first))
-    if sel.last is not None:
-        t = t.filter(t[PARTITION_COLUMN] <= str(sel.last))
-    return t
 
 
 def theme_totals(
@@ -88,8 +72,8 @@ def representative_quotes(
     feel = s.select("comment_id", "sentiment", polarity=s.score)
     rows = model.join(feel, "comment_id").join(c, "comment_id")
     tone = ibis.cases(
-        (rows.sentiment.isin(POSITIVE), "positive"),
-        (rows.sentiment.isin(NEGATIVE), "negative"),
+        (rows.sentiment.isin(POSITIVE_SENTIMENT), "positive"),
+        (rows.sentiment.isin(NEGATIVE_SENTIMENT), "negative"),
         else_=None,
     )
     rows = rows.mutate(tone=tone).filter(tone.notnull())
@@ -124,7 +108,7 @@ def topic_counts(
     t = in_months(themes, sel)
     t = t.filter(t.subcategory != NO_USABLE_TEXT).select("comment_id", topic=t[level]).distinct()
     s = in_months(sentiment, sel)
-    negative = s.filter(s.sentiment.isin(NEGATIVE)).select("comment_id")
+    negative = s.filter(s.sentiment.isin(NEGATIVE_SENTIMENT)).select("comment_id")
     rows = t.join(c, "comment_id")
     rows = rows.mutate(concern=rows.comment_id.isin(negative.comment_id).cast("int64"))
     return rows.group_by(["service_id", "month", "topic"]).agg(

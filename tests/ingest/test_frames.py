@@ -1,5 +1,6 @@
 """Row selection in Arrow matches pandas' own boolean selection, dtypes included."""
 
+import itertools
 from unittest.mock import patch
 
 import numpy as np
@@ -56,11 +57,27 @@ def test_keep_rows_sliced_or_filtered_matches_pandas_on_columns_of_several_chunk
     pd.testing.assert_frame_equal(kept, df[keep].reset_index(drop=True))
 
 
+@given(keep=st.lists(st.booleans(), max_size=30), most=st.integers(0, 8))
+@settings(max_examples=200, deadline=None)
+def test_runs_are_listed_up_to_the_limit_and_only_counted_beyond_it(keep, most):
+    """Each run of kept rows as (start, stop), found by hand with ``itertools.groupby``;
+    ``None`` when there are more than ``most`` of them."""
+    expected, at = [], 0
+    for kept, group in itertools.groupby(keep):
+        n = len(list(group))
+        if kept:
+            expected.append((at, at + n))
+        at += n
+    runs = frames._runs(np.array(keep, dtype=bool), most)
+    assert runs == (expected if len(expected) <= most else None)
+
+
 AWKWARD = ["Dr\u00a0Patel\tand Jo", None, "line\u2028two\nthree", "Zoë O’Neill", "=SUM(A1)", ""]
 
 
+@pytest.mark.parametrize("parallel_rows", [0, 10**9])  # columns on threads, or here
 @pytest.mark.parametrize("sliced_runs", [0, 10_000])
-def test_rows_kept_are_their_own_and_match_pandas_on_awkward_text(sliced_runs):
+def test_rows_kept_are_their_own_and_match_pandas_on_awkward_text(sliced_runs, parallel_rows):
     """The frame of the rows kept is made without copying its new columns again; it
     matches pandas' selection and changing it leaves the frame it came from as it was."""
     n = len(AWKWARD)
@@ -77,7 +94,10 @@ def test_rows_kept_are_their_own_and_match_pandas_on_awkward_text(sliced_runs):
     )
     before = df.copy(deep=True)
     keep = np.array([True, False, True, True, False, True])
-    with patch.object(frames, "MAX_SLICED_RUNS", sliced_runs):
+    with (
+        patch.object(frames, "MAX_SLICED_RUNS", sliced_runs),
+        patch.object(frames, "PARALLEL_ROWS", parallel_rows),
+    ):
         kept = keep_rows(df, keep)
     pd.testing.assert_frame_equal(kept, df[keep].reset_index(drop=True))
     kept.loc[0, "count"] = 99

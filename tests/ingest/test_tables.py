@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from analysis.config import load_config
@@ -31,13 +32,32 @@ AWKWARD = [
 ]
 
 
+def reference_comments(spec, rows: pd.DataFrame) -> pd.DataFrame:
+    """_comments of a wide export before it selected the rows in Arrow (pandas' ``loc``)."""
+    if spec.comment_rows:
+        return _comments(spec, rows)
+    base = ["response_id", "service_id", "response_date", "source_file", "source_record"]
+    frames = []
+    for question in spec.comments:
+        col = f"comment:{question}"
+        c = rows.loc[rows[col].notna(), base]
+        frames.append(
+            c.assign(
+                question=question,
+                text=rows.loc[c.index, col],
+                comment_id=c["response_id"] + "-" + question,
+            )
+        )
+    return pd.concat(frames, ignore_index=True)[tables.COMMENT_COLUMNS]
+
+
 def reference_build_tables(spec, rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """build_tables before the tables could be made one at a time."""
     if spec.table == "fft_responses":
         responses = rows.drop_duplicates("response_id") if spec.comment_rows else rows
         return {
             "fft_responses": _select(responses, "fft_responses"),
-            "fft_comments": _comments(spec, rows),
+            "fft_comments": reference_comments(spec, rows),
         }
     table = _select(rows, spec.table)
     if spec.table == "complaints":
@@ -113,3 +133,27 @@ def test_the_rows_are_not_changed(specs):
         make()
     pd.testing.assert_frame_equal(rows, before)
     assert np.array_equal(rows.index, np.arange(len(rows)))
+
+
+@pytest.mark.parametrize("n", [0, 1, 5_000])
+def test_comments_of_many_rows_match_pandas_selection(specs, n):
+    """Comments of rows answered here and there (thousands of runs of rows, so Arrow filters
+    rather than slices), in columns of several chunks, from a frame with its own index."""
+    spec, rng = specs["fft"], np.random.default_rng(7)
+    texts = np.array(AWKWARD, dtype=object)[rng.integers(0, len(AWKWARD), n)]
+    chunked = pa.chunked_array([texts[: n // 3], texts[n // 3 :]], type=pa.large_string())
+    rows = pd.DataFrame(
+        {
+            "response_id": _text([f"R{i:05d}" for i in range(n)]),
+            "service_id": _text(rng.choice(["S1", "S2", None], n)),
+            "response_date": pd.to_datetime("2024-03-01")
+            + pd.to_timedelta(rng.integers(0, 30, n), "D"),
+            "comment:what_was_good": pd.Series(pd.arrays.ArrowStringArray(chunked)).astype(TEXT),
+            "comment:what_could_be_better": _text(texts[::-1]),
+            "source_file": _text(["fft/fft_2024-03.csv"] * n),
+            "source_record": pd.array(range(1, n + 1), dtype="Int64"),
+        }
+    ).set_axis(pd.RangeIndex(n) * 2 + 10)
+    expected = reference_comments(spec, rows)
+    assert len(expected) == 2 * sum(t is not None for t in texts)
+    pd.testing.assert_frame_equal(_comments(spec, rows), expected, check_exact=True)

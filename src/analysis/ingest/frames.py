@@ -19,6 +19,10 @@ np.True_
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -31,11 +35,29 @@ def _in_arrow(dtype) -> bool:
 
 #: Up to how many runs of kept rows an Arrow column is sliced rather than filtered.
 MAX_SLICED_RUNS = 16
+#: From how many rows the columns are filtered on several threads (:func:`_pool`).
+PARALLEL_ROWS = 100_000
 
 
-def _runs(keep: np.ndarray) -> list[tuple[int, int]]:
-    """The (start, stop) of each run of ``True`` in ``keep``."""
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], keep.view(np.int8), [0]))))
+@lru_cache(maxsize=1)
+def _pool() -> ThreadPoolExecutor:
+    """Threads that filter the columns of a large frame, one per core (created once)."""
+    return ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="keep_rows")
+
+
+def _runs(keep: np.ndarray, most: int) -> list[tuple[int, int]] | None:
+    """The (start, stop) of each run of ``True`` in ``keep``, or ``None`` if there are
+    more than ``most`` runs (counted without listing them: rows dropped here and there
+    make hundreds of thousands).
+
+    >>> _runs(np.array([True, True, False, True]), 2), _runs(np.array([True, False, True]), 1)
+    ([(0, 2), (3, 4)], None)
+    """
+    flags = keep.view(np.int8)
+    starts = int(flags[0]) + np.count_nonzero(flags[1:] > flags[:-1]) if len(flags) else 0
+    if starts > most:
+        return None
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags, [0]))))
     return list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
@@ -55,17 +77,25 @@ def keep_rows(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     keep = np.asarray(keep, dtype=bool)
     if len(keep) != len(df):
         raise ValueError(f"a mask of {len(keep)} values for {len(df)} rows")
-    runs = _runs(keep)
-    mask = None if len(runs) <= MAX_SLICED_RUNS else pa.array(keep)
-    columns = {}
-    for name, column in df.items():
+    runs = _runs(keep, MAX_SLICED_RUNS)
+    mask = None if runs is not None else pa.array(keep)
+
+    def select(name: str) -> pd.Series:
+        column = df[name]
         if _in_arrow(column.dtype):
             arrow = pa.chunked_array(pa.array(column))
             chosen = _sliced(arrow, runs) if mask is None else arrow.filter(mask)
             values = column.dtype.__from_arrow__(chosen)
         else:
             values = column.array[keep]
-        columns[name] = pd.Series(values, name=name, copy=False)
+        return pd.Series(values, name=name, copy=False)
+
+    names = list(df.columns)
+    if mask is not None and len(df) >= PARALLEL_ROWS and len(names) > 1:
+        # Arrow copies the kept values without holding the interpreter: columns in parallel.
+        columns = dict(zip(names, _pool().map(select, names), strict=True))
+    else:
+        columns = {name: select(name) for name in names}
     # The columns are already new (or slices of immutable Arrow buffers): not copied again.
     kept = pd.DataFrame(columns, columns=df.columns, copy=False)
     kept.attrs = dict(df.attrs)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from analysis.config import Config
+from analysis.ingest.frames import keep_rows
 from analysis.ingest.schemas import SCHEMAS
 from analysis.ingest.sources import SourceSpec
 
@@ -47,12 +48,11 @@ def _comments(spec: SourceSpec, rows: pd.DataFrame) -> pd.DataFrame:
     frames = []
     for question in spec.comments:
         col = f"comment:{question}"
-        c = rows.loc[rows[col].notna(), base]
+        # Arrow selects the rows once for the base columns and the text together.
+        c = keep_rows(rows[[*base, col]], rows[col].notna().to_numpy(dtype=bool))
         frames.append(
-            c.assign(
-                question=question,
-                text=rows.loc[c.index, col],
-                comment_id=c["response_id"] + "-" + question,
+            c.rename(columns={col: "text"}).assign(
+                question=question, comment_id=c["response_id"] + "-" + question
             )
         )
     if not frames:

@@ -30,6 +30,7 @@ import logging
 import time
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -368,6 +369,15 @@ def _convert_files(convert, source, files, spec, ctx, inputs, warnings, new_file
     return results, processed
 
 
+def _write_quarantine(out: Path, rebuilt: list[str], new: list[pd.DataFrame]) -> int:
+    """The quarantine without the rows of the sources ``rebuilt``, with the ``new`` rows; its size."""
+    q = read_table("quarantine", out)
+    q = q[~q["source"].isin(rebuilt)]
+    q = pd.concat([q, *new], ignore_index=True) if new else q
+    write_table(q, "quarantine", out)
+    return len(q)
+
+
 def add(run: Run, convert) -> dict | None:  # noqa: C901
     """Convert the new files, write the months they touch, and return the new manifest.
 
@@ -437,6 +447,12 @@ def add(run: Run, convert) -> dict | None:  # noqa: C901
         )
     start = time.perf_counter()
     (out / PENDING).write_text(_stable(sorted(changed)), encoding="utf-8")
+    new_quarantine = [q for q in quarantine if len(q)]
+    quarantined = None  # the quarantine, written on a worker while the months are
+    if new_quarantine or run.plan.rebuild:
+        write = partial(_write_quarantine, out, run.plan.rebuild, new_quarantine)
+        quarantined = run.executor.submit(write) if run.executor else None
+        sizes["quarantine"] = None if quarantined else write()
     for tables in rebuilt.values():
         for table, frame in tables.items():
             write_table(frame, table, out)
@@ -458,13 +474,8 @@ def add(run: Run, convert) -> dict | None:  # noqa: C901
             c["redactions"][kind] = c["redactions"].get(kind, 0) + int(
                 sum(r.redactions.get(kind, 0) for r in added.results)
             )
-    new_quarantine = [q for q in quarantine if len(q)]
-    if new_quarantine or run.plan.rebuild:
-        q = read_table("quarantine", out)
-        q = q[~q["source"].isin(run.plan.rebuild)]
-        q = pd.concat([q, *new_quarantine], ignore_index=True) if new_quarantine else q
-        write_table(q, "quarantine", out, run.executor)
-        sizes["quarantine"] = len(q)
+    if quarantined is not None:
+        sizes["quarantine"] = quarantined.result()
     run.seconds["write"] = time.perf_counter() - start
     for source, c in counts.items():
         if c["read"] != c["kept"] + c["quarantined"] + c["duplicates"]:

@@ -485,7 +485,7 @@ class _Converter:
             return
         repeats = np.flatnonzero(ok)[dup]
         df.loc[repeats, KEY_REPEATS] = True
-        subset = df.iloc[repeats]
+        subset = keep_rows(df, df[KEY_REPEATS].to_numpy(dtype=bool))  # by mask: see dedup
         hashes = pd.Series(content_hash(subset), index=subset.index)
         first = subset.assign(_h=hashes).drop_duplicates(key).set_index(key)["_h"]
         firsts = subset[key].merge(first.reset_index(), on=key, how="left")["_h"].to_numpy()

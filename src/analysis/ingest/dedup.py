@@ -126,13 +126,15 @@ def combine(results: list[FileResult], spec: SourceSpec) -> Combined:
     drop = np.zeros(len(rows), dtype=bool)
     if candidates is not None and candidates.any():
         positions = np.flatnonzero(candidates)
-        subset = rows.iloc[positions]
+        # Selected by mask (Arrow filters each chunk of a text column; taking rows by
+        # position would join a column's chunks into one first).
+        subset = keep_rows(rows, candidates)
         exact = pd.Series(content_hash(subset)).duplicated(keep="first").to_numpy()
         duplicates["exact"] = int(exact.sum())
         drop[positions[exact]] = True
         if key:
             remaining = positions[~exact]
-            again = rows.iloc[remaining].duplicated(subset=key, keep="last").to_numpy()
+            again = subset.loc[~exact, key].duplicated(keep="last").to_numpy()
             duplicates["re_exported"] = int(again.sum())
             drop[remaining[again]] = True
     # What only de-duplication needed goes before the rows are copied.

@@ -224,11 +224,24 @@ def clean(cfg: Config, force: bool = False) -> dict:
         FinderProcess() as finders,
         ThreadPoolExecutor(max_workers=2) as executor,
     ):
+        if _large_comment_files(cfg):  # the finders' process loads while the files are checked
+            finders.start()
         pending: list[Future] = []
         try:
             return _clean(cfg, force, executor, pending, finders=finders)
         finally:
             _stop(pending)
+
+
+def _large_comment_files(cfg: Config) -> bool:
+    """Whether a source with comments has an export large enough for the finders' process
+    (:data:`~analysis.ingest.redaction.process.MIN_FILE_BYTES`)."""
+    for spec in source_specs(cfg.sources).values():
+        if spec.comments or spec.comment_rows:
+            for path in cfg.raw_dir.glob(spec.files):
+                if path.is_file() and path.stat().st_size >= MIN_FILE_BYTES:
+                    return True
+    return False
 
 
 def _stop(pending: list[Future]) -> None:

@@ -23,9 +23,14 @@ True
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas and numpy are imported by the functions that use them: the redaction's process,
+# which reads the labelled comments' words (:mod:`analysis.ingest.redaction.name_model`),
+# starts without them.
 
 HERE = Path(__file__).resolve().parent
 LABELLED_COMMENTS = HERE / "labelled_comments_v6.csv.gz"
@@ -71,11 +76,15 @@ SENTIMENTS = {
 
 def framework() -> pd.DataFrame:
     """The v7 framework: one row per sub-category with its category and description."""
+    import pandas as pd
+
     return pd.read_csv(FRAMEWORK, dtype=str)
 
 
 def v6_to_v7() -> pd.DataFrame:
     """The v6 → v7 mapping: ``v6_subcategory``, ``v7_subcategory`` (empty: no v7 home), ``reason``."""
+    import pandas as pd
+
     return pd.read_csv(V6_TO_V7, dtype=str, keep_default_na=False)
 
 
@@ -86,11 +95,15 @@ def ko41a_subjects() -> list[str]:
     >>> subjects[0], subjects[-1], len(subjects)
     ('Access to treatment or drugs', 'Other', 21)
     """
+    import pandas as pd
+
     return pd.read_csv(KO41A_SUBJECTS, dtype=str)["subject"].tolist()
 
 
 def labelled_comments() -> pd.DataFrame:
     """The shipped labelled comments exactly as published (all columns as strings, blanks ``""``)."""
+    import pandas as pd
+
     return pd.read_csv(LABELLED_COMMENTS, dtype=str, keep_default_na=False)
 
 
@@ -105,6 +118,9 @@ def training_comments() -> pd.DataFrame:
     "Not assigned", as the framework describes; "Labelling not possible" marks the
     comments labelled as having no usable text.
     """
+    import numpy as np
+    import pandas as pd
+
     raw = labelled_comments()
     mapping = v6_to_v7().set_index("v6_subcategory")["v7_subcategory"]
     first = raw.columns.get_loc(FIRST_LABEL_COLUMN)

@@ -55,9 +55,9 @@ Example
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -72,6 +72,9 @@ from analysis.ingest.redaction.engine import (
 )
 from analysis.ingest.redaction.nhs_number import nhs_number_is_valid
 from analysis.ingest.redaction.process import FinderProcess
+
+if TYPE_CHECKING:  # pandas is imported where used: the redaction's process starts without it
+    import pandas as pd
 
 __all__ = [
     "KINDS",
@@ -92,6 +95,8 @@ def _as_array(texts) -> pa.Array:
         return texts.combine_chunks()
     if isinstance(texts, pa.Array):
         return texts
+    import pandas as pd
+
     if isinstance(texts, pd.Series):
         return pa.array(texts.astype(object).where(texts.notna(), None).tolist(), pa.string())
     return pa.array(list(texts), pa.string())
@@ -147,6 +152,8 @@ def redact(texts: Sequence[str | None] | pd.Series | pa.Array, staff_names: Iter
     ``redacted`` has the type of ``texts`` (a list, a pandas Series with the same
     index, or a pyarrow array); ``counts`` maps each kind to how many were replaced.
     """
+    import pandas as pd
+
     arr, counts = redact_array(_as_array(texts), staff_names)
     if isinstance(texts, pd.Series):
         return pd.Series(arr.to_pylist(), index=texts.index, name=texts.name, dtype=object), counts

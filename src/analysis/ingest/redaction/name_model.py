@@ -23,6 +23,8 @@ it is written with a capital.
 
 from __future__ import annotations
 
+import csv
+import gzip
 import importlib
 import re
 import unicodedata
@@ -130,18 +132,16 @@ _WORD = re.compile(r"(?<![\w'’])[a-z][a-z'’\-]*[a-z](?![\w])")
 @lru_cache(maxsize=1)
 def ordinary_words() -> frozenset[str]:
     """Lower-case words that are ordinary English words (see the module's docstring)."""
-    import pandas as pd
     from faker.providers.lorem.en_US import Provider as Lorem
 
     from analysis.reference import LABELLED_COMMENTS, TEXT_COLUMN
 
-    comments = pd.read_csv(
-        LABELLED_COMMENTS, usecols=["Respondent ID", TEXT_COLUMN], dtype=str, keep_default_na=False
-    )
-    half = comments["Respondent ID"].map(in_vocabulary_half)
     words = set()
-    for text in comments.loc[half, TEXT_COLUMN]:
-        words.update(_WORD.findall(text))
+    # The csv module, not pandas: the redaction's process reads this without loading pandas.
+    with gzip.open(LABELLED_COMMENTS, "rt", encoding="utf-8-sig", newline="") as file:
+        for row in csv.DictReader(file):
+            if in_vocabulary_half(row["Respondent ID"]):
+                words.update(_WORD.findall(row[TEXT_COLUMN]))
     words |= {w.lower() for w in Lorem.word_list}
     return frozenset(words | WORD_NAMES | CALENDAR)
 

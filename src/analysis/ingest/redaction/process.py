@@ -54,6 +54,7 @@ class FinderProcess:
     def __init__(self) -> None:
         self._proc: subprocess.Popen | None = None
         self._lock = threading.Lock()
+        self._asked = False  # whether the process was sent a request
 
     @property
     def started(self) -> bool:
@@ -89,6 +90,7 @@ class FinderProcess:
         return find_in(*request)
 
     def _ask(self, request: tuple) -> list[Found] | None:
+        self._asked = True
         try:
             pickle.dump(request, self._proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             self._proc.stdin.flush()
@@ -106,6 +108,8 @@ class FinderProcess:
         proc, self._proc = self._proc, None
         if proc is None:
             return
+        if not self._asked:  # started early and never needed: not waited for
+            proc.kill()
         for stream in (proc.stdin, proc.stdout):
             with contextlib.suppress(OSError):
                 stream.close()

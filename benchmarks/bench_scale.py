@@ -267,15 +267,23 @@ def clean_args(config: Path, args, partition_rows: int) -> list[str]:
 
 def side_by_side(work: Path, config: Path, args, partition_rows: int) -> None:
     """The new month's clean by the code in ``--compare-with`` and by this code, alternately,
-    each from the same stored history (restored before each run)."""
+    each from the same stored history (restored before each run, as hard links: the store
+    replaces files, never rewrites them).
+
+    Both codes run with the code fingerprint fixed (:func:`clean_args`), and so does the
+    stored history's manifest: a history cleaned by either code (or reused from a run
+    without ``--compare-with``) is then each one's own, and the new month is added to it.
+    """
     processed = work / "processed"
     before = work / "processed-before-new-month"
-    shutil.copytree(processed, before)
+    shutil.rmtree(before, ignore_errors=True)  # left by a run that was stopped
+    _linked_copy(processed, before)
+    _fixed_fingerprint(before / "manifest.json")
     codes = [(f"{args.compare_with}", str(args.compare_with / "src")), ("this code", None)]
     for k in range(args.rounds):
         for label, src in codes:
             shutil.rmtree(processed)
-            shutil.copytree(before, processed)
+            _linked_copy(before, processed)
             env = dict(os.environ, PYTHONPATH=src) if src else None
             result, seconds, peak = run_measured(clean_args(config, args, partition_rows), env)
             print(
@@ -284,6 +292,20 @@ def side_by_side(work: Path, config: Path, args, partition_rows: int) -> None:
             )
     shutil.rmtree(processed)
     os.replace(before, processed)
+
+
+def _linked_copy(source: Path, target: Path) -> None:
+    subprocess.run(["cp", "-al", str(source), str(target)], check=True)
+
+
+def _fixed_fingerprint(manifest: Path) -> None:
+    """Set the stored manifest's code fingerprint to the fixed one, in a new file (the old
+    one may be a hard link shared with a kept history)."""
+    stored = json.loads(manifest.read_text(encoding="utf-8"))
+    stored["code_fingerprint"] = "fixed"
+    tmp = manifest.with_suffix(".tmp")
+    tmp.write_text(json.dumps(stored), encoding="utf-8")
+    os.replace(tmp, manifest)
 
 
 def snapshot(work: Path) -> None:

@@ -27,6 +27,7 @@ only ever read.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import shutil
@@ -237,10 +238,11 @@ def _large_comment_files(cfg: Config) -> bool:
     """Whether a source with comments has an export large enough for the finders' process
     (:data:`~analysis.ingest.redaction.process.MIN_FILE_BYTES`)."""
     for spec in source_specs(cfg.sources).values():
-        if spec.comments or spec.comment_rows:
-            for path in cfg.raw_dir.glob(spec.files):
-                if path.is_file() and path.stat().st_size >= MIN_FILE_BYTES:
-                    return True
+        if not (spec.comments or spec.comment_rows):
+            continue
+        with contextlib.suppress(SourceFileError):  # reported when the files are read
+            if any(p.stat().st_size >= MIN_FILE_BYTES for p in _files(cfg, spec)):
+                return True
     return False
 
 

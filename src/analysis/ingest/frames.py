@@ -53,11 +53,9 @@ def _runs(keep: np.ndarray, most: int) -> list[tuple[int, int]] | None:
     >>> _runs(np.array([True, True, False, True]), 2), _runs(np.array([True, False, True]), 1)
     ([(0, 2), (3, 4)], None)
     """
-    flags = keep.view(np.int8)
-    starts = int(flags[0]) + np.count_nonzero(flags[1:] > flags[:-1]) if len(flags) else 0
-    if starts > most:
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], keep.view(np.int8), [0]))))
+    if len(edges) // 2 > most:
         return None
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags, [0]))))
     return list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
 
 

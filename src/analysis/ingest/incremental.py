@@ -451,8 +451,10 @@ def add(run: Run, convert) -> dict | None:  # noqa: C901
     quarantined = None  # the quarantine, written on a worker while the months are
     if new_quarantine or run.plan.rebuild:
         write = partial(_write_quarantine, out, run.plan.rebuild, new_quarantine)
-        quarantined = run.executor.submit(write) if run.executor else None
-        sizes["quarantine"] = None if quarantined else write()
+        if run.executor is None:
+            sizes["quarantine"] = write()
+        else:
+            quarantined = run.executor.submit(write)
     for tables in rebuilt.values():
         for table, frame in tables.items():
             write_table(frame, table, out)

@@ -24,7 +24,8 @@ from analysis.ingest.redaction import redact_rows
 if TYPE_CHECKING:
     from analysis.ingest.convert import Context
 
-#: A column's redaction: the texts, and per kind of identifier how many each row had.
+#: A column's redaction: the texts (a part's as one array, a column's joined parts as the
+#: chunks of one), and per kind of identifier how many each row had.
 Redacted = tuple[pa.Array | pa.ChunkedArray, dict[str, np.ndarray]]
 #: The parts under way: per question, each part's rows (start, stop) and its task.
 Started = dict[str, list[tuple[tuple[int, int] | None, Future | None]]]
@@ -65,14 +66,10 @@ def comment_column(
 def joined(parts: list[Redacted]) -> Redacted:
     """The parts of a column redacted apart (:func:`comment_column`), in order, as one: the
     texts as the chunks of one column (kept where they are, not copied into one array)."""
-    text = pa.chunked_array([c for p in parts for c in _chunks(p[0])], type=parts[0][0].type)
+    text = pa.chunked_array([p[0] for p in parts])
     if len(parts) == 1:
         return text, parts[0][1]
     return text, {kind: _joined_counts([p[1][kind] for p in parts]) for kind in parts[0][1]}
-
-
-def _chunks(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
-    return values.chunks if isinstance(values, pa.ChunkedArray) else [values]
 
 
 def _joined_counts(parts: list[np.ndarray]) -> np.ndarray:

@@ -296,3 +296,51 @@ def test_dates_are_stored_in_microseconds_and_read_as_nanoseconds(tmp_path):
     stored = pq.read_schema(tmp_path / "fft_responses.parquet").field("response_date").type
     assert stored == pa.timestamp("us")
     assert read_table("fft_responses", tmp_path)["response_date"].dtype == "datetime64[ns]"
+
+
+def test_a_large_month_is_several_files_read_back_in_order(tmp_path, small_partitions, monkeypatch):
+    # FILE_ROWS = 1: March's twelve rows are twelve files, part-0 … part-11. Read back in
+    # the order written: a sort of the names as text would read part-10 before part-2.
+    monkeypatch.setattr(store, "FILE_ROWS", 1)
+    march = [(f"R{i:02d}", "2024-03-01") for i in range(12)]
+    df = responses(*march, ("Q1", "2024-04-01"))
+    write_table(df, "fft_responses", tmp_path)
+    files = sorted(p.name for p in (tmp_path / "fft_responses" / "month=2024-03").iterdir())
+    assert sorted(files) == sorted(f"part-{k}.parquet" for k in range(12))
+    back = read_table("fft_responses", tmp_path, check="rows")
+    assert back["response_id"].tolist() == [r for r, _ in march] + ["Q1"]
+
+
+def test_a_months_files_are_the_rows_in_order_of_nearly_equal_size(
+    tmp_path, small_partitions, monkeypatch
+):
+    # Seven rows, at most three a file: 7 / 3 rounded up is three files, of 2, 3 and 2 rows
+    # (bounds at 7/3 and 14/3 rounded: 2 and 5).
+    monkeypatch.setattr(store, "FILE_ROWS", 3)
+    rows = [(f"R{i}", "2024-03-01") for i in range(7)]
+    store.write_table(responses(*rows), "fft_responses", tmp_path)
+    folder = tmp_path / "fft_responses" / "month=2024-03"
+    ids = [
+        pq.read_table(folder / f"part-{k}.parquet")["response_id"].to_pylist() for k in range(3)
+    ]
+    assert ids == [["R0", "R1"], ["R2", "R3", "R4"], ["R5", "R6"]]
+    # Replacing the month with fewer rows leaves one file, no file of the old month behind.
+    store.write_partitions(responses(("S1", "2024-03-09")), "fft_responses", tmp_path)
+    assert [p.name for p in folder.iterdir()] == ["part-0.parquet"]
+    assert read_table("fft_responses", tmp_path)["response_id"].tolist() == ["S1"]
+
+
+def test_the_query_engine_reads_every_file_of_a_month(tmp_path, small_partitions, monkeypatch):
+    import duckdb
+
+    monkeypatch.setattr(store, "FILE_ROWS", 2)
+    write_table(
+        responses(*[(f"R{i}", f"2024-0{3 + i % 2}-01") for i in range(9)]), "fft_responses", tmp_path
+    )
+    folder = tmp_path / "fft_responses"
+    assert len(list((folder / "month=2024-03").glob("*.parquet"))) == 3  # R0 R2 R4 R6 R8
+    counts = duckdb.sql(
+        f"SELECT month, count(*) FROM read_parquet('{folder}/**/*.parquet', hive_partitioning = true)"
+        " GROUP BY month ORDER BY month"
+    ).fetchall()
+    assert counts == [("2024-03", 5), ("2024-04", 4)]

@@ -35,14 +35,28 @@ def _in_arrow(dtype) -> bool:
 
 #: Up to how many runs of kept rows an Arrow column is sliced rather than filtered.
 MAX_SLICED_RUNS = 16
-#: From how many rows the columns are filtered on several threads (:func:`_pool`).
+#: From how many rows the columns are filtered on several threads (:func:`threads`).
 PARALLEL_ROWS = 100_000
 
 
 @lru_cache(maxsize=1)
-def _pool() -> ThreadPoolExecutor:
-    """Threads that filter the columns of a large frame, one per core (created once)."""
+def threads() -> ThreadPoolExecutor:
+    """Threads for Arrow's work on a large frame, one per core (created once): filtering its
+    columns (:func:`keep_rows`), encoding a large partition's files (:mod:`.store`).
+    Arrow does that work without holding the interpreter, so the threads run at once.
+    Their tasks never wait for one another."""
     return ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="keep_rows")
+
+
+def row_parts(n: int, size: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of the parts of ``n`` rows, of nearly equal size, none over ``size``.
+
+    >>> row_parts(5, 2), row_parts(0, 2), row_parts(4, 4)
+    ([(0, 2), (2, 3), (3, 5)], [(0, 0)], [(0, 4)])
+    """
+    k = max(1, -(-n // size))
+    bounds = [round(i * n / k) for i in range(k + 1)]
+    return list(zip(bounds[:-1], bounds[1:], strict=True))
 
 
 def _runs(keep: np.ndarray, most: int) -> list[tuple[int, int]] | None:
@@ -91,7 +105,7 @@ def keep_rows(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     names = list(df.columns)
     if mask is not None and len(df) >= PARALLEL_ROWS and len(names) > 1:
         # Arrow copies the kept values without holding the interpreter: columns in parallel.
-        columns = dict(zip(names, _pool().map(select, names), strict=True))
+        columns = dict(zip(names, threads().map(select, names), strict=True))
     else:
         columns = {name: select(name) for name in names}
     # The columns are already new (or slices of immutable Arrow buffers): not copied again.

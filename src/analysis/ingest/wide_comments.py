@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from analysis.ingest import values as value_rules
+from analysis.ingest.frames import row_parts
 from analysis.ingest.readers import RawTable
 from analysis.ingest.redaction import redact_rows
 
@@ -34,18 +35,6 @@ Started = dict[str, list[tuple[tuple[int, int] | None, Future | None]]]
 #: parts of about this size, so that the threads (and this one, once its other rules are
 #: done) share the work evenly rather than all waiting for the longest column.
 REDACT_ROWS = 200_000
-
-
-def row_parts(n: int, size: int | None = None) -> list[tuple[int, int]]:
-    """``(start, stop)`` of the parts of ``n`` rows, of nearly equal size, none over ``size``.
-
-    >>> row_parts(5, 2), row_parts(0, 2), row_parts(4, 4)
-    ([(0, 2), (2, 3), (3, 5)], [(0, 0)], [(0, 4)])
-    """
-    size = size or REDACT_ROWS
-    k = max(1, -(-n // size))
-    bounds = [round(i * n / k) for i in range(k + 1)]
-    return list(zip(bounds[:-1], bounds[1:], strict=True))
 
 
 def comment_column(
@@ -87,7 +76,7 @@ def _joined_counts(parts: list[np.ndarray]) -> np.ndarray:
 
 def start(raw: RawTable, columns: dict[str, str], ctx: Context, executor: Executor) -> Started:
     """Give the parts of each comment column (question → header) to ``executor``."""
-    parts = row_parts(raw.table.num_rows)
+    parts = row_parts(raw.table.num_rows, REDACT_ROWS)
     return {
         q: [(rows, executor.submit(comment_column, raw, h, ctx, rows)) for rows in parts]
         for q, h in columns.items()

@@ -77,27 +77,32 @@ def test_comments_redacted_in_parts_on_threads_convert_as_in_one(partnership, mo
     assert one.redactions["phone"] >= 60 and one.redactions["nhs_number"] == 1
 
 
-def test_counts_of_parts_join_as_a_concatenation():
-    """The counts of the parts are joined by writing only rows with a count; the reference is
-    ``np.concatenate``: counts here and there, none, all, empty parts, several per row."""
+def test_counts_of_parts_sum_as_concatenations_added():
+    """The counts of the columns' parts are summed by adding only rows with a count; the
+    reference is ``np.concatenate`` of each column's parts, added: counts here and there,
+    none, all, empty parts, several per row."""
     import numpy as np
 
     from analysis.ingest.redaction import KINDS, redact_rows
-    from analysis.ingest.wide_comments import _joined_counts, joined
+    from analysis.ingest.wide_comments import summed_counts
 
     rng = np.random.default_rng(7)
-    cases = [
-        [np.zeros(5, np.int64), np.zeros(0, np.int64), np.zeros(3, np.int64)],
-        [rng.integers(0, 3, 40), np.zeros(0, np.int64), rng.integers(0, 2, 17)],
-        [np.ones(4, np.int64), np.full(6, 5, np.int64)],
-        [np.where(rng.random(1000) < 0.01, rng.integers(1, 4, 1000), 0) for _ in range(5)],
-        [np.array([0, 0, 2], np.int32), np.array([1, 0], np.int32)],
-    ]
-    for parts in cases:
-        expected = np.concatenate(parts)
-        got = _joined_counts(parts)
-        assert got.dtype == expected.dtype
-        np.testing.assert_array_equal(got, expected)
+    sizes = [(5, 0, 3), (40, 0, 17), (4, 6), (1000,) * 5, (3, 2)]
+    for split in sizes:
+        n = sum(split)
+        columns = []
+        for _ in range(3):
+            kinds = {
+                "none": [np.zeros(k, np.int64) for k in split],
+                "sparse": [np.where(rng.random(k) < 0.01, rng.integers(1, 4, k), 0) for k in split],
+                "all": [np.full(k, 5, np.int64) for k in split],
+            }
+            columns.append([{kind: v[i] for kind, v in kinds.items()} for i in range(len(split))])
+        got = summed_counts(columns, n)
+        for kind in ("none", "sparse", "all"):
+            expected = sum(np.concatenate([part[kind] for part in c]) for c in columns)
+            np.testing.assert_array_equal(got.get(kind, np.zeros(n, np.int64)), expected)
+        assert "none" not in got  # only the kinds found
     texts = [
         "Thanks to Dr\u00a0Patel\tand Nurse Jo",
         None,
@@ -107,10 +112,8 @@ def test_counts_of_parts_join_as_a_concatenation():
         "NHS no. 943 476 5919\nthanks Kerry & Sam",
     ]
     parts = [redact_rows(pa.array(texts[a:b], pa.string())) for a, b in [(0, 2), (2, 2), (2, 6)]]
-    text, counts = joined(parts)
-    whole_text, whole = redact_rows(pa.array(texts, pa.string()))
-    assert text.num_chunks == 3 and text.combine_chunks().equals(whole_text)
+    counts = summed_counts([[p[1] for p in parts]] * 2, len(texts))  # the same column twice
+    _, whole = redact_rows(pa.array(texts, pa.string()))
     for kind in KINDS:
-        np.testing.assert_array_equal(counts[kind], whole[kind])
-        np.testing.assert_array_equal(counts[kind], np.concatenate([p[1][kind] for p in parts]))
+        np.testing.assert_array_equal(counts.get(kind, np.zeros(len(texts))), 2 * whole[kind])
     assert sum(int(v.sum()) for v in whole.values()) >= 6

@@ -397,11 +397,10 @@ class _Converter:
         spec = self.spec
         if spec.comments:
             start = time.perf_counter()
-            for question, (text, per_row) in wide_comments.finish(
-                self.raw, spec.comments, self.ctx, wide
-            ).items():
+            texts, per_row = wide_comments.finish(self.raw, spec.comments, self.ctx, wide)
+            for question, text in texts.items():
                 self.out[f"comment:{question}"] = text
-                self.count_redactions(per_row)
+            self.count_redactions(per_row)
             self.seconds["redact"] += time.perf_counter() - start
         rows = spec.comment_rows
         if not rows:

@@ -3,7 +3,8 @@
 A large export's comment columns are redacted in parts of about :data:`REDACT_ROWS` rows:
 :func:`start` gives each part to the clean step's threads, and :func:`finish`, on the thread
 converting the file once its other rules are done, redacts the parts not yet started (the
-last, least likely started, first) and joins each column's parts in order. The threads and
+last, least likely started, first), joins each column's parts in order and sums
+the counts of what was redacted over the columns. The threads and
 that thread then share the work evenly rather than all waiting for the longest column; each
 text is redacted alone, so the parts join to what one pass gives
 (``tests/ingest/test_chunks.py``).
@@ -25,9 +26,8 @@ from analysis.ingest.redaction import redact_rows
 if TYPE_CHECKING:
     from analysis.ingest.convert import Context
 
-#: A column's redaction: the texts (a part's as one array, a column's joined parts as the
-#: chunks of one), and per kind of identifier how many each row had.
-Redacted = tuple[pa.Array | pa.ChunkedArray, dict[str, np.ndarray]]
+#: A part of a column redacted: its texts, and per kind of identifier how many each row had.
+Redacted = tuple[pa.Array, dict[str, np.ndarray]]
 #: The parts under way: per question, each part's rows (start, stop) and its task.
 Started = dict[str, list[tuple[tuple[int, int] | None, Future | None]]]
 
@@ -52,25 +52,31 @@ def comment_column(
     return redact_rows(text, ctx.staff_names, finders=ctx.finders)
 
 
-def joined(parts: list[Redacted]) -> Redacted:
-    """The parts of a column redacted apart (:func:`comment_column`), in order, as one: the
-    texts as the chunks of one column (kept where they are, not copied into one array)."""
-    text = pa.chunked_array([p[0] for p in parts])
-    if len(parts) == 1:
-        return text, parts[0][1]
-    return text, {kind: _joined_counts([p[1][kind] for p in parts]) for kind in parts[0][1]}
+def summed_counts(columns: list[list[dict[str, np.ndarray]]], n: int) -> dict[str, np.ndarray]:
+    """Per kind of identifier, how many were redacted from each of ``n`` rows over all the
+    columns, given each column's parts' counts (parts in order); only the kinds found.
 
+    The sum of ``np.concatenate`` of each column's parts, for counts that are nearly all
+    zero: only the rows with a count are added into one array of zeros per kind (fresh
+    zeroed memory is not touched where it stays zero; a concatenation per column, then a
+    sum, writes every row of every kind several times).
 
-def _joined_counts(parts: list[np.ndarray]) -> np.ndarray:
-    """``np.concatenate(parts)`` for counts that are nearly all zero: only the rows with a
-    count are written into zeros (fresh zeroed memory is not touched where it stays zero,
-    where a concatenation writes every row of every kind)."""
-    out = np.zeros(sum(len(p) for p in parts), dtype=np.result_type(*parts))
-    start = 0
-    for part in parts:
-        at = np.flatnonzero(part)
-        out[start + at] = part[at]
-        start += len(part)
+    >>> good = [{"phone": np.array([0, 2]), "email": np.zeros(2)}, {"phone": np.array([1]), "email": np.zeros(1)}]
+    >>> better = [{"phone": np.array([1, 0, 0]), "email": np.zeros(3)}]
+    >>> {kind: v.tolist() for kind, v in summed_counts([good, better], 3).items()}
+    {'phone': [1, 2, 1]}
+    """
+    out: dict[str, np.ndarray] = {}
+    for parts in columns:
+        start = 0
+        for part in parts:
+            for kind, counts in part.items():
+                at = np.flatnonzero(counts)
+                if len(at):
+                    if kind not in out:
+                        out[kind] = np.zeros(n, dtype=np.int64)
+                    out[kind][start + at] += counts[at]
+            start += len(next(iter(part.values()), ()))
     return out
 
 
@@ -85,20 +91,24 @@ def start(raw: RawTable, columns: dict[str, str], ctx: Context, executor: Execut
 
 def finish(
     raw: RawTable, columns: dict[str, str], ctx: Context, started: Started | None = None
-) -> dict[str, Redacted]:
-    """Each comment column redacted: the parts not yet started redacted here, then joined."""
+) -> tuple[dict[str, pa.ChunkedArray], dict[str, np.ndarray]]:
+    """Each comment column (question → header) redacted: the parts not yet started redacted
+    here, then each column's texts joined as the chunks of one (kept where they are, not
+    copied into one array); and per kind found, how many were redacted from each row over
+    all the columns (:func:`summed_counts`)."""
     tasks = {q: (started or {}).get(q) or [(None, None)] for q in columns}
     done = {}
     for question in reversed(columns):
         for rows, future in reversed(tasks[question]):
             if future is None or future.cancel():
                 done[question, rows] = comment_column(raw, columns[question], ctx, rows)
-    return {
-        question: joined(
-            [
-                done[question, rows] if (question, rows) in done else future.result()
-                for rows, future in tasks[question]
-            ]
-        )
+    parts = {
+        question: [
+            done[question, rows] if (question, rows) in done else future.result()
+            for rows, future in tasks[question]
+        ]
         for question in columns
     }
+    texts = {q: pa.chunked_array([text for text, _ in ps]) for q, ps in parts.items()}
+    counts = [[per_row for _, per_row in ps] for ps in parts.values()]
+    return texts, summed_counts(counts, raw.table.num_rows)

@@ -337,3 +337,32 @@ def test_a_rerun_with_the_same_missing_optional_source_does_nothing(partnership)
     assert [e["source"] for e in first["errors"]] == ["national"]
     again = clean(cfg)
     assert again["status"] == "unchanged" and again["run_at"] == first["run_at"]
+
+
+def test_the_step_asks_numpy_for_small_pages_and_restores_the_setting_after(
+    partnership, monkeypatch
+):
+    """NumPy's huge pages are off while the step runs (see ``clean._small_pages``), and the
+    setting is as it was once the step ends, whether or not it was on."""
+    from numpy._core.multiarray import _set_madvise_hugepage as huge_pages
+
+    from analysis.ingest import clean as clean_module
+
+    seen = []
+    convert = clean_module.convert_file
+
+    def spy(*args, **kwargs):
+        seen.append(huge_pages(False))  # the setting while a file is converted (kept off)
+        return convert(*args, **kwargs)
+
+    monkeypatch.setattr(clean_module, "convert_file", spy)
+    cfg = partnership({MARCH: fft_csv(*ROWS_MARCH)})
+    original = huge_pages(True)
+    try:
+        for setting in (True, False):
+            huge_pages(setting)
+            clean(cfg, force=True)
+            assert huge_pages(setting) is setting  # restored
+        assert len(seen) == 2 and not any(seen)
+    finally:
+        huge_pages(original)

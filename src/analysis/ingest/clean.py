@@ -197,6 +197,34 @@ def _commit(staging: Path, out: Path, names: list[str], manifest: dict) -> None:
 
 
 @contextmanager
+def _small_pages():
+    """NumPy's large arrays in the system's usual 4 KB pages while the step runs.
+
+    NumPy asks for huge pages (2 MB) for its large arrays, and Linux then clears 2 MB at
+    the first write to each. Many of the step's arrays are written only here and there
+    (a count per row of each kind of identifier, nearly all zero), and the clearing of
+    whole huge pages cost about 1 s of CPU for a month of 2 million responses; with small
+    pages, a new month of 2 million at 60M was cleaned 0.4 s sooner (2 cores, Linux; the
+    setting is NumPy's ``NUMPY_MADVISE_HUGEPAGE``). The previous setting is restored after.
+    """
+    try:
+        from numpy._core.multiarray import _set_madvise_hugepage
+    except ImportError:  # NumPy 1.x
+        try:
+            from numpy.core.multiarray import _set_madvise_hugepage
+        except ImportError:
+            _set_madvise_hugepage = None
+    if _set_madvise_hugepage is None:
+        yield
+        return
+    previous = _set_madvise_hugepage(False)
+    try:
+        yield
+    finally:
+        _set_madvise_hugepage(previous)
+
+
+@contextmanager
 def _system_memory():
     """Arrow buffers from the C library's allocator while the step runs.
 
@@ -222,6 +250,7 @@ def clean(cfg: Config, force: bool = False) -> dict:
     """
     with (
         _system_memory(),
+        _small_pages(),
         FinderProcess() as finders,
         ThreadPoolExecutor(max_workers=2) as executor,
     ):

@@ -212,26 +212,29 @@ NEW_KEYS_ONLY = fft_csv(
 def test_keys_looked_up_on_a_thread_give_what_the_lookup_in_turn_gives(
     tmp_path, partnership, monkeypatch, april
 ):
-    """The reference is add_source without an executor: the stored keys looked up first."""
+    """The reference is add_source without an executor: the stored keys looked up first.
+    The clean step looks them up as the file is read (``stored``), or, without that, on a
+    thread while the new rows are de-duplicated: each gives what the reference gives."""
     _, expected, cfg = _full_and_incremental(tmp_path, partnership, monkeypatch, april=april)
     original = incremental.add_source
     seen = []
 
-    def both(*args, executor=None):
-        assert executor is not None  # the clean step gives its threads
+    def both(*args):
+        *args, executor, stored = args
+        assert executor is not None and stored.started  # looked up as the file was read
         reference = original(*args)
-        got = original(*args, executor=executor)
-        for name in ("removed", "rows", "quarantine"):
-            pd.testing.assert_frame_equal(
-                getattr(got, name).reset_index(drop=True),
-                getattr(reference, name).reset_index(drop=True),
-                check_exact=True,
+        for got in (original(*args, executor), original(*args, executor, stored)):
+            for name in ("removed", "rows", "quarantine"):
+                pd.testing.assert_frame_equal(
+                    getattr(got, name).reset_index(drop=True),
+                    getattr(reference, name).reset_index(drop=True),
+                    check_exact=True,
+                )
+            assert (got.duplicates, got.months, got.revisions) == (
+                reference.duplicates,
+                reference.months,
+                reference.revisions,
             )
-        assert (got.duplicates, got.months, got.revisions) == (
-            reference.duplicates,
-            reference.months,
-            reference.revisions,
-        )
         seen.append(len(reference.removed))
         return got
 
@@ -241,3 +244,21 @@ def test_keys_looked_up_on_a_thread_give_what_the_lookup_in_turn_gives(
     got = _tables(cfg)
     for t in TABLES:
         pd.testing.assert_frame_equal(got[t], expected[t], obj=t)
+
+
+def test_a_new_row_quarantined_leaves_the_stored_row_sharing_its_key(
+    tmp_path, partnership, monkeypatch
+):
+    """Keys are looked up as they are read, before R3's new row is found wrong (not a
+    rating) and quarantined: March's R3 stays, as in the full run."""
+    april = fft_csv("R3,B1,20/03/2024,Brilliant,,", "R5,B2,02/04/2024,Good,Quick,")
+    reference, expected, cfg = _full_and_incremental(
+        tmp_path, partnership, monkeypatch, april=april
+    )
+    manifest = clean(cfg)
+    assert manifest["incremental"]["appended"] == {"fft": ["fft/fft_2024-04.csv"]}
+    got = _tables(cfg)
+    for t in TABLES:
+        pd.testing.assert_frame_equal(got[t], expected[t], obj=t)
+    assert got["fft_responses"].set_index("response_id").loc["R3", "rating"] == "Good"
+    assert manifest["counts"]["fft"]["kept"] == reference["counts"]["fft"]["kept"]

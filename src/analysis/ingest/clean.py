@@ -43,7 +43,7 @@ import pyarrow as pa
 import analysis
 from analysis.config import Config, ConfigError
 from analysis.ingest import batches, incremental
-from analysis.ingest.convert import REDACTED, Context, FileResult, convert_file
+from analysis.ingest.convert import REDACTED, Context, FileResult, KeysRead, convert_file
 from analysis.ingest.dedup import Combined, combine
 from analysis.ingest.file_checks import file_warnings
 from analysis.ingest.manifest import (
@@ -132,6 +132,7 @@ def _convert(
     seconds: dict,
     executor: Executor,
     pending: list[Future],
+    keys_read: KeysRead | None = None,
 ) -> tuple[FileResult, bool]:
     key = cache.key(sha, rel, context_key)
     cached = cache.get(key)
@@ -151,7 +152,7 @@ def _convert(
         limits=spec.limits,
     )
     seconds["read"] += time.perf_counter() - start
-    result = convert_file(raw, spec, ctx, rel, executor)
+    result = convert_file(raw, spec, ctx, rel, executor, keys_read)
     for stage, t in result.seconds.items():
         seconds[stage] += t
     start = time.perf_counter()
@@ -499,8 +500,10 @@ def _add_new_files(
     ctx = Context(service_codes_table(cfg), {s["service_id"] for s in cfg.services}, names, finders)
     cache = FileCache(cfg.processed_dir)
 
-    def convert(path, rel, sha, spec, context):
-        return _convert(path, rel, sha, spec, ctx, cache, context, seconds, executor, pending)
+    def convert(path, rel, sha, spec, context, keys_read=None):
+        return _convert(
+            path, rel, sha, spec, ctx, cache, context, seconds, executor, pending, keys_read
+        )
 
     run = incremental.Run(
         cfg,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -540,8 +541,9 @@ class _Converter:
         return q
 
 
-def row_key(spec: SourceSpec, df: pd.DataFrame) -> list[str]:
-    """The columns identifying a row of this source (empty when its identifiers are generated)."""
+def row_key(spec: SourceSpec, df: pd.DataFrame | dict) -> list[str]:
+    """The columns identifying a row of this source (empty when its identifiers are generated);
+    ``df`` is the rows, or the columns converted so far (name → values)."""
     if spec.comment_rows:
         return (
             ["comment_id"]
@@ -557,15 +559,33 @@ def row_key(spec: SourceSpec, df: pd.DataFrame) -> list[str]:
     return key
 
 
+def _large_text(values) -> pa.Array | pa.ChunkedArray:
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        return values.cast(pa.large_string())
+    return pa.array(values, pa.large_string(), from_pandas=True)
+
+
+#: Told a file's row keys as soon as they are read (:func:`convert_file`): the key column's
+#: name and its values, one per row read (rows found wrong later among them).
+KeysRead = Callable[[str, pa.Array], None]
+
+
 def convert_file(
-    raw: RawTable, spec: SourceSpec, ctx: Context, file: str, executor: Executor | None = None
+    raw: RawTable,
+    spec: SourceSpec,
+    ctx: Context,
+    file: str,
+    executor: Executor | None = None,
+    keys_read: KeysRead | None = None,
 ) -> FileResult:
     """Validate and redact one file's rows: valid rows, quarantine, redaction counts.
 
     With an ``executor``, the comment columns are redacted on its threads, in parts of rows
     (:mod:`analysis.ingest.wide_comments`), while the other columns are parsed (pyarrow's
     kernels run without holding the interpreter); this thread takes any part not yet started
-    once it is done.
+    once it is done. ``keys_read``, if given, is told the rows' keys (a key of one column)
+    once they are read, before the comments are: the stored rows sharing them can then be
+    looked up meanwhile.
     """
     c = _Converter(raw, spec, ctx, file)
     wide = wide_comments.start(raw, spec.comments, ctx, executor) if executor else None
@@ -575,6 +595,9 @@ def convert_file(
         c.service()
     with c.stage("parse"):
         c.values()
+        key = row_key(spec, c.out)
+        if keys_read is not None and len(key) == 1 and c.out[key[0]] is not None:
+            keys_read(key[0], _large_text(c.out[key[0]]))
         c.comments(wide)
     with c.stage("validate"):
         df = c.frame()

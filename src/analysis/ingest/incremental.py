@@ -54,13 +54,13 @@ from analysis.ingest.redaction import KINDS
 from analysis.ingest.sources import SourceSpec
 from analysis.ingest.store import (
     PARTITION_BY,
-    PARTITION_COLUMN,
     partitions,
     read_table,
     table_path,
     write_partitions,
     write_table,
 )
+from analysis.ingest.stored_keys import StoredKeys, among, earlier_rows
 from analysis.ingest.tables import build_tables, table_builders
 
 log = logging.getLogger(__name__)
@@ -142,25 +142,12 @@ def new_files(
     return plan if plan.append or plan.rebuild else None
 
 
-def earlier_rows(out: Path, table: str, key: str, keys: pa.Array) -> pd.DataFrame:
-    """The rows of ``table`` on disk whose ``key`` is among ``keys``: key, month, source_file.
-
-    Reads only the key and file columns of the table's partitions (DuckDB, out of core).
-    """
-    import duckdb  # here, not at the top: imported on the thread looking the keys up
-
-    folder = table_path(table, out)
-    con = duckdb.connect()
-    try:
-        con.register("new_keys", pa.table({"k": keys}))
-        return con.execute(
-            f"""SELECT t."{key}" AS key, t.{PARTITION_COLUMN} AS month, t.source_file
-                FROM read_parquet(?, hive_partitioning = true, hive_types_autocast = false) t
-                JOIN (SELECT DISTINCT k FROM new_keys) n ON t."{key}" = n.k""",
-            [str(folder / "**" / "*.parquet")],
-        ).df()
-    finally:
-        con.close()
+def _keys(results: list[FileResult], key: str) -> pa.Array:
+    """The ``key`` values of the rows kept from ``results``, as one array."""
+    arrays = [pa.array(r.rows[key], type=pa.large_string()) for r in results if len(r.rows)]
+    # the chunks themselves: a chunked array given as one item would be read value by value
+    chunks = [c for a in arrays for c in (a.chunks if isinstance(a, pa.ChunkedArray) else [a])]
+    return pa.chunked_array(chunks, type=pa.large_string()).combine_chunks()
 
 
 @dataclass
@@ -195,22 +182,24 @@ def add_source(
     cache: FileCache,
     context: dict,
     executor: Executor | None = None,
+    stored: StoredKeys | None = None,
 ) -> Added:
     """De-duplicate one source's new files against each other and the rows already stored.
 
     With an ``executor``, the stored keys are looked up there while this thread
     de-duplicates the new files alone: the answer when no stored row shares a key with
-    them (a new month's usual case), else done again with the earlier rows.
+    them (a new month's usual case), else done again with the earlier rows. ``stored``
+    holds the lookups started as the files were read (:mod:`.stored_keys`), if any.
     """
     (key,) = row_key(spec, results[0].rows)
-    arrays = [pa.array(r.rows[key], type=pa.large_string()) for r in results if len(r.rows)]
-    # the chunks themselves: a chunked array given as one item would be read value by value
-    chunks = [c for a in arrays for c in (a.chunks if isinstance(a, pa.ChunkedArray) else [a])]
-    keys = pa.chunked_array(chunks, type=pa.large_string()).combine_chunks()
-    if executor is None:
-        found, alone = earlier_rows(out, spec.table, key, keys), None
+    early = stored.found([r.file for r in results], key) if stored is not None else None
+    if early is not None:  # looked up as the files were read: for their kept rows' keys
+        alone = combine(results, spec)
+        found = among(early, _keys(results, key))
+    elif executor is None:
+        found, alone = earlier_rows(out, spec.table, key, _keys(results, key)), None
     else:
-        lookup = executor.submit(earlier_rows, out, spec.table, key, keys)
+        lookup = executor.submit(earlier_rows, out, spec.table, key, _keys(results, key))
         try:
             alone = combine(results, spec)
         finally:
@@ -351,15 +340,20 @@ def _input(source: str, path: Path, rel: str, sha: str, result: FileResult, fres
     }
 
 
-def _convert_files(convert, source, files, spec, ctx, inputs, warnings, new_files=False):
-    """Convert ``files`` of ``source``, recording each input and any whole-file warning.
+def _convert_files(
+    convert, source, files, spec, ctx, inputs, warnings, new_files=False, stored=None
+):
+    """Convert ``files`` of ``source``, recording each input and any whole-file warning;
+    with ``stored`` (:class:`~.stored_keys.StoredKeys`), each file's keys are looked up
+    in the stored table as soon as they are read.
 
     Returns ``(results, files converted afresh)``, or None when a file cannot be read.
     """
     results, processed = [], 0
     for path, rel, sha in files:
+        told = {} if stored is None else {"keys_read": partial(stored.read, rel)}
         try:
-            result, fresh = convert(path, rel, sha, spec, ctx)
+            result, fresh = convert(path, rel, sha, spec, ctx, **told)
         except SourceFileError:
             return None
         results.append(result)
@@ -381,8 +375,8 @@ def _write_quarantine(out: Path, rebuilt: list[str], new: list[pd.DataFrame]) ->
 def add(run: Run, convert) -> dict | None:  # noqa: C901
     """Convert the new files, write the months they touch, and return the new manifest.
 
-    ``convert(path, rel, sha, spec, context)`` converts one file through ``run.cache``,
-    returning ``(result, fresh)``. Sources in ``run.plan.rebuild`` are read again whole
+    ``convert(path, rel, sha, spec, context, keys_read=None)`` converts one file through
+    ``run.cache``, returning ``(result, fresh)`` (see ``convert_file`` for ``keys_read``). Sources in ``run.plan.rebuild`` are read again whole
     (their files mostly from the cache) and their tables rewritten. Returns ``None``,
     having written nothing, when an earlier file's cached rows are missing or a file
     cannot be used (the full clean step then reads the history again, or reports it).
@@ -425,8 +419,9 @@ def add(run: Run, convert) -> dict | None:  # noqa: C901
     for source, fresh in run.plan.append.items():
         spec = run.specs[source]
         ctx = {**run.context_key, "spec": run.cfg.sources[source]}
+        stored = StoredKeys(out, spec.table, run.executor)
         converted = _convert_files(
-            convert, source, fresh, spec, ctx, inputs, warnings, new_files=True
+            convert, source, fresh, spec, ctx, inputs, warnings, new_files=True, stored=stored
         )
         if converted is None:
             return None  # the full run reports it (or goes on without the source)
@@ -434,7 +429,7 @@ def add(run: Run, convert) -> dict | None:  # noqa: C901
         start = time.perf_counter()
         try:
             added = add_source(
-                out, source, spec, results, run.previous, cache, ctx, executor=run.executor
+                out, source, spec, results, run.previous, cache, ctx, run.executor, stored
             )
         except LookupError:
             return None  # an earlier file's cache is gone: the full run reads it again

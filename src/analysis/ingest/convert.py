@@ -584,8 +584,10 @@ def convert_file(
     (:mod:`analysis.ingest.wide_comments`), while the other columns are parsed (pyarrow's
     kernels run without holding the interpreter); this thread takes any part not yet started
     once it is done. ``keys_read``, if given, is told the rows' keys (a key of one column)
-    once they are read, before the comments are: the stored rows sharing them can then be
-    looked up meanwhile.
+    once the comments are redacted, before the rows are checked together: the stored rows
+    sharing them can then be looked up meanwhile. (Looked up while the comments were
+    redacted, the lookup's memory stayed with the process: 0.9 GB more at its peak for a
+    month of 2 million responses.)
     """
     c = _Converter(raw, spec, ctx, file)
     wide = wide_comments.start(raw, spec.comments, ctx, executor) if executor else None
@@ -595,10 +597,10 @@ def convert_file(
         c.service()
     with c.stage("parse"):
         c.values()
-        key = row_key(spec, c.out)
-        if keys_read is not None and len(key) == 1 and c.out[key[0]] is not None:
-            keys_read(key[0], _large_text(c.out[key[0]]))
         c.comments(wide)
+    key = row_key(spec, c.out)
+    if keys_read is not None and len(key) == 1 and c.out[key[0]] is not None:
+        keys_read(key[0], _large_text(c.out[key[0]]))
     with c.stage("validate"):
         df = c.frame()
         c.across_rows(df)

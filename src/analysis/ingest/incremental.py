@@ -195,7 +195,7 @@ def add_source(
     early = stored.found([r.file for r in results], key) if stored is not None else None
     if early is not None:  # looked up as the files were read: for their kept rows' keys
         alone = combine(results, spec)
-        found = among(early, _keys(results, key))
+        found = early if early.empty else among(early, _keys(results, key))
     elif executor is None:
         found, alone = earlier_rows(out, spec.table, key, _keys(results, key)), None
     else:

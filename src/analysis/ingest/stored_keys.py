@@ -2,10 +2,10 @@
 key column (DuckDB, out of core), as soon as a new file's keys are read.
 
 A new month's clean looks its keys up in the tidy table on disk to find the earlier rows
-they may repeat (:mod:`analysis.ingest.incremental`). The lookup needs only the keys,
-which a file gives long before its comments are redacted: :class:`StoredKeys` starts it
-on the clean step's threads then (``convert_file``'s ``keys_read``), and its answer is
-ready when the new rows are de-duplicated. The keys read include rows found wrong later
+they may repeat (:mod:`analysis.ingest.incremental`). The lookup needs only the keys:
+:class:`StoredKeys` starts it on the clean step's threads as soon as a file's rows are
+read and redacted (``convert_file``'s ``keys_read``), while the rows are checked together
+on one thread, and its answer is ready when the new rows are de-duplicated. The keys read include rows found wrong later
 (quarantined), so what it finds is narrowed to the keys of the rows kept
 (:func:`among`): the answer is then the one the kept rows' own lookup gives
 (``tests/ingest/test_incremental.py``).
@@ -52,8 +52,6 @@ def among(found: pd.DataFrame, keys: pa.Array) -> pd.DataFrame:
     >>> among(found, pa.array(["R3", "R9"]))["key"].tolist()
     ['R3']
     """
-    if found.empty:
-        return found
     kept = pc.is_in(
         pa.array(found["key"], pa.large_string()), value_set=keys.cast(pa.large_string())
     )

@@ -208,3 +208,17 @@ def test_a_process_started_early_and_never_asked_is_stopped_at_once():
         proc = finders._proc
         redact_rows(pa.array(PLANTED * 600, pa.string()), finders=finders)
     assert proc.returncode == 0  # asked: it ended at the end of its input
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("given", [None, "4"])
+def test_the_process_starts_with_one_blas_thread_unless_told_otherwise(monkeypatch, given):
+    if given is None:
+        monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("OPENBLAS_NUM_THREADS", given)
+    with FinderProcess() as finders:
+        finders.start()
+        with open(f"/proc/{finders._proc.pid}/environ", "rb") as f:
+            env = dict(v.split(b"=", 1) for v in f.read().split(b"\0") if b"=" in v)
+    assert env[b"OPENBLAS_NUM_THREADS"] == (given or "1").encode()

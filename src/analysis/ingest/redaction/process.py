@@ -67,12 +67,15 @@ class FinderProcess:
             return
         package = str(Path(__file__).resolve().parents[3])  # the folder holding `analysis`
         path = os.pathsep.join(p for p in (package, os.environ.get("PYTHONPATH")) if p)
+        # The finders do no linear algebra: NumPy's BLAS threads would only spin at its
+        # start (about 50 ms of CPU, while this process reads the file).
+        env = {"OPENBLAS_NUM_THREADS": "1", **os.environ, "PYTHONPATH": path}
         try:
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "analysis.ingest.redaction.server"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
-                env={**os.environ, "PYTHONPATH": path},
+                env=env,
             )
         except OSError as exc:  # no interpreter to start (embedded): the finders run here
             log.warning("the redaction process could not start (%s); the finders run here", exc)

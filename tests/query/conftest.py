@@ -32,17 +32,19 @@ ENGINES = [
 
 @pytest.fixture(scope="session")
 def partitioned_dir(demo_config, tmp_path_factory):
-    """A copy of the demonstration's processed data with every date-split table by month."""
+    """A copy of the demonstration's processed data with every date-split table by month,
+    and a month of more than 97 rows in several files (as a month of more than
+    ``store.FILE_ROWS`` rows is written at scale)."""
     out = tmp_path_factory.mktemp("partitioned") / "processed"
     shutil.copytree(demo_config.processed_dir, out, ignore=shutil.ignore_patterns(".cache"))
-    saved = store.PARTITION_ROWS
-    store.PARTITION_ROWS = 1
+    saved = store.PARTITION_ROWS, store.FILE_ROWS
+    store.PARTITION_ROWS, store.FILE_ROWS = 1, 97
     try:
         for name in PARTITION_BY:
             if table_path(name, out).exists():
                 write_table(read_table(name, out), name, out)
     finally:
-        store.PARTITION_ROWS = saved
+        store.PARTITION_ROWS, store.FILE_ROWS = saved
     # themes and sentiment kept by their comment's month, as the classifier keeps them then
     month_of = read_table("fft_comments", out).set_index("comment_id")["response_date"]
     for name in ("comment_themes", "comment_sentiment"):
@@ -51,6 +53,7 @@ def partitioned_dir(demo_config, tmp_path_factory):
         for month, part in rows.groupby(months):
             write_month(part, name, out, month)
     assert (out / "fft_responses").is_dir() and (out / "comment_themes").is_dir()
+    assert any(len(files) > 1 for files in store.partitions(out / "fft_comments").values())
     return out
 
 

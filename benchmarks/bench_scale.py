@@ -194,6 +194,7 @@ def fft_exports(work: Path, rows: int, first: str, last: str, seed: int, prefix:
         written.append(f.name)
     append_eligible(tmp / ELIGIBLE, work / "raw" / ELIGIBLE)
     shutil.rmtree(tmp)
+    os.sync()  # the exports on disk before anything is timed: no write-back meanwhile
     return written
 
 

@@ -320,9 +320,7 @@ def test_a_months_files_are_the_rows_in_order_of_nearly_equal_size(
     rows = [(f"R{i}", "2024-03-01") for i in range(7)]
     store.write_table(responses(*rows), "fft_responses", tmp_path)
     folder = tmp_path / "fft_responses" / "month=2024-03"
-    ids = [
-        pq.read_table(folder / f"part-{k}.parquet")["response_id"].to_pylist() for k in range(3)
-    ]
+    ids = [pq.read_table(folder / f"part-{k}.parquet")["response_id"].to_pylist() for k in range(3)]
     assert ids == [["R0", "R1"], ["R2", "R3", "R4"], ["R5", "R6"]]
     # Replacing the month with fewer rows leaves one file, no file of the old month behind.
     store.write_partitions(responses(("S1", "2024-03-09")), "fft_responses", tmp_path)
@@ -335,7 +333,9 @@ def test_the_query_engine_reads_every_file_of_a_month(tmp_path, small_partitions
 
     monkeypatch.setattr(store, "FILE_ROWS", 2)
     write_table(
-        responses(*[(f"R{i}", f"2024-0{3 + i % 2}-01") for i in range(9)]), "fft_responses", tmp_path
+        responses(*[(f"R{i}", f"2024-0{3 + i % 2}-01") for i in range(9)]),
+        "fft_responses",
+        tmp_path,
     )
     folder = tmp_path / "fft_responses"
     assert len(list((folder / "month=2024-03").glob("*.parquet"))) == 3  # R0 R2 R4 R6 R8

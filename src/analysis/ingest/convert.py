@@ -565,8 +565,8 @@ def _large_text(values) -> pa.Array | pa.ChunkedArray:
     return pa.array(values, pa.large_string(), from_pandas=True)
 
 
-#: Told a file's row keys as soon as they are read (:func:`convert_file`): the key column's
-#: name and its values, one per row read (rows found wrong later among them).
+#: Told a file's row keys before its rows are checked together (:func:`convert_file`): the
+#: key column's name and its values, one per row read (rows found wrong later among them).
 KeysRead = Callable[[str, pa.Array], None]
 
 

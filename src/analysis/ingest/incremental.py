@@ -345,7 +345,7 @@ def _convert_files(
 ):
     """Convert ``files`` of ``source``, recording each input and any whole-file warning;
     with ``stored`` (:class:`~.stored_keys.StoredKeys`), each file's keys are looked up
-    in the stored table as soon as they are read.
+    in the stored table while the file's rows are checked together.
 
     Returns ``(results, files converted afresh)``, or None when a file cannot be read.
     """
@@ -376,8 +376,9 @@ def add(run: Run, convert) -> dict | None:  # noqa: C901
     """Convert the new files, write the months they touch, and return the new manifest.
 
     ``convert(path, rel, sha, spec, context, keys_read=None)`` converts one file through
-    ``run.cache``, returning ``(result, fresh)`` (see ``convert_file`` for ``keys_read``). Sources in ``run.plan.rebuild`` are read again whole
-    (their files mostly from the cache) and their tables rewritten. Returns ``None``,
+    ``run.cache``, returning ``(result, fresh)`` (see ``convert_file`` for ``keys_read``).
+    Sources in ``run.plan.rebuild`` are read again whole (their files mostly from the
+    cache) and their tables rewritten. Returns ``None``,
     having written nothing, when an earlier file's cached rows are missing or a file
     cannot be used (the full clean step then reads the history again, or reports it).
     """

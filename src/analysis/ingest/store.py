@@ -4,7 +4,8 @@ Writes are atomic (a temporary file renamed into place), so a failed run never
 leaves a half-written table behind. A large table (:data:`PARTITION_ROWS` rows or
 more) with a date to split on (:data:`PARTITION_BY`) is written as a Hive-partitioned
 Parquet dataset, one folder per month (``fft_responses/month=2024-03/part-0.parquet`` …;
-a month of more than :data:`FILE_ROWS` rows in several files, encoded at once), which DuckDB and Spark read as one table with a ``month`` partition column (see
+a month of more than :data:`FILE_ROWS` rows in several files, encoded at once), which
+DuckDB and Spark read as one table with a ``month`` partition column (see
 :mod:`analysis.query`); :func:`write_partitions` replaces only some months, each
 atomically. :func:`read_table` reads either form, months in order.
 

@@ -1,13 +1,13 @@
 """The rows already stored that share a key with new rows: looked up in the stored table's
-key column (DuckDB, out of core), as soon as a new file's keys are read.
+key column (DuckDB, out of core), as soon as a new file's rows are read and redacted.
 
 A new month's clean looks its keys up in the tidy table on disk to find the earlier rows
 they may repeat (:mod:`analysis.ingest.incremental`). The lookup needs only the keys:
-:class:`StoredKeys` starts it on the clean step's threads as soon as a file's rows are
-read and redacted (``convert_file``'s ``keys_read``), while the rows are checked together
-on one thread, and its answer is ready when the new rows are de-duplicated. The keys read include rows found wrong later
-(quarantined), so what it finds is narrowed to the keys of the rows kept
-(:func:`among`): the answer is then the one the kept rows' own lookup gives
+:class:`StoredKeys` starts it on the clean step's threads once a file's rows are read and
+redacted (``convert_file``'s ``keys_read``), while the rows are checked together on one
+thread, and its answer is ready when the new rows are de-duplicated. The keys read include
+rows found wrong later (quarantined), so what it finds is narrowed to the keys of the rows
+kept (:func:`among`): the answer is then the one the kept rows' own lookup gives
 (``tests/ingest/test_incremental.py``).
 """
 

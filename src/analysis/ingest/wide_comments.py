@@ -61,7 +61,8 @@ def summed_counts(columns: list[list[dict[str, np.ndarray]]], n: int) -> dict[st
     zeroed memory is not touched where it stays zero; a concatenation per column, then a
     sum, writes every row of every kind several times).
 
-    >>> good = [{"phone": np.array([0, 2]), "email": np.zeros(2)}, {"phone": np.array([1]), "email": np.zeros(1)}]
+    >>> good = [{"phone": np.array([0, 2]), "email": np.zeros(2)},
+    ...         {"phone": np.array([1]), "email": np.zeros(1)}]
     >>> better = [{"phone": np.array([1, 0, 0]), "email": np.zeros(3)}]
     >>> {kind: v.tolist() for kind, v in summed_counts([good, better], 3).items()}
     {'phone': [1, 2, 1]}

@@ -157,3 +157,19 @@ def test_comments_of_many_rows_match_pandas_selection(specs, n):
     expected = reference_comments(spec, rows)
     assert len(expected) == 2 * sum(t is not None for t in texts)
     pd.testing.assert_frame_equal(_comments(spec, rows), expected, check_exact=True)
+
+
+def test_the_complaints_table_is_made_once_for_both_its_tables(monkeypatch):
+    """The subjects come from the complaints table: made once, whichever is made first."""
+    demo = load_config(Path(__file__).parents[2] / "config" / "partnerships" / "demo.yaml")
+    spec = next(s for s in source_specs(demo.sources).values() if s.table == "complaints")
+    rows = pd.DataFrame({c: _text(AWKWARD) for c in tables.SCHEMAS["complaints"].columns})
+    rows["subject"] = _text(["a; b", None, "", " c ;", "Zoë", "d;d", "e", " "])
+    made = []
+    select = tables._select
+    monkeypatch.setattr(tables, "_select", lambda *a: made.append(a[1]) or select(*a))
+    for order in (1, -1):
+        builders = table_builders(spec, rows)
+        got = {t: builders[t]() for t in list(builders)[::order]}
+        _same({t: got[t] for t in builders}, reference_build_tables(spec, rows))
+    assert made == ["complaints", "complaints"]  # once per set of builders

@@ -7,6 +7,7 @@ Also the two tables that come from the configuration itself, ``services`` and
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 import pandas as pd
 
@@ -79,19 +80,17 @@ def table_builders(spec: SourceSpec, rows: pd.DataFrame) -> dict[str, Callable[[
             ),
             "fft_comments": lambda: _comments(spec, rows),
         }
-    if spec.table == "complaints":
+    if spec.table == "complaints":  # the subjects come from the complaints table, made once
+        complaints = cache(lambda: _select(rows, "complaints"))
         return {
-            "complaints": lambda: _select(rows, "complaints"),
-            "complaint_subjects": lambda: _subjects(spec, _select(rows, "complaints")),
+            "complaints": complaints,
+            "complaint_subjects": lambda: _subjects(spec, complaints()),
         }
     return {spec.table: lambda: _select(rows, spec.table)}
 
 
 def build_tables(spec: SourceSpec, rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The tidy tables a source's kept rows make."""
-    if spec.table == "complaints":  # the subjects come from the complaints table made once
-        complaints = _select(rows, "complaints")
-        return {"complaints": complaints, "complaint_subjects": _subjects(spec, complaints)}
     return {table: make() for table, make in table_builders(spec, rows).items()}
 
 

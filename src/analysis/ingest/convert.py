@@ -212,9 +212,11 @@ class _Converter:
         return out
 
     def count_redactions(self, per_row: dict[str, np.ndarray]) -> None:
+        """Add ``per_row``'s counts (fresh arrays: the first of a kind is kept, not copied)."""
         for k, v in per_row.items():
             if v.any():
-                self.redactions[k] = self.redactions[k] + v
+                seen = self.redactions[k]
+                self.redactions[k] = v if isinstance(seen, int) else seen + v
 
     # --- the rules, in the order a row meets them -------------------------------------
     def dates(self) -> None:

@@ -88,8 +88,10 @@ PARTITION_ROWS = 500_000
 
 #: The Hive partition column of a partitioned table's folders (``month=YYYY-MM``).
 PARTITION_COLUMN = "month"
+#: The name of a partition folder's ``k``-th data file.
+_PART = "part-{}.parquet"
 #: The data file of a partition folder (the first, if the month has several).
-PART_FILE = "part-0.parquet"
+PART_FILE = _PART.format(0)
 #: Most rows in one data file of a partition: a larger month is written as several files of
 #: nearly equal size (``part-0.parquet``, ``part-1.parquet`` …, rows in order), encoded at
 #: once on the machine's cores (a month of 2 million comments in half the time).
@@ -161,7 +163,7 @@ def _write_partition(rows: pa.Table, folder: Path) -> None:
     """Write one month's ``rows`` into ``folder``: one file, or several of at most
     :data:`FILE_ROWS` rows encoded at once (see :data:`FILE_ROWS`)."""
     parts = row_parts(rows.num_rows, FILE_ROWS)
-    files = [folder / f"part-{k}.parquet" for k in range(len(parts))]
+    files = [folder / _PART.format(k) for k in range(len(parts))]
     if len(parts) == 1:
         _write_parquet(rows, files[0])
         return

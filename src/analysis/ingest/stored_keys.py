@@ -80,5 +80,6 @@ class StoredKeys:
         if not files or any(self.started.get(f, ("",))[0] != key for f in files):
             return None
         frames = [self.started[f][1].result() for f in files]
-        found = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-        return found.drop_duplicates(ignore_index=True) if len(frames) > 1 else found
+        if len(frames) == 1:
+            return frames[0]
+        return pd.concat(frames, ignore_index=True).drop_duplicates(ignore_index=True)

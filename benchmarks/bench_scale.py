@@ -320,8 +320,9 @@ def snapshot(work: Path) -> None:
 
 
 def restore(work: Path) -> None:
-    """Put the stored history back as :func:`snapshot` kept it, the new month's exports removed."""
-    shutil.rmtree(work / "processed")
+    """Put the stored history back as :func:`snapshot` kept it, the new month's exports removed
+    (the stored data of the last run, if any, replaced)."""
+    shutil.rmtree(work / "processed", ignore_errors=True)
     subprocess.run(
         ["cp", "-al", str(work / "processed-history"), str(work / "processed")], check=True
     )

@@ -47,3 +47,29 @@ def test_the_national_benchmark_refuses_a_side_by_side_with_classification(tmp_p
     assert run.returncode == 2
     assert "--compare-with and --classify" in run.stderr
     assert not (tmp_path / "w").exists()
+
+
+def test_the_national_benchmark_reuses_a_kept_history_when_the_stored_one_was_removed(
+    tmp_path, monkeypatch
+):
+    """``--reuse`` restores the kept history whether or not the last run's stored data is
+    still there (it is disposable: a user may delete it to free space)."""
+    monkeypatch.syspath_prepend(str(BENCHMARKS[0].parent))
+    import bench_scale
+
+    kept = tmp_path / "processed-history"
+    kept.mkdir()
+    (kept / "manifest.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "eligible-history.csv").write_text("month,eligible\n", encoding="utf-8")
+    (tmp_path / "raw" / bench_scale.ELIGIBLE).parent.mkdir(parents=True)
+    new = tmp_path / "raw" / "fft" / f"fft_responses_{bench_scale.NEW_MONTH}.csv"
+    new.parent.mkdir()
+    new.write_text("x\n", encoding="utf-8")
+
+    bench_scale.restore(tmp_path)
+
+    assert (tmp_path / "processed" / "manifest.json").read_text(encoding="utf-8") == "{}"
+    assert (tmp_path / "raw" / bench_scale.ELIGIBLE).read_text(encoding="utf-8") == (
+        "month,eligible\n"
+    )
+    assert not new.exists()

@@ -27,22 +27,47 @@ from analysis.ingest.store import PARTITION_COLUMN, table_path
 def earlier_rows(out: Path, table: str, key: str, keys: pa.Array) -> pd.DataFrame:
     """The rows of ``table`` on disk whose ``key`` is among ``keys``: key, month, source_file.
 
-    Reads only the key and file columns of the table's partitions (DuckDB, out of core).
+    Reads only the key and file columns of the table's partitions (DuckDB, out of core), and
+    none when :func:`_may_share` finds that no stored key can be among ``keys``.
     """
     import duckdb  # here, not at the top: imported on the thread looking the keys up
 
-    folder = table_path(table, out)
+    files = str(table_path(table, out) / "**" / "*.parquet")
     con = duckdb.connect()
     try:
         con.register("new_keys", pa.table({"k": keys}))
+        # Without a row group that may hold one of the keys, the same query selects nothing
+        # (and gives the same columns) without reading the rows.
+        none = "" if _may_share(con, files, key, keys) else "WHERE false"
         return con.execute(
             f"""SELECT t."{key}" AS key, t.{PARTITION_COLUMN} AS month, t.source_file
                 FROM read_parquet(?, hive_partitioning = true, hive_types_autocast = false) t
-                JOIN (SELECT DISTINCT k FROM new_keys) n ON t."{key}" = n.k""",
-            [str(folder / "**" / "*.parquet")],
+                JOIN (SELECT DISTINCT k FROM new_keys) n ON t."{key}" = n.k {none}""",
+            [files],
         ).df()
     finally:
         con.close()
+
+
+def _may_share(con, files: str, key: str, keys: pa.Array) -> bool:
+    """Whether a stored row of ``files`` may have one of ``keys`` as its ``key``.
+
+    False only when the Parquet statistics of every row group's key column (its least and
+    greatest value, kept for the keys: ``store.STATISTICS_TEXT``) lie wholly below or above
+    the new keys' range, as a new month's do when exports number their responses in order.
+    A row group without them (older files, or a key kept without statistics) may share one.
+    Text is compared byte by byte here as in Parquet's statistics and in Arrow.
+    """
+    low, high = (v.as_py() for v in pc.min_max(keys).values())
+    if low is None:
+        return True
+    groups, overlapping = con.execute(
+        """SELECT count(*), count(*) FILTER (WHERE stats_min_value IS NULL
+               OR stats_max_value IS NULL OR (stats_max_value >= ? AND stats_min_value <= ?))
+           FROM parquet_metadata(?) WHERE path_in_schema = ?""",
+        [low, high, files, key],
+    ).fetchone()
+    return groups == 0 or overlapping > 0
 
 
 def among(found: pd.DataFrame, keys: pa.Array) -> pd.DataFrame:

@@ -41,3 +41,23 @@ def test_bad_settings_name_the_key_and_the_file(tmp_path, section, words):
 
 def test_queries_for_a_config_use_its_engine(demo_config):
     assert Queries.for_config(demo_config).engine.name == "duckdb"
+
+
+def test_duckdb_spills_beside_the_processed_data_not_in_the_working_folder(tmp_path, monkeypatch):
+    """A report's kernels run in the notebooks' folder: DuckDB's default spill folder
+    (``.tmp`` in the working directory) put gigabytes there at national scale."""
+    from analysis.query.engine import SPILL_DIR, Engine
+    from analysis.query.settings import QuerySettings
+
+    work, processed = tmp_path / "notebooks", tmp_path / "processed"
+    work.mkdir()
+    processed.mkdir()
+    monkeypatch.chdir(work)
+    engine = Engine(processed, QuerySettings(memory_limit="40MB", threads=1))
+    setting = engine.con.raw_sql("SELECT current_setting('temp_directory')").fetchone()[0]
+    assert setting == str(processed.resolve() / SPILL_DIR)
+    rows = engine.con.raw_sql(
+        "SELECT count(*) FROM (SELECT md5(i::VARCHAR) AS h FROM range(3000000) t(i) ORDER BY h)"
+    ).fetchone()[0]
+    assert rows == 3_000_000
+    assert not (work / ".tmp").exists()

@@ -61,6 +61,11 @@ def spark_available() -> str | None:
     return None
 
 
+#: Where DuckDB writes what does not fit in ``query.memory_limit``, in the processed data's
+#: folder (its files are removed as each connection closes).
+SPILL_DIR = ".spill"
+
+
 class Engine:
     """An Ibis connection to one engine over one ``data/processed/`` folder."""
 
@@ -79,6 +84,10 @@ class Engine:
             return ibis.pyspark.connect(spark_session(self.settings.spark))
         con = ibis.duckdb.connect()
         con.raw_sql(f"SET memory_limit = '{self.settings.memory_limit}'")
+        # What does not fit spills beside the data (DuckDB's default is a folder in the
+        # working directory: the notebooks' folder, for a report's kernels).
+        spill = str(self.processed_dir.resolve() / SPILL_DIR).replace("'", "''")
+        con.raw_sql(f"SET temp_directory = '{spill}'")
         if self.settings.threads:
             con.raw_sql(f"SET threads = {int(self.settings.threads)}")
         return con

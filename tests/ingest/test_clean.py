@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 
@@ -342,7 +343,7 @@ def test_a_rerun_with_the_same_missing_optional_source_does_nothing(partnership)
 def test_the_step_asks_numpy_for_small_pages_and_restores_the_setting_after(
     partnership, monkeypatch
 ):
-    """NumPy's huge pages are off while the step runs (see ``clean._small_pages``), and the
+    """NumPy's huge pages are off while the step runs (see ``allocation.small_pages``), and the
     setting is as it was once the step ends, whether or not it was on."""
     from numpy._core.multiarray import _set_madvise_hugepage as huge_pages
 
@@ -366,3 +367,35 @@ def test_the_step_asks_numpy_for_small_pages_and_restores_the_setting_after(
         assert len(seen) == 2 and not any(seen)
     finally:
         huge_pages(original)
+
+
+def test_the_step_limits_the_c_librarys_arenas_and_sets_the_default_back_after(
+    partnership, monkeypatch
+):
+    """While files are converted, glibc's threads share two arenas (see
+    ``allocation.few_arenas``); after the step, glibc's default limit (eight per core)."""
+    from analysis.ingest import allocation
+    from analysis.ingest import clean as clean_module
+
+    calls, during = [], []
+    monkeypatch.setattr(allocation, "_mallopt", lambda: lambda *args: calls.append(args))
+    convert = clean_module.convert_file
+
+    def spy(*args, **kwargs):
+        during.append(list(calls))
+        return convert(*args, **kwargs)
+
+    monkeypatch.setattr(clean_module, "convert_file", spy)
+    clean(partnership({MARCH: fft_csv(*ROWS_MARCH)}), force=True)
+    default = 8 * (os.cpu_count() or 1)
+    assert during == [[(allocation.M_ARENA_MAX, 2)]]
+    assert calls == [(allocation.M_ARENA_MAX, 2), (allocation.M_ARENA_MAX, default)]
+
+
+def test_without_glibc_the_arenas_are_left_alone(monkeypatch):
+    from analysis.ingest import allocation
+
+    monkeypatch.setattr(allocation.ctypes, "CDLL", lambda name: (_ for _ in ()).throw(OSError))
+    assert allocation._mallopt() is None
+    with allocation.few_arenas():
+        pass

@@ -38,11 +38,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 
 import analysis
 from analysis.config import Config, ConfigError
-from analysis.ingest import batches, incremental
+from analysis.ingest import allocation, batches, incremental
 from analysis.ingest.convert import REDACTED, Context, FileResult, KeysRead, convert_file
 from analysis.ingest.dedup import Combined, combine
 from analysis.ingest.file_checks import file_warnings
@@ -197,52 +196,6 @@ def _commit(staging: Path, out: Path, names: list[str], manifest: dict) -> None:
     write_json(out / MANIFEST, manifest)
 
 
-@contextmanager
-def _small_pages():
-    """NumPy's large arrays in the system's usual 4 KB pages while the step runs.
-
-    NumPy asks for huge pages (2 MB) for its large arrays, and Linux then clears 2 MB at
-    the first write to each. Many of the step's arrays are written only here and there
-    (a count per row of each kind of identifier, nearly all zero), and the clearing of
-    whole huge pages cost about 1 s of CPU for a month of 2 million responses; with small
-    pages, a new month of 2 million at 60M was cleaned 0.4 s sooner (2 cores, Linux; the
-    setting is NumPy's ``NUMPY_MADVISE_HUGEPAGE``). The previous setting is restored after.
-    """
-    try:
-        from numpy._core.multiarray import _set_madvise_hugepage
-    except ImportError:  # NumPy 1.x
-        try:
-            from numpy.core.multiarray import _set_madvise_hugepage
-        except ImportError:
-            _set_madvise_hugepage = None
-    if _set_madvise_hugepage is None:
-        yield
-        return
-    previous = _set_madvise_hugepage(False)
-    try:
-        yield
-    finally:
-        _set_madvise_hugepage(previous)
-
-
-@contextmanager
-def _system_memory():
-    """Arrow buffers from the C library's allocator while the step runs.
-
-    The step allocates and frees many buffers of tens of megabytes; with
-    pyarrow's default (mimalloc) a million-row export spent 2-3 s of system
-    time returning and re-faulting that memory, against under 1 s with the
-    C allocator (2 cores, Linux). Buffers remember their pool, so restoring
-    the default afterwards is safe.
-    """
-    previous = pa.default_memory_pool()
-    pa.set_memory_pool(pa.system_memory_pool())
-    try:
-        yield
-    finally:
-        pa.set_memory_pool(previous)
-
-
 def clean(cfg: Config, force: bool = False) -> dict:
     """Run the clean step for ``cfg`` and return its manifest (see the module docstring).
 
@@ -250,8 +203,9 @@ def clean(cfg: Config, force: bool = False) -> dict:
     Files are written (the cache, then the tables) two at a time, while the main thread goes on.
     """
     with (
-        _system_memory(),
-        _small_pages(),
+        allocation.system_memory(),
+        allocation.small_pages(),
+        allocation.few_arenas(),
         FinderProcess() as finders,
         ThreadPoolExecutor(max_workers=2) as executor,
     ):

@@ -378,6 +378,7 @@ def test_the_step_limits_the_c_librarys_arenas_and_sets_the_default_back_after(
     from analysis.ingest import clean as clean_module
 
     calls, during = [], []
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
     monkeypatch.setattr(allocation, "_mallopt", lambda: lambda *args: calls.append(args))
     convert = clean_module.convert_file
 
@@ -399,3 +400,14 @@ def test_without_glibc_the_arenas_are_left_alone(monkeypatch):
     assert allocation._mallopt() is None
     with allocation.few_arenas():
         pass
+
+
+def test_an_arena_limit_set_in_the_environment_is_left_alone(monkeypatch):
+    from analysis.ingest import allocation
+
+    calls = []
+    monkeypatch.setattr(allocation, "_mallopt", lambda: lambda *args: calls.append(args))
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    with allocation.few_arenas():
+        pass
+    assert calls == []

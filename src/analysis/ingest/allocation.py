@@ -85,11 +85,11 @@ def few_arenas(arenas: int = STEP_ARENAS):
     in one arena serves only the threads using it. The step's threads (the converter's,
     Arrow's, DuckDB's, the writers') free and allocate buffers of tens of megabytes, and the
     memory each arena kept raised the step's peak: a new month of 2 million at 60M peaked
-    at 3.2 GB with two arenas, and at 3.4-3.9 GB without, no slower. Threads started
-    after the step keep the arenas made meanwhile; the limit is set back to glibc's
-    default (eight per core) after.
+    at 3.2 GB with two arenas, and at 3.4-3.9 GB without, no slower. The arenas made
+    meanwhile stay; the limit is set back to glibc's default (eight per core) after. Left
+    alone when the environment sets ``MALLOC_ARENA_MAX``.
     """
-    mallopt = _mallopt()
+    mallopt = None if "MALLOC_ARENA_MAX" in os.environ else _mallopt()
     if mallopt is None:
         yield
         return

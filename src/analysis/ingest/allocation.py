@@ -83,7 +83,7 @@ def few_arenas(arenas: int = STEP_ARENAS):
     glibc gives threads that allocate at once arenas of their own, up to eight per core
     (``mallopt(3)``, ``M_ARENA_MAX``; the ``MALLOC_ARENA_MAX`` setting), and memory freed
     in one arena serves only the threads using it. The step's threads (the converter's,
-    Arrow's, DuckDB's, the writers') free and allocate buffers of tens of megabytes, and the
+    Arrow's, the writers') free and allocate buffers of tens of megabytes, and the
     memory each arena kept raised the step's peak: a new month of 2 million at 60M peaked
     at 3.2 GB with two arenas, and at 3.4-3.9 GB without, no slower. The arenas made
     meanwhile stay; the limit is set back to glibc's default (eight per core) after. Left

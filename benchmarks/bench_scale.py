@@ -62,17 +62,21 @@ from analysis.ingest import clean as clean_module, incremental, manifest, store
 if sys.argv[4] == "fixed":  # --compare-with: two versions of the code share one stored history
     for module in (clean_module, incremental, manifest):
         module.code_fingerprint = lambda: "fixed"
-from analysis.config import load_config
-from analysis.ingest.clean import clean
 store.PARTITION_ROWS = int(sys.argv[2])
 try:
     from analysis.ingest import batches
     batches.BATCH_BYTES = int(sys.argv[3]) or batches.BATCH_BYTES
 except ImportError:  # code from before batches
     pass
+from analysis.cli import main  # `python -m analysis clean`, as users run it
 start = time.perf_counter()
-m = clean(load_config(sys.argv[1]))
-print(json.dumps({"seconds": time.perf_counter() - start, "incremental": "incremental" in m,
+code = main(["clean", "--config", sys.argv[1]])
+seconds = time.perf_counter() - start
+if code:
+    sys.exit(code)
+from analysis.config import load_config
+m = json.loads((load_config(sys.argv[1]).processed_dir / "manifest.json").read_text())
+print(json.dumps({"seconds": seconds, "exit": code, "incremental": "incremental" in m,
                   "batches": m.get("batches", 1), "kept": m["counts"]["fft"]["kept"],
                   "stages": m.get("stage_seconds", {})}))
 """

@@ -47,7 +47,7 @@ def _clean(args) -> int:
     import logging
 
     from analysis.ingest.clean import CleanError, clean
-    from analysis.pipeline import locked_run
+    from analysis.staging import locked_run
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     cfg = load_config(args.config)
@@ -173,7 +173,7 @@ def _themes(args) -> int:
             f"three classes accuracy {sentiment['accuracy_3']:.3f}, macro F1 {sentiment['macro_f1_3']:.3f}"
         )
         return 0
-    from analysis.pipeline import locked_run
+    from analysis.staging import locked_run
     from analysis.textmodels.classify import classify
 
     cfg = load_config(args.config)

@@ -22,7 +22,6 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,13 +32,13 @@ from analysis import kernels, staging
 from analysis.config import NOTEBOOKS_DIR, Config, load_config
 from analysis.context import OUTPUT_ENV, final_folder
 from analysis.coverage import check_written, coverage, parse_month, report_period
-from analysis.ingest.schemas import SCHEMAS
 from analysis.publish import browser
 from analysis.publish.gate import check_folder
 from analysis.publish.html import export_html
 from analysis.publish.index import write_index
 from analysis.publish.periods import Period
 from analysis.publish.provenance import code_version, public_parameters
+from analysis.staging import locked_run
 
 log = logging.getLogger("analysis")
 
@@ -259,20 +258,6 @@ def _log_to_file(cfg: Config, command: str) -> Path:
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     return path
-
-
-@contextmanager
-def locked_run(cfg: Config, command: str, wait: bool = True):
-    """Hold the data folder's lock and clean up what killed runs left behind."""
-    with staging.data_lock(cfg.processed_dir, command, wait=wait, say=_say):
-        for line in staging.recover(cfg.reports_dir, cfg.processed_dir, SCHEMAS):
-            log.info("recovered: %s", line)
-        yield
-
-
-def _say(message: str) -> None:
-    tqdm.write(message, file=sys.stderr)
-    log.info(message)
 
 
 def describe(exc: BaseException) -> str:

@@ -33,13 +33,21 @@ import datetime as dt
 import errno
 import fcntl
 import json
+import logging
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from analysis.config import Config
+
+log = logging.getLogger(__name__)
 
 STAGING = ".staging-"
 PREVIOUS = ".previous-"
@@ -103,6 +111,29 @@ def data_lock(
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+@contextmanager
+def locked_run(cfg: Config, command: str, wait: bool = True) -> Iterator[None]:
+    """Hold the data folder's lock (:func:`data_lock`) and clean up what killed runs left
+    behind (:func:`recover`): how ``clean``, ``themes``, ``report`` and ``backfill`` start.
+
+    Kept apart from :mod:`analysis.pipeline`, so that ``clean`` does not import the
+    report's machinery (nbconvert, the publish layer: about a second) before it starts.
+    """
+    from analysis.ingest.schemas import SCHEMAS
+
+    with data_lock(cfg.processed_dir, command, wait=wait, say=_say):
+        for line in recover(cfg.reports_dir, cfg.processed_dir, SCHEMAS):
+            log.info("recovered: %s", line)
+        yield
+
+
+def _say(message: str) -> None:
+    from tqdm import tqdm
+
+    tqdm.write(message, file=sys.stderr)
+    log.info(message)
 
 
 def _exchange(a: Path, b: Path) -> bool:

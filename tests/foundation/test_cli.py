@@ -18,3 +18,19 @@ def test_help_lists_every_command_with_a_description():
 def test_bad_config_exits_non_zero_with_message(tmp_path, capsys):
     assert main(["--config", str(tmp_path / "missing.yaml"), "clean"]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+def test_clean_starts_without_the_report_machinery(demo_config_path):
+    """`clean` is timed from the command line (a new month in seconds): it must not import
+    nbconvert and the publish layer, which only reports need (about a second)."""
+    script = (
+        "import sys\n"
+        "from analysis.cli import main\n"
+        f"code = main(['--config', {str(demo_config_path)!r}, 'clean'])\n"
+        "heavy = ('analysis.pipeline', 'analysis.publish.html', 'nbconvert')\n"
+        "print(code, [m for m in heavy if m in sys.modules])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.splitlines()[-1] == "0 []"

@@ -7,7 +7,8 @@ the exports ``--clean-batch-mb`` at a time, :mod:`analysis.ingest.batches`, so t
 step holds the whole history); then a new month of ``--new-month`` responses (default
 1.5M, England's monthly volume) arrives and is timed:
 
-* **clean of the new month** (incremental: only its file read, its months written);
+* **clean of the new month** (incremental: only its file read, its months written), timed as
+  users run it: the command line's ``clean``, from the interpreter's start to its end;
 * **the month's aggregates** through the query layer on DuckDB (FFT counts by service
   and by setting, the summary with response rates, eligible counts, a year's indicator
   inputs, complaint timeliness);

@@ -94,6 +94,49 @@ def test_thematic_review_leaves_out_small_topics_and_suppresses_small_compliment
     assert "<td class='count'>*</td>" in page  # 2 compliments
 
 
+def test_thematic_review_says_why_a_route_names_no_topic(tmp_path):
+    """A route whose topics are all under the published minimum gets a sentence, not a column
+    empty in every row; a service whose route names no topic shows a dash, explained."""
+    services = pd.DataFrame(
+        {
+            "service_id": ["S1", "S2"],
+            "service_name": ["Willow Ward", "Podiatry"],
+            "setting": ["mental health", "community health"],
+        }
+    )
+    comments, theme_rows, sentiment = _comments(n_staff=8, n_parking=2)
+    complaints = pd.DataFrame(
+        {
+            "complaint_id": [f"K{i}" for i in range(9)],
+            "service_id": ["S1"] * 6 + ["S2"] * 3,  # S1: 6 about waiting; S2: 3 (too few)
+            "received_date": pd.Timestamp("2025-02-03"),
+        }
+    )
+    subjects = pd.DataFrame(
+        {"complaint_id": complaints["complaint_id"], "subject": ["Waiting times"] * 9}
+    )
+    ctx = Context.of_tables(
+        load_config(), "2025-03", "quarter", services=services, comments=comments,
+        themes=theme_rows, sentiment=sentiment, complaints=complaints,
+        complaint_subjects=subjects, compliments=pd.DataFrame(
+            {"compliment_id": ["P1"], "service_id": "S2",  # Podiatry's row: a compliment
+             "received_date": pd.Timestamp("2025-01-20")}
+        ),
+    )  # fmt: skip
+    section = thematic_review.compute(ctx)
+    table = section.tables[0].frame
+    # Every comment is very positive: no concern is named for any service (min count 5).
+    assert "Concerns in FFT comments" not in table.columns
+    assert any(
+        s.startswith("No concern in FFT comments was raised 5 or more times")
+        for s in section.sentences
+    )
+    rows = table.set_index("Service")
+    assert rows.loc["Willow Ward", "Complaint subjects"] == "Waiting times (6)"
+    assert rows.loc["Podiatry", "Complaint subjects"] == "–"  # 3 complaints: not named
+    assert "fewer than 5 times is not named (–)" in section.sentences[0]
+
+
 def test_surveys_pool_services_and_suppress_small_years(tmp_path):
     base = {
         "survey": "Service user survey",

@@ -143,3 +143,14 @@ def period_text(label: str) -> str:
     if re.fullmatch(r"\d{4}-\d{2}", label):
         return month_label(label)
     return label
+
+
+def join_words(items: list[str], last: str = "and") -> str:
+    """Items in a sentence: ``"a"``, ``"a or b"``, ``"a, b or c"``.
+
+    >>> join_words(["complaint subject"], "or"), join_words(["a", "b", "c"])
+    ('complaint subject', 'a, b and c')
+    """
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"

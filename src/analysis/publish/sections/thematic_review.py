@@ -18,6 +18,14 @@ from analysis.publish.sections.base import Section, Table, start
 from analysis.publish.suppression import MARK, is_small, suppress
 
 ANCHOR = "thematic-review"
+#: Each route's column of topics, and what one of its topics is called in a sentence.
+ROUTES = {
+    "FFT theme": "FFT comment theme",
+    "FFT concern": "concern in FFT comments",
+    "complaint subject": "complaint subject",
+}
+#: What a cell shows where no topic of its route was raised often enough to be named.
+NONE_NAMED = "–"
 
 
 def compute(ctx) -> Section:
@@ -51,6 +59,22 @@ def compute(ctx) -> Section:
     review["compliments"] = review["compliments"].map(fmt.count)
     review["quarter"] = review["quarter"].map(fmt.financial_quarter)
     review["service_id"] = review["service_id"].map(ctx.service_names)
+    section.sentences.append(
+        "For each service, the three topics people raised most through each route; the number "
+        "in brackets is how many comments or complaints raised it. A topic raised fewer than "
+        f"{ctx.min_count} times is not named ({NONE_NAMED})."
+    )
+    unnamed = [route for route in ROUTES if (review[route] == "").all()]
+    if unnamed:  # a column empty in every row would read as a fault: said in words instead
+        section.sentences.append(
+            f"No {fmt.join_words([ROUTES[r] for r in unnamed], 'or')} was raised "
+            f"{ctx.min_count} or more times for one service in a quarter, so the table "
+            f"names none."
+        )
+    review = review.drop(columns=unnamed)
+    for route in ROUTES:
+        if route in review:
+            review[route] = review[route].replace("", NONE_NAMED)
     table = review.rename(
         columns={
             "service_id": "Service",
@@ -60,10 +84,6 @@ def compute(ctx) -> Section:
             "complaint subject": "Complaint subjects",
             "compliments": "Compliments",
         }
-    )
-    section.sentences.append(
-        "For each service, the three topics people raised most through each route; the number "
-        "in brackets is how many comments or complaints raised it."
     )
     section.tables.append(
         Table(

@@ -12,7 +12,7 @@ import pytest
 
 from analysis.methods.headline_series import headline_series
 from analysis.methods.interrupted_time_series import evaluate_actions
-from analysis.methods.spc import ptd_spc
+from analysis.methods.spc import ptd_icons, ptd_spc
 from analysis.publish.narrative import spc_reading
 from analysis.publish.spc_plot import POINT_STYLE, spc_alt_text, spc_chart, spc_panels
 
@@ -96,6 +96,32 @@ def test_chart_draws_icons_marks_shapes_and_alt_text():
     with pytest.raises(ValueError, match="one facet"):
         spc_chart(ptd_spc(pd.DataFrame({"m": pd.date_range("2024-01-01", periods=2, freq="MS").repeat(2),
                                         "v": [1, 2, 3, 4], "f": ["a", "b"] * 2}), "v", "m", "f"), "x")  # fmt: skip
+
+
+def test_chart_and_table_agree_when_there_are_too_few_points_for_icons():
+    """Making Data Count's tool shows icons from 13 points: a chart of 5 months must not show
+    a common-cause icon that the page's table (``ptd_icons``) withholds."""
+    out = series([10, 11, 10, 11, 10], rules="mdc_tool")
+    assert ptd_icons(out).iloc[0]["variation_icon"] is None  # the table: too few points
+    ax = spc_chart(out, "Test", "value").axes[0]
+    assert ax.child_axes == []  # no icon drawn
+    assert [t.get_text() for t in ax.texts] == ["Too few points to tell"]
+    # From 13 points, both draw the icon: common cause, and its words.
+    out = series([10, 11] * 6 + [10], rules="mdc_tool")
+    assert ptd_icons(out).iloc[0]["variation_icon"] == "common_cause"
+    ax = spc_chart(out, "Test", "value").axes[0]
+    assert len(ax.child_axes) == 1
+    assert ax.texts[0].get_text() == "No change beyond the usual ups and downs"
+
+
+def test_chart_ticks_are_months_never_days():
+    """Three months of points: one tick a month (the demonstration's first charts showed day
+    numbers, 08 15 22, between the months)."""
+    out = series([86.4, 86.5, 89.9])
+    ax = spc_chart(out, "Test", "value", icons=False).axes[0]
+    ax.figure.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels == ["Jan\n2024", "Feb", "Mar"]
 
 
 def test_panels_one_per_facet_with_reading_and_alt():

@@ -23,7 +23,7 @@ import pandas as pd
 from matplotlib.patches import Circle
 from matplotlib.ticker import PercentFormatter
 
-from analysis.methods.spc import assurance_type, variation_icon
+from analysis.methods.spc import ptd_icons
 from analysis.publish import style
 from analysis.publish.icons import ASSURANCE_TEXT, VARIATION_TEXT
 
@@ -163,30 +163,67 @@ def spc_chart(
         )
     ax.set_title(title)
     ax.set_ylabel(y_label)
-    locator = mdates.AutoDateLocator()
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    month_axis(ax, x)
     if unit == "%":
         ax.yaxis.set_major_formatter(PercentFormatter(decimals=None))
     ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=3, fontsize=8)
     if icons:
-        opts = spc.attrs.get("ptd_options", {})
-        direction = opts.get("improvement_direction", "increase")
-        obs = spc[spc["y"].notna()]
-        if not obs.empty:
-            last = obs.iloc[-1]
-            var = variation_icon(
-                None if pd.isna(last.point_type) else str(last.point_type), direction
-            )
-            ass = assurance_type(last.upl, last.lpl, last.target, direction)
-            slots = [(draw_variation_icon, var), (draw_assurance_icon, ass)]
-            drawn = [(draw, icon) for draw, icon in slots if icon]
-            for k, (draw, icon) in enumerate(drawn):
-                draw(ax.inset_axes([1.02 + 0.11 * k, 0.84, 0.1, 0.16]), icon)
-            ax.text(1.02, 0.8, "\n".join(ICON_TEXT[icon] for _, icon in drawn), transform=ax.transAxes,
-                    fontsize=7, va="top", ha="left", wrap=True)  # fmt: skip
+        _draw_icons(ax, spc)
     fig.tight_layout()
     return fig
+
+
+def _draw_icons(ax, spc: pd.DataFrame) -> None:
+    """The latest point's icons beside the chart, by the rule that gives the page's tables
+    theirs (:func:`~analysis.methods.spc.ptd_icons`), with their words; with too few points,
+    the words that say so and no icon."""
+    latest = ptd_icons(spc)
+    if latest.empty:
+        return
+    var, ass = latest.iloc[0]["variation_icon"], latest.iloc[0]["assurance_type"]
+    slots = [(draw_variation_icon, var), (draw_assurance_icon, ass)]
+    drawn = [(draw, icon) for draw, icon in slots if isinstance(icon, str)]
+    for k, (draw, icon) in enumerate(drawn):
+        draw(ax.inset_axes([1.02 + 0.11 * k, 0.84, 0.1, 0.16]), icon)
+    words = [ICON_TEXT[icon] for _, icon in drawn] or [VARIATION_TEXT[None]]
+    ax.text(1.02, 0.8 if drawn else 1.0, "\n".join(words), transform=ax.transAxes,
+            fontsize=7, va="top", ha="left", wrap=True)  # fmt: skip
+
+
+#: Months between ticks on a chart's time axis, the fewest giving at most this many ticks.
+MAX_TICKS = 8
+_TICK_MONTHS = (1, 2, 3, 6, 12, 24, 60)
+
+
+def month_axis(ax, x: pd.Series) -> None:
+    r"""Ticks at the start of months (``Jan``, ``Apr`` …, the year beside them), never at days:
+    the charts show one point a month or a quarter.
+
+    >>> fig, ax = plt.subplots()
+    >>> x = pd.Series(pd.date_range("2024-01-01", periods=3, freq="MS"))
+    >>> _ = ax.plot(x, [1, 2, 3]); month_axis(ax, x); fig.canvas.draw()
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['Jan\n2024', 'Feb', 'Mar']
+    >>> x = pd.Series(pd.date_range("2021-04-01", periods=48, freq="MS"))
+    >>> ax.clear(); _ = ax.plot(x, range(48)); month_axis(ax, x); fig.canvas.draw()
+    >>> [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
+    ['Jul', 'Jan 2022', 'Jul', 'Jan 2023', 'Jul', 'Jan 2024', 'Jul', 'Jan 2025']
+    >>> plt.close(fig)
+    """
+    dates = pd.to_datetime(x.dropna())
+    if dates.empty:
+        return
+    first, last = dates.min(), dates.max()
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = next((s for s in _TICK_MONTHS if months / s <= MAX_TICKS), _TICK_MONTHS[-1])
+    if step < 12:
+        locator = mdates.MonthLocator(bymonth=range(1, 13, step))
+    else:
+        locator = mdates.YearLocator(step // 12)
+    formatter = mdates.ConciseDateFormatter(locator)
+    formatter.zero_formats[1] = "%b\n%Y"  # January and its year, not the year alone
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(formatter)
 
 
 def facets(spc: pd.DataFrame, measure: str, unit: str = "", y_label: str = "", decimals: int = 1):

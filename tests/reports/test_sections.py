@@ -96,7 +96,7 @@ def test_thematic_review_leaves_out_small_topics_and_suppresses_small_compliment
 
 def test_thematic_review_says_why_a_route_names_no_topic(tmp_path):
     """A route whose topics are all under the published minimum gets a sentence, not a column
-    empty in every row; a service whose route names no topic shows a dash, explained."""
+    empty in every row; a service whose route names no topic says so in its cell."""
     services = pd.DataFrame(
         {
             "service_id": ["S1", "S2"],
@@ -133,8 +133,8 @@ def test_thematic_review_says_why_a_route_names_no_topic(tmp_path):
     )
     rows = table.set_index("Service")
     assert rows.loc["Willow Ward", "Complaint subjects"] == "Waiting times (6)"
-    assert rows.loc["Podiatry", "Complaint subjects"] == "–"  # 3 complaints: not named
-    assert "fewer than 5 times is not named (–)" in section.sentences[0]
+    assert rows.loc["Podiatry", "Complaint subjects"] == "none named"  # 3 complaints
+    assert "fewer than 5 times is not named (“none named” where" in section.sentences[0]
 
 
 def test_surveys_pool_services_and_suppress_small_years(tmp_path):

@@ -25,7 +25,7 @@ ROUTES = {
     "complaint subject": "complaint subject",
 }
 #: What a cell shows where no topic of its route was raised often enough to be named.
-NONE_NAMED = "–"
+NONE_NAMED = "none named"
 
 
 def compute(ctx) -> Section:
@@ -62,7 +62,7 @@ def compute(ctx) -> Section:
     section.sentences.append(
         "For each service, the three topics people raised most through each route; the number "
         "in brackets is how many comments or complaints raised it. A topic raised fewer than "
-        f"{ctx.min_count} times is not named ({NONE_NAMED})."
+        f"{ctx.min_count} times is not named (“{NONE_NAMED}” where no topic of a route was)."
     )
     unnamed = [route for route in ROUTES if (review[route] == "").all()]
     if unnamed:  # a column empty in every row would read as a fault: said in words instead

@@ -1,6 +1,7 @@
 """Report sections: quotes are text, small numbers never reach the page."""
 
 import pandas as pd
+import pytest
 
 from analysis.config import load_config
 from analysis.context import Context
@@ -220,6 +221,42 @@ def test_two_actions_in_one_service_and_month_share_one_estimate_said_once(tmp_p
     assert "(these 2 actions share one estimate)" in row["What was done"]
     assert row["Verdict"] == "More positive ratings after"
     assert row["When"].startswith("May 2024")
+
+
+@pytest.mark.parametrize(
+    ("statuses", "sentence"),
+    [
+        ([], "No action because of what people told us was completed in March 2025."),
+        (["completed"], "1 action because of what people told us was completed in March 2025."),
+        (
+            ["completed"] * 2,
+            "2 actions because of what people told us were completed in March 2025.",
+        ),
+    ],
+)
+def test_actions_completed_in_the_month_are_counted_in_words(tmp_path, statuses, sentence):
+    from analysis.publish.sections import actions
+
+    rows = pd.DataFrame(
+        {
+            "action_id": ["A0", *[f"A{i + 1}" for i in range(len(statuses))]],
+            "service_id": "S1",
+            "you_said": "Hard to get through",
+            "we_did": "A named contact for everyone",
+            "heard_date": pd.Timestamp("2025-01-10"),
+            "action_date": pd.Timestamp("2025-03-12"),
+            "status": ["in progress", *statuses],  # an action under way is not counted
+            "published": True,
+        }
+    )
+    responses = pd.DataFrame(
+        {"rating": "Very good", "response_date": pd.Timestamp("2025-03-03"), "service_id": ["S1"]}
+    )
+    eligible = pd.DataFrame(
+        {"service_id": ["S1"], "month": pd.Timestamp("2025-03-01"), "eligible": 9}
+    )
+    section, _ = _page(actions, tmp_path, actions=rows, responses=responses, eligible=eligible)
+    assert section.sentences[0] == sentence
 
 
 def test_good_news_quotes_pass_the_screen_name_their_service_and_are_not_repeated(tmp_path):

@@ -105,9 +105,10 @@ def compute(ctx) -> Section:
     if a.empty:
         return section
     done = a[(a["status"] == "completed") & ctx.period.contains(a["action_date"])]
+    count = {0: "No action", 1: "1 action"}.get(len(done), f"{len(done)} actions")
     section.sentences.append(
-        f"{len(done)} action{'s' if len(done) != 1 else ''} because of what people told us "
-        f"{'was' if len(done) == 1 else 'were'} completed in {ctx.period.label}."
+        f"{count} because of what people told us {'were' if len(done) > 1 else 'was'} "
+        f"completed in {ctx.period.label}."
     )
     if len(done):
         section.tables.append(

@@ -294,7 +294,7 @@ class QuerySettings(Section):
     """Which engine runs the query layer's aggregates, and its limits."""
 
     engine: Literal["duckdb", "spark"] = "duckdb"
-    memory_limit: str = Field(default="1GB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$")
+    memory_limit: str = Field(default="600MB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$")
     threads: int | None = Field(default=None, ge=1)
     spark: SparkSettings = SparkSettings()
 

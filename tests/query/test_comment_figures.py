@@ -230,3 +230,31 @@ def test_hostile_comments_give_the_references_figures(demo_config, tmp_path, eng
     _check_quotes(q, comments, themes, sentiment, 2, first, {first})
     _check_totals(q, comments, themes, first, {first})
     _check_topics(q, comments, themes, sentiment, first, {first})
+
+
+@pytest.mark.parametrize("depth", [1, 3])
+def test_quotes_follow_the_rule_when_the_strongest_comments_repeat_a_text(
+    demo_config, tmp_path, monkeypatch, depth
+):
+    """Only the strongest few comments of each theme and tone are read with their text; where
+    their texts repeat (the hostile comments draw on 37 texts) and give too few quotes, the
+    query asks again, deeper, and still gives the reference's quotes."""
+    from analysis.query import comment_figures
+
+    services = read_table("services", demo_config.processed_dir)
+    comments, themes, sentiment, responses = _hostile(list(services["service_id"])[:3])
+    folder = tmp_path / "processed"
+    frames = {"fft_comments": comments, "comment_themes": themes}
+    _write(frames | {"comment_sentiment": sentiment, "fft_responses": responses}, folder, True)
+    shutil.copy(demo_config.processed_dir / "services.parquet", folder / "services.parquet")
+    monkeypatch.setattr(comment_figures, "QUOTE_DEPTH", depth)
+    asked = []
+    monkeypatch.setattr(
+        comment_figures,
+        "too_shallow",
+        lambda *a, _f=comment_figures.too_shallow: asked.append(_f(*a)) or asked[-1],
+    )
+    q = Queries(folder, QuerySettings(engine="duckdb"))
+    for per_theme in (2, 40):
+        _check_quotes(q, comments, themes, sentiment, per_theme)
+    assert any(asked)  # the first answer was too shallow, at least once

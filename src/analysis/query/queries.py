@@ -257,15 +257,22 @@ class Queries:
         quotes chosen are read."""
         e = self.engine
         sel = self.selection(months, scope)
-        expr = figures.representative_quotes(
-            e.table("fft_comments"),
-            e.table("comment_themes"),
-            e.table("comment_sentiment"),
-            sel,
-            e.partitioned("fft_comments"),
-            per_theme=per_theme,
-        )
-        out = e.execute(expr).reset_index(drop=True)
+        depth = figures.QUOTE_DEPTH
+        while True:  # at most twice: the second time, deep enough for every theme
+            expr = figures.representative_quotes(
+                e.table("fft_comments"),
+                e.table("comment_themes"),
+                e.table("comment_sentiment"),
+                sel,
+                e.partitioned("fft_comments"),
+                per_theme=per_theme,
+                depth=depth,
+            )
+            out = e.execute(expr).reset_index(drop=True)
+            depth = figures.too_shallow(out, per_theme, depth)
+            if not depth:
+                break
+        out = out.drop(columns="candidates")
         out["response_date"] = pd.to_datetime(out["response_date"])
         r = agg.select(
             e.table("fft_responses"), "response_date", sel, e.partitioned("fft_responses")

@@ -4,7 +4,7 @@
 
     query:
       engine: duckdb        # duckdb (embedded, the default) | spark (a local PySpark session)
-      memory_limit: 1GB     # DuckDB: spill to disk beyond this, per process (a report runs three)
+      memory_limit: 600MB   # DuckDB: spill to disk beyond this, per process (a report runs three)
       spark: {master: "local[2]", driver_memory: 2g}
 
 Read in one place, :func:`query_settings`; unknown keys and bad values are refused

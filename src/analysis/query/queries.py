@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from functools import partial
 
 import ibis
 import pandas as pd
@@ -257,21 +258,19 @@ class Queries:
         quotes chosen are read."""
         e = self.engine
         sel = self.selection(months, scope)
-        depth = figures.QUOTE_DEPTH
-        while True:  # at most twice: the second time, deep enough for every theme
-            expr = figures.representative_quotes(
-                e.table("fft_comments"),
-                e.table("comment_themes"),
-                e.table("comment_sentiment"),
-                sel,
-                e.partitioned("fft_comments"),
-                per_theme=per_theme,
-                depth=depth,
-            )
-            out = e.execute(expr).reset_index(drop=True)
-            depth = figures.too_shallow(out, per_theme, depth)
-            if not depth:
-                break
+        expr = partial(
+            figures.representative_quotes,
+            e.table("fft_comments"),
+            e.table("comment_themes"),
+            e.table("comment_sentiment"),
+            sel,
+            e.partitioned("fft_comments"),
+            per_theme=per_theme,
+        )
+        out = e.execute(expr(depth=figures.QUOTE_DEPTH)).reset_index(drop=True)
+        deeper = figures.too_shallow(out, per_theme, figures.QUOTE_DEPTH)
+        if deeper:  # deep enough for every candidate of the themes found short
+            out = e.execute(expr(depth=deeper)).reset_index(drop=True)
         out = out.drop(columns="candidates")
         out["response_date"] = pd.to_datetime(out["response_date"])
         r = agg.select(
